@@ -1,0 +1,60 @@
+/**
+ * Domain events the core emits after a change is committed. Adapters and other core parts
+ * (delivery, the SSE stream) subscribe; storage never fires side effects itself.
+ */
+import type { Domain, Webhook } from './types';
+
+export interface CoreEventMap {
+  'domain.created': Domain;
+  'domain.updated': Domain;
+  'domain.deleted': Domain;
+  'webhook.created': Webhook;
+  'webhook.updated': Webhook;
+  'webhook.deleted': Webhook;
+  'clock.advanced': { from: number; to: number; fired: number };
+}
+
+export type CoreEventName = keyof CoreEventMap;
+type Listener<K extends CoreEventName> = (payload: CoreEventMap[K]) => void;
+type AnyListener = <K extends CoreEventName>(name: K, payload: CoreEventMap[K]) => void;
+
+export class EventBus<M extends object = CoreEventMap> {
+  private readonly listeners = new Map<keyof M, Set<(p: never) => void>>();
+  private readonly any = new Set<(name: keyof M, payload: unknown) => void>();
+
+  constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
+
+  on<K extends keyof M>(name: K, fn: (payload: M[K]) => void): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(fn as (p: never) => void);
+    return () => set!.delete(fn as (p: never) => void);
+  }
+
+  /** Every event, for streams that forward everything (SSE). */
+  onAny(fn: (name: keyof M, payload: unknown) => void): () => void {
+    this.any.add(fn);
+    return () => this.any.delete(fn);
+  }
+
+  emit<K extends keyof M>(name: K, payload: M[K]): void {
+    // A listener's failure must not undo or block the change that was already committed.
+    for (const fn of this.listeners.get(name) ?? []) {
+      try {
+        (fn as (p: M[K]) => void)(payload);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+    for (const fn of this.any) {
+      try {
+        fn(name, payload);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+  }
+}
+
+export type CoreBus = EventBus<CoreEventMap>;
+export type { Listener, AnyListener };

@@ -1,0 +1,38 @@
+/** Ports the core needs from the outside world; the store and adapters implement them. */
+import type { Domain, Webhook } from './types';
+
+export interface DomainRepository {
+  list(): Domain[];
+  get(id: number): Domain | undefined;
+  findByName(domainName: string): Domain | undefined;
+  insert(d: Omit<Domain, 'id'>): Domain;
+  update(d: Domain): void;
+  delete(id: number): void;
+}
+
+export interface WebhookRepository {
+  list(): Webhook[];
+  get(id: number): Webhook | undefined;
+  insert(w: Omit<Webhook, 'id'>): Webhook;
+  update(w: Webhook): void;
+  delete(id: number): void;
+}
+
+/** Runs `fn` atomically: every write inside it is durable together, or none is. */
+export interface UnitOfWork {
+  transaction<T>(fn: () => T): T;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(component: string): Logger;
+}
+
+/** Randomness is a port too, so tests can pin ids and secrets. */
+export interface Random {
+  uuid(): string;
+  hex(bytes: number): string;
+}

@@ -1,0 +1,30 @@
+/** Token auth for every Mailtrap-compatible and emulator route: Bearer or Api-Token (SPEC §2). */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { UnauthorizedError } from './errors';
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Constant-time comparison: both sides are hashed to equal length first. */
+export function tokenMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+export function extractToken(headers: Record<string, string | string[] | undefined>): string | null {
+  const auth = headers.authorization;
+  if (typeof auth === 'string') {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1].trim();
+  }
+  const apiToken = headers['api-token'];
+  if (typeof apiToken === 'string' && apiToken.trim()) return apiToken.trim();
+  return null;
+}
+
+export function requireToken(token: string): RequestHandler {
+  return (req, _res, next) => {
+    const given = extractToken(req.headers);
+    if (given === null || !tokenMatches(given, token)) return next(new UnauthorizedError());
+    next();
+  };
+}

@@ -1,0 +1,55 @@
+/** Core objects → Mailtrap's JSON shapes (SPEC §4). */
+import type { Domain, Webhook } from '../core/types';
+
+export function domainToWire(d: Domain) {
+  const verifiedAt = new Date(d.createdAt).toISOString();
+  const record = (key: string, type: string, name: string, value: string) => ({
+    key,
+    domain: d.domainName,
+    type,
+    value,
+    status: 'pass',
+    name,
+  });
+  return {
+    id: d.id,
+    domain_name: d.domainName,
+    demo: false,
+    compliance_status: 'compliant',
+    dns_verified: true,
+    dns_verified_at: verifiedAt,
+    dns_records: [
+      record('verification', 'CNAME', `mt${d.id}`, 'smtp.mailtrap.live'),
+      record('spf', 'TXT', '', 'v=spf1 include:_spf.smtp.mailtrap.live ~all'),
+      record('dkim1', 'CNAME', 'rwmt1._domainkey', 'rwmt1.dkim.smtp.mailtrap.live'),
+      record('dkim2', 'CNAME', 'rwmt2._domainkey', 'rwmt2.dkim.smtp.mailtrap.live'),
+      record('dmarc', 'TXT', '_dmarc', 'v=DMARC1; p=none; rua=mailto:dmarc@smtp.mailtrap.live; ruf=mailto:dmarc@smtp.mailtrap.live; rf=afrf; pct=100'),
+      record('link_tracking', 'CNAME', 'mt-link', 't.mailtrap.live'),
+    ],
+    open_tracking_enabled: d.openTrackingEnabled,
+    click_tracking_enabled: d.clickTrackingEnabled,
+    tracking_opt_out_enabled: d.trackingOptOutEnabled,
+    auto_unsubscribe_link_enabled: d.autoUnsubscribeLinkEnabled,
+    custom_domain_tracking_enabled: false,
+    health_alerts_enabled: true,
+    critical_alerts_enabled: true,
+    alert_recipient_email: null,
+    inbound_enabled: d.inboundEnabled,
+    inbound_verified: false,
+    permissions: { can_read: true, can_update: true, can_destroy: true },
+  };
+}
+
+export function webhookToWire(w: Webhook, withSecret = false) {
+  return {
+    id: w.id,
+    url: w.url,
+    active: w.active,
+    webhook_type: w.webhookType,
+    payload_format: w.payloadFormat,
+    sending_stream: w.sendingStream,
+    domain_id: w.domainId,
+    event_types: w.eventTypes,
+    ...(withSecret ? { signing_secret: w.signingSecret } : {}),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Composition root: config → store → core → adapters. `main.ts` wraps it as the CLI; tests and
+ * benchmarks may start it in-process the same way.
+ */
+import * as fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+import * as path from 'node:path';
+import type { SMTPServer } from 'smtp-server';
+import type { Config } from './config';
+import { createCore, type Core } from './core';
+import { VirtualClock, type RealTime } from './core/clock';
+import type { Logger } from './core/ports';
+import { createApp } from './http/app';
+import { cryptoRandom } from './random';
+import { realTime } from './realTime';
+import { createSmtpServer } from './smtp/smtpServer';
+import { Store } from './store/database';
+import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
+
+export const ACCOUNT_ID = 1;
+
+export interface ReadyInfo {
+  ready: true;
+  http: string;
+  httpPort: number;
+  smtpPort: number;
+  token: string;
+  accountId: number;
+  dataDir: string | null;
+}
+
+export interface Emulator {
+  readonly ready: ReadyInfo;
+  readonly core: Core;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+/** The token given, or the one kept in the data dir, or a new one written there (mode 0600). */
+function resolveToken(config: Config): string {
+  if (config.token) return config.token;
+  if (!config.dataDir) return cryptoRandom.hex(16);
+  const file = path.join(config.dataDir, 'token');
+  try {
+    const t = fs.readFileSync(file, 'utf8').trim();
+    if (t) return t;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const token = cryptoRandom.hex(16);
+  fs.writeFileSync(`${file}.tmp`, token + '\n', { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+  return token;
+}
+
+function listen(server: Server | SMTPServer, port: number, host: string): Promise<number> {
+  const net: NetServer = (server as SMTPServer).server ?? (server as Server);
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    net.once('error', onError);
+    server.listen(port, host, () => {
+      net.removeListener('error', onError);
+      resolve((net.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {
+  const dataDir = config.dataDir ? path.resolve(config.dataDir) : null;
+  const store = await Store.open({ dir: dataDir, log: log.child('store') });
+  const token = resolveToken({ ...config, dataDir });
+
+  // Virtual time never runs backwards across restarts: resume from the last saved virtual now.
+  const saved = Number(store.get<{ value: string }>("SELECT value FROM meta WHERE key = 'clock_now'")?.value ?? 0);
+  const clockLog = log.child('clock');
+  const clock = new VirtualClock(real, config.timeScale, Math.max(real.now(), saved), 1000, (err) =>
+    clockLog.error('timer callback failed', { error: err instanceof Error ? err.stack : String(err) }),
+  );
+  const saveClock = () =>
+    store.run("INSERT INTO meta (key, value) VALUES ('clock_now', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
+      String(clock.now()),
+    ]);
+
+  const core = createCore({
+    domains: new SqlDomainRepository(store),
+    webhooks: new SqlWebhookRepository(store),
+    uow: store,
+    clock,
+    random: cryptoRandom,
+    log: log.child('core'),
+  });
+  core.bus.on('clock.advanced', saveClock);
+
+  const info = {
+    accountId: ACCOUNT_ID,
+    dataDir,
+    httpPort: 0,
+    smtpPort: 0,
+  };
+  const app = createApp({ core, token, log: log.child('http'), info: () => ({ ...info }) });
+  const { createServer } = await import('node:http');
+  const httpServer = createServer(app);
+  httpServer.keepAliveTimeout = 65_000;
+  const smtpServer = createSmtpServer({ token, log: log.child('smtp') });
+
+  try {
+    info.httpPort = await listen(httpServer, config.port, config.host);
+    info.smtpPort = await listen(smtpServer, config.smtpPort, config.host);
+  } catch (err) {
+    httpServer.close();
+    clock.stop();
+    store.close();
+    throw err;
+  }
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const ready: ReadyInfo = {
+    ready: true,
+    http: `http://${hostForUrl}:${info.httpPort}`,
+    httpPort: info.httpPort,
+    smtpPort: info.smtpPort,
+    token,
+    accountId: ACCOUNT_ID,
+    dataDir,
+  };
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      clock.stop();
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        }),
+        new Promise<void>((resolve) => smtpServer.close(() => resolve())),
+      ]);
+      saveClock();
+      store.close();
+    })());
+
+  return { ready, core, store, close };
+}

@@ -1,0 +1,73 @@
+/**
+ * The SMTP adapter: smtp-server with AUTH PLAIN/LOGIN (user `api`, password the token).
+ * It knows only callbacks; what happens to a message is the core's ingest path (`onMessage`).
+ */
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { Logger } from '../core/ports';
+import { tokenMatches } from '../http/auth';
+
+export interface SmtpMessage {
+  raw: Buffer;
+  envelopeFrom: string | null;
+  envelopeTo: string[];
+}
+
+export interface SmtpDeps {
+  token: string;
+  log: Logger;
+  /** Largest accepted message in bytes (552 beyond it). */
+  sizeLimit?: number;
+  /**
+   * Ingest a message; resolve with the text after "250 " (e.g. `2.0.0 Ok: queued as <id>`), or
+   * reject with an Error carrying `responseCode` (5xx) for a clear refusal.
+   */
+  onMessage?: (msg: SmtpMessage) => Promise<string>;
+}
+
+export function createSmtpServer(deps: SmtpDeps): SMTPServer {
+  const sizeLimit = deps.sizeLimit ?? 30 * 1024 * 1024;
+  const options: SMTPServerOptions = {
+    name: 'mailtrap-emulator',
+    banner: 'Mailtrap emulator ESMTP',
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    size: sizeLimit,
+    logger: false,
+    onAuth(auth, _session, cb) {
+      if (auth.username === 'api' && typeof auth.password === 'string' && tokenMatches(auth.password, deps.token)) {
+        return cb(null, { user: 'api' });
+      }
+      const err = Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 });
+      cb(err);
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', (err) => cb(err));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          return cb(Object.assign(new Error(`5.3.4 Message exceeds the size limit of ${sizeLimit} bytes`), { responseCode: 552 }));
+        }
+        if (!deps.onMessage) {
+          return cb(Object.assign(new Error('4.3.0 Sending is not available'), { responseCode: 451 }));
+        }
+        const msg: SmtpMessage = {
+          raw: Buffer.concat(chunks),
+          envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+          envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+        };
+        deps.onMessage(msg).then(
+          (reply) => cb(null, reply),
+          (err: Error & { responseCode?: number }) => {
+            if (!err.responseCode) deps.log.error('smtp ingest failed', { error: String(err) });
+            cb(Object.assign(new Error(err.responseCode ? err.message : '4.3.0 Temporary failure, try again'), { responseCode: err.responseCode ?? 451 }));
+          },
+        );
+      });
+    },
+  };
+  const server = new SMTPServer(options);
+  server.on('error', (err) => deps.log.warn('smtp connection error', { error: String(err) }));
+  return server;
+}

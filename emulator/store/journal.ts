@@ -1,0 +1,94 @@
+/**
+ * Append-only journal of committed transactions. One line per transaction:
+ *   <8 hex checksum> <json>\n      json = {"q":seq,"o":[[sql,params],...]}
+ * A line is written with one synchronous write() before the emulator acknowledges the change,
+ * so a kill -9 at any later moment cannot lose it (the OS holds the bytes). A torn last line
+ * (crash mid-write, or a truncated file) fails its checksum and is cut off on open.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+
+export type Op = [sql: string, params: unknown[]];
+export interface JournalEntry {
+  q: number;
+  o: Op[];
+}
+
+const checksum = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 8);
+
+export function encodeEntry(entry: JournalEntry): string {
+  const json = JSON.stringify(entry);
+  return `${checksum(json)} ${json}\n`;
+}
+
+export interface ReadResult {
+  entries: JournalEntry[];
+  /** Byte length of the valid prefix; anything after it is torn and must be cut. */
+  validBytes: number;
+  tornBytes: number;
+}
+
+export function readJournal(file: string): ReadResult {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], validBytes: 0, tornBytes: 0 };
+    throw err;
+  }
+  const entries: JournalEntry[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const line = buf.toString('utf8', pos, nl);
+    const sum = line.slice(0, 8);
+    const json = line.slice(9);
+    if (line[8] !== ' ' || checksum(json) !== sum) break;
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(json) as JournalEntry;
+    } catch {
+      break;
+    }
+    entries.push(entry);
+    pos = nl + 1;
+  }
+  return { entries, validBytes: pos, tornBytes: buf.length - pos };
+}
+
+export class JournalWriter {
+  private fd: number;
+  private bytes: number;
+
+  constructor(private readonly file: string) {
+    this.fd = fs.openSync(file, 'a');
+    this.bytes = fs.fstatSync(this.fd).size;
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  append(entry: JournalEntry): void {
+    const line = Buffer.from(encodeEntry(entry));
+    let off = 0;
+    while (off < line.length) off += fs.writeSync(this.fd, line, off, line.length - off);
+    this.bytes += line.length;
+  }
+
+  /** Empty the journal after its contents are safely in a snapshot. */
+  reset(): void {
+    fs.ftruncateSync(this.fd, 0);
+    fs.fsyncSync(this.fd);
+    this.bytes = 0;
+  }
+
+  sync(): void {
+    fs.fsyncSync(this.fd);
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}

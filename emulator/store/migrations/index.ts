@@ -1,0 +1,13 @@
+/**
+ * Numbered migrations, applied in order, each once, inside a journaled transaction.
+ * Add a file `NNN_name.ts` exporting `name` and `sql`, and list it here; never edit a shipped one.
+ */
+import * as m001 from './001_init';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [{ version: 1, ...m001 }];

@@ -1,0 +1,132 @@
+/** sql.js implementations of the core's domain and webhook repositories. */
+import type { DomainRepository, WebhookRepository } from '../core/ports';
+import type { Domain, PayloadFormat, SendingStream, Webhook, WebhookEventType, WebhookType } from '../core/types';
+import type { Row, Store } from './database';
+
+const bool = (v: unknown): boolean => v === 1 || v === '1' || v === true;
+
+function toDomain(r: Row): Domain {
+  return {
+    id: Number(r.id),
+    domainName: String(r.domain_name),
+    createdAt: Number(r.created_at),
+    openTrackingEnabled: bool(r.open_tracking_enabled),
+    clickTrackingEnabled: bool(r.click_tracking_enabled),
+    trackingOptOutEnabled: bool(r.tracking_opt_out_enabled),
+    autoUnsubscribeLinkEnabled: bool(r.auto_unsubscribe_link_enabled),
+    inboundEnabled: bool(r.inbound_enabled),
+  };
+}
+
+export class SqlDomainRepository implements DomainRepository {
+  constructor(private readonly store: Store) {}
+
+  list(): Domain[] {
+    return this.store.all('SELECT * FROM domains ORDER BY id').map(toDomain);
+  }
+
+  get(id: number): Domain | undefined {
+    const r = this.store.get('SELECT * FROM domains WHERE id = ?', [id]);
+    return r && toDomain(r);
+  }
+
+  findByName(domainName: string): Domain | undefined {
+    const r = this.store.get('SELECT * FROM domains WHERE domain_name = ?', [domainName]);
+    return r && toDomain(r);
+  }
+
+  insert(d: Omit<Domain, 'id'>): Domain {
+    const [r] = this.store.write(
+      `INSERT INTO domains (domain_name, created_at, open_tracking_enabled, click_tracking_enabled,
+         tracking_opt_out_enabled, auto_unsubscribe_link_enabled, inbound_enabled)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      [
+        d.domainName,
+        d.createdAt,
+        +d.openTrackingEnabled,
+        +d.clickTrackingEnabled,
+        +d.trackingOptOutEnabled,
+        +d.autoUnsubscribeLinkEnabled,
+        +d.inboundEnabled,
+      ],
+    );
+    return toDomain(r);
+  }
+
+  update(d: Domain): void {
+    this.store.run(
+      `UPDATE domains SET open_tracking_enabled = ?, click_tracking_enabled = ?, tracking_opt_out_enabled = ?,
+         auto_unsubscribe_link_enabled = ?, inbound_enabled = ? WHERE id = ?`,
+      [+d.openTrackingEnabled, +d.clickTrackingEnabled, +d.trackingOptOutEnabled, +d.autoUnsubscribeLinkEnabled, +d.inboundEnabled, d.id],
+    );
+  }
+
+  delete(id: number): void {
+    this.store.run('DELETE FROM domains WHERE id = ?', [id]);
+  }
+}
+
+function toWebhook(r: Row): Webhook {
+  return {
+    id: Number(r.id),
+    url: String(r.url),
+    active: bool(r.active),
+    webhookType: r.webhook_type as WebhookType,
+    payloadFormat: r.payload_format as PayloadFormat,
+    sendingStream: (r.sending_stream as SendingStream | null) ?? null,
+    domainId: r.domain_id === null ? null : Number(r.domain_id),
+    eventTypes: JSON.parse(String(r.event_types)) as WebhookEventType[],
+    signingSecret: String(r.signing_secret),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+export class SqlWebhookRepository implements WebhookRepository {
+  constructor(private readonly store: Store) {}
+
+  list(): Webhook[] {
+    return this.store.all('SELECT * FROM webhooks ORDER BY id').map(toWebhook);
+  }
+
+  get(id: number): Webhook | undefined {
+    const r = this.store.get('SELECT * FROM webhooks WHERE id = ?', [id]);
+    return r && toWebhook(r);
+  }
+
+  insert(w: Omit<Webhook, 'id'>): Webhook {
+    const [r] = this.store.write(
+      `INSERT INTO webhooks (url, active, webhook_type, payload_format, sending_stream, domain_id, event_types,
+         signing_secret, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      [
+        w.url,
+        +w.active,
+        w.webhookType,
+        w.payloadFormat,
+        w.sendingStream,
+        w.domainId,
+        JSON.stringify(w.eventTypes),
+        w.signingSecret,
+        w.createdAt,
+        w.updatedAt,
+      ],
+    );
+    return toWebhook(r);
+  }
+
+  update(w: Webhook): void {
+    this.store.run('UPDATE webhooks SET url = ?, active = ?, payload_format = ?, event_types = ?, updated_at = ? WHERE id = ?', [
+      w.url,
+      +w.active,
+      w.payloadFormat,
+      JSON.stringify(w.eventTypes),
+      w.updatedAt,
+      w.id,
+    ]);
+  }
+
+  delete(id: number): void {
+    this.store.run('DELETE FROM webhooks WHERE id = ?', [id]);
+  }
+}

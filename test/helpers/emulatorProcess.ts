@@ -1,0 +1,97 @@
+/**
+ * Runs the built emulator (dist/emulator.js) as a real child process, as users and the extension
+ * do, and waits for its ready line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const EMULATOR_JS = path.resolve(__dirname, '../../dist/emulator.js');
+
+export interface Ready {
+  ready: true;
+  http: string;
+  httpPort: number;
+  smtpPort: number;
+  token: string;
+  accountId: number;
+  dataDir: string | null;
+}
+
+export interface RunningEmulator {
+  ready: Ready;
+  proc: ChildProcess;
+  stderr: () => string;
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait. */
+  kill9(): Promise<void>;
+}
+
+export function tempDir(prefix = 'mt-emu-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startEmulatorProcess(args: string[] = ['--memory'], env: NodeJS.ProcessEnv = {}): Promise<RunningEmulator> {
+  const proc = spawn(process.execPath, [EMULATOR_JS, '--port', '0', '--smtp-port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const rl = createInterface({ input: proc.stdout! });
+    const timer = setTimeout(() => reject(new Error(`no ready line within 10 s; stderr:\n${err}`)), 10_000);
+    rl.once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(line) as Ready);
+      } catch {
+        reject(new Error(`first stdout line is not JSON: ${line}`));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited with ${code} before ready; stderr:\n${err}`));
+    });
+  });
+  return {
+    ready,
+    proc,
+    stderr: () => err,
+    async stop() {
+      proc.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** fetch against the emulator with its token. */
+export function api(ready: Ready) {
+  return async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(ready.http + p, {
+      method,
+      headers: {
+        Authorization: `Bearer ${ready.token}`,
+        ...(body !== undefined && typeof body !== 'string' ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: any = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  };
+}

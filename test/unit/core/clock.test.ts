@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { VirtualClock } from '../../../emulator/core/clock';
+import { FakeRealTime } from '../../helpers/fakeTime';
+
+describe('VirtualClock', () => {
+  it('runs at the given scale against real time', () => {
+    const real = new FakeRealTime();
+    const clock = new VirtualClock(real, 60);
+    const start = clock.now();
+    real.tick(1000);
+    assert.equal(clock.now() - start, 60_000);
+  });
+
+  it('fires a timer when real time reaches its scaled due time', () => {
+    const real = new FakeRealTime();
+    const clock = new VirtualClock(real, 60);
+    const fired: number[] = [];
+    clock.after(30_000, () => fired.push(clock.now()));
+    real.tick(499);
+    assert.deepEqual(fired, []);
+    real.tick(1);
+    assert.equal(fired.length, 1, '30 virtual seconds at scale 60 is half a real second');
+  });
+
+  it('advance fires everything due in order, with now() at each due time', async () => {
+    const real = new FakeRealTime();
+    const clock = new VirtualClock(real, 1);
+    const t0 = clock.now();
+    const seen: Array<[string, number]> = [];
+    clock.after(300_000, () => seen.push(['b', clock.now() - t0]));
+    clock.after(30_000, () => seen.push(['a', clock.now() - t0]));
+    clock.after(3_600_000, () => seen.push(['c', clock.now() - t0]));
+    const r = await clock.advance(600_000);
+    assert.deepEqual(seen, [
+      ['a', 30_000],
+      ['b', 300_000],
+    ]);
+    assert.equal(r.fired, 2);
+    assert.equal(clock.now() - t0, 600_000);
+    assert.equal(clock.info().pendingTimers, 1);
+  });
+
+  it('advance also fires timers scheduled by callbacks, including async ones, within the window', async () => {
+    const real = new FakeRealTime();
+    const clock = new VirtualClock(real, 1);
+    const t0 = clock.now();
+    const attempts: number[] = [];
+    const attempt = async () => {
+      await Promise.resolve();
+      attempts.push(clock.now() - t0);
+      if (attempts.length < 41) clock.after(300_000, attempt);
+    };
+    clock.after(0, attempt);
+    await clock.advance(200 * 60_000);
+    assert.equal(attempts.length, 41, 'the full 41-attempt schedule fits in 200 virtual minutes');
+    assert.deepEqual(
+      attempts.slice(0, 3),
+      [0, 300_000, 600_000],
+    );
+    assert.equal(attempts[40], 40 * 300_000);
+  });
+
+  it('a cancelled timer never fires', async () => {
+    const real = new FakeRealTime();
+    const clock = new VirtualClock(real, 1);
+    let fired = false;
+    const t = clock.after(1000, () => (fired = true));
+    t.cancel();
+    await clock.advance(5000);
+    real.tick(5000);
+    assert.equal(fired, false);
+  });
+
+  it('a throwing callback is reported and does not stop later timers', async () => {
+    const real = new FakeRealTime();
+    const errors: unknown[] = [];
+    const clock = new VirtualClock(real, 1, undefined, 1000, (e) => errors.push(e));
+    let later = false;
+    clock.after(10, () => {
+      throw new Error('boom');
+    });
+    clock.after(20, () => (later = true));
+    await clock.advance(100);
+    await clock.idle();
+    assert.equal(later, true);
+    assert.equal(errors.length, 1);
+  });
+
+  it('rejects a negative advance and a non-positive scale', async () => {
+    const real = new FakeRealTime();
+    await assert.rejects(new VirtualClock(real).advance(-1), RangeError);
+    assert.throws(() => new VirtualClock(real, 0), RangeError);
+  });
+});
