@@ -16,6 +16,7 @@ import { cryptoRandom } from './random';
 import { realTime } from './realTime';
 import { createSmtpServer } from './smtp/smtpServer';
 import { Store } from './store/database';
+import { SqlEventRepository } from './store/eventRepository';
 import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
 
 export const ACCOUNT_ID = 1;
@@ -85,6 +86,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const core = createCore({
     domains: new SqlDomainRepository(store),
     webhooks: new SqlWebhookRepository(store),
+    events: new SqlEventRepository(store),
     uow: store,
     clock,
     random: cryptoRandom,

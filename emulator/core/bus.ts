@@ -2,6 +2,7 @@
  * Domain events the core emits after a change is committed. Adapters and other core parts
  * (delivery, the SSE stream) subscribe; storage never fires side effects itself.
  */
+import type { StoredEvent } from './events';
 import type { Domain, Webhook } from './types';
 
 export interface CoreEventMap {
@@ -11,6 +12,7 @@ export interface CoreEventMap {
   'webhook.created': Webhook;
   'webhook.updated': Webhook;
   'webhook.deleted': Webhook;
+  'events.recorded': StoredEvent[];
   'clock.advanced': { from: number; to: number; fired: number };
 }
 

@@ -3,6 +3,7 @@
  * Add a file `NNN_name.ts` exporting `name` and `sql`, and list it here; never edit a shipped one.
  */
 import * as m001 from './001_init';
+import * as m002 from './002_events';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, ...m001 }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, ...m001 },
+  { version: 2, ...m002 },
+];

@@ -1,0 +1,110 @@
+/**
+ * Email events: Mailtrap's webhook payload objects, stored once and handed to consumers.
+ *
+ * `record()` is the one entry point for every event source (sending lifecycles, tracking hits,
+ * trigger, replay). It stores the events and runs every consumer **inside the same
+ * transaction**, so an event is never stored without being queued for delivery, or the reverse,
+ * whatever moment the process dies at. After commit it emits `events.recorded` on the bus.
+ */
+import type { CoreBus } from './bus';
+import type { Clock } from './clock';
+import type { Random, UnitOfWork } from './ports';
+import type { PayloadEventName, SendingStream } from './types';
+
+/** One event exactly as Mailtrap POSTs it. Absent optional fields are omitted, never null. */
+export interface EventPayload {
+  event: PayloadEventName;
+  message_id: string;
+  event_id: string;
+  /** Unix seconds on the virtual clock. */
+  timestamp: number;
+  email: string;
+  sending_stream: SendingStream;
+  sending_domain_name: string;
+  category?: string;
+  custom_variables?: Record<string, unknown>;
+  /** bounce / soft bounce */
+  response?: string;
+  response_code?: number;
+  bounce_category?: string;
+  /** reject / suspension */
+  reason?: string;
+  /** open / click / unsubscribe */
+  ip?: string;
+  user_agent?: string;
+  /** click */
+  url?: string;
+}
+
+export interface StoredEvent {
+  /** Store sequence number: increasing in recording order. */
+  id: number;
+  payload: EventPayload;
+  /** Virtual epoch ms when it was recorded. */
+  recordedAt: number;
+}
+
+export interface EventRepository {
+  insert(payload: EventPayload, recordedAt: number): StoredEvent;
+  get(id: number): StoredEvent | undefined;
+  findByEventId(eventId: string): StoredEvent | undefined;
+  list(filter: EventFilter): StoredEvent[];
+  count(filter: EventFilter): number;
+}
+
+export interface EventFilter {
+  type?: PayloadEventName;
+  messageId?: string;
+  email?: string;
+  /** Only ids below this (pagination, newest first). */
+  beforeId?: number;
+  limit?: number;
+}
+
+/** Runs inside the recording transaction; throwing aborts the whole recording. */
+export type EventConsumer = (events: StoredEvent[]) => void;
+
+export class EventService {
+  private readonly consumers: EventConsumer[] = [];
+
+  constructor(
+    private readonly repo: EventRepository,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly bus: CoreBus,
+  ) {}
+
+  addConsumer(consumer: EventConsumer): void {
+    this.consumers.push(consumer);
+  }
+
+  /** A fresh event id (uuid), for builders. */
+  newEventId(): string {
+    return this.random.uuid();
+  }
+
+  record(payloads: EventPayload[]): StoredEvent[] {
+    if (!payloads.length) return [];
+    const now = this.clock.now();
+    const stored = this.uow.transaction(() => {
+      const out = payloads.map((p) => this.repo.insert(p, now));
+      for (const c of this.consumers) c(out);
+      return out;
+    });
+    this.bus.emit('events.recorded', stored);
+    return stored;
+  }
+
+  get(id: number): StoredEvent | undefined {
+    return this.repo.get(id);
+  }
+
+  list(filter: EventFilter): StoredEvent[] {
+    return this.repo.list(filter);
+  }
+
+  count(filter: EventFilter): number {
+    return this.repo.count(filter);
+  }
+}
