@@ -2,6 +2,22 @@
 import { Router } from 'express';
 import type { Core } from '../../core';
 import { BadRequestError } from '../../core/errors';
+import type { Domain, Webhook } from '../../core/types';
+import { domainToWire, webhookToWire } from '../wire';
+
+/** Stream payloads stay small: a 500-event recording is announced by count and ids. */
+function summarise(name: string, payload: unknown): unknown {
+  if (name === 'events.recorded' && Array.isArray(payload)) {
+    return { count: payload.length, ids: payload.map((e: { id: number }) => e.id) };
+  }
+  if (name.startsWith('webhook.') && payload && typeof payload === 'object') {
+    return webhookToWire(payload as Webhook);
+  }
+  if (name.startsWith('domain.') && payload && typeof payload === 'object') {
+    return domainToWire(payload as Domain);
+  }
+  return payload ?? null;
+}
 
 /** The longest single jump: ten years of virtual time. */
 const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
@@ -36,7 +52,7 @@ export function emulatorRoutes(core: Core, info: () => Record<string, unknown>):
     });
     res.write(`event: hello\ndata: ${JSON.stringify({ clock: core.clock.info() })}\n\n`);
     const off = core.bus.onAny((name, payload) => {
-      res.write(`event: ${String(name)}\ndata: ${JSON.stringify(payload ?? null)}\n\n`);
+      res.write(`event: ${String(name)}\ndata: ${JSON.stringify(summarise(String(name), payload))}\n\n`);
     });
     // Keep-alive uses a real timer: it is transport, not emulated time.
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

@@ -1,0 +1,186 @@
+/**
+ * Wire types of the emulator-only API (SPEC §4–§6): the contract between the emulator's HTTP
+ * adapter and its clients (the VS Code extension imports these as types only).
+ *
+ * Conventions: times are virtual epoch milliseconds (`…At`), except payload `timestamp`s, which
+ * are unix seconds as Mailtrap sends them. Lists are newest first and paginated with
+ * `?before=<id>&limit=<n>` (default 50, at most 500); a list answers
+ * `{ data: [...], next_before: <id>|null, total: <n> }`.
+ */
+import type { EventPayload } from '../core/events';
+import type { PayloadEventName } from '../core/types';
+
+export type { EventPayload };
+
+export interface Page<T> {
+  data: T[];
+  /** Pass as `before` to get the next (older) page; null at the end. */
+  next_before: number | null;
+  total: number;
+}
+
+// ---- deliveries: GET /emulator/deliveries[?webhook_id&status&event&message_id&email&before&limit]
+//      GET /emulator/deliveries/{id}, POST /emulator/deliveries/{id}/resend [{"event_id": "…"}]
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
+/** `batch`: from the batcher; `resend`: a manual resend; `test`: the test button. */
+export type DeliveryKind = 'batch' | 'resend' | 'test';
+
+export interface AttemptDto {
+  id: number;
+  deliveryId: number;
+  /** 1-based; the 41st attempt is the last with the default schedule. */
+  number: number;
+  startedAt: number;
+  durationMs: number;
+  request: {
+    method: 'POST';
+    /** Without the password of any basic-auth userinfo. */
+    url: string;
+    headers: Record<string, string>;
+    body: string;
+  };
+  /** Null when no response arrived (timeout, refused, reset, DNS). */
+  response: {
+    status: number;
+    headers: Record<string, string>;
+    /** At most 64 KiB. */
+    body: string;
+    truncated: boolean;
+  } | null;
+  /** Why the attempt failed without a usable response ("timeout after 30 s", "ECONNREFUSED"), or a note like "status 500". */
+  error: string | null;
+  /** True only for HTTP 200. */
+  ok: boolean;
+}
+
+export interface DeliveryDto {
+  id: number;
+  kind: DeliveryKind;
+  webhookId: number;
+  /** Without password. */
+  webhookUrl: string;
+  status: DeliveryStatus;
+  payloadFormat: 'json' | 'jsonlines';
+  eventCount: number;
+  eventTypes: PayloadEventName[];
+  /** Distinct message ids in the batch (at most 50 listed). */
+  messageIds: string[];
+  createdAt: number;
+  attemptCount: number;
+  /** When the next attempt is due; null when none is planned. */
+  nextAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  /** The exact body POSTed on every attempt (detail view and list both include it). */
+  body: string;
+  attempts: AttemptDto[];
+}
+
+// ---- POST /emulator/webhooks/{id}/test
+export interface WebhookTestResult {
+  ok: boolean;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  responseBody: string | null;
+}
+
+// ---- sinks: PUT/GET/DELETE /emulator/sinks/{name}; ANY /sink/{name} (no token)
+export interface SinkResponseScript {
+  status?: number;
+  /** Real milliseconds to wait before answering. */
+  delayMs?: number;
+  /** Never answer (the emulator's own timeout ends the attempt). */
+  hang?: boolean;
+  body?: string;
+  headers?: Record<string, string>;
+}
+export interface SinkScript {
+  /** Used in order; after the last, the last repeats (or the list cycles with `repeat: "cycle"`). */
+  responses: SinkResponseScript[];
+  repeat?: 'last' | 'cycle';
+}
+export interface SinkRequestDto {
+  id: number;
+  receivedAt: number;
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Status the sink answered (null if it hung). */
+  answeredStatus: number | null;
+}
+export interface SinkDto {
+  name: string;
+  /** The URL to register as a webhook. */
+  url: string;
+  script: SinkScript | null;
+  requests: SinkRequestDto[];
+}
+
+// ---- messages: GET /emulator/messages[?email&before&limit], GET /emulator/messages/{id}
+//      GET /emulator/messages/{id}/html?token=… (for a browser: tracked HTML with live links)
+export interface MessageSummaryDto {
+  id: string;
+  createdAt: number;
+  stream: 'transactional' | 'bulk';
+  from: string;
+  subject: string | null;
+  category: string | null;
+  recipients: string[];
+  /** Events recorded so far for this message, by type. */
+  eventCounts: Partial<Record<PayloadEventName, number>>;
+}
+export interface MessageDto extends MessageSummaryDto {
+  headers: Record<string, string>;
+  text: string | null;
+  /** HTML as stored, with tracking pixel and rewritten links when tracking is on. */
+  html: string | null;
+  customVariables: Record<string, unknown> | null;
+  attachments: { filename: string; type: string | null; size: number }[];
+  events: EventPayload[];
+}
+
+// ---- events: GET /emulator/events[?webhook_id&type&message_id&email&before&limit] → Page<EventDto>
+//      POST /emulator/events {"type": "bounce", "message_id"?: "…", "email"?: "…", "overrides"?: {...}} → {data: EventPayload}
+//      POST /emulator/replay {"events":[…], "keep_ids"?: bool} or JSON Lines (?keep_ids=true) → {data: ReplayResult}
+export interface EventDto {
+  id: number;
+  recordedAt: number;
+  payload: EventPayload;
+}
+export interface ReplayResult {
+  recorded: number;
+  event_ids: string[];
+}
+
+// ---- GET /emulator/status
+export interface StatusDto {
+  accountId: number;
+  dataDir: string | null;
+  httpPort: number;
+  smtpPort: number;
+  clock: { now: number; iso: string; unix: number; scale: number; pendingTimers: number; nextDue: number | null };
+  /** Batches waiting for a first attempt or a retry. */
+  pendingDeliveries?: number;
+}
+
+/**
+ * GET /emulator/stream: Server-Sent Events. `event:` is one of these names, `data:` JSON.
+ * Heavy payloads are summarised: `events.recorded` carries `{count, ids}`; delivery events carry DeliveryDto without body.
+ */
+export type StreamEventName =
+  | 'hello'
+  | 'domain.created'
+  | 'domain.updated'
+  | 'domain.deleted'
+  | 'webhook.created'
+  | 'webhook.updated'
+  | 'webhook.deleted'
+  | 'events.recorded'
+  | 'message.created'
+  | 'delivery.created'
+  | 'delivery.updated'
+  | 'clock.advanced';
