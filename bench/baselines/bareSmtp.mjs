@@ -1,0 +1,18 @@
+// Baseline for SMTP ingest: smtp-server that accepts any login and discards the message.
+import { SMTPServer } from 'smtp-server';
+
+const server = new SMTPServer({
+  authMethods: ['PLAIN', 'LOGIN'],
+  allowInsecureAuth: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onAuth: (_a, _s, cb) => cb(null, { user: 'api' }),
+  onData(stream, _s, cb) {
+    stream.on('data', () => {});
+    stream.on('end', () => cb(null, 'Ok'));
+  },
+});
+server.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ ready: true, smtpPort: server.server.address().port }));
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
