@@ -24,6 +24,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Auth comes first: an unauthenticated request is answered 401 before its body is even parsed.
+  const auth = requireToken(deps.token);
+  app.use(['/api', '/bulk/api', '/emulator'], auth);
   const limit = deps.bodyLimit ?? '30mb';
   // JSON for everything that says JSON or says nothing; JSON Lines kept as text for replay.
   app.use(
@@ -37,8 +40,6 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.text({ limit, type: (req) => isJsonLines(String((req as Request).headers['content-type'] ?? '')) }));
 
-  const auth = requireToken(deps.token);
-  app.use(['/api', '/bulk/api', '/emulator'], auth);
   app.use(managementRoutes(deps.core));
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({}))));
   app.use(notFound);

@@ -95,7 +95,7 @@ export class Store implements UnitOfWork {
     const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024);
     store.seq = seq;
     store.migrate();
-    if (journal && journal.size > 0) store.compact();
+    // No compaction here: start-up stays fast; the journal keeps growing until compactBytes or a clean stop.
     return store;
   }
 

@@ -1,0 +1,145 @@
+/**
+ * Property-based and mutation fuzzing of every HTTP route against the real emulator process:
+ * whatever arrives, the answer is a well-formed error in Mailtrap's shape (never a 5xx, never a
+ * crash), and rejected input leaves state unchanged. MT_FUZZ_RUNS sets the total (default 10,000).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { Pool } from 'undici';
+import { startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
+import { ROUTES, validBodies, type RouteSpec } from './routes';
+
+const TOTAL = Number(process.env.MT_FUZZ_RUNS ?? 10_000);
+let emu: RunningEmulator;
+let pool: Pool;
+let fuzzed = 0;
+
+before(async () => {
+  emu = await startEmulatorProcess(['--memory']);
+  pool = new Pool(emu.ready.http, { connections: 4 });
+});
+after(async () => {
+  await pool.close();
+  assert.equal(await emu.stop(), 0, 'the emulator is still healthy and stops cleanly');
+  console.log(`# fuzzed ${fuzzed} HTTP inputs`);
+});
+
+interface Answer {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+async function send(method: string, path: string, headers: Record<string, string>, body?: string | Buffer, count = true): Promise<Answer> {
+  const r = await pool.request({ method: method as 'POST', path, headers, body });
+  const text = await r.body.text();
+  if (count) fuzzed++;
+  return { status: r.statusCode, body: text, contentType: String(r.headers['content-type'] ?? '') };
+}
+
+/** State a rejected request must not change. */
+async function snapshot(): Promise<string> {
+  const auth = { authorization: `Bearer ${emu.ready.token}` };
+  const parts = await Promise.all(['/api/domains', '/api/webhooks'].map((p) => send('GET', p, auth, undefined, false)));
+  return parts.map((p) => p.body).join('\n');
+}
+
+function assertWellFormedError(a: Answer, ctx: string): void {
+  assert.ok(a.status < 500, `${ctx} → ${a.status} ${a.body.slice(0, 300)}`);
+  if (a.status < 400) return;
+  assert.match(a.contentType, /application\/json/, `${ctx}: error without JSON`);
+  const json = JSON.parse(a.body) as Record<string, unknown>;
+  const ok =
+    typeof json.error === 'string' ||
+    (json.success === false && Array.isArray(json.errors) && json.errors.every((e) => typeof e === 'string')) ||
+    (json.errors !== null && typeof json.errors === 'object' && !Array.isArray(json.errors)) ||
+    Array.isArray(json.errors);
+  assert.ok(ok, `${ctx}: error body not in Mailtrap's shape: ${a.body.slice(0, 300)}`);
+}
+
+const junkText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.json({ maxDepth: 4 }),
+  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+  fc.constantFrom('', '{', '[]', 'null', '"x"', '{"a":', '\u0000', '{"__proto__":{"x":1}}', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'),
+  fc.nat({ max: 2000 }).map((d) => '['.repeat(d) + ']'.repeat(d)),
+);
+
+const contentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/jsonl', 'application/x-www-form-urlencoded', 'application/json; charset=latin-9', '');
+
+const pathNoise = fc.oneof(
+  fc.integer({ min: -5, max: 1_000_000 }).map(String),
+  fc.string({ unit: 'grapheme', maxLength: 20 }).map(encodeURIComponent),
+  fc.constantFrom('0', '1', '2', '9007199254740993', '1e3', '%00', '..%2F..', 'null'),
+);
+
+function pathFor(route: RouteSpec, id: string): string {
+  return route.path.replace(':id', id).replace(':name', id);
+}
+
+/** Mutations of a valid body: drop or retype a field, wrap, nest, unicode. */
+function mutate(body: Record<string, unknown>): fc.Arbitrary<unknown> {
+  const keys = Object.keys(body);
+  const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: 'grapheme' }), fc.constant(null), fc.double(), fc.boolean());
+  const inner = (b: unknown): Record<string, unknown> | null =>
+    b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : null;
+  return fc.oneof(
+    keys.length ? fc.constantFrom(...keys).map((k) => ({ ...body, [k]: undefined })) : fc.constant(body),
+    keys.length ? fc.tuple(fc.constantFrom(...keys), anyValue).map(([k, v]) => ({ ...body, [k]: v })) : fc.constant(body),
+    // Mutate one level down (`{"webhook":{...}}`).
+    fc.tuple(fc.constantFrom(...(keys.length ? keys : ['x'])), fc.string({ maxLength: 12 }), anyValue).map(([k, f, v]) => {
+      const i = inner(body[k]);
+      return i ? { ...body, [k]: { ...i, [f]: v } } : body;
+    }),
+    fc.constant([body]),
+    fc.constant({ wrapper: body }),
+  );
+}
+
+describe('HTTP fuzzing', () => {
+  const perRoute = Math.max(20, Math.floor(TOTAL / (ROUTES.length * 2)));
+
+  for (const route of ROUTES) {
+    it(`${route.method} ${route.path}: random input → well-formed error or success, state intact`, async () => {
+      await fc.assert(
+        fc.asyncProperty(pathNoise, junkText, contentTypes, fc.boolean(), async (id, body, ct, goodToken) => {
+          const before = route.mutates ? await snapshot() : '';
+          const headers: Record<string, string> = goodToken ? { authorization: `Bearer ${emu.ready.token}` } : { authorization: 'Bearer nope' };
+          if (ct) headers['content-type'] = ct;
+          const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
+          const a = await send(route.method, pathFor(route, id), headers, hasBody ? body : undefined);
+          assertWellFormedError(a, `${route.method} ${pathFor(route, id)} ${ct} ${body.slice(0, 80)}`);
+          if (!goodToken && !route.public) assert.equal(a.status, 401);
+          if (route.mutates && a.status >= 400) assert.equal(await snapshot(), before, 'rejected input changed state');
+        }),
+        { numRuns: perRoute },
+      );
+    });
+
+    const valid = validBodies[`${route.method} ${route.path}`];
+    if (valid) {
+      it(`${route.method} ${route.path}: mutated valid bodies`, async () => {
+        await fc.assert(
+          fc.asyncProperty(mutate(valid()), async (body) => {
+            const before = route.mutates ? await snapshot() : '';
+            const a = await send(route.method, pathFor(route, '1'), { authorization: `Bearer ${emu.ready.token}`, 'content-type': 'application/json' }, JSON.stringify(body));
+            assertWellFormedError(a, `${route.method} ${route.path} ${JSON.stringify(body).slice(0, 200)}`);
+            if (route.mutates && a.status >= 400) assert.equal(await snapshot(), before, 'rejected input changed state');
+          }),
+          { numRuns: perRoute },
+        );
+      });
+    }
+  }
+
+  it('huge and deeply nested bodies get 413 or 400, not a crash', async () => {
+    const auth = { authorization: `Bearer ${emu.ready.token}`, 'content-type': 'application/json' };
+    const huge = await send('POST', '/api/webhooks', auth, Buffer.alloc(40 * 1024 * 1024, 0x20));
+    assert.equal(huge.status, 413);
+    const deep = await send('POST', '/api/webhooks', auth, '['.repeat(100_000) + ']'.repeat(100_000));
+    assertWellFormedError(deep, 'deep nesting');
+    const alive = await send('GET', '/api/webhooks', auth);
+    assert.equal(alive.status, 200);
+  });
+});
