@@ -34,6 +34,8 @@ export function createSmtpServer(deps: SmtpDeps): SMTPServer {
     disabledCommands: ['STARTTLS'],
     size: sizeLimit,
     logger: false,
+    // A reverse DNS lookup per connection adds ~100 ms on a closed network and tells us nothing.
+    disableReverseLookup: true,
     onAuth(auth, _session, cb) {
       if (auth.username === 'api' && typeof auth.password === 'string' && tokenMatches(auth.password, deps.token)) {
         return cb(null, { user: 'api' });
