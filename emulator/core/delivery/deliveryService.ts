@@ -21,7 +21,7 @@ import type { Domain, Webhook } from '../types';
 import { performAttempt } from './attempt';
 import { buildBody, parseBody } from './body';
 import { dummyEvents } from './dummyEvents';
-import { nextAttemptAt, type RetryPolicy } from './retryPolicy';
+import { nextAttemptAt, scheduleBase, type RetryPolicy } from './retryPolicy';
 import { routes } from './routing';
 import { displayUrl } from './target';
 import {
@@ -114,7 +114,10 @@ export class DeliveryService {
     return this.view(del);
   }
 
-  /** A new delivery (kind `resend`) of a whole batch or of one of its events, with its own schedule. */
+  /**
+   * A new delivery (kind `resend`) of a whole batch or of one of its events, with its own
+   * schedule. It follows the webhook's rules: to a paused webhook it waits for resume.
+   */
   resend(id: number, eventId?: string): DeliveryView {
     const src = this.d.repo.get(id);
     if (!src) throw new NotFoundError();
@@ -280,6 +283,7 @@ export class DeliveryService {
   }
 
   private runAttempt(id: number): Promise<void> {
+    if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
     const running = this.inflight.get(id);
     if (running) return running;
     const p = this.attemptOnce(id).then(
@@ -322,7 +326,7 @@ export class DeliveryService {
     const updated = this.d.uow.transaction(() => {
       this.d.repo.insertAttempt({ ...out, deliveryId: id, number });
       const current = this.d.repo.get(id)!;
-      const next = out.ok ? null : nextAttemptAt(this.d.policy, number, out.startedAt, now);
+      const next = out.ok ? null : nextAttemptAt(this.d.policy, number, scheduleBase(del.nextAttemptAt, out.startedAt, this.d.policy), now);
       const stillOpen = OPEN_STATUSES.includes(current.status); // a delete may have cancelled it meanwhile
       const status = !stillOpen ? current.status : out.ok ? 'delivered' : next === null ? 'failed' : 'retrying';
       exhausted = stillOpen && status === 'failed';

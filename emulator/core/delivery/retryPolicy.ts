@@ -17,8 +17,18 @@ export function retryPolicy(c: { retries: number; retryInterval: number; timeout
   });
 }
 
+/**
+ * What the next attempt is counted from: the time the attempt was due when it ran on schedule
+ * (so the real milliseconds each attempt takes do not accumulate into the schedule), or the
+ * time it started when it ran late (after a pause, or after a restart).
+ */
+export function scheduleBase(dueAt: number | null, startedAt: number, policy: RetryPolicy): number {
+  if (dueAt === null || dueAt > startedAt || startedAt - dueAt >= policy.intervalMs) return startedAt;
+  return dueAt;
+}
+
 /** When the attempt after `attemptNumber` (1-based) is due, or null when the schedule is spent. */
-export function nextAttemptAt(policy: RetryPolicy, attemptNumber: number, startedAt: number, now: number): number | null {
+export function nextAttemptAt(policy: RetryPolicy, attemptNumber: number, base: number, now: number): number | null {
   if (attemptNumber >= policy.maxAttempts) return null;
-  return Math.max(startedAt + policy.intervalMs, now);
+  return Math.max(base + policy.intervalMs, now);
 }

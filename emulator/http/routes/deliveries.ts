@@ -74,7 +74,7 @@ export function deliveryRoutes(core: Core, delivery: DeliveryService): Router {
 
   r.post('/emulator/webhooks/:id/test', async (req, res) => {
     const result = await delivery.test(idParam(req));
-    const wire: WebhookTestResult & { deliveryId: number } = result;
+    const wire: WebhookTestResult = result;
     res.json(wire);
   });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyWebhookSignature } from 'mailtrap';
 import { buildBody, contentType, parseBody } from '../../../emulator/core/delivery/body';
-import { nextAttemptAt, retryPolicy } from '../../../emulator/core/delivery/retryPolicy';
+import { nextAttemptAt, retryPolicy, scheduleBase } from '../../../emulator/core/delivery/retryPolicy';
 import { routes } from '../../../emulator/core/delivery/routing';
 import { sign } from '../../../emulator/core/delivery/signature';
 import { displayUrl, requestTarget } from '../../../emulator/core/delivery/target';
@@ -86,6 +86,9 @@ describe('retry policy', () => {
     assert.equal(nextAttemptAt(p, 40, 0, 0), 300_000);
     assert.equal(nextAttemptAt(p, 41, 0, 0), null);
     assert.equal(nextAttemptAt(p, 1, 0, 999_999), 999_999, 'never in the past');
+    assert.equal(scheduleBase(1000, 1007, p), 1000, 'on schedule: counted from the due time');
+    assert.equal(scheduleBase(1000, 1000 + 3_600_000, p), 1000 + 3_600_000, 'late (after a pause): from the start');
+    assert.equal(scheduleBase(null, 5, p), 5);
   });
 });
 
