@@ -8,6 +8,9 @@ import type { SinkDto, SinkRequestDto, SinkResponseScript, SinkScript } from './
 
 export const SINK_NAME_RE = /^[A-Za-z0-9._~-]{1,64}$/;
 const MAX_REQUESTS = 1000;
+const MAX_SINKS = 200;
+/** Stored per request; a 500-event batch is well under it. */
+export const MAX_SINK_BODY = 2 * 1024 * 1024;
 const MAX_RESPONSES = 1000;
 const MAX_DELAY_MS = 10 * 60 * 1000;
 
@@ -25,7 +28,11 @@ export class SinkRegistry {
 
   private sink(name: string): Sink {
     let s = this.sinks.get(name);
-    if (!s) this.sinks.set(name, (s = { script: null, cursor: 0, requests: [] }));
+    if (!s) {
+      // /sink/* needs no token, so the number of sinks is bounded: the oldest one makes room.
+      if (this.sinks.size >= MAX_SINKS) this.sinks.delete(this.sinks.keys().next().value!);
+      this.sinks.set(name, (s = { script: null, cursor: 0, requests: [] }));
+    }
     return s;
   }
 
@@ -49,7 +56,8 @@ export class SinkRegistry {
 
   record(name: string, req: Omit<SinkRequestDto, 'id' | 'answeredStatus'>): SinkRequestDto {
     const s = this.sink(name);
-    const entry: SinkRequestDto = { ...req, id: this.nextId++, answeredStatus: null };
+    const body = req.body.length > MAX_SINK_BODY ? req.body.slice(0, MAX_SINK_BODY) : req.body;
+    const entry: SinkRequestDto = { ...req, body, id: this.nextId++, answeredStatus: null };
     s.requests.push(entry);
     if (s.requests.length > MAX_REQUESTS) s.requests.splice(0, s.requests.length - MAX_REQUESTS);
     return entry;

@@ -77,6 +77,9 @@ describe('UndiciWebhookSender', () => {
     ac.abort();
     const aborted = await send(`${base}/h`, ac.signal);
     assert.equal(aborted.error, 'aborted');
+    const dns = await send('http://no-such-host.invalid/x', AbortSignal.timeout(5000));
+    assert.equal(dns.status, null);
+    assert.match(dns.error!, /ENOTFOUND|EAI_AGAIN/);
     const bad = await send('not a url');
     assert.equal(bad.error, 'invalid URL');
   });
