@@ -19,6 +19,7 @@ import type { EventService, StoredEvent } from '../events';
 import type { Logger, Random, UnitOfWork, WebhookRepository } from '../ports';
 import type { Domain, Webhook } from '../types';
 import { performAttempt } from './attempt';
+import { eventKeys, newDelivery } from './batch';
 import { buildBody, parseBody } from './body';
 import { dummyEvents } from './dummyEvents';
 import { nextAttemptAt, scheduleBase, type RetryPolicy } from './retryPolicy';
@@ -28,13 +29,10 @@ import {
   OPEN_STATUSES,
   type Attempt,
   type Delivery,
-  type DeliveryEventKey,
   type DeliveryFilter,
-  type DeliveryKind,
   type DeliveryRepository,
   type WebhookSender,
 } from './types';
-import type { EventPayload } from '../events';
 
 export type DeliveryView = Delivery & { attempts: Attempt[] };
 
@@ -63,8 +61,6 @@ export interface TestResult {
   responseBody: string | null;
   deliveryId: number;
 }
-
-const MAX_MESSAGE_IDS = 50;
 
 export class DeliveryService {
   private readonly flushTimers = new Map<number, Timer>();
@@ -133,8 +129,8 @@ export class DeliveryService {
     const now = this.d.clock.now();
     const del = this.d.uow.transaction(() =>
       this.d.repo.insert(
-        { ...this.describe('resend', src.webhookId, src.webhookUrl, src.payloadFormat, events, body, now), sourceId: src.id },
-        keys(events),
+        { ...newDelivery('resend', src.webhookId, src.webhookUrl, src.payloadFormat, events, body, now), sourceId: src.id },
+        eventKeys(events),
       ),
     );
     this.emit('delivery.created', del);
@@ -159,10 +155,10 @@ export class DeliveryService {
       shutdown: this.shutdown.signal,
     });
     const del = this.d.uow.transaction(() => {
-      const base = this.describe('test', webhook.id, displayUrl(webhook.url), webhook.payloadFormat, events, body, out.startedAt);
+      const base = newDelivery('test', webhook.id, displayUrl(webhook.url), webhook.payloadFormat, events, body, out.startedAt);
       const inserted = this.d.repo.insert(
         { ...base, status: out.ok ? 'delivered' : 'failed', attemptCount: 1, nextAttemptAt: null, lastStatus: out.response?.status ?? null, lastError: out.error },
-        keys(events),
+        eventKeys(events),
       );
       this.d.repo.insertAttempt({ ...out, deliveryId: inserted.id, number: 1 });
       return inserted;
@@ -225,8 +221,8 @@ export class DeliveryService {
         const body = buildBody(events, webhook.payloadFormat);
         const now = this.d.clock.now();
         const inserted = this.d.repo.insert(
-          this.describe('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, events, body, now),
-          keys(events),
+          newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, events, body, now),
+          eventKeys(events),
         );
         this.d.repo.dequeue(queued.map((q) => q.queueId));
         return inserted;
@@ -238,34 +234,6 @@ export class DeliveryService {
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
     // Oldest first: each batch's first attempt goes out after the previous one's ended.
     for (const del of created) await this.runAttempt(del.id);
-  }
-
-  private describe(
-    kind: DeliveryKind,
-    webhookId: number,
-    webhookUrl: string,
-    format: Webhook['payloadFormat'],
-    events: EventPayload[],
-    body: string,
-    now: number,
-  ): Omit<Delivery, 'id'> {
-    return {
-      kind,
-      webhookId,
-      webhookUrl,
-      status: 'pending',
-      payloadFormat: format,
-      eventCount: events.length,
-      eventTypes: [...new Set(events.map((e) => e.event))],
-      messageIds: [...new Set(events.map((e) => e.message_id))].slice(0, MAX_MESSAGE_IDS),
-      createdAt: now,
-      attemptCount: 0,
-      nextAttemptAt: now,
-      lastStatus: null,
-      lastError: null,
-      body,
-      sourceId: null,
-    };
   }
 
   // ---- attempts
@@ -335,7 +303,7 @@ export class DeliveryService {
         attemptCount: number,
         nextAttemptAt: stillOpen ? next : null,
         lastStatus: out.response?.status ?? null,
-        lastError: exhausted ? `${out.error}; retries exhausted after ${number} attempts, webhook paused` : out.error,
+        lastError: !stillOpen ? current.lastError : exhausted ? `${out.error}; retries exhausted after ${number} attempts, webhook paused` : out.error,
       } as const;
       this.d.repo.update(id, u);
       if (exhausted) {
@@ -401,8 +369,4 @@ export class DeliveryService {
   private emit(name: 'delivery.created' | 'delivery.updated', del: Delivery): void {
     this.d.bus.emit(name, this.view(del));
   }
-}
-
-function keys(events: EventPayload[]): DeliveryEventKey[] {
-  return events.map((e) => ({ eventId: e.event_id, type: e.event, messageId: e.message_id, email: String(e.email).toLowerCase() }));
 }
