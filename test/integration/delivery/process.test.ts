@@ -98,4 +98,23 @@ describe('durability', () => {
     assert.equal(all.find((d: { webhookId: number; attemptCount: number }) => d.webhookId === h1.id && d.attemptCount === 2)?.attempts[0].response.status, 500);
     assert.ok(all.some((d: { webhookId: number }) => d.webhookId === h2.id));
   });
+
+  it('SIGTERM during a hanging attempt exits 0; the attempt is made again after restart', async () => {
+    const dir = tempDir();
+    const r = await receiver(sequence({ hang: true }, { status: 200 }));
+    const first = await start(['--data', dir]);
+    let call = api(first.ready);
+    await webhook(call, r.url, ['delivery']);
+    await call('POST', '/emulator/replay', { events: [ev('a@x.test')] });
+    await call('POST', '/emulator/clock/advance', { seconds: 30 });
+    await r.waitFor(1);
+    assert.equal(await first.stop(), 0);
+    const second = await start(['--data', dir]);
+    call = api(second.ready);
+    await r.waitFor(2);
+    assert.equal(r.requests[1].body, r.requests[0].body);
+    await eventually(async () => (await call('GET', '/emulator/deliveries?status=delivered')).json.total === 1, 'delivered after restart');
+    const [d] = (await call('GET', '/emulator/deliveries')).json.data;
+    assert.equal(d.attemptCount, 1, 'the interrupted attempt left no record');
+  });
 });
