@@ -10,12 +10,17 @@ import type { SMTPServer } from 'smtp-server';
 import type { Config } from './config';
 import { createCore, type Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
+import { DeliveryService } from './core/delivery/deliveryService';
+import { retryPolicy } from './core/delivery/retryPolicy';
 import type { Logger } from './core/ports';
 import { createApp } from './http/app';
+import { SinkRegistry } from './http/sinks';
+import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
 import { createSmtpServer } from './smtp/smtpServer';
 import { Store } from './store/database';
+import { SqlDeliveryRepository } from './store/deliveryRepository';
 import { SqlEventRepository } from './store/eventRepository';
 import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
 
@@ -94,13 +99,40 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   });
   core.bus.on('clock.advanced', saveClock);
 
+  const webhookRepo = new SqlWebhookRepository(store);
+  const delivery = new DeliveryService({
+    repo: new SqlDeliveryRepository(store),
+    webhooks: webhookRepo,
+    webhookService: core.webhooks,
+    domains: core.domains,
+    events: core.events,
+    sender: new UndiciWebhookSender(),
+    uow: store,
+    clock,
+    bus: core.bus,
+    random: cryptoRandom,
+    log: log.child('delivery'),
+    policy: retryPolicy(config),
+    batchIntervalMs: Math.round(config.batchInterval * 1000),
+    batchMax: config.batchMax,
+  });
+
   const info = {
     accountId: ACCOUNT_ID,
     dataDir,
     httpPort: 0,
     smtpPort: 0,
   };
-  const app = createApp({ core, token, log: log.child('http'), info: () => ({ ...info }) });
+  const hostForBase = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const sinks = new SinkRegistry(() => `http://${hostForBase}:${info.httpPort}`);
+  const app = createApp({
+    core,
+    token,
+    log: log.child('http'),
+    info: () => ({ ...info, pendingDeliveries: delivery.pendingCount() }),
+    delivery,
+    sinks,
+  });
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
@@ -115,6 +147,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     store.close();
     throw err;
   }
+  delivery.start();
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const ready: ReadyInfo = {
     ready: true,
@@ -130,6 +163,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const close = () =>
     (closing ??= (async () => {
       clock.stop();
+      await delivery.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
           httpServer.close(() => resolve());

@@ -2,6 +2,7 @@
  * Domain events the core emits after a change is committed. Adapters and other core parts
  * (delivery, the SSE stream) subscribe; storage never fires side effects itself.
  */
+import type { DeliveryView } from './delivery/deliveryService';
 import type { StoredEvent } from './events';
 import type { Domain, Webhook } from './types';
 
@@ -14,6 +15,12 @@ export interface CoreEventMap {
   'webhook.deleted': Webhook;
   'events.recorded': StoredEvent[];
   'clock.advanced': { from: number; to: number; fired: number };
+  /** A batch, resend or test delivery was made (carries its attempts so far). */
+  'delivery.created': DeliveryView;
+  /** A delivery's status changed: an attempt ended, or it was cancelled. */
+  'delivery.updated': DeliveryView;
+  /** A batch's last attempt failed: it was dropped and the webhook paused (SPEC §5). */
+  'webhook.paused': { webhookId: number; deliveryId: number; attempts: number; lastError: string | null };
 }
 
 export type CoreEventName = keyof CoreEventMap;

@@ -1,10 +1,14 @@
 /** The HTTP adapter: an express app factory over the core (tested over real sockets). */
 import express, { type Express, type Request } from 'express';
 import type { Core } from '../core';
+import type { DeliveryService } from '../core/delivery/deliveryService';
 import type { Logger } from '../core/ports';
 import { requireToken } from './auth';
 import { errorHandler, notFound } from './errors';
+import { deliveryRoutes } from './routes/deliveries';
 import { emulatorRoutes } from './routes/emulator';
+import { sinkReceiver, sinkRoutes } from './routes/sinks';
+import type { SinkRegistry } from './sinks';
 import { managementRoutes } from './routes/management';
 
 export interface AppDeps {
@@ -15,6 +19,10 @@ export interface AppDeps {
   info?: () => Record<string, unknown>;
   /** Largest accepted request body. */
   bodyLimit?: string;
+  /** The delivery engine: inspection, resend, test button, replay. */
+  delivery?: DeliveryService;
+  /** In-memory sinks (`/sink/{name}`, no token). */
+  sinks?: SinkRegistry;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -28,6 +36,8 @@ export function createApp(deps: AppDeps): Express {
   const auth = requireToken(deps.token);
   app.use(['/api', '/bulk/api', '/emulator'], auth);
   const limit = deps.bodyLimit ?? '30mb';
+  // Sinks read their own raw body (exact bytes), so they come before the JSON parsers.
+  if (deps.sinks) app.use(sinkReceiver(deps.core, deps.sinks, limit));
   // JSON for everything that says JSON or says nothing; JSON Lines kept as text for replay.
   app.use(
     express.json({
@@ -42,6 +52,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(managementRoutes(deps.core));
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({}))));
+  if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
+  if (deps.sinks) app.use(sinkRoutes(deps.sinks));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

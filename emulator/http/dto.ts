@@ -19,8 +19,9 @@ export interface Page<T> {
   total: number;
 }
 
-// ---- deliveries: GET /emulator/deliveries[?webhook_id&status&event&message_id&email&before&limit]
-//      GET /emulator/deliveries/{id}, POST /emulator/deliveries/{id}/resend [{"event_id": "…"}]
+// ---- deliveries: GET /emulator/deliveries[?webhook_id&status&event&message_id&email&before&limit] → Page<DeliveryDto>
+//      GET /emulator/deliveries/{id} → {data: DeliveryDto}
+//      POST /emulator/deliveries/{id}/resend [{"event_id": "…"}] → {data: DeliveryDto} (kind `resend`, attempted at once)
 
 export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
 /** `batch`: from the batcher; `resend`: a manual resend; `test`: the test button. */
@@ -84,9 +85,12 @@ export interface WebhookTestResult {
   durationMs: number;
   error: string | null;
   responseBody: string | null;
+  /** The stored delivery (kind `test`) holding this attempt. */
+  deliveryId?: number;
 }
 
-// ---- sinks: PUT/GET/DELETE /emulator/sinks/{name}; ANY /sink/{name} (no token)
+// ---- sinks: PUT/GET/DELETE /emulator/sinks/{name} → {data: SinkDto} (DELETE: 204); GET /emulator/sinks → {data: SinkDto[]};
+//      ANY /sink/{name}[/…] (no token). Sinks live in memory; `requests` are in arrival order, the last 1000 kept.
 export interface SinkResponseScript {
   status?: number;
   /** Real milliseconds to wait before answering. */
@@ -183,4 +187,6 @@ export type StreamEventName =
   | 'message.created'
   | 'delivery.created'
   | 'delivery.updated'
+  /** A batch's last attempt failed: `{webhookId, deliveryId, attempts, lastError}`; the webhook is now paused. */
+  | 'webhook.paused'
   | 'clock.advanced';

@@ -2,7 +2,9 @@
 import { Router } from 'express';
 import type { Core } from '../../core';
 import { BadRequestError } from '../../core/errors';
+import type { DeliveryView } from '../../core/delivery/deliveryService';
 import type { Domain, Webhook } from '../../core/types';
+import { deliveryToStreamDto } from '../deliveryWire';
 import { domainToWire, webhookToWire } from '../wire';
 
 /** Stream payloads stay small: a 500-event recording is announced by count and ids. */
@@ -12,6 +14,9 @@ function summarise(name: string, payload: unknown): unknown {
   }
   if (name.startsWith('webhook.') && payload && typeof payload === 'object') {
     return webhookToWire(payload as Webhook);
+  }
+  if (name.startsWith('delivery.') && payload && typeof payload === 'object') {
+    return deliveryToStreamDto(payload as DeliveryView);
   }
   if (name.startsWith('domain.') && payload && typeof payload === 'object') {
     return domainToWire(payload as Domain);

@@ -1,0 +1,76 @@
+/**
+ * One attempt: sign, POST through the sender port, end it with a virtual-clock timeout, and
+ * describe what happened. Success is exactly HTTP 200 within the timeout (SPEC §5).
+ */
+import type { Clock } from '../clock';
+import type { Webhook } from '../types';
+import { contentType } from './body';
+import { SIGNATURE_HEADER, sign } from './signature';
+import { displayUrl, requestTarget } from './target';
+import type { Attempt, WebhookSender } from './types';
+import type { PayloadFormat } from '../types';
+
+export const USER_AGENT = 'Mailtrap-Webhooks-Emulator/0.1 (+https://github.com/mailtrap; local emulator)';
+
+export interface AttemptInput {
+  sender: WebhookSender;
+  clock: Clock;
+  timeoutMs: number;
+  webhook: Webhook;
+  body: string;
+  format: PayloadFormat;
+  /** Aborts the request without an outcome (shutdown); the attempt is then not recorded. */
+  shutdown: AbortSignal;
+}
+
+export type AttemptOutcome = Omit<Attempt, 'id' | 'deliveryId' | 'number'> & { interrupted: boolean };
+
+export async function performAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+  const { clock, webhook, body } = input;
+  const startedAt = clock.now();
+  const headers: Record<string, string> = {
+    'Content-Type': contentType(input.format),
+    'User-Agent': USER_AGENT,
+    [SIGNATURE_HEADER]: sign(body, webhook.signingSecret),
+  };
+  // What the log shows: the URL without password, the Authorization header redacted.
+  let shownUrl = displayUrl(webhook.url);
+  const shownHeaders = { ...headers };
+  try {
+    const target = requestTarget(webhook.url);
+    shownUrl = target.url;
+    if (target.authorization) shownHeaders.Authorization = 'Basic [redacted]';
+  } catch {
+    /* an unparsable URL fails in the sender and is reported there */
+  }
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = clock.after(input.timeoutMs, () => {
+    timedOut = true;
+    ac.abort();
+  });
+  const signal = AbortSignal.any([ac.signal, input.shutdown]);
+  let result;
+  try {
+    result = await input.sender.send({ url: webhook.url, headers, body, signal });
+  } finally {
+    timer.cancel();
+  }
+  const interrupted = input.shutdown.aborted && !timedOut;
+  const status = timedOut ? null : result.status;
+  const ok = status === 200;
+  let error: string | null = null;
+  if (timedOut) error = `timeout after ${input.timeoutMs / 1000} s`;
+  else if (result.error) error = result.error;
+  else if (!ok) error = `status ${status}`;
+  return {
+    startedAt,
+    durationMs: Math.max(0, Math.round(result.durationMs)),
+    request: { method: 'POST', url: shownUrl, headers: shownHeaders },
+    response:
+      status === null ? null : { status, headers: result.headers, body: result.body, truncated: result.truncated },
+    error,
+    ok,
+    interrupted,
+  };
+}

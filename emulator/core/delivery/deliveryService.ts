@@ -1,0 +1,372 @@
+/**
+ * The delivery engine (SPEC §5). Events are queued per webhook inside the recording transaction;
+ * every batch interval a webhook's queue becomes batches of at most `batchMax` events, oldest
+ * first, each with a body fixed at creation. Attempts run on the virtual clock; a failed batch
+ * is retried on the policy's schedule and, when it is spent, dropped with the webhook paused.
+ *
+ * Durability: queue, batches, attempts and `nextAttemptAt` are in the store; timers are only a
+ * cache of it, rebuilt by `start()`. An attempt is recorded after it ends, so a batch in flight
+ * at a crash is attempted again after restart with the same body (at-least-once).
+ *
+ * Concurrency: attempts of one webhook's flush go out in order; different webhooks never wait
+ * for each other (each has its own timers and the clock does not serialise real-time firing).
+ */
+import type { CoreBus } from '../bus';
+import type { Clock, Timer } from '../clock';
+import type { DomainService } from '../domains';
+import { NotFoundError, ValidationError } from '../errors';
+import type { EventService, StoredEvent } from '../events';
+import type { Logger, Random, UnitOfWork, WebhookRepository } from '../ports';
+import type { Domain, Webhook } from '../types';
+import { performAttempt } from './attempt';
+import { eventKeys, newDelivery } from './batch';
+import { buildBody, parseBody } from './body';
+import { dummyEvents } from './dummyEvents';
+import { nextAttemptAt, scheduleBase, type RetryPolicy } from './retryPolicy';
+import { routes } from './routing';
+import { displayUrl } from './target';
+import {
+  OPEN_STATUSES,
+  type Attempt,
+  type Delivery,
+  type DeliveryFilter,
+  type DeliveryRepository,
+  type WebhookSender,
+} from './types';
+
+export type DeliveryView = Delivery & { attempts: Attempt[] };
+
+export interface DeliveryDeps {
+  repo: DeliveryRepository;
+  webhooks: WebhookRepository;
+  webhookService: { setActive(id: number, active: boolean): Webhook };
+  domains: DomainService;
+  events: EventService;
+  sender: WebhookSender;
+  uow: UnitOfWork;
+  clock: Clock;
+  bus: CoreBus;
+  random: Random;
+  log: Logger;
+  policy: RetryPolicy;
+  batchIntervalMs: number;
+  batchMax: number;
+}
+
+export interface TestResult {
+  ok: boolean;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  responseBody: string | null;
+  deliveryId: number;
+}
+
+export class DeliveryService {
+  private readonly flushTimers = new Map<number, Timer>();
+  private readonly attemptTimers = new Map<number, Timer>();
+  private readonly inflight = new Map<number, Promise<void>>();
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly d: DeliveryDeps) {
+    d.events.addConsumer((events) => this.enqueue(events));
+    d.bus.on('webhook.updated', (w) => {
+      if (w.active) this.resume(w.id);
+    });
+    d.bus.on('webhook.deleted', (w) => this.drop(w.id));
+  }
+
+  /** Rebuild timers from the store (start-up, after a crash). */
+  start(): void {
+    for (const q of this.d.repo.queuedWebhooks()) this.armFlush(q.webhookId, q.oldestQueuedAt);
+    for (const del of this.d.repo.open()) this.schedule(del);
+    const open = this.d.repo.openCount();
+    if (open) this.d.log.info('pending deliveries rescheduled', { open });
+  }
+
+  /** Stop timers and abort requests in flight; interrupted attempts are not recorded and run again after restart. */
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    for (const t of this.flushTimers.values()) t.cancel();
+    for (const t of this.attemptTimers.values()) t.cancel();
+    this.flushTimers.clear();
+    this.attemptTimers.clear();
+    await Promise.allSettled([...this.inflight.values()]);
+    await this.d.sender.close();
+  }
+
+  pendingCount(): number {
+    return this.d.repo.openCount();
+  }
+
+  list(f: DeliveryFilter): { data: DeliveryView[]; total: number } {
+    const data = this.d.repo.list(f).map((del) => this.view(del));
+    return { data, total: this.d.repo.count({ ...f, beforeId: undefined }) };
+  }
+
+  get(id: number): DeliveryView {
+    const del = this.d.repo.get(id);
+    if (!del) throw new NotFoundError();
+    return this.view(del);
+  }
+
+  /**
+   * A new delivery (kind `resend`) of a whole batch or of one of its events, with its own
+   * schedule. It follows the webhook's rules: to a paused webhook it waits for resume.
+   */
+  resend(id: number, eventId?: string): DeliveryView {
+    const src = this.d.repo.get(id);
+    if (!src) throw new NotFoundError();
+    if (!this.d.webhooks.get(src.webhookId)) throw new NotFoundError('Webhook');
+    let events = parseBody(src.body, src.payloadFormat);
+    let body = src.body;
+    if (eventId !== undefined) {
+      const one = events.find((e) => e.event_id === eventId);
+      if (!one) throw new ValidationError({ event_id: ['is not in this delivery'] });
+      events = [one];
+      body = buildBody(events, src.payloadFormat);
+    }
+    const now = this.d.clock.now();
+    const del = this.d.uow.transaction(() =>
+      this.d.repo.insert(
+        { ...newDelivery('resend', src.webhookId, src.webhookUrl, src.payloadFormat, events, body, now), sourceId: src.id },
+        eventKeys(events),
+      ),
+    );
+    this.emit('delivery.created', del);
+    this.schedule(del);
+    return this.view(del);
+  }
+
+  /** The test button: one dummy event per selected type, signed, sent now; no batching, no retries. */
+  async test(webhookId: number): Promise<TestResult> {
+    const webhook = this.d.webhooks.get(webhookId);
+    if (!webhook) throw new NotFoundError();
+    const domainName = webhook.domainId === null ? null : (this.domainOf(webhook.domainId)?.domainName ?? null);
+    const events = dummyEvents(webhook, { now: this.d.clock.now(), uuid: () => this.d.random.uuid(), domainName });
+    const body = buildBody(events, webhook.payloadFormat);
+    const out = await performAttempt({
+      sender: this.d.sender,
+      clock: this.d.clock,
+      timeoutMs: this.d.policy.timeoutMs,
+      webhook,
+      body,
+      format: webhook.payloadFormat,
+      shutdown: this.shutdown.signal,
+    });
+    const del = this.d.uow.transaction(() => {
+      const base = newDelivery('test', webhook.id, displayUrl(webhook.url), webhook.payloadFormat, events, body, out.startedAt);
+      const inserted = this.d.repo.insert(
+        { ...base, status: out.ok ? 'delivered' : 'failed', attemptCount: 1, nextAttemptAt: null, lastStatus: out.response?.status ?? null, lastError: out.error },
+        eventKeys(events),
+      );
+      this.d.repo.insertAttempt({ ...out, deliveryId: inserted.id, number: 1 });
+      return inserted;
+    });
+    this.emit('delivery.created', del);
+    return {
+      ok: out.ok,
+      status: out.response?.status ?? null,
+      durationMs: out.durationMs,
+      error: out.error,
+      responseBody: out.response?.body ?? null,
+      deliveryId: del.id,
+    };
+  }
+
+  // ---- queueing and batching
+
+  /** EventService consumer: runs inside the recording transaction. */
+  private enqueue(events: StoredEvent[]): void {
+    const hooks = this.d.webhooks.list().filter((w) => w.active && w.webhookType === 'email_sending');
+    if (!hooks.length) return;
+    const now = this.d.clock.now();
+    const domains = new Map<number, Domain | undefined>();
+    const domainOf = (id: number) => {
+      if (!domains.has(id)) domains.set(id, this.domainOf(id));
+      return domains.get(id);
+    };
+    const touched = new Set<number>();
+    for (const e of events) {
+      for (const w of hooks) {
+        if (!routes(w, e.payload, domainOf)) continue;
+        this.d.repo.enqueue(w.id, e.id, now);
+        touched.add(w.id);
+      }
+    }
+    // Arming before commit is harmless: a flush of a rolled-back queue finds nothing.
+    for (const id of touched) this.armFlush(id, now);
+  }
+
+  private armFlush(webhookId: number, oldestQueuedAt: number): void {
+    if (this.shutdown.signal.aborted || this.flushTimers.has(webhookId)) return;
+    const due = Math.max(oldestQueuedAt + this.d.batchIntervalMs, this.d.clock.now());
+    this.flushTimers.set(webhookId, this.d.clock.at(due, () => this.flush(webhookId)));
+  }
+
+  private async flush(webhookId: number): Promise<void> {
+    this.flushTimers.delete(webhookId);
+    const webhook = this.d.webhooks.get(webhookId);
+    if (!webhook) {
+      this.d.uow.transaction(() => this.d.repo.clearQueue(webhookId));
+      return;
+    }
+    if (!webhook.active) return; // the queue waits for resume
+    const created: Delivery[] = [];
+    for (;;) {
+      const del = this.d.uow.transaction(() => {
+        const queued = this.d.repo.queued(webhookId, this.d.batchMax);
+        if (!queued.length) return null;
+        const events = queued.map((q) => q.payload);
+        const body = buildBody(events, webhook.payloadFormat);
+        const now = this.d.clock.now();
+        const inserted = this.d.repo.insert(
+          newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, events, body, now),
+          eventKeys(events),
+        );
+        this.d.repo.dequeue(queued.map((q) => q.queueId));
+        return inserted;
+      });
+      if (!del) break;
+      created.push(del);
+      this.emit('delivery.created', del);
+    }
+    if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
+    // Oldest first: each batch's first attempt goes out after the previous one's ended.
+    for (const del of created) await this.runAttempt(del.id);
+  }
+
+  // ---- attempts
+
+  private schedule(del: Delivery): void {
+    if (this.shutdown.signal.aborted || this.attemptTimers.has(del.id) || this.inflight.has(del.id)) return;
+    const due = del.nextAttemptAt ?? this.d.clock.now();
+    this.attemptTimers.set(
+      del.id,
+      this.d.clock.at(due, () => {
+        this.attemptTimers.delete(del.id);
+        return this.runAttempt(del.id);
+      }),
+    );
+  }
+
+  private runAttempt(id: number): Promise<void> {
+    if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
+    const running = this.inflight.get(id);
+    if (running) return running;
+    const p = this.attemptOnce(id).then(
+      (updated) => {
+        this.inflight.delete(id);
+        if (updated?.status === 'retrying') this.schedule(updated);
+      },
+      (err) => {
+        this.inflight.delete(id);
+        throw err;
+      },
+    );
+    this.inflight.set(id, p);
+    return p;
+  }
+
+  /** Makes one attempt and records it; returns the delivery as updated, or null when none was made. */
+  private async attemptOnce(id: number): Promise<Delivery | null> {
+    const del = this.d.repo.get(id);
+    if (!del || !OPEN_STATUSES.includes(del.status)) return null;
+    const webhook = this.d.webhooks.get(del.webhookId);
+    if (!webhook) {
+      this.drop(del.webhookId);
+      return null;
+    }
+    if (!webhook.active) return null; // waits; resume() reschedules it
+    const out = await performAttempt({
+      sender: this.d.sender,
+      clock: this.d.clock,
+      timeoutMs: this.d.policy.timeoutMs,
+      webhook,
+      body: del.body,
+      format: del.payloadFormat,
+      shutdown: this.shutdown.signal,
+    });
+    if (out.interrupted) return null;
+    const number = del.attemptCount + 1;
+    const now = this.d.clock.now();
+    let exhausted = false;
+    const updated = this.d.uow.transaction(() => {
+      this.d.repo.insertAttempt({ ...out, deliveryId: id, number });
+      const current = this.d.repo.get(id)!;
+      const next = out.ok ? null : nextAttemptAt(this.d.policy, number, scheduleBase(del.nextAttemptAt, out.startedAt, this.d.policy), now);
+      const stillOpen = OPEN_STATUSES.includes(current.status); // a delete may have cancelled it meanwhile
+      const status = !stillOpen ? current.status : out.ok ? 'delivered' : next === null ? 'failed' : 'retrying';
+      exhausted = stillOpen && status === 'failed';
+      const u = {
+        status,
+        attemptCount: number,
+        nextAttemptAt: stillOpen ? next : null,
+        lastStatus: out.response?.status ?? null,
+        lastError: !stillOpen ? current.lastError : exhausted ? `${out.error}; retries exhausted after ${number} attempts, webhook paused` : out.error,
+      } as const;
+      this.d.repo.update(id, u);
+      if (exhausted) {
+        const w = this.d.webhooks.get(del.webhookId);
+        if (w?.active) this.d.webhookService.setActive(w.id, false);
+      }
+      return { ...current, ...u };
+    });
+    this.emit('delivery.updated', updated);
+    if (exhausted) {
+      this.d.log.warn('batch dropped after its last attempt failed; webhook paused', {
+        deliveryId: id,
+        webhookId: del.webhookId,
+        attempts: number,
+        lastError: out.error,
+      });
+      this.d.bus.emit('webhook.paused', { webhookId: del.webhookId, deliveryId: id, attempts: number, lastError: out.error });
+    } else if (!out.ok) {
+      this.d.log.info('attempt failed', { deliveryId: id, webhookId: del.webhookId, attempt: number, error: out.error });
+    }
+    return updated;
+  }
+
+  // ---- webhook lifecycle
+
+  private resume(webhookId: number): void {
+    const q = this.d.repo.queuedWebhooks().find((x) => x.webhookId === webhookId);
+    if (q) this.armFlush(webhookId, q.oldestQueuedAt);
+    for (const del of this.d.repo.open(webhookId)) this.schedule(del);
+  }
+
+  /** The webhook is gone: its queue is dropped and its open deliveries cancelled. */
+  private drop(webhookId: number): void {
+    this.flushTimers.get(webhookId)?.cancel();
+    this.flushTimers.delete(webhookId);
+    const cancelled = this.d.uow.transaction(() => {
+      this.d.repo.clearQueue(webhookId);
+      return this.d.repo.open(webhookId).map((del) => {
+        const u = { status: 'cancelled', attemptCount: del.attemptCount, nextAttemptAt: null, lastStatus: del.lastStatus, lastError: 'webhook deleted' } as const;
+        this.d.repo.update(del.id, u);
+        return { ...del, ...u };
+      });
+    });
+    for (const del of cancelled) {
+      this.attemptTimers.get(del.id)?.cancel();
+      this.attemptTimers.delete(del.id);
+      this.emit('delivery.updated', del);
+    }
+  }
+
+  private domainOf(id: number): Domain | undefined {
+    try {
+      return this.d.domains.get(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private view(del: Delivery): DeliveryView {
+    return { ...del, attempts: this.d.repo.attempts(del.id) };
+  }
+
+  private emit(name: 'delivery.created' | 'delivery.updated', del: Delivery): void {
+    this.d.bus.emit(name, this.view(del));
+  }
+}

@@ -1,0 +1,8 @@
+/** `Mailtrap-Signature`: lowercase hex HMAC-SHA256 of the exact body bytes, keyed by the signing secret. */
+import { createHmac } from 'node:crypto';
+
+export const SIGNATURE_HEADER = 'Mailtrap-Signature';
+
+export function sign(body: string, secret: string): string {
+  return createHmac('sha256', secret).update(body, 'utf8').digest('hex');
+}

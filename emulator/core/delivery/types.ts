@@ -1,0 +1,118 @@
+/**
+ * Delivery domain types and the ports delivery needs (store, outbound HTTP). Field names match
+ * the wire DTOs (http/dto.ts) so the HTTP adapter maps them one to one.
+ */
+import type { EventPayload } from '../events';
+import type { PayloadEventName, PayloadFormat } from '../types';
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
+export type DeliveryKind = 'batch' | 'resend' | 'test';
+/** Statuses that still have attempts to make. */
+export const OPEN_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying'];
+
+export interface Delivery {
+  id: number;
+  kind: DeliveryKind;
+  webhookId: number;
+  /** Without the password of any userinfo. */
+  webhookUrl: string;
+  status: DeliveryStatus;
+  payloadFormat: PayloadFormat;
+  eventCount: number;
+  eventTypes: PayloadEventName[];
+  /** Distinct message ids, at most 50. */
+  messageIds: string[];
+  createdAt: number;
+  attemptCount: number;
+  nextAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  /** The exact bytes POSTed on every attempt. */
+  body: string;
+  /** The delivery a resend was made from. */
+  sourceId: number | null;
+}
+
+export interface Attempt {
+  id: number;
+  deliveryId: number;
+  number: number;
+  startedAt: number;
+  durationMs: number;
+  /** The request as sent, minus the body (always the delivery's body) and any password. */
+  request: { method: 'POST'; url: string; headers: Record<string, string> };
+  response: { status: number; headers: Record<string, string>; body: string; truncated: boolean } | null;
+  error: string | null;
+  ok: boolean;
+}
+
+export interface DeliveryFilter {
+  webhookId?: number;
+  status?: DeliveryStatus;
+  event?: PayloadEventName;
+  messageId?: string;
+  email?: string;
+  beforeId?: number;
+  limit?: number;
+}
+
+export interface QueuedEvent {
+  queueId: number;
+  payload: EventPayload;
+}
+
+export interface DeliveryEventKey {
+  eventId: string;
+  type: PayloadEventName;
+  messageId: string;
+  email: string;
+}
+
+export type DeliveryUpdate = Pick<Delivery, 'status' | 'attemptCount' | 'nextAttemptAt' | 'lastStatus' | 'lastError'>;
+
+export interface DeliveryRepository {
+  enqueue(webhookId: number, eventRowId: number, queuedAt: number): void;
+  /** Oldest first, at most `limit`. */
+  queued(webhookId: number, limit: number): QueuedEvent[];
+  dequeue(queueIds: number[]): void;
+  clearQueue(webhookId: number): number;
+  /** Webhooks with queued events and the time their oldest event was queued. */
+  queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[];
+  insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery;
+  get(id: number): Delivery | undefined;
+  update(id: number, u: DeliveryUpdate): void;
+  list(f: DeliveryFilter): Delivery[];
+  count(f: DeliveryFilter): number;
+  /** Deliveries with attempts still to make (pending, retrying). */
+  open(webhookId?: number): Delivery[];
+  openCount(): number;
+  insertAttempt(a: Omit<Attempt, 'id'>): Attempt;
+  attempts(deliveryId: number): Attempt[];
+}
+
+export interface SendRequest {
+  /** May carry userinfo: the sender turns it into `Authorization: Basic` and strips it. */
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}
+
+export interface SendResult {
+  /** Null when no response arrived. */
+  status: number | null;
+  headers: Record<string, string>;
+  /** At most 64 KiB of the response body. */
+  body: string;
+  truncated: boolean;
+  /** Why no response arrived (ECONNREFUSED, aborted, …); null when one did. */
+  error: string | null;
+  /** Real milliseconds the request took. */
+  durationMs: number;
+}
+
+/** Outbound HTTP port: one POST, no redirects followed, never throws. */
+export interface WebhookSender {
+  send(req: SendRequest): Promise<SendResult>;
+  close(): Promise<void>;
+}

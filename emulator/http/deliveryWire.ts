@@ -1,0 +1,52 @@
+/** Core deliveries → the wire DTOs of http/dto.ts. */
+import type { Attempt } from '../core/delivery/types';
+import type { DeliveryView } from '../core/delivery/deliveryService';
+import type { AttemptDto, DeliveryDto } from './dto';
+
+export function attemptToDto(a: Attempt, body: string): AttemptDto {
+  return {
+    id: a.id,
+    deliveryId: a.deliveryId,
+    number: a.number,
+    startedAt: a.startedAt,
+    durationMs: a.durationMs,
+    request: { ...a.request, body },
+    response: a.response,
+    error: a.error,
+    ok: a.ok,
+  };
+}
+
+export function deliveryToDto(d: DeliveryView): DeliveryDto {
+  return {
+    id: d.id,
+    kind: d.kind,
+    webhookId: d.webhookId,
+    webhookUrl: d.webhookUrl,
+    status: d.status,
+    payloadFormat: d.payloadFormat,
+    eventCount: d.eventCount,
+    eventTypes: d.eventTypes,
+    messageIds: d.messageIds,
+    createdAt: d.createdAt,
+    attemptCount: d.attemptCount,
+    nextAttemptAt: d.nextAttemptAt,
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    body: d.body,
+    attempts: d.attempts.map((a) => attemptToDto(a, d.body)),
+  };
+}
+
+/** For the SSE stream: no batch body and no attempt bodies, so a 500-event batch stays small. */
+export function deliveryToStreamDto(d: DeliveryView): Omit<DeliveryDto, 'body' | 'attempts'> & { attempts: unknown[] } {
+  const { body: _body, attempts, ...rest } = deliveryToDto(d);
+  return {
+    ...rest,
+    attempts: attempts.map(({ request, response, ...a }) => ({
+      ...a,
+      request: { method: request.method, url: request.url, headers: request.headers },
+      response: response && { status: response.status, headers: response.headers, truncated: response.truncated },
+    })),
+  };
+}

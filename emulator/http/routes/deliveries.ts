@@ -1,0 +1,91 @@
+/** Delivery inspection, resend, the test button and replay (SPEC §4–§6), over the delivery service. */
+import { Router, type Request } from 'express';
+import type { Core } from '../../core';
+import type { DeliveryService } from '../../core/delivery/deliveryService';
+import type { DeliveryFilter, DeliveryStatus } from '../../core/delivery/types';
+import { BadRequestError, NotFoundError } from '../../core/errors';
+import { parseReplay } from '../../core/replay';
+import { parseEventType, toPayloadEventName } from '../../core/types';
+import { deliveryToDto } from '../deliveryWire';
+import type { DeliveryDto, Page, ReplayResult, WebhookTestResult } from '../dto';
+
+const STATUSES: DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
+
+function idParam(req: Request): number {
+  const id = Number(req.params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError();
+  return id;
+}
+
+function positiveInt(v: unknown, name: string): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new BadRequestError([`'${name}' must be a positive integer`]);
+  return n;
+}
+
+function filterOf(req: Request): DeliveryFilter {
+  const q = req.query as Record<string, string | undefined>;
+  const f: DeliveryFilter = {};
+  f.webhookId = positiveInt(q.webhook_id, 'webhook_id');
+  if (q.status) {
+    if (!STATUSES.includes(q.status as DeliveryStatus)) throw new BadRequestError([`'status' must be one of ${STATUSES.join(', ')}`]);
+    f.status = q.status as DeliveryStatus;
+  }
+  if (q.event) {
+    const t = parseEventType(q.event);
+    if (!t) throw new BadRequestError([`'event' is not an event type`]);
+    f.event = toPayloadEventName(t);
+  }
+  if (q.message_id) f.messageId = q.message_id;
+  if (q.email) f.email = q.email;
+  f.beforeId = positiveInt(q.before, 'before');
+  const limit = positiveInt(q.limit, 'limit') ?? 50;
+  if (limit > 500) throw new BadRequestError([`'limit' is at most 500`]);
+  f.limit = limit;
+  return f;
+}
+
+export function deliveryRoutes(core: Core, delivery: DeliveryService): Router {
+  const r = Router();
+
+  r.get('/emulator/deliveries', (req, res) => {
+    const f = filterOf(req);
+    const { data, total } = delivery.list(f);
+    const page: Page<DeliveryDto> = {
+      data: data.map(deliveryToDto),
+      next_before: data.length === f.limit ? data[data.length - 1].id : null,
+      total,
+    };
+    res.json(page);
+  });
+
+  r.get('/emulator/deliveries/:id', (req, res) => {
+    res.json({ data: deliveryToDto(delivery.get(idParam(req))) });
+  });
+
+  r.post('/emulator/deliveries/:id/resend', (req, res) => {
+    const body = (req.body ?? {}) as { event_id?: unknown };
+    if (body.event_id !== undefined && (typeof body.event_id !== 'string' || body.event_id === '')) {
+      throw new BadRequestError([`'event_id' must be a string`]);
+    }
+    res.json({ data: deliveryToDto(delivery.resend(idParam(req), body.event_id as string | undefined)) });
+  });
+
+  r.post('/emulator/webhooks/:id/test', async (req, res) => {
+    const result = await delivery.test(idParam(req));
+    const wire: WebhookTestResult = result;
+    res.json(wire);
+  });
+
+  r.post('/emulator/replay', (req, res) => {
+    const body: unknown = req.body;
+    const keepIds = (req.query as Record<string, unknown>).keep_ids === 'true' || (typeof body === 'object' && (body as { keep_ids?: unknown })?.keep_ids === true);
+    const payloads = parseReplay(body, { keepIds, now: core.clock.now(), uuid: () => core.events.newEventId() });
+    const stored = core.events.record(payloads);
+    const result: ReplayResult = { recorded: stored.length, event_ids: stored.map((e) => e.payload.event_id) };
+    res.json({ data: result });
+  });
+
+  return r;
+}

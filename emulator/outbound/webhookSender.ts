@@ -1,0 +1,92 @@
+/**
+ * The outbound HTTP adapter (undici 7): one POST per call, never throws, never follows a
+ * redirect. Userinfo in the URL becomes `Authorization: Basic` and leaves the request target;
+ * the query string stays. At most 64 KiB of the response body is read, then the connection is
+ * dropped, so an endless or huge body costs nothing.
+ */
+import { Agent, request } from 'undici';
+import { requestTarget } from '../core/delivery/target';
+import type { SendRequest, SendResult, WebhookSender } from '../core/delivery/types';
+
+export const MAX_RESPONSE_BODY = 64 * 1024;
+
+export class UndiciWebhookSender implements WebhookSender {
+  private readonly agent = new Agent({ keepAliveTimeout: 4_000, connections: 16 });
+
+  async send(req: SendRequest): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    let target;
+    try {
+      target = requestTarget(req.url);
+    } catch {
+      return { status: null, headers: {}, body: '', truncated: false, error: 'invalid URL', durationMs: 0 };
+    }
+    const headers: Record<string, string> = { ...req.headers };
+    if (target.authorization) headers.Authorization = target.authorization;
+    try {
+      const res = await request(target.url, {
+        method: 'POST',
+        headers,
+        body: req.body,
+        signal: req.signal,
+        dispatcher: this.agent,
+        // Outcomes are decided by the caller's clock; undici's own timers must not end it first.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      try {
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          const room = MAX_RESPONSE_BODY - size;
+          if (chunk.length > room) {
+            chunks.push(chunk.subarray(0, room));
+            size += room;
+            truncated = true;
+            break;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+        }
+      } catch (err) {
+        // The status arrived; a body cut short (reset, abort) is still a response, marked truncated.
+        truncated = true;
+        if (req.signal.aborted) throw err;
+      } finally {
+        if (truncated) res.body.destroy();
+      }
+      return {
+        status: res.statusCode,
+        headers: flatten(res.headers),
+        body: Buffer.concat(chunks).toString('utf8'),
+        truncated,
+        error: null,
+        durationMs: elapsed(),
+      };
+    } catch (err) {
+      return { status: null, headers: {}, body: '', truncated: false, error: describe(err, req.signal), durationMs: elapsed() };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.destroy().catch(() => undefined);
+  }
+}
+
+function flatten(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/** A short, stable reason: the system error code when there is one (ECONNREFUSED, ECONNRESET, ENOTFOUND). */
+function describe(err: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return 'aborted';
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e?.cause?.code ?? e?.code;
+  const message = e?.cause?.message ?? e?.message ?? String(err);
+  if (code === 'UND_ERR_SOCKET') return `ECONNRESET: ${message}`;
+  return code && !code.startsWith('UND_ERR') ? `${code}: ${message}` : message;
+}

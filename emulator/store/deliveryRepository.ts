@@ -1,0 +1,218 @@
+/** sql.js implementation of the delivery repository (queue, batches, their events, attempts). */
+import type { EventPayload } from '../core/events';
+import type {
+  Attempt,
+  Delivery,
+  DeliveryEventKey,
+  DeliveryFilter,
+  DeliveryRepository,
+  DeliveryUpdate,
+  QueuedEvent,
+} from '../core/delivery/types';
+import type { Row, Store } from './database';
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toDelivery(r: Row): Delivery {
+  return {
+    id: Number(r.id),
+    kind: r.kind as Delivery['kind'],
+    webhookId: Number(r.webhook_id),
+    webhookUrl: String(r.webhook_url),
+    status: r.status as Delivery['status'],
+    payloadFormat: r.payload_format as Delivery['payloadFormat'],
+    eventCount: Number(r.event_count),
+    eventTypes: JSON.parse(String(r.event_types)),
+    messageIds: JSON.parse(String(r.message_ids)),
+    createdAt: Number(r.created_at),
+    attemptCount: Number(r.attempt_count),
+    nextAttemptAt: num(r.next_attempt_at),
+    lastStatus: num(r.last_status),
+    lastError: r.last_error === null ? null : String(r.last_error),
+    body: String(r.body),
+    sourceId: num(r.source_id),
+  };
+}
+
+function toAttempt(r: Row): Attempt {
+  const status = num(r.response_status);
+  return {
+    id: Number(r.id),
+    deliveryId: Number(r.delivery_id),
+    number: Number(r.number),
+    startedAt: Number(r.started_at),
+    durationMs: Number(r.duration_ms),
+    request: { method: 'POST', url: String(r.request_url), headers: JSON.parse(String(r.request_headers)) },
+    response:
+      status === null
+        ? null
+        : {
+            status,
+            headers: JSON.parse(String(r.response_headers ?? '{}')),
+            body: String(r.response_body ?? ''),
+            truncated: r.response_truncated === 1,
+          },
+    error: r.error === null ? null : String(r.error),
+    ok: r.ok === 1,
+  };
+}
+
+function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  if (f.webhookId !== undefined) parts.push('d.webhook_id = ?'), params.push(f.webhookId);
+  if (f.status) parts.push('d.status = ?'), params.push(f.status);
+  const ev: string[] = [];
+  if (f.event) ev.push('e.type = ?'), params.push(f.event);
+  if (f.messageId) ev.push('e.message_id = ?'), params.push(f.messageId);
+  if (f.email) ev.push('e.email = ?'), params.push(f.email.toLowerCase());
+  if (ev.length) parts.push(`d.id IN (SELECT e.delivery_id FROM delivery_events e WHERE ${ev.join(' AND ')})`);
+  if (f.beforeId) parts.push('d.id < ?'), params.push(f.beforeId);
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+export class SqlDeliveryRepository implements DeliveryRepository {
+  constructor(private readonly store: Store) {}
+
+  enqueue(webhookId: number, eventRowId: number, queuedAt: number): void {
+    this.store.run('INSERT INTO delivery_queue (webhook_id, event_row_id, queued_at) VALUES (?, ?, ?)', [webhookId, eventRowId, queuedAt]);
+  }
+
+  queued(webhookId: number, limit: number): QueuedEvent[] {
+    return this.store
+      .all(
+        `SELECT q.id AS queue_id, e.payload AS payload FROM delivery_queue q JOIN events e ON e.id = q.event_row_id
+         WHERE q.webhook_id = ? ORDER BY q.id LIMIT ?`,
+        [webhookId, limit],
+      )
+      .map((r) => ({ queueId: Number(r.queue_id), payload: JSON.parse(String(r.payload)) as EventPayload }));
+  }
+
+  dequeue(queueIds: number[]): void {
+    if (!queueIds.length) return;
+    // Ids are taken in order, so a range covers them; the webhook's later events are above it.
+    const ids = [...queueIds].sort((a, b) => a - b);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      this.store.run(`DELETE FROM delivery_queue WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
+    }
+  }
+
+  clearQueue(webhookId: number): number {
+    return this.store.run('DELETE FROM delivery_queue WHERE webhook_id = ?', [webhookId]);
+  }
+
+  queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[] {
+    return this.store
+      .all('SELECT webhook_id, MIN(queued_at) AS oldest FROM delivery_queue GROUP BY webhook_id ORDER BY webhook_id')
+      .map((r) => ({ webhookId: Number(r.webhook_id), oldestQueuedAt: Number(r.oldest) }));
+  }
+
+  insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
+    const [r] = this.store.write(
+      `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
+         created_at, attempt_count, next_attempt_at, last_status, last_error, body, source_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        d.kind,
+        d.webhookId,
+        d.webhookUrl,
+        d.status,
+        d.payloadFormat,
+        d.eventCount,
+        JSON.stringify(d.eventTypes),
+        JSON.stringify(d.messageIds),
+        d.createdAt,
+        d.attemptCount,
+        d.nextAttemptAt,
+        d.lastStatus,
+        d.lastError,
+        d.body,
+        d.sourceId,
+      ],
+    );
+    const id = Number(r.id);
+    for (const e of events) {
+      this.store.run('INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email) VALUES (?, ?, ?, ?, ?)', [
+        id,
+        e.eventId,
+        e.type,
+        e.messageId,
+        e.email,
+      ]);
+    }
+    return { ...d, id };
+  }
+
+  get(id: number): Delivery | undefined {
+    const r = this.store.get('SELECT * FROM deliveries WHERE id = ?', [id]);
+    return r && toDelivery(r);
+  }
+
+  update(id: number, u: DeliveryUpdate): void {
+    this.store.run('UPDATE deliveries SET status = ?, attempt_count = ?, next_attempt_at = ?, last_status = ?, last_error = ? WHERE id = ?', [
+      u.status,
+      u.attemptCount,
+      u.nextAttemptAt,
+      u.lastStatus,
+      u.lastError,
+      id,
+    ]);
+  }
+
+  list(f: DeliveryFilter): Delivery[] {
+    const w = where(f);
+    return this.store.all(`SELECT d.* FROM deliveries d ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
+  }
+
+  count(f: DeliveryFilter): number {
+    const w = where(f);
+    return Number(this.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM deliveries d ${w.sql}`, w.params)?.n ?? 0);
+  }
+
+  open(webhookId?: number): Delivery[] {
+    const sql = `SELECT * FROM deliveries WHERE status IN ('pending', 'retrying')${webhookId === undefined ? '' : ' AND webhook_id = ?'} ORDER BY id`;
+    return this.store.all(sql, webhookId === undefined ? [] : [webhookId]).map(toDelivery);
+  }
+
+  openCount(): number {
+    return Number(this.store.get<{ n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'retrying')")?.n ?? 0);
+  }
+
+  insertAttempt(a: Omit<Attempt, 'id'>): Attempt {
+    const [r] = this.store.write(
+      `INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, request_url, request_headers,
+         response_status, response_headers, response_body, response_truncated, error, ok)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        a.deliveryId,
+        a.number,
+        a.startedAt,
+        a.durationMs,
+        a.request.url,
+        JSON.stringify(a.request.headers),
+        a.response?.status ?? null,
+        a.response ? JSON.stringify(a.response.headers) : null,
+        a.response?.body ?? null,
+        a.response?.truncated ? 1 : 0,
+        a.error,
+        a.ok ? 1 : 0,
+      ],
+    );
+    return {
+      id: Number(r.id),
+      deliveryId: a.deliveryId,
+      number: a.number,
+      startedAt: a.startedAt,
+      durationMs: a.durationMs,
+      request: a.request,
+      response: a.response,
+      error: a.error,
+      ok: a.ok,
+    };
+  }
+
+  attempts(deliveryId: number): Attempt[] {
+    return this.store.all('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY number, id', [deliveryId]).map(toAttempt);
+  }
+}

@@ -1,0 +1,122 @@
+/** The pure parts of delivery: signature, routing, bodies, schedule, request target, replay parsing. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { verifyWebhookSignature } from 'mailtrap';
+import { buildBody, contentType, parseBody } from '../../../emulator/core/delivery/body';
+import { nextAttemptAt, retryPolicy, scheduleBase } from '../../../emulator/core/delivery/retryPolicy';
+import { routes } from '../../../emulator/core/delivery/routing';
+import { sign } from '../../../emulator/core/delivery/signature';
+import { displayUrl, requestTarget } from '../../../emulator/core/delivery/target';
+import type { EventPayload } from '../../../emulator/core/events';
+import { parseReplay } from '../../../emulator/core/replay';
+import type { Webhook } from '../../../emulator/core/types';
+
+const ev = (over: Partial<EventPayload> = {}): EventPayload => ({
+  event: 'delivery',
+  message_id: 'm',
+  event_id: 'e',
+  timestamp: 1,
+  email: 'a@b.test',
+  sending_stream: 'transactional',
+  sending_domain_name: 'example.com',
+  ...over,
+});
+const hook = (over: Partial<Webhook> = {}): Webhook => ({
+  id: 1,
+  url: 'http://127.0.0.1/h',
+  active: true,
+  webhookType: 'email_sending',
+  payloadFormat: 'json',
+  sendingStream: 'transactional',
+  domainId: null,
+  eventTypes: ['delivery'],
+  signingSecret: 'a'.repeat(32),
+  createdAt: 0,
+  updatedAt: 0,
+  ...over,
+});
+
+describe('signature', () => {
+  it('is accepted by the official SDK, for JSON and JSON Lines bodies with non-ASCII text', () => {
+    const secret = '0123456789abcdef0123456789abcdef';
+    for (const format of ['json', 'jsonlines'] as const) {
+      const body = buildBody([ev({ category: 'Grüße ✉' }), ev({ event: 'soft bounce' })], format);
+      const sig = sign(body, secret);
+      assert.match(sig, /^[0-9a-f]{64}$/);
+      assert.equal(verifyWebhookSignature(body, sig, secret), true);
+      assert.equal(verifyWebhookSignature(body + ' ', sig, secret), false);
+    }
+  });
+});
+
+describe('routing', () => {
+  const domains = new Map([[7, { id: 7, domainName: 'example.com' }]]);
+  const domainOf = (id: number) => domains.get(id) as never;
+  it('maps payload spellings to the API ones', () => {
+    assert.equal(routes(hook({ eventTypes: ['soft_bounce'] }), ev({ event: 'soft bounce' }), domainOf), true);
+    assert.equal(routes(hook({ eventTypes: ['spam_complaint'] }), ev({ event: 'spam' }), domainOf), true);
+    assert.equal(routes(hook({ eventTypes: ['bounce'] }), ev({ event: 'soft bounce' }), domainOf), false);
+  });
+  it('needs active, email_sending, the same stream, and the domain when scoped', () => {
+    assert.equal(routes(hook({ active: false }), ev(), domainOf), false);
+    assert.equal(routes(hook({ webhookType: 'audit_log' }), ev(), domainOf), false);
+    assert.equal(routes(hook({ sendingStream: 'bulk' }), ev(), domainOf), false);
+    assert.equal(routes(hook({ domainId: 7 }), ev({ sending_domain_name: 'Example.COM' }), domainOf), true);
+    assert.equal(routes(hook({ domainId: 7 }), ev({ sending_domain_name: 'other.test' }), domainOf), false);
+    assert.equal(routes(hook({ domainId: 8 }), ev(), domainOf), false);
+  });
+});
+
+describe('bodies', () => {
+  it('json is {"events":[…]}; jsonlines is one event a line; both parse back', () => {
+    const events = [ev({ event_id: '1' }), ev({ event_id: '2' })];
+    assert.equal(buildBody(events, 'json'), JSON.stringify({ events }));
+    assert.equal(buildBody(events, 'jsonlines'), `${JSON.stringify(events[0])}\n${JSON.stringify(events[1])}\n`);
+    assert.deepEqual(parseBody(buildBody(events, 'jsonlines'), 'jsonlines'), events);
+    assert.equal(contentType('jsonlines'), 'application/jsonl');
+    assert.equal(contentType('json'), 'application/json');
+  });
+});
+
+describe('retry policy', () => {
+  it('41 attempts, 300 s apart, from the config', () => {
+    const p = retryPolicy({ retries: 40, retryInterval: 300, timeout: 30 });
+    assert.deepEqual({ ...p }, { maxAttempts: 41, intervalMs: 300_000, timeoutMs: 30_000 });
+    assert.equal(nextAttemptAt(p, 1, 1000, 1000), 301_000);
+    assert.equal(nextAttemptAt(p, 40, 0, 0), 300_000);
+    assert.equal(nextAttemptAt(p, 41, 0, 0), null);
+    assert.equal(nextAttemptAt(p, 1, 0, 999_999), 999_999, 'never in the past');
+    assert.equal(scheduleBase(1000, 1007, p), 1000, 'on schedule: counted from the due time');
+    assert.equal(scheduleBase(1000, 1000 + 3_600_000, p), 1000 + 3_600_000, 'late (after a pause): from the start');
+    assert.equal(scheduleBase(null, 5, p), 5);
+  });
+});
+
+describe('request target', () => {
+  it('moves userinfo into Authorization and keeps the query', () => {
+    const t = requestTarget('https://us%40er:p%3Ass@hooks.test:8443/in?token=a%20b');
+    assert.equal(t.url, 'https://hooks.test:8443/in?token=a%20b');
+    assert.equal(t.authorization, 'Basic ' + Buffer.from('us@er:p:ss').toString('base64'));
+    assert.deepEqual(requestTarget('http://h.test/x'), { url: 'http://h.test/x', authorization: null });
+    assert.equal(displayUrl('https://u:secret@h.test/x'), 'https://u:***@h.test/x');
+  });
+});
+
+describe('replay parsing', () => {
+  const opts = { keepIds: false, now: 1_800_000_000_123, uuid: () => 'fresh' };
+  it('accepts either event spelling and drops unknown fields', () => {
+    const [e] = parseReplay({ events: [{ ...ev({ event_id: 'old' }), event: 'soft_bounce', extra: 1 }] }, opts);
+    assert.equal(e.event, 'soft bounce');
+    assert.equal(e.event_id, 'fresh');
+    assert.equal(e.timestamp, 1_800_000_000);
+    assert.equal('extra' in e, false);
+  });
+  it('names every bad event', () => {
+    assert.throws(
+      () => parseReplay(`${JSON.stringify(ev())}\n\n{"event":"open"}\n`, opts),
+      (err: Error & { messages?: string[] }) => err.messages!.some((m) => m.startsWith("line 3: 'message_id' is required")),
+    );
+    assert.throws(() => parseReplay({ events: [] }, opts), /no events/);
+    assert.throws(() => parseReplay({ events: [ev({ event_id: '' })] }, { ...opts, keepIds: true }), /event_id/);
+  });
+});
