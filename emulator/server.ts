@@ -11,13 +11,16 @@ import type { Config } from './config';
 import { createCore, type Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
 import type { Logger } from './core/ports';
+import { createSending } from './core/sending';
 import { createApp } from './http/app';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
+import { smtpIngest } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { Store } from './store/database';
 import { SqlEventRepository } from './store/eventRepository';
 import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
+import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
 
 export const ACCOUNT_ID = 1;
 
@@ -93,6 +96,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     log: log.child('core'),
   });
   core.bus.on('clock.advanced', saveClock);
+  const sending = createSending(core, {
+    messages: new SqlMessageRepository(store),
+    schedule: new SqlScheduleRepository(store),
+    suppressions: new SqlSuppressionRepository(store),
+    uow: store,
+    random: cryptoRandom,
+    log: log.child('sending'),
+  });
 
   const info = {
     accountId: ACCOUNT_ID,
@@ -100,11 +111,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     httpPort: 0,
     smtpPort: 0,
   };
-  const app = createApp({ core, token, log: log.child('http'), info: () => ({ ...info }) });
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
+  const app = createApp({ core, token, log: log.child('http'), info: () => ({ ...info }), sending, publicUrl });
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
-  const smtpServer = createSmtpServer({ token, log: log.child('smtp') });
+  const smtpLog = log.child('smtp');
+  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog) });
 
   try {
     info.httpPort = await listen(httpServer, config.port, config.host);
@@ -115,7 +129,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     store.close();
     throw err;
   }
-  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  // Lifecycle events stored before a restart (or a kill -9) are due now or later.
+  sending.scheduler.start();
   const ready: ReadyInfo = {
     ready: true,
     http: `http://${hostForUrl}:${info.httpPort}`,

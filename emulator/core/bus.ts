@@ -3,6 +3,7 @@
  * (delivery, the SSE stream) subscribe; storage never fires side effects itself.
  */
 import type { StoredEvent } from './events';
+import type { MessageCreated } from './sending/sendingService';
 import type { Domain, Webhook } from './types';
 
 export interface CoreEventMap {
@@ -13,6 +14,7 @@ export interface CoreEventMap {
   'webhook.updated': Webhook;
   'webhook.deleted': Webhook;
   'events.recorded': StoredEvent[];
+  'message.created': MessageCreated;
   'clock.advanced': { from: number; to: number; fired: number };
 }
 

@@ -2,10 +2,16 @@
 import express, { type Express, type Request } from 'express';
 import type { Core } from '../core';
 import type { Logger } from '../core/ports';
+import type { Sending } from '../core/sending';
 import { requireToken } from './auth';
 import { errorHandler, notFound } from './errors';
 import { emulatorRoutes } from './routes/emulator';
 import { managementRoutes } from './routes/management';
+import { messageHtmlRoute } from './routes/messageHtml';
+import { messageRoutes } from './routes/messages';
+import { sendRoutes } from './routes/send';
+import { suppressionRoutes } from './routes/suppressions';
+import { trackingRoutes } from './routes/tracking';
 
 export interface AppDeps {
   core: Core;
@@ -15,6 +21,10 @@ export interface AppDeps {
   info?: () => Record<string, unknown>;
   /** Largest accepted request body. */
   bodyLimit?: string;
+  /** The sending core (send API, SMTP-independent routes, tracking, messages). */
+  sending?: Sending;
+  /** The emulator's own origin, for tracking links (e.g. `http://127.0.0.1:8780`). */
+  publicUrl?: () => string;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -37,10 +47,21 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.text({ limit, type: (req) => isJsonLines(String((req as Request).headers['content-type'] ?? '')) }));
 
+  const publicUrl = deps.publicUrl ?? (() => '');
+  // Token-free or token-in-query routes come before the header check.
+  if (deps.sending) {
+    app.use(trackingRoutes(deps.sending));
+    app.use(messageHtmlRoute(deps.sending, deps.token, publicUrl));
+  }
   const auth = requireToken(deps.token);
   app.use(['/api', '/bulk/api', '/emulator'], auth);
   app.use(managementRoutes(deps.core));
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({}))));
+  if (deps.sending) {
+    app.use(sendRoutes(deps.sending));
+    app.use(suppressionRoutes(deps.sending));
+    app.use(messageRoutes(deps.core, deps.sending, publicUrl));
+  }
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

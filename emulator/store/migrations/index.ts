@@ -4,6 +4,7 @@
  */
 import * as m001 from './001_init';
 import * as m002 from './002_events';
+import * as m004 from './004_sending';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, ...m001 },
   { version: 2, ...m002 },
+  { version: 4, ...m004 },
 ];
