@@ -18,9 +18,30 @@ const addressesOf = (a: AddressObject | AddressObject[] | undefined): { email: s
     o.value.filter((v) => v.address).map((v) => (v.name ? { email: v.address!, name: v.name } : { email: v.address! })),
   );
 
+/** RFC 2047 encoded words (`=?UTF-8?Q?…?=`), which nodemailer uses for long or non-ASCII values. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/(\?=)\s+(=\?)/g, '$1$2')
+    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (whole, charset: string, enc: string, text: string) => {
+      try {
+        const bytes =
+          enc.toUpperCase() === 'B'
+            ? Buffer.from(text, 'base64')
+            : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+        return new TextDecoder(charset.split('*')[0]).decode(bytes);
+      } catch {
+        return whole;
+      }
+    });
+}
+
+/** A header's value: decoded by mailparser (MIME words, folding) when it is plain text, else the raw line unfolded. */
 function header(parsed: ParsedMail, name: string): string | undefined {
-  const line = parsed.headerLines.find((h) => h.key === name.toLowerCase());
-  return line ? line.line.slice(line.line.indexOf(':') + 1).trim() : undefined;
+  const key = name.toLowerCase();
+  const decoded = parsed.headers.get(key);
+  if (typeof decoded === 'string') return decodeWords(decoded).trim();
+  const line = parsed.headerLines.find((h) => h.key === key);
+  return line ? line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim() : undefined;
 }
 
 function customVariables(raw: string | undefined, log: Logger): Record<string, unknown> | undefined {
@@ -62,7 +83,7 @@ export function smtpIngest(sending: Sending, log: Logger): (msg: SmtpMessage) =>
     const headers: Record<string, string> = {};
     for (const h of parsed.headerLines) {
       const name = h.line.slice(0, h.line.indexOf(':')).trim();
-      if (name) headers[name] = h.line.slice(h.line.indexOf(':') + 1).trim();
+      if (name) headers[name] = header(parsed, h.key) ?? '';
     }
     const request = {
       from,
