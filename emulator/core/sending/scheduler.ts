@@ -10,6 +10,8 @@ import type { EventPayload, EventService } from '../events';
 import type { Logger, UnitOfWork } from '../ports';
 import type { ScheduleRepository } from './model';
 
+const RETRY_MS = 60_000;
+
 export class EventScheduler {
   /** One clock timer per distinct due time; firing records everything due by then. */
   private readonly timers = new Map<number, Timer>();
@@ -34,7 +36,13 @@ export class EventScheduler {
       dueAt,
       this.clock.at(dueAt, () => {
         this.timers.delete(dueAt);
-        this.fireDue();
+        try {
+          this.fireDue();
+        } catch (err) {
+          // Nothing was recorded and the rows remain: try again a virtual minute later.
+          this.log.error('recording due lifecycle events failed; retrying in 60 s', { error: err instanceof Error ? err.message : String(err) });
+          this.arm(this.clock.now() + RETRY_MS);
+        }
       }),
     );
   }
@@ -54,9 +62,11 @@ export class EventScheduler {
   fireDue(): number {
     const due = this.repo.due(this.clock.now());
     if (!due.length) return 0;
+    // Rows go first so `record` (which announces after its consumers ran) is the last step: if a
+    // consumer throws, both roll back and the rows stay for the next attempt.
     this.uow.transaction(() => {
-      this.events.record(due.map((d) => d.payload));
       this.repo.delete(due.map((d) => d.id));
+      this.events.record(due.map((d) => d.payload));
     });
     return due.length;
   }

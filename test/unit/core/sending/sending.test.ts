@@ -99,3 +99,21 @@ describe('scenarios, validation and tracking HTML', () => {
     assert.match(out, /<img src="http:\/\/127\.0\.0\.1:1\/t\/o\/m1"/);
   });
 });
+
+describe('scheduler failure', () => {
+  it('a failing consumer leaves the events scheduled; they are recorded once it recovers', async () => {
+    const { core, sending } = await setup();
+    let fail = true;
+    core.events.addConsumer(() => {
+      if (fail) throw new Error('queue unavailable');
+    });
+    const [id] = sending.service.ingest(mail('plain@example.net'), 'transactional');
+    await core.advanceClock(10);
+    assert.equal(core.events.count({ messageId: id }), 0);
+    assert.equal(sending.scheduler.pending(), 1);
+    fail = false;
+    await core.advanceClock(60);
+    assert.equal(core.events.count({ messageId: id }), 1);
+    assert.equal(sending.scheduler.pending(), 0);
+  });
+});
