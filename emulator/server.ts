@@ -11,7 +11,7 @@ import type { Config } from './config';
 import { createCore, type Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
 import type { Logger } from './core/ports';
-import { createSending } from './core/sending';
+import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
@@ -38,6 +38,7 @@ export interface Emulator {
   readonly ready: ReadyInfo;
   readonly core: Core;
   readonly store: Store;
+  readonly sending: Sending;
   close(): Promise<void>;
 }
 
@@ -156,5 +157,5 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       store.close();
     })());
 
-  return { ready, core, store, close };
+  return { ready, core, store, sending, close };
 }
