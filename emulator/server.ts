@@ -13,16 +13,19 @@ import { VirtualClock, type RealTime } from './core/clock';
 import { DeliveryService } from './core/delivery/deliveryService';
 import { retryPolicy } from './core/delivery/retryPolicy';
 import type { Logger } from './core/ports';
+import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
 import { SinkRegistry } from './http/sinks';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
+import { smtpIngest } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { Store } from './store/database';
 import { SqlDeliveryRepository } from './store/deliveryRepository';
 import { SqlEventRepository } from './store/eventRepository';
 import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
+import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
 
 export const ACCOUNT_ID = 1;
 
@@ -40,6 +43,7 @@ export interface Emulator {
   readonly ready: ReadyInfo;
   readonly core: Core;
   readonly store: Store;
+  readonly sending: Sending;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     log: log.child('core'),
   });
   core.bus.on('clock.advanced', saveClock);
+  const sending = createSending(core, {
+    messages: new SqlMessageRepository(store),
+    schedule: new SqlScheduleRepository(store),
+    suppressions: new SqlSuppressionRepository(store),
+    uow: store,
+    random: cryptoRandom,
+    log: log.child('sending'),
+  });
 
   const webhookRepo = new SqlWebhookRepository(store);
   const delivery = new DeliveryService({
@@ -123,8 +135,9 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     httpPort: 0,
     smtpPort: 0,
   };
-  const hostForBase = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const sinks = new SinkRegistry(() => `http://${hostForBase}:${info.httpPort}`);
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
+  const sinks = new SinkRegistry(publicUrl);
   const app = createApp({
     core,
     token,
@@ -132,11 +145,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     info: () => ({ ...info, pendingDeliveries: delivery.pendingCount() }),
     delivery,
     sinks,
+    sending,
+    publicUrl,
   });
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
-  const smtpServer = createSmtpServer({ token, log: log.child('smtp') });
+  const smtpLog = log.child('smtp');
+  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog) });
 
   try {
     info.httpPort = await listen(httpServer, config.port, config.host);
@@ -148,7 +164,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     throw err;
   }
   delivery.start();
-  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  // Lifecycle events stored before a restart (or a kill -9) are due now or later.
+  sending.scheduler.start();
   const ready: ReadyInfo = {
     ready: true,
     http: `http://${hostForUrl}:${info.httpPort}`,
@@ -175,5 +192,5 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       store.close();
     })());
 
-  return { ready, core, store, close };
+  return { ready, core, store, sending, close };
 }

@@ -4,6 +4,7 @@
  */
 import type { DeliveryView } from './delivery/deliveryService';
 import type { StoredEvent } from './events';
+import type { MessageCreated } from './sending/sendingService';
 import type { Domain, Webhook } from './types';
 
 export interface CoreEventMap {
@@ -14,6 +15,7 @@ export interface CoreEventMap {
   'webhook.updated': Webhook;
   'webhook.deleted': Webhook;
   'events.recorded': StoredEvent[];
+  'message.created': MessageCreated;
   'clock.advanced': { from: number; to: number; fired: number };
   /** A batch, resend or test delivery was made (carries its attempts so far). */
   'delivery.created': DeliveryView;

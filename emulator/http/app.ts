@@ -3,6 +3,7 @@ import express, { type Express, type Request } from 'express';
 import type { Core } from '../core';
 import type { DeliveryService } from '../core/delivery/deliveryService';
 import type { Logger } from '../core/ports';
+import type { Sending } from '../core/sending';
 import { requireToken } from './auth';
 import { errorHandler, notFound } from './errors';
 import { deliveryRoutes } from './routes/deliveries';
@@ -10,6 +11,11 @@ import { emulatorRoutes } from './routes/emulator';
 import { sinkReceiver, sinkRoutes } from './routes/sinks';
 import type { SinkRegistry } from './sinks';
 import { managementRoutes } from './routes/management';
+import { messageHtmlRoute } from './routes/messageHtml';
+import { messageRoutes } from './routes/messages';
+import { sendRoutes } from './routes/send';
+import { suppressionRoutes } from './routes/suppressions';
+import { trackingRoutes } from './routes/tracking';
 
 export interface AppDeps {
   core: Core;
@@ -23,6 +29,10 @@ export interface AppDeps {
   delivery?: DeliveryService;
   /** In-memory sinks (`/sink/{name}`, no token). */
   sinks?: SinkRegistry;
+  /** The sending core (send API, SMTP-independent routes, tracking, messages). */
+  sending?: Sending;
+  /** The emulator's own origin, for tracking links (e.g. `http://127.0.0.1:8780`). */
+  publicUrl?: () => string;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -32,7 +42,13 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  // Auth comes first: an unauthenticated request is answered 401 before its body is even parsed.
+  const publicUrl = deps.publicUrl ?? (() => '');
+  // Token-free (tracking links) or token-in-query (message HTML for a browser) routes come first.
+  if (deps.sending) {
+    app.use(trackingRoutes(deps.sending));
+    app.use(messageHtmlRoute(deps.sending, deps.token, publicUrl));
+  }
+  // Then auth: an unauthenticated request is answered 401 before its body is even parsed.
   const auth = requireToken(deps.token);
   app.use(['/api', '/bulk/api', '/emulator'], auth);
   const limit = deps.bodyLimit ?? '30mb';
@@ -54,6 +70,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({}))));
   if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
   if (deps.sinks) app.use(sinkRoutes(deps.sinks));
+  if (deps.sending) {
+    app.use(sendRoutes(deps.sending));
+    app.use(suppressionRoutes(deps.sending));
+    app.use(messageRoutes(deps.core, deps.sending, publicUrl));
+  }
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

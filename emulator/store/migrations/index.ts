@@ -5,6 +5,7 @@
 import * as m001 from './001_init';
 import * as m002 from './002_events';
 import * as m003 from './003_delivery';
+import * as m004 from './004_sending';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 1, ...m001 },
   { version: 2, ...m002 },
   { version: 3, ...m003 },
+  { version: 4, ...m004 },
 ];

@@ -32,7 +32,7 @@ const webhook = async (call: ReturnType<typeof api>, url: string, types: string[
 const idsOf = (body: string) => JSON.parse(body).events.map((e: { event_id: string }) => e.event_id) as string[];
 
 /** Poll (real time) until `fn` holds; the emulator runs on its own clock here. */
-async function eventually(fn: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+async function eventually(fn: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await fn())) {
     if (Date.now() > deadline) throw new Error(`never happened: ${what}`);

@@ -1,0 +1,119 @@
+/** Types of the sending core: a validated mail, stored messages, scheduled events, suppressions. */
+import type { EventPayload } from '../events';
+import type { PayloadEventName, SendingStream } from '../types';
+
+export interface Address {
+  email: string;
+  name?: string;
+}
+
+export interface MailAttachment {
+  filename: string;
+  type: string | null;
+  disposition: string | null;
+  contentId: string | null;
+  /** Decoded bytes. */
+  content: Uint8Array;
+}
+
+/** A send request after validation: what both HTTP and SMTP hand to `ingest`. */
+export interface Mail {
+  from: Address;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  replyTo: Address | null;
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  attachments: MailAttachment[];
+  headers: Record<string, string>;
+  category: string | null;
+  customVariables: Record<string, unknown> | null;
+  templateUuid: string | null;
+  templateVariables: Record<string, unknown> | null;
+}
+
+export type RecipientKind = 'to' | 'cc' | 'bcc';
+
+/** One stored message: Mailtrap gives every recipient its own message id. */
+export interface StoredMessage {
+  /** Store sequence (pagination cursor). */
+  seq: number;
+  id: string;
+  sendId: number;
+  email: string;
+  kind: RecipientKind;
+  createdAt: number;
+}
+
+/** The content of one send request, shared by its recipients' messages. */
+export interface StoredSend {
+  id: number;
+  createdAt: number;
+  stream: SendingStream;
+  domainName: string;
+  source: 'api' | 'smtp';
+  mail: Omit<Mail, 'attachments'>;
+  openTracking: boolean;
+  clickTracking: boolean;
+  attachments: { filename: string; type: string | null; size: number }[];
+}
+
+export interface ScheduledEvent {
+  id: number;
+  /** Virtual epoch ms. */
+  dueAt: number;
+  payload: EventPayload;
+}
+
+export const SUPPRESSION_TYPES = ['hard bounce', 'spam complaint', 'unsubscription', 'manual import'] as const;
+export type SuppressionType = (typeof SUPPRESSION_TYPES)[number];
+
+export interface Suppression {
+  id: string;
+  seq: number;
+  type: SuppressionType;
+  email: string;
+  domainName: string;
+  sendingStream: SendingStream;
+  createdAt: number;
+  messageId: string | null;
+  bounceCategory: string | null;
+  espResponse: string | null;
+}
+
+/** Which events make a suppression, and of which type. */
+export const SUPPRESSING_EVENTS: Partial<Record<PayloadEventName, SuppressionType>> = {
+  bounce: 'hard bounce',
+  spam: 'spam complaint',
+  unsubscribe: 'unsubscription',
+};
+
+export interface MessageRepository {
+  insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number;
+  insertMessage(m: Omit<StoredMessage, 'seq'>): void;
+  get(id: string): StoredMessage | undefined;
+  getSend(id: number): StoredSend | undefined;
+  /** Newest first; `beforeSeq` pages. */
+  list(filter: { email?: string; beforeSeq?: number; limit: number }): StoredMessage[];
+  count(filter: { email?: string }): number;
+  latestForEmail(email: string): StoredMessage | undefined;
+}
+
+export interface ScheduleRepository {
+  insert(dueAt: number, payload: EventPayload): void;
+  /** Due at or before `at`, in due order. */
+  due(at: number): ScheduledEvent[];
+  delete(ids: number[]): void;
+  nextDue(): number | null;
+  count(): number;
+}
+
+export interface SuppressionRepository {
+  find(domainName: string, email: string): Suppression | undefined;
+  insert(s: Omit<Suppression, 'seq'>): void;
+  list(filter: { email?: string; limit: number }): Suppression[];
+  get(id: string): Suppression | undefined;
+  delete(id: string): void;
+}

@@ -1,0 +1,153 @@
+/**
+ * The one ingest path (SPEC §2): the Send API, the Batch API and SMTP all end here. A request is
+ * validated, its sender's domain ensured, then — in one transaction — the send, one message per
+ * recipient (to, cc, bcc order) and every lifecycle event with its due time are stored. Only
+ * after that commits are timers armed and the caller answered, so an acknowledged send is never
+ * lost and always gets its events.
+ */
+import type { CoreBus } from '../bus';
+import type { Clock } from '../clock';
+import type { DomainService } from '../domains';
+import { BadRequestError, ValidationError } from '../errors';
+import type { EventService } from '../events';
+import type { Random, UnitOfWork } from '../ports';
+import type { Domain, SendingStream } from '../types';
+import { buildEvent, suppressionReason } from './eventBuilder';
+import type { Mail, MessageRepository, RecipientKind } from './model';
+import { LIFECYCLES, SUPPRESSED_LIFECYCLE, scenarioFor, type Step } from './scenarios';
+import type { EventScheduler } from './scheduler';
+import type { SuppressionService } from './suppressions';
+import { trackableLinks } from './tracking';
+import { expandBatch, validateMail } from './validation';
+
+/** Announced on the bus after a send commits (one per request, not per recipient). */
+export interface MessageCreated {
+  messageIds: string[];
+  stream: SendingStream;
+  from: string;
+  subject: string | null;
+  category: string | null;
+  createdAt: number;
+}
+
+export type IngestSource = 'api' | 'smtp';
+
+export type BatchResult = { success: true; message_ids: string[] } | { success: false; errors: string[] };
+
+interface Prepared {
+  mail: Mail;
+  domain: Domain;
+}
+
+export class SendingService {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly domains: DomainService,
+    private readonly events: EventService,
+    private readonly scheduler: EventScheduler,
+    private readonly suppressions: SuppressionService,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly bus: CoreBus,
+  ) {}
+
+  /** Validate and store one send request; resolves to one message id per recipient. */
+  ingest(input: unknown, stream: SendingStream, source: IngestSource = 'api'): string[] {
+    const prepared = this.prepare(input);
+    return this.store([prepared], stream, source)[0];
+  }
+
+  /** A batch: always answers per request; valid requests are stored together in one transaction. */
+  batch(input: unknown, stream: SendingStream): BatchResult[] {
+    const requests = expandBatch(input);
+    const results: (BatchResult | Prepared)[] = requests.map((r) => {
+      try {
+        return this.prepare(r);
+      } catch (err) {
+        if (err instanceof BadRequestError) return { success: false, errors: err.messages };
+        throw err;
+      }
+    });
+    const valid = results.filter((r): r is Prepared => 'mail' in r);
+    const ids = this.store(valid, stream, 'api');
+    let i = 0;
+    return results.map((r) => ('mail' in r ? { success: true, message_ids: ids[i++] } : r));
+  }
+
+  private prepare(input: unknown): Prepared {
+    const mail = validateMail(input);
+    const domainName = mail.from.email.slice(mail.from.email.lastIndexOf('@') + 1).toLowerCase();
+    try {
+      return { mail, domain: this.domains.ensure(domainName) };
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        throw new BadRequestError([`'from' address domain '${domainName}' cannot be a sending domain`]);
+      }
+      throw err;
+    }
+  }
+
+  private store(batch: Prepared[], stream: SendingStream, source: IngestSource): string[][] {
+    if (!batch.length) return [];
+    const now = this.clock.now();
+    const dueTimes = new Set<number>();
+    const out = this.uow.transaction(() =>
+      batch.map(({ mail, domain }) => {
+        const { attachments, ...rest } = mail;
+        const sendId = this.messages.insertSend(
+          {
+            createdAt: now,
+            stream,
+            domainName: domain.domainName,
+            source,
+            mail: rest,
+            openTracking: domain.openTrackingEnabled,
+            clickTracking: domain.clickTrackingEnabled,
+          },
+          attachments,
+        );
+        const recipients: [RecipientKind, string][] = [
+          ...mail.to.map((a): [RecipientKind, string] => ['to', a.email]),
+          ...mail.cc.map((a): [RecipientKind, string] => ['cc', a.email]),
+          ...mail.bcc.map((a): [RecipientKind, string] => ['bcc', a.email]),
+        ];
+        // A scheduled click "clicks" the first tracked link, as a person most likely would.
+        const url = mail.html ? trackableLinks(mail.html)[0] : undefined;
+        return recipients.map(([kind, email]) => {
+          const id = this.random.uuid();
+          this.messages.insertMessage({ id, sendId, email, kind, createdAt: now });
+          const ctx = {
+            messageId: id,
+            email,
+            stream,
+            domainName: domain.domainName,
+            category: mail.category,
+            customVariables: mail.customVariables,
+          };
+          const suppressed = this.suppressions.find(domain.domainName, email);
+          const steps: Step[] = suppressed ? SUPPRESSED_LIFECYCLE : LIFECYCLES[scenarioFor(email)];
+          const reason = suppressed ? suppressionReason(suppressed.type) : undefined;
+          for (const step of steps) {
+            const due = now + step.afterMs;
+            this.scheduler.schedule(due, buildEvent(step.event, ctx, this.events.newEventId(), due, { reason, url }));
+            dueTimes.add(due);
+          }
+          return id;
+        });
+      }),
+    );
+    for (const due of dueTimes) this.scheduler.arm(due);
+    batch.forEach(({ mail }, i) =>
+      this.bus.emit('message.created', {
+        messageIds: out[i],
+        stream,
+        from: mail.from.email,
+        subject: mail.subject,
+        category: mail.category,
+        createdAt: now,
+      }),
+    );
+    return out;
+  }
+}

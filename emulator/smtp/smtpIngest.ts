@@ -1,0 +1,117 @@
+/**
+ * SMTP → the one ingest path. The MIME message is parsed with mailparser and turned into the same
+ * request shape the Send API takes; envelope recipients are the recipients (classified to, cc or
+ * bcc by the headers), `X-MT-Category` and `X-MT-Custom-Variables` (JSON, ignored above 1000
+ * bytes) set category and custom variables. A refused message is a 5xx reply, never a crash.
+ */
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { BadRequestError } from '../core/errors';
+import type { Logger } from '../core/ports';
+import type { Sending } from '../core/sending';
+import { LIMITS } from '../core/sending/validation';
+import type { SmtpMessage } from './smtpServer';
+
+const refuse = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
+
+const addressesOf = (a: AddressObject | AddressObject[] | undefined): { email: string; name?: string }[] =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) =>
+    o.value.filter((v) => v.address).map((v) => (v.name ? { email: v.address!, name: v.name } : { email: v.address! })),
+  );
+
+/** RFC 2047 encoded words (`=?UTF-8?Q?…?=`), which nodemailer uses for long or non-ASCII values. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/(\?=)\s+(=\?)/g, '$1$2')
+    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (whole, charset: string, enc: string, text: string) => {
+      try {
+        const bytes =
+          enc.toUpperCase() === 'B'
+            ? Buffer.from(text, 'base64')
+            : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+        return new TextDecoder(charset.split('*')[0]).decode(bytes);
+      } catch {
+        return whole;
+      }
+    });
+}
+
+/** A header's value: decoded by mailparser (MIME words, folding) when it is plain text, else the raw line unfolded. */
+function header(parsed: ParsedMail, name: string): string | undefined {
+  const key = name.toLowerCase();
+  const decoded = parsed.headers.get(key);
+  if (typeof decoded === 'string') return decodeWords(decoded).trim();
+  const line = parsed.headerLines.find((h) => h.key === key);
+  return line ? line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim() : undefined;
+}
+
+function customVariables(raw: string | undefined, log: Logger): Record<string, unknown> | undefined {
+  if (!raw) return undefined;
+  if (Buffer.byteLength(raw) > LIMITS.customVariablesBytes) {
+    log.warn('X-MT-Custom-Variables ignored: larger than 1000 bytes', { bytes: Buffer.byteLength(raw) });
+    return undefined;
+  }
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    /* fall through */
+  }
+  log.warn('X-MT-Custom-Variables ignored: not a JSON object');
+  return undefined;
+}
+
+/** Builds the `onMessage` callback of the SMTP server. */
+export function smtpIngest(sending: Sending, log: Logger): (msg: SmtpMessage) => Promise<string> {
+  return async (msg) => {
+    let parsed: ParsedMail;
+    try {
+      parsed = await simpleParser(msg.raw, { skipTextToHtml: true, skipImageLinks: true });
+    } catch (err) {
+      throw refuse(554, `5.6.0 Message could not be parsed: ${String((err as Error).message ?? err).slice(0, 200)}`);
+    }
+    const fromHeader = addressesOf(parsed.from)[0];
+    const from = fromHeader ?? (msg.envelopeFrom ? { email: msg.envelopeFrom } : undefined);
+    const inTo = new Set(addressesOf(parsed.to).map((a) => a.email.toLowerCase()));
+    const inCc = new Set(addressesOf(parsed.cc).map((a) => a.email.toLowerCase()));
+    const to: { email: string }[] = [];
+    const cc: { email: string }[] = [];
+    const bcc: { email: string }[] = [];
+    for (const email of msg.envelopeTo) {
+      const key = email.toLowerCase();
+      (inTo.has(key) ? to : inCc.has(key) ? cc : bcc).push({ email });
+    }
+    const headers: Record<string, string> = {};
+    for (const h of parsed.headerLines) {
+      const name = h.line.slice(0, h.line.indexOf(':')).trim();
+      if (name) headers[name] = header(parsed, h.key) ?? '';
+    }
+    const request = {
+      from,
+      to,
+      cc,
+      bcc,
+      subject: parsed.subject,
+      text: parsed.text || undefined,
+      html: typeof parsed.html === 'string' && parsed.html !== '' ? parsed.html : undefined,
+      attachments: parsed.attachments.map((a, i) => ({
+        filename: a.filename ?? `attachment-${i + 1}`,
+        content: a.content,
+        type: a.contentType,
+        disposition: a.contentDisposition === 'inline' ? 'inline' : 'attachment',
+        content_id: a.cid,
+      })),
+      headers,
+      category: header(parsed, 'X-MT-Category'),
+      custom_variables: customVariables(header(parsed, 'X-MT-Custom-Variables'), log),
+    };
+    let ids: string[];
+    try {
+      ids = sending.service.ingest(request, 'transactional', 'smtp');
+    } catch (err) {
+      if (err instanceof BadRequestError) throw refuse(550, `5.6.0 ${err.messages.join('; ')}`);
+      throw err;
+    }
+    const more = ids.length > 1 ? ` and ${ids.length - 1} more` : '';
+    return `2.0.0 Ok: queued as ${ids[0]}${more}`;
+  };
+}

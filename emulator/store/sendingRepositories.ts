@@ -1,0 +1,188 @@
+/** sql.js implementations of the sending core's repositories (messages, schedule, suppressions). */
+import type { EventPayload } from '../core/events';
+import type {
+  Mail,
+  MailAttachment,
+  MessageRepository,
+  RecipientKind,
+  ScheduleRepository,
+  ScheduledEvent,
+  StoredMessage,
+  StoredSend,
+  Suppression,
+  SuppressionRepository,
+  SuppressionType,
+} from '../core/sending/model';
+import type { SendingStream } from '../core/types';
+import type { Row, Store } from './database';
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+const toMessage = (r: Row): StoredMessage => ({
+  seq: Number(r.seq),
+  id: String(r.id),
+  sendId: Number(r.send_id),
+  email: String(r.email),
+  kind: String(r.kind) as RecipientKind,
+  createdAt: Number(r.created_at),
+});
+
+export class SqlMessageRepository implements MessageRepository {
+  constructor(private readonly store: Store) {}
+
+  insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number {
+    const [r] = this.store.write(
+      `INSERT INTO sends (created_at, stream, domain_name, source, mail, open_tracking, click_tracking)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [send.createdAt, send.stream, send.domainName, send.source, JSON.stringify(send.mail), send.openTracking ? 1 : 0, send.clickTracking ? 1 : 0],
+    );
+    const id = Number(r.id);
+    // Attachment bytes are kept as base64 text: journal entries are JSON.
+    attachments.forEach((a, i) =>
+      this.store.run(
+        `INSERT INTO send_attachments (send_id, position, filename, type, disposition, content_id, size, content)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, i, a.filename, a.type, a.disposition, a.contentId, a.content.length, Buffer.from(a.content).toString('base64')],
+      ),
+    );
+    return id;
+  }
+
+  insertMessage(m: Omit<StoredMessage, 'seq'>): void {
+    this.store.run('INSERT INTO messages (id, send_id, email, kind, created_at) VALUES (?, ?, ?, ?, ?)', [
+      m.id,
+      m.sendId,
+      m.email.toLowerCase(),
+      m.kind,
+      m.createdAt,
+    ]);
+  }
+
+  get(id: string): StoredMessage | undefined {
+    const r = this.store.get('SELECT * FROM messages WHERE id = ?', [id]);
+    return r && toMessage(r);
+  }
+
+  getSend(id: number): StoredSend | undefined {
+    const r = this.store.get('SELECT * FROM sends WHERE id = ?', [id]);
+    if (!r) return undefined;
+    const attachments = this.store
+      .all('SELECT filename, type, size FROM send_attachments WHERE send_id = ? ORDER BY position', [id])
+      .map((a) => ({ filename: String(a.filename), type: str(a.type), size: Number(a.size) }));
+    return {
+      id: Number(r.id),
+      createdAt: Number(r.created_at),
+      stream: String(r.stream) as SendingStream,
+      domainName: String(r.domain_name),
+      source: String(r.source) as 'api' | 'smtp',
+      mail: JSON.parse(String(r.mail)) as Omit<Mail, 'attachments'>,
+      openTracking: Number(r.open_tracking) === 1,
+      clickTracking: Number(r.click_tracking) === 1,
+      attachments,
+    };
+  }
+
+  list(f: { email?: string; beforeSeq?: number; limit: number }): StoredMessage[] {
+    const parts: string[] = [];
+    const params: (string | number)[] = [];
+    if (f.email) parts.push('email = ?'), params.push(f.email.toLowerCase());
+    if (f.beforeSeq) parts.push('seq < ?'), params.push(f.beforeSeq);
+    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+    return this.store.all(`SELECT * FROM messages ${where} ORDER BY seq DESC LIMIT ?`, [...params, f.limit]).map(toMessage);
+  }
+
+  count(f: { email?: string }): number {
+    const r = f.email
+      ? this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages WHERE email = ?', [f.email.toLowerCase()])
+      : this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages');
+    return Number(r?.n ?? 0);
+  }
+
+  latestForEmail(email: string): StoredMessage | undefined {
+    const r = this.store.get('SELECT * FROM messages WHERE email = ? ORDER BY seq DESC LIMIT 1', [email.toLowerCase()]);
+    return r && toMessage(r);
+  }
+
+  /** Decoded attachment bytes (for downloads and tests). */
+  attachmentContent(sendId: number, position: number): Buffer | undefined {
+    const r = this.store.get('SELECT content FROM send_attachments WHERE send_id = ? AND position = ?', [sendId, position]);
+    return r && Buffer.from(String(r.content), 'base64');
+  }
+}
+
+export class SqlScheduleRepository implements ScheduleRepository {
+  constructor(private readonly store: Store) {}
+
+  insert(dueAt: number, payload: EventPayload): void {
+    this.store.run('INSERT INTO scheduled_events (due_at, payload) VALUES (?, ?)', [dueAt, JSON.stringify(payload)]);
+  }
+
+  due(at: number): ScheduledEvent[] {
+    return this.store
+      .all('SELECT * FROM scheduled_events WHERE due_at <= ? ORDER BY due_at, id', [at])
+      .map((r) => ({ id: Number(r.id), dueAt: Number(r.due_at), payload: JSON.parse(String(r.payload)) as EventPayload }));
+  }
+
+  delete(ids: number[]): void {
+    // Chunked: SQLite caps bound parameters per statement.
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      this.store.run(`DELETE FROM scheduled_events WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
+    }
+  }
+
+  nextDue(): number | null {
+    const r = this.store.get<{ d: number | null }>('SELECT MIN(due_at) AS d FROM scheduled_events');
+    return r?.d ?? null;
+  }
+
+  count(): number {
+    return Number(this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM scheduled_events')?.n ?? 0);
+  }
+}
+
+const toSuppression = (r: Row): Suppression => ({
+  id: String(r.id),
+  seq: Number(r.seq),
+  type: String(r.type) as SuppressionType,
+  email: String(r.email),
+  domainName: String(r.domain_name),
+  sendingStream: String(r.sending_stream) as SendingStream,
+  createdAt: Number(r.created_at),
+  messageId: str(r.message_id),
+  bounceCategory: str(r.bounce_category),
+  espResponse: str(r.esp_response),
+});
+
+export class SqlSuppressionRepository implements SuppressionRepository {
+  constructor(private readonly store: Store) {}
+
+  find(domainName: string, email: string): Suppression | undefined {
+    const r = this.store.get('SELECT * FROM suppressions WHERE domain_name = ? AND email = ?', [domainName, email]);
+    return r && toSuppression(r);
+  }
+
+  insert(s: Omit<Suppression, 'seq'>): void {
+    this.store.run(
+      `INSERT INTO suppressions (id, type, email, domain_name, sending_stream, created_at, message_id, bounce_category, esp_response)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [s.id, s.type, s.email, s.domainName, s.sendingStream, s.createdAt, s.messageId, s.bounceCategory, s.espResponse],
+    );
+  }
+
+  list(f: { email?: string; limit: number }): Suppression[] {
+    const rows = f.email
+      ? this.store.all('SELECT * FROM suppressions WHERE email = ? ORDER BY seq DESC LIMIT ?', [f.email, f.limit])
+      : this.store.all('SELECT * FROM suppressions ORDER BY seq DESC LIMIT ?', [f.limit]);
+    return rows.map(toSuppression);
+  }
+
+  get(id: string): Suppression | undefined {
+    const r = this.store.get('SELECT * FROM suppressions WHERE id = ?', [id]);
+    return r && toSuppression(r);
+  }
+
+  delete(id: string): void {
+    this.store.run('DELETE FROM suppressions WHERE id = ?', [id]);
+  }
+}
