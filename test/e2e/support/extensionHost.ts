@@ -1,0 +1,58 @@
+/**
+ * Runs a mocha suite inside the real extension host of code-server (full `vscode` API), the way
+ * VS Code's own smoke-test driver does: the workbench is opened with extensionDevelopmentPath and
+ * extensionTestsPath in its `payload`, and the host reports through two exposed functions.
+ */
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { startCodeServer, type Paths } from './codeServer';
+
+export interface HostRun {
+  exitCode: number;
+  log: string[];
+  /** One entry per mocha test, from the in-host reporter's `MTRESULT {...}` lines. */
+  results: { title: string; state: 'passed' | 'failed'; error?: string }[];
+}
+
+export async function runInExtensionHost(opts: {
+  paths: Paths;
+  browser: Browser;
+  workspace: string;
+  extensionPath: string;
+  testsIndex: string;
+  settings?: Record<string, unknown>;
+  timeoutMs?: number;
+}): Promise<HostRun> {
+  const cs = await startCodeServer({ paths: opts.paths, workspace: opts.workspace, smokeDriver: true, settings: opts.settings });
+  const page = await opts.browser.newPage();
+  const log: string[] = [];
+  try {
+    const exited = new Promise<number>((resolve) => {
+      void page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+        log.push(`${type}: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+      });
+      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    });
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${cs.port}${path.resolve(p)}`;
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(opts.extensionPath)],
+      ['extensionTestsPath', remote(opts.testsIndex)],
+    ]);
+    await page.goto(`${cs.url}/?folder=${encodeURIComponent(opts.workspace)}&payload=${encodeURIComponent(payload)}`);
+    const timeout = opts.timeoutMs ?? 120_000;
+    const exitCode = await Promise.race([
+      exited,
+      new Promise<number>((_, reject) =>
+        setTimeout(() => reject(new Error(`extension-host tests did not finish within ${timeout} ms; log:\n${log.join('\n')}\n${cs.log().slice(-3000)}`)), timeout),
+      ),
+    ]);
+    const results = log
+      .map((l) => /MTRESULT (\{.*\})/.exec(l)?.[1])
+      .filter((x): x is string => !!x)
+      .map((j) => JSON.parse(j) as HostRun['results'][number]);
+    return { exitCode, log, results };
+  } finally {
+    await page.close();
+    await cs.stop();
+  }
+}
