@@ -13,7 +13,8 @@ export interface PageOptions {
   nonce: string;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Attribute values are double-quoted: escaping &<>" is enough. */
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function pageHtml(o: PageOptions): string {
   const csp = [

@@ -1,5 +1,5 @@
 /** The inspector's host-side request handlers and filter mapping (no vscode: unit-tested). */
-import type { EmulatorApi } from '../emulator/apiClient';
+import { ApiError, type EmulatorApi } from '../emulator/apiClient';
 import type { DeliveryFilter, InspectorMethods } from '../protocol/messages';
 import { curlFor } from './curl';
 import type { Handlers } from './rpcHost';
@@ -20,7 +20,15 @@ export function deliveryQuery(filter: DeliveryFilter, before?: number, limit = 2
 
 export function inspectorHandlers(api: () => EmulatorApi, clipboard: (t: string) => Thenable<void> | Promise<void>): Handlers<InspectorMethods> {
   return {
-    'deliveries.list': ({ filter, before, limit }) => api().listDeliveries(deliveryQuery(filter ?? {}, before, limit)),
+    'deliveries.list': async ({ filter, before, limit }) => {
+      try {
+        return await api().listDeliveries(deliveryQuery(filter ?? {}, before, limit));
+      } catch (err) {
+        // An emulator without the delivery engine has no such route: say so instead of "not found".
+        if (err instanceof ApiError && err.status === 404) throw new Error('This emulator version does not record deliveries yet (GET /emulator/deliveries answered 404).');
+        throw err;
+      }
+    },
     'delivery.get': ({ id }) => api().getDelivery(id),
     'delivery.resend': async ({ id }) => {
       await api().resendDelivery(id);
