@@ -27,9 +27,11 @@ export function activate(context: vscode.ExtensionContext): void {
     new EmulatorStatusBar(c),
     ...registerCommands({ extensionUri: context.extensionUri, controller: c, tree, secrets }),
     c.onDidChangeState(async (s) => {
-      if (s !== 'running' || !c.ready) return;
+      const ready = c.ready;
+      if (s !== 'running' || !ready) return;
+      // The emulator may stop while this runs: use the ready line captured above.
       const ids = (await c.api?.listWebhooks().catch(() => []))?.map((w) => w.id) ?? [];
-      await secrets.useScope(c.ready.dataDir, ids);
+      await secrets.useScope(ready.dataDir, ids);
       tree.refresh();
     }),
     { dispose: () => FormPanel.disposeAll() },
