@@ -29,6 +29,7 @@ export class EmulatorController implements vscode.Disposable {
   private _api: EmulatorApi | undefined;
   private sse: SseClient | undefined;
   private starting: Promise<ReadyInfo | undefined> | undefined;
+  private _lastFailure: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stateEmitter = new vscode.EventEmitter<EmulatorState>();
   private readonly streamEmitter = new vscode.EventEmitter<StreamMessage>();
@@ -46,6 +47,7 @@ export class EmulatorController implements vscode.Disposable {
       this.stateEmitter,
       this.streamEmitter,
       this.supervisor.onDidChangeState((s) => {
+        if (s === 'running') this._lastFailure = undefined;
         void vscode.commands.executeCommand('setContext', 'mailtrapEmulator.state', s);
         this.stateEmitter.fire(s);
       }),
@@ -137,7 +139,14 @@ export class EmulatorController implements vscode.Disposable {
     this.sse = undefined;
   }
 
+  /** Why the emulator last failed to start or died; cleared when it runs again. */
+  get lastFailure(): string | undefined {
+    return this._lastFailure;
+  }
+
   private async reportFailure(message: string): Promise<void> {
+    this._lastFailure = message;
+    this.stateEmitter.fire(this.state);
     const pick = await vscode.window.showErrorMessage(message, ACTION_RESTART, ACTION_SETTINGS, ACTION_LOGS);
     if (pick === ACTION_RESTART) await this.restart();
     else if (pick === ACTION_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', SECTION);

@@ -51,9 +51,14 @@ export class EmulatorStatusBar implements vscode.Disposable {
     } else if (state === 'starting' || state === 'stopping') {
       this.item.text = `$(loading~spin) Mailtrap ${state}…`;
       this.item.tooltip = `Mailtrap emulator ${state}`;
+    } else if (this.controller.lastFailure) {
+      this.item.text = '$(error) Mailtrap failed';
+      this.item.tooltip = `${this.controller.lastFailure}\nClick for actions`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
       this.item.text = '$(circle-slash) Mailtrap stopped';
       this.item.tooltip = 'Mailtrap emulator stopped. Click for actions';
+      this.item.backgroundColor = undefined;
     }
   }
 

@@ -72,7 +72,11 @@ export class FormPanel {
       return existing;
     }
     const title = target.kind === 'domain' ? 'New sending domain' : target.webhook ? `Edit webhook #${target.webhook.id}` : 'New webhook';
-    const panel = vscode.window.createWebviewPanel(`mailtrapEmulator.form`, title, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    // Retained while hidden so a half-filled form survives switching tabs (forms are few and short-lived).
+    const panel = vscode.window.createWebviewPanel('mailtrapEmulator.form', title, vscode.ViewColumn.Active, {
+      ...webviewOptions(deps.extensionUri),
+      retainContextWhenHidden: true,
+    });
     const p = new FormPanel(panel, deps, target, key, onSaved);
     FormPanel.panels.set(key, p);
     return p;

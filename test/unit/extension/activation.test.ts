@@ -58,7 +58,8 @@ describe('extension activation', { concurrency: false }, () => {
       assert.deepEqual(shown.items, ['Restart', 'Open Settings', 'Show Logs']);
       await waitFor(() => fake.executed.find((e) => e.id === 'workbench.action.openSettings'), 'settings to open');
       assert.deepEqual(fake.executed.find((e) => e.id === 'workbench.action.openSettings')!.args, ['mailtrapEmulator']);
-      assert.equal(statusText(), '$(circle-slash) Mailtrap stopped');
+      assert.equal(statusText(), '$(error) Mailtrap failed');
+      assert.match(String(fake.statusBarItems[0]!.tooltip), /already in use/);
     } finally {
       blocker.close();
       await h.dispose();
