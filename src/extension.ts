@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { EmulatorController } from './emulator/controller';
 import { SigningSecrets } from './emulator/secrets';
+import { watchPausedWebhooks } from './views/pauseNotifier';
 import { EmulatorStatusBar } from './views/statusBar';
 import { EmulatorTreeProvider } from './views/treeProvider';
 import { FormPanel } from './webviews/formPanel';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     view,
     new EmulatorStatusBar(c),
+    watchPausedWebhooks(c),
     ...registerCommands({ extensionUri: context.extensionUri, controller: c, tree, secrets }),
     c.onDidChangeState(async (s) => {
       const ready = c.ready;

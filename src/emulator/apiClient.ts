@@ -105,8 +105,9 @@ export class EmulatorApi {
   testWebhook = (id: number) => this.request<WebhookTestResult>('POST', `/emulator/webhooks/${id}/test`);
 
   listDeliveries = (q: DeliveryQuery = {}) => this.request<Page<DeliveryDto>>('GET', `/emulator/deliveries${query(q)}`);
-  getDelivery = (id: number) => this.request<DeliveryDto>('GET', `/emulator/deliveries/${id}`);
-  resendDelivery = (id: number) => this.request<unknown>('POST', `/emulator/deliveries/${id}/resend`, {});
+  getDelivery = async (id: number) => (await this.request<{ data: DeliveryDto }>('GET', `/emulator/deliveries/${id}`)).data;
+  /** A new delivery of kind `resend`, attempted at once. */
+  resendDelivery = async (id: number) => (await this.request<{ data: DeliveryDto }>('POST', `/emulator/deliveries/${id}/resend`, {})).data;
 
   send = (body: unknown, stream: 'transactional' | 'bulk' = 'transactional') =>
     this.request<{ success: true; message_ids: string[] }>('POST', stream === 'bulk' ? '/bulk/api/send' : '/api/send', body);

@@ -22,6 +22,8 @@ export interface FakeEmulator {
   /** What POST /emulator/webhooks/:id/test answers. */
   testResult: WebhookTestResult;
   deliveries: DeliveryDto[];
+  /** Path prefixes answered with 404, as by an emulator without that feature. */
+  missing: string[];
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
     requests: [],
     testResult: { ok: true, status: 200, durationMs: 12.4, error: null, responseBody: 'ok' },
     deliveries: [],
+    missing: [],
   };
   const server = http.createServer((req, res) => {
     let body = '';
@@ -80,6 +83,8 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
       if (req.headers.authorization !== `Bearer ${state.token}`) return json(401, { success: false, errors: ['Unauthorized'] });
       const p = `${req.method} ${u.pathname}`;
       let m: RegExpMatchArray | null;
+      // Routes an older emulator lacks answer like its catch-all.
+      if (state.missing.some((m) => u.pathname.startsWith(m))) return json(404, { error: 'Not found' });
       if (p === 'GET /api/accounts/1/sending_domains') return json(200, { data: [{ id: 1, domain_name: 'acme.test' }] });
       if (p === 'GET /api/accounts/1/webhooks')
         return json(200, { data: [{ id: 1, url: 'http://127.0.0.1:9/sink/demo', active: true, webhook_type: 'email_sending', payload_format: 'json', sending_stream: 'transactional', domain_id: 1, event_types: ['bounce'] }] });
@@ -98,7 +103,7 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
       }
       if ((m = p.match(/^GET \/emulator\/deliveries\/(\d+)$/))) {
         const d = state.deliveries.find((x) => x.id === Number(m![1]));
-        return d ? json(200, d) : json(404, { error: 'Resource not found' });
+        return d ? json(200, { data: d }) : json(404, { error: 'Resource not found' });
       }
       if ((m = p.match(/^POST \/emulator\/deliveries\/(\d+)\/resend$/))) return json(200, { data: delivery(999, { kind: 'resend' }) });
       return json(404, { error: 'Resource not found' });

@@ -82,12 +82,6 @@ describe('commands against the real emulator', { concurrency: false }, () => {
     assert.ok(fake.clipboard.includes(`pass: '${controller.ready!.token}'`));
   });
 
-  test('a route this emulator build lacks gives a clear message, not a crash', async () => {
-    const w = await controller.api!.createWebhook({ url: 'http://127.0.0.1:9/t', active: true, payload_format: 'json', sending_stream: 'transactional', event_types: ['delivery'] });
-    await run(ctx, 'mailtrapEmulator.webhook.test', { kind: 'webhook', webhook: w });
-    assert.match(fake.shown.at(-1)!.message, /^Testing the webhook failed: not found\. .*does not support it yet/);
-  });
-
   test('status bar menu lists the actions and runs the chosen one', async () => {
     fake.quickPicks.push((items: { label: string }[]) => {
       assert.ok(items.some((i) => /Stop emulator/.test(i.label)));
@@ -101,6 +95,7 @@ describe('commands against the real emulator', { concurrency: false }, () => {
 describe('commands against routes served by the fake emulator server', () => {
   let emu: FakeEmulator;
   let ctx: CommandContext;
+  const stream = new EventEmitter<{ name: string; data: unknown }>();
   before(async () => {
     emu = await startFakeEmulator();
     const api = new EmulatorApi(emu.url, emu.token);
@@ -108,7 +103,7 @@ describe('commands against routes served by the fake emulator server', () => {
     const controller = {
       api, ready, state: 'running', log: new FakeLogChannel('t'),
       ensureApi: async () => api, start: async () => ready,
-      onStream: new EventEmitter().event, onDidChangeState: new EventEmitter().event,
+      onStream: stream.event, onDidChangeState: new EventEmitter().event,
     } as unknown as EmulatorController;
     ctx = { extensionUri: Uri.file(REPO_ROOT) as never, controller, tree: { refresh() {} } as never, secrets: new SigningSecrets(undefined) };
   });
@@ -136,6 +131,28 @@ describe('commands against routes served by the fake emulator server', () => {
     const init = await waitFor(() => panel.webview.posted.find((m) => m.type === 'init'), 'init');
     assert.deepEqual(init.data.filter, { webhook_id: 1 });
     panel.dispose();
+  });
+
+  test('a route the emulator lacks (an older build) gives a clear message, not a crash', async () => {
+    emu.missing = ['/emulator/webhooks/'];
+    try {
+      await run(ctx, 'mailtrapEmulator.webhook.test', webhookNode);
+      assert.match(fake.shown.at(-1)!.message, /^Testing the webhook failed: not found\. .*does not support it yet/);
+    } finally {
+      emu.missing = [];
+    }
+  });
+
+  test('a webhook paused after its last retry is announced, with Open Inspector on it', async () => {
+    const { watchPausedWebhooks } = await import('../../../src/views/pauseNotifier');
+    const sub = watchPausedWebhooks(ctx.controller);
+    fake.answers.push({ match: 'was paused', pick: 'Open Inspector' });
+    stream.fire({ name: 'webhook.paused', data: { webhookId: 1, deliveryId: 7, attempts: 41, lastError: 'status 500' } });
+    const opened = await waitFor(() => fake.executed.find((e) => e.id === 'mailtrapEmulator.inspector.open'), 'the inspector command');
+    assert.deepEqual(opened.args, [{ kind: 'webhook', webhook: { id: 1 } }]);
+    assert.equal(fake.shown.at(-1)!.message, 'Webhook #1 was paused: all 41 attempts of batch #7 failed (status 500).');
+    sub.dispose();
+    for (const p of fake.panels) p.dispose();
   });
 
   test('send test email by scenario: the bounce scenario sends to a +bounce address from the first domain', async () => {

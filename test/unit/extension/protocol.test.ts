@@ -96,7 +96,7 @@ describe('webview protocol (host side)', () => {
     assert.deepEqual([r.type, r.message], ['error', 'unknown method toString']);
   });
 
-  test('inspector requests map to the deliveries API; on this emulator build a missing route is a clear error', async () => {
+  test('inspector requests map to the deliveries API; an emulator without it gives a clear error', async () => {
     const fakeEmu = await startFakeEmulator();
     try {
       fakeEmu.deliveries = [delivery(3), delivery(2), delivery(1)];
@@ -115,15 +115,13 @@ describe('webview protocol (host side)', () => {
       w.send({ type: 'request', id: 3, method: 'delivery.resend', params: { id: 2 } });
       assert.equal((await reply(w, 3)).type, 'response');
       assert.ok(fakeEmu.requests.some((r) => r.method === 'POST' && r.path === '/emulator/deliveries/2/resend'));
+      fakeEmu.missing = ['/emulator/deliveries'];
+      w.send({ type: 'request', id: 9, method: 'deliveries.list', params: { filter: {} } });
+      const r = await reply(w, 9);
+      assert.equal(r.type, 'error');
+      assert.match(r.message, /does not record deliveries yet/);
     } finally {
       await fakeEmu.close();
     }
-    const w = new FakeWebview();
-    new RpcHost<InspectorMethods>(w, inspectorHandlers(() => api, async () => {}), () => ({}));
-    w.send({ type: 'ready' });
-    w.send({ type: 'request', id: 9, method: 'deliveries.list', params: { filter: {} } });
-    const r = await reply(w, 9);
-    assert.equal(r.type, 'error');
-    assert.match(r.message, /does not record deliveries yet/);
   });
 });
