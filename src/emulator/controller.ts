@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { emulatorArgs, readSettings, RESTART_SETTINGS, SECTION, type EmulatorSettings } from '../settings';
 import { EmulatorApi } from './apiClient';
+import { clearRecord, reapOrphan, recordRunning } from './orphans';
 import type { ReadyInfo } from './readyLine';
 import { SseClient, type StreamMessage } from './sseClient';
 import { EmulatorSupervisor, StartError, type EmulatorState } from './supervisor';
@@ -53,6 +54,7 @@ export class EmulatorController implements vscode.Disposable {
       }),
       this.supervisor.onExit((e) => {
         this.closeClients();
+        clearRecord(this.recordFile);
         if (e.unexpected) void this.reportFailure(`The Mailtrap emulator stopped unexpectedly${e.lastError ? `: ${e.lastError}` : ` (exit code ${e.code})`}.`);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -96,14 +98,21 @@ export class EmulatorController implements vscode.Disposable {
     return this.starting;
   }
 
+  /** Where the running emulator is recorded, so a later session can stop it if this one dies. */
+  private get recordFile(): string {
+    return path.join(this.paths.globalStorage, 'running-emulator.json');
+  }
+
   private async doStart(): Promise<ReadyInfo | undefined> {
     const s = this.settings();
     try {
+      await reapOrphan(this.recordFile, (m) => this.log.warn(m));
       const ready = await this.supervisor.start({
         script: path.join(this.paths.extensionPath, 'dist', 'emulator.js'),
         args: emulatorArgs(s, this.dataDir(s)),
         execPath: process.execPath,
       });
+      if (this.supervisor.pid) recordRunning(this.recordFile, { pid: this.supervisor.pid, http: ready.http, token: ready.token });
       this._api = new EmulatorApi(ready.http, ready.token, ready.accountId);
       this.sse = new SseClient({
         url: `${ready.http}/emulator/stream`,

@@ -35,11 +35,10 @@ export const TEST_SETTINGS = {
   'mailtrapEmulator.dataLocation': 'memory',
 };
 
-export async function activateExtension(settings: Record<string, unknown> = {}) {
+export async function activateExtension(settings: Record<string, unknown> = {}, storage = tempDir('mt-ext-')) {
   resetFake();
   for (const [k, v] of Object.entries({ ...TEST_SETTINGS, ...settings })) fake.settings.set(k, v);
   const ext = await import('../../src/extension');
-  const storage = tempDir('mt-ext-');
   const context = {
     subscriptions: [] as { dispose(): unknown }[],
     extensionUri: Uri.file(REPO_ROOT),

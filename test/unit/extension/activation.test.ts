@@ -6,6 +6,8 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { changeSettings } from '../../helpers/fakeVscode';
+import { startEmulatorProcess, tempDir } from '../../helpers/emulatorProcess';
+import { recordRunning } from '../../../src/emulator/orphans';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 const statusText = () => fake.statusBarItems[0]?.text ?? '';
@@ -115,6 +117,23 @@ describe('extension activation', { concurrency: false }, () => {
       await controller.api!.createDomain('kept.example');
       await controller.restart();
       assert.deepEqual((await controller.api!.listDomains()).map((d) => d.domain_name), ['kept.example']);
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  test('an emulator left running by a crashed session is stopped, so its ports are free again', async () => {
+    const orphan = await startEmulatorProcess(['--memory']);
+    const storage = tempDir('mt-ext-');
+    recordRunning(path.join(storage, 'global', 'running-emulator.json'), { pid: orphan.proc.pid!, http: orphan.ready.http, token: orphan.ready.token });
+    const exited = new Promise((r) => orphan.proc.once('exit', r));
+    const h = await activateExtension({ 'mailtrapEmulator.httpPort': orphan.ready.httpPort }, storage);
+    try {
+      await waitFor(running, 'the emulator to run');
+      await exited;
+      assert.match(statusText(), new RegExp(`Mailtrap :${orphan.ready.httpPort} `));
+      assert.ok(fake.channels[0]!.lines.some((l) => /^warn stopping an emulator left running by a previous session/.test(l)));
+      assert.equal(fake.shown.filter((s) => s.level === 'error').length, 0);
     } finally {
       await h.dispose();
     }

@@ -4,6 +4,10 @@ import * as net from 'node:net';
 import { after, describe, test } from 'node:test';
 import { EMULATOR_JS } from '../../helpers/emulatorProcess';
 import { EmulatorSupervisor, StartError, type ExitInfo } from '../../../src/emulator/supervisor';
+import { reapOrphan, recordRunning } from '../../../src/emulator/orphans';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { tempDir } from '../../helpers/emulatorProcess';
 
 function sink() {
   const lines: string[] = [];
@@ -101,5 +105,18 @@ describe('EmulatorSupervisor', () => {
       return true;
     });
     assert.equal(sup.state, 'stopped');
+  });
+
+  test('an orphan record never kills a process that is not our emulator (pid reused)', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    const file = path.join(tempDir(), 'running-emulator.json');
+    recordRunning(file, { pid: other.pid!, http: 'http://127.0.0.1:1', token: 't' });
+    try {
+      assert.equal(await reapOrphan(file, () => {}), undefined);
+      assert.equal(other.exitCode, null);
+      process.kill(other.pid!, 0); // still alive
+    } finally {
+      other.kill();
+    }
   });
 });
