@@ -131,9 +131,10 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         return item;
       }
       case 'domain': {
-        const item = new vscode.TreeItem(node.domain.domain_name, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `domain.${node.domain.id}`;
         const count = snap?.webhooks.filter((w) => w.domain_id === node.domain.id).length ?? 0;
+        const item = new vscode.TreeItem(node.domain.domain_name, count ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        // A new id when the first webhook arrives: VS Code keeps a node's old (leaf) state for a known id.
+        item.id = `domain.${node.domain.id}${count ? '' : '.empty'}`;
         item.description = count ? `${count} webhook${count > 1 ? 's' : ''}` : 'no webhooks';
         item.iconPath = new vscode.ThemeIcon('globe');
         item.contextValue = 'domain';
@@ -168,7 +169,8 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     const last = snap?.lastDelivery.get(w.id);
     const health = webhookHealth(w, last);
     const url = displayUrl(w.url);
-    const item = new vscode.TreeItem(url, vscode.TreeItemCollapsibleState.None);
+    // The scheme is in the tooltip; the label keeps what tells webhooks apart.
+    const item = new vscode.TreeItem(url.replace(/^https?:\/\//, ''), vscode.TreeItemCollapsibleState.None);
     item.id = `webhook.${w.id}`;
     const now = snap?.status?.clock.now ?? Date.now();
     const lastText = lastDeliveryText(last, now);
