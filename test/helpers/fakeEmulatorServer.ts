@@ -85,6 +85,8 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
       let m: RegExpMatchArray | null;
       // Routes an older emulator lacks answer like its catch-all.
       if (state.missing.some((m) => u.pathname.startsWith(m))) return json(404, { error: 'Not found' });
+      if (p === 'GET /emulator/status')
+        return json(200, { accountId: 1, dataDir: null, httpPort: 1, smtpPort: 2, pendingDeliveries: state.deliveries.filter((d) => d.status === 'pending' || d.status === 'retrying').length, clock: { now: Date.UTC(2026, 0, 1), iso: '2026-01-01T00:00:00.000Z', unix: 1767225600, scale: 1, pendingTimers: 0, nextDue: null } });
       if (p === 'GET /api/accounts/1/sending_domains') return json(200, { data: [{ id: 1, domain_name: 'acme.test' }] });
       if (p === 'GET /api/accounts/1/webhooks')
         return json(200, { data: [{ id: 1, url: 'http://127.0.0.1:9/sink/demo', active: true, webhook_type: 'email_sending', payload_format: 'json', sending_stream: 'transactional', domain_id: 1, event_types: ['bounce'] }] });

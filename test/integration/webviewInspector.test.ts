@@ -66,8 +66,10 @@ describe('payload inspector (Chromium)', { skip: chromiumMissing }, () => {
     await page.fill('#f-search', 'someone@example.com');
     for (let i = 0; i < 200 && queries.at(-1).filter.search !== 'someone@example.com'; i++) await new Promise((r) => setTimeout(r, 25));
     assert.equal(queries.at(-1).filter.search, 'someone@example.com', 'the search reaches the host (debounced)');
-    await page.fill('#f-search', '');
     await page.selectOption('#f-status', '');
+    await page.fill('#f-search', '');
+    // The search box is debounced: wait until its (last) query has gone out before going on.
+    for (let i = 0; i < 200 && (queries.at(-1).filter.search !== undefined || queries.at(-1).filter.status !== undefined); i++) await new Promise((r) => setTimeout(r, 25));
     await page.waitForSelector('.row[data-id="1"]');
 
     // A new batch arrives over the stream: it appears on top; an update changes its status in place.

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tempDir } from '../../helpers/emulatorProcess';
-import { startFakeEmulator, type FakeEmulator } from '../../helpers/fakeEmulatorServer';
+import { delivery, startFakeEmulator, type FakeEmulator } from '../../helpers/fakeEmulatorServer';
 import { EventEmitter, FakeLogChannel, Uri } from '../../helpers/fakeVscode';
 import { COMMANDS } from '../../../src/commands';
 import type { CommandContext } from '../../../src/commands/context';
@@ -130,6 +130,10 @@ describe('commands against routes served by the fake emulator server', () => {
     panel.webview.send({ type: 'ready' });
     const init = await waitFor(() => panel.webview.posted.find((m) => m.type === 'init'), 'init');
     assert.deepEqual(init.data.filter, { webhook_id: 1 });
+    // Live: a delivery announced on the stream is forwarded to the webview.
+    stream.fire({ name: 'delivery.updated', data: { id: 42, status: 'delivered' } });
+    const ev = await waitFor(() => panel.webview.posted.find((m) => m.type === 'event' && m.name === 'delivery'), 'the forwarded delivery');
+    assert.deepEqual(ev.data, { id: 42, status: 'delivered' });
     panel.dispose();
   });
 
@@ -153,6 +157,18 @@ describe('commands against routes served by the fake emulator server', () => {
     assert.equal(fake.shown.at(-1)!.message, 'Webhook #1 was paused: all 41 attempts of batch #7 failed (status 500).');
     sub.dispose();
     for (const p of fake.panels) p.dispose();
+  });
+
+  test('the status bar counts pending deliveries, refreshed by the stream', async () => {
+    const { EmulatorStatusBar } = await import('../../../src/views/statusBar');
+    const bar = new EmulatorStatusBar(ctx.controller, 0);
+    assert.equal(bar.item.text, '$(mail) Mailtrap :1 · SMTP 2');
+    emu.deliveries = [delivery(2, { status: 'retrying' }), delivery(1, { status: 'pending' })];
+    stream.fire({ name: 'delivery.created', data: {} });
+    await waitFor(() => bar.item.text.endsWith('· 2 pending'), 'the pending count');
+    assert.match(String(bar.item.tooltip), /2 deliveries pending/);
+    emu.deliveries = [];
+    bar.dispose();
   });
 
   test('send test email by scenario: the bounce scenario sends to a +bounce address from the first domain', async () => {
