@@ -58,11 +58,21 @@ function fillWebhookOptions(): void {
   options(els.webhook, [['', 'All webhooks'], ...webhooks.map((w): [string, string] => [String(w.id), `#${w.id} ${w.url}`])], String(filter.webhook_id ?? ''));
 }
 
+/** Fills the controls from `filter` and lays the page out; safe to call again (no listeners here). */
 function buildLayout(): void {
   fillWebhookOptions();
   options(els.status, [['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s])], filter.status ?? '');
   options(els.event, [['', 'Any event'], ...PAYLOAD_EVENT_NAMES.map((s): [string, string] => [s, s])], filter.event ?? '');
   els.search.value = filter.search ?? '';
+  els.detail.replaceChildren(h('p', { className: 'muted', text: 'Select a batch to see its payload and attempts.' }));
+  app.replaceChildren(
+    h('header', { className: 'toolbar' }, els.webhook, els.status, els.event, els.search, els.count),
+    h('main', { className: 'split' }, h('section', { className: 'list-pane' }, list.element), els.detail),
+  );
+}
+
+/** Listeners, wired once for the page's life. */
+function wireControls(): void {
   const onChange = () => {
     filter = {
       webhook_id: els.webhook.value ? Number(els.webhook.value) : undefined,
@@ -83,14 +93,13 @@ function buildLayout(): void {
     e.preventDefault();
     const i = items.findIndex((d) => d.id === selectedId);
     const next = Math.min(Math.max(i + (e.key === 'ArrowDown' ? 1 : -1), 0), items.length - 1);
-    if (items[next]) select(items[next]!.id), list.scrollToIndex(next);
+    if (items[next]) {
+      void select(items[next]!.id);
+      list.scrollToIndex(next);
+    }
   });
-  els.detail.replaceChildren(h('p', { className: 'muted', text: 'Select a batch to see its payload and attempts.' }));
-  app.replaceChildren(
-    h('header', { className: 'toolbar' }, els.webhook, els.status, els.event, els.search, els.count),
-    h('main', { className: 'split' }, h('section', { className: 'list-pane' }, list.element), els.detail),
-  );
 }
+wireControls();
 
 async function reload(): Promise<void> {
   const gen = ++generation;

@@ -63,5 +63,9 @@ export interface InspectorMethods {
   'clipboard.write': { params: { text: string }; result: null };
 }
 
-/** Pushed by the host to the inspector: a delivery created or updated (without body), or a reset. */
-export type InspectorEvent = { name: 'delivery'; data: DeliveryDto } | { name: 'webhooks'; data: WebhookWire[] } | { name: 'reset'; data: null };
+/** Pushed by the host to the inspector: a delivery created or updated (without body), the webhook list, a new filter, or a reset (emulator restarted). */
+export type InspectorEvent =
+  | { name: 'delivery'; data: DeliveryDto }
+  | { name: 'webhooks'; data: WebhookWire[] }
+  | { name: 'filter'; data: DeliveryFilter }
+  | { name: 'reset'; data: null };

@@ -91,6 +91,28 @@ describe('payload inspector (Chromium)', { skip: chromiumMissing }, () => {
     await page.close();
   });
 
+  test('a filter pushed by the host (Open Inspector on a webhook) applies once; later changes still query once', async () => {
+    const all = [delivery(3, { status: 'failed' }), delivery(2), delivery(1)];
+    const queries: any[] = [];
+    const page = await hx.open('inspector', inspectorHost(all, queries));
+    await page.waitForSelector('.row[data-id="3"]');
+    await page.push({ type: 'event', name: 'filter', data: { webhook_id: 1, status: 'failed' } });
+    await page.waitForFunction(() => document.querySelectorAll('.vlist .row').length === 1);
+    assert.equal(await page.inputValue('#f-status'), 'failed');
+    assert.equal(await page.inputValue('#f-webhook'), '1');
+    const before = queries.length;
+    await page.selectOption('#f-status', '');
+    await page.waitForSelector('.row[data-id="1"]');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(queries.length, before + 1, 'one change, one query');
+    await page.click('.row[data-id="3"]');
+    await page.waitForSelector('h2:text("Batch #3")');
+    await page.focus('.vlist');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector('h2:text("Batch #2")');
+    await page.close();
+  });
+
   test('detail: pretty JSON, signature header, response, resend and copy as curl post the right requests', async () => {
     const all = [delivery(1)];
     const page = await hx.open('inspector', inspectorHost(all));
