@@ -41,3 +41,19 @@ if (existsSync('src/extension.ts')) {
     external: ['vscode'],
   });
 }
+
+// Webview bundles (browser code in media/src) → media/dist/*.js, loaded by the panels' HTML.
+if (existsSync('media/src/form.ts')) {
+  await build({
+    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts' },
+    outdir: 'media/dist',
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+}

@@ -2,9 +2,9 @@
  * Domain events the core emits after a change is committed. Adapters and other core parts
  * (delivery, the SSE stream) subscribe; storage never fires side effects itself.
  */
-import type { DeliveryView } from './delivery/deliveryService';
+import type { DeliveryView } from './delivery/types';
 import type { StoredEvent } from './events';
-import type { MessageCreated } from './sending/sendingService';
+import type { MessageCreated } from './sending/model';
 import type { Domain, Webhook } from './types';
 
 export interface CoreEventMap {

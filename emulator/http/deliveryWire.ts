@@ -1,6 +1,6 @@
 /** Core deliveries → the wire DTOs of http/dto.ts. */
 import type { Attempt } from '../core/delivery/types';
-import type { DeliveryView } from '../core/delivery/deliveryService';
+import type { DeliveryView } from '../core/delivery/types';
 import type { AttemptDto, DeliveryDto } from './dto';
 
 export function attemptToDto(a: Attempt, body: string): AttemptDto {

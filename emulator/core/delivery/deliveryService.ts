@@ -29,12 +29,12 @@ import {
   OPEN_STATUSES,
   type Attempt,
   type Delivery,
+  type DeliveryView,
   type DeliveryFilter,
   type DeliveryRepository,
   type WebhookSender,
 } from './types';
 
-export type DeliveryView = Delivery & { attempts: Attempt[] };
 
 export interface DeliveryDeps {
   repo: DeliveryRepository;

@@ -116,3 +116,6 @@ export interface WebhookSender {
   send(req: SendRequest): Promise<SendResult>;
   close(): Promise<void>;
 }
+
+/** A delivery with its attempts, as the inspection API and the bus show it. */
+export type DeliveryView = Delivery & { attempts: Attempt[] };

@@ -56,4 +56,4 @@ export function createSending(core: Core, deps: SendingDeps): Sending {
   };
 }
 
-export type { MessageCreated } from './sendingService';
+export type { MessageCreated } from './model';

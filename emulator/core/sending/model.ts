@@ -117,3 +117,13 @@ export interface SuppressionRepository {
   get(id: string): Suppression | undefined;
   delete(id: string): void;
 }
+
+/** Announced on the bus after a send commits (one per request, not per recipient). */
+export interface MessageCreated {
+  messageIds: string[];
+  stream: SendingStream;
+  from: string;
+  subject: string | null;
+  category: string | null;
+  createdAt: number;
+}

@@ -13,22 +13,12 @@ import type { EventService } from '../events';
 import type { Random, UnitOfWork } from '../ports';
 import type { Domain, SendingStream } from '../types';
 import { buildEvent, suppressionReason } from './eventBuilder';
-import type { Mail, MessageRepository, RecipientKind } from './model';
+import type { Mail, MessageCreated, MessageRepository, RecipientKind } from './model';
 import { LIFECYCLES, SUPPRESSED_LIFECYCLE, scenarioFor, type Step } from './scenarios';
 import type { EventScheduler } from './scheduler';
 import type { SuppressionService } from './suppressions';
 import { trackableLinks } from './tracking';
 import { expandBatch, validateMail } from './validation';
-
-/** Announced on the bus after a send commits (one per request, not per recipient). */
-export interface MessageCreated {
-  messageIds: string[];
-  stream: SendingStream;
-  from: string;
-  subject: string | null;
-  category: string | null;
-  createdAt: number;
-}
 
 export type IngestSource = 'api' | 'smtp';
 

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Core } from '../../core';
 import { BadRequestError } from '../../core/errors';
-import type { DeliveryView } from '../../core/delivery/deliveryService';
+import type { DeliveryView } from '../../core/delivery/types';
 import type { Domain, Webhook } from '../../core/types';
 import { deliveryToStreamDto } from '../deliveryWire';
 import { domainToWire, webhookToWire } from '../wire';

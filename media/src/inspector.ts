@@ -1,0 +1,281 @@
+/**
+ * The payload inspector: a filter bar, a virtual list of batches (paged from the host on demand,
+ * live-updated from pushed events) and a detail pane with payload, attempts, headers and response.
+ */
+import type { AttemptDto, DeliveryDto, Page } from '../../emulator/http/dto';
+import type { DeliveryFilter, InspectorInit, InspectorMethods } from '../../src/protocol/messages';
+import { PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
+import { jsonView, prettyText } from './jsonView';
+import { h, Rpc } from './rpc';
+import { VirtualList } from './virtualList';
+
+const ROW_HEIGHT = 28;
+const PAGE = 500;
+const STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
+
+const app = document.getElementById('app')!;
+let webhooks: WebhookWire[] = [];
+let filter: DeliveryFilter = {};
+let items: DeliveryDto[] = [];
+let total = 0;
+let nextBefore: number | null = null;
+let loading = false;
+let generation = 0;
+let selectedId: number | null = null;
+let errorText = '';
+
+const rpc = new Rpc<InspectorMethods>((init: InspectorInit & { error?: string }) => {
+  webhooks = init.webhooks ?? [];
+  filter = init.filter ?? {};
+  buildLayout();
+  void reload();
+});
+
+const els = {
+  webhook: h('select', { id: 'f-webhook', 'aria-label': 'Webhook' }),
+  status: h('select', { id: 'f-status', 'aria-label': 'Status' }),
+  event: h('select', { id: 'f-event', 'aria-label': 'Event type' }),
+  search: h('input', { id: 'f-search', type: 'search', placeholder: 'Message id or email', 'aria-label': 'Message id or email' }),
+  count: h('span', { id: 'count', className: 'muted' }),
+  detail: h('section', { id: 'detail', className: 'detail' }),
+};
+
+const list = new VirtualList({
+  rowHeight: ROW_HEIGHT,
+  count: () => Math.max(total, items.length),
+  renderRow: (i) => row(items[i]),
+  onRange: (_first, last) => {
+    if (last >= items.length - 1) void loadMore();
+  },
+});
+
+function options(sel: HTMLSelectElement, opts: [string, string][], value: string): void {
+  sel.replaceChildren(...opts.map(([v, label]) => h('option', { value: v, text: label })));
+  sel.value = value;
+}
+
+function fillWebhookOptions(): void {
+  options(els.webhook, [['', 'All webhooks'], ...webhooks.map((w): [string, string] => [String(w.id), `#${w.id} ${w.url}`])], String(filter.webhook_id ?? ''));
+}
+
+/** Fills the controls from `filter` and lays the page out; safe to call again (no listeners here). */
+function buildLayout(): void {
+  fillWebhookOptions();
+  options(els.status, [['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s])], filter.status ?? '');
+  options(els.event, [['', 'Any event'], ...PAYLOAD_EVENT_NAMES.map((s): [string, string] => [s, s])], filter.event ?? '');
+  els.search.value = filter.search ?? '';
+  els.detail.replaceChildren(h('p', { className: 'muted', text: 'Select a batch to see its payload and attempts.' }));
+  app.replaceChildren(
+    h('header', { className: 'toolbar' }, els.webhook, els.status, els.event, els.search, els.count),
+    h('main', { className: 'split' }, h('section', { className: 'list-pane' }, list.element), els.detail),
+  );
+}
+
+/** Listeners, wired once for the page's life. */
+function wireControls(): void {
+  const onChange = () => {
+    filter = {
+      webhook_id: els.webhook.value ? Number(els.webhook.value) : undefined,
+      status: els.status.value || undefined,
+      event: els.event.value || undefined,
+      search: els.search.value.trim() || undefined,
+    };
+    void reload();
+  };
+  for (const s of [els.webhook, els.status, els.event]) s.addEventListener('change', onChange);
+  let t: ReturnType<typeof setTimeout> | undefined;
+  els.search.addEventListener('input', () => {
+    clearTimeout(t);
+    t = setTimeout(onChange, 250);
+  });
+  list.element.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const i = items.findIndex((d) => d.id === selectedId);
+    const next = Math.min(Math.max(i + (e.key === 'ArrowDown' ? 1 : -1), 0), items.length - 1);
+    if (items[next]) {
+      void select(items[next]!.id);
+      list.scrollToIndex(next);
+    }
+  });
+}
+wireControls();
+
+async function reload(): Promise<void> {
+  const gen = ++generation;
+  items = [];
+  total = 0;
+  nextBefore = null;
+  loading = false;
+  errorText = '';
+  await loadPage(gen, undefined);
+}
+
+async function loadMore(): Promise<void> {
+  if (loading || nextBefore === null) return;
+  await loadPage(generation, nextBefore);
+}
+
+async function loadPage(gen: number, before: number | undefined): Promise<void> {
+  loading = true;
+  try {
+    const page: Page<DeliveryDto> = await rpc.request('deliveries.list', { filter, before, limit: PAGE });
+    if (gen !== generation) return;
+    const seen = new Set(items.map((d) => d.id));
+    items.push(...page.data.filter((d) => !seen.has(d.id)));
+    total = Math.max(page.total, items.length);
+    nextBefore = page.next_before;
+  } catch (err) {
+    if (gen !== generation) return;
+    errorText = (err as Error).message;
+    nextBefore = null;
+    total = items.length;
+  } finally {
+    if (gen === generation) loading = false;
+  }
+  updateCount();
+  list.render();
+}
+
+function updateCount(): void {
+  els.count.textContent = errorText ? errorText : `${total} batch${total === 1 ? '' : 'es'}`;
+  els.count.className = errorText ? 'error-text' : 'muted';
+}
+
+function statusBadge(d: DeliveryDto): HTMLElement {
+  return h('span', { className: `badge s-${d.status}`, text: d.status });
+}
+
+function time(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+}
+
+function row(d: DeliveryDto | undefined): HTMLElement {
+  if (!d) return h('div', { className: 'row placeholder', text: 'Loading…' });
+  const el = h(
+    'div',
+    { className: `row${d.id === selectedId ? ' selected' : ''}`, role: 'option', 'aria-selected': d.id === selectedId ? 'true' : 'false', 'data-id': d.id },
+    h('span', { className: 'id', text: `#${d.id}` }),
+    statusBadge(d),
+    h('span', { className: 'code', text: d.lastStatus !== null ? String(d.lastStatus) : d.lastError ? '✕' : '…' }),
+    h('span', { className: 'events', text: `${d.eventCount} × ${d.eventTypes.join(', ')}` }),
+    h('span', { className: 'url', text: d.webhookUrl }),
+    h('span', { className: 'time', text: time(d.createdAt) }),
+  );
+  el.addEventListener('click', () => select(d.id));
+  return el;
+}
+
+function matchesFilter(d: DeliveryDto): boolean {
+  if (filter.webhook_id !== undefined && d.webhookId !== filter.webhook_id) return false;
+  if (filter.status && d.status !== filter.status) return false;
+  if (filter.event && !d.eventTypes.includes(filter.event as never)) return false;
+  if (filter.search) {
+    // An email can't be checked from a summary; a message id can.
+    if (filter.search.includes('@') || !d.messageIds.includes(filter.search)) return false;
+  }
+  return true;
+}
+
+rpc.on('delivery', (d: DeliveryDto) => {
+  const i = items.findIndex((x) => x.id === d.id);
+  if (i >= 0) items[i] = { ...items[i]!, ...d, body: d.body ?? items[i]!.body };
+  else if (matchesFilter(d)) {
+    items.unshift(d);
+    total++;
+  } else return;
+  updateCount();
+  list.schedule();
+  if (d.id === selectedId) void select(d.id);
+});
+rpc.on('webhooks', (w: WebhookWire[]) => {
+  webhooks = w;
+  fillWebhookOptions();
+});
+rpc.on('filter', (f: DeliveryFilter) => {
+  filter = f;
+  buildLayout();
+  void reload();
+});
+rpc.on('reset', () => void reload());
+
+function button(text: string, id: string, onClick: () => Promise<unknown>): HTMLButtonElement {
+  const b = h('button', { type: 'button', id, text });
+  b.addEventListener('click', () => {
+    b.disabled = true;
+    onClick()
+      .then(
+        () => flash(b, text, 'Done'),
+        (err) => flash(b, text, `Failed: ${(err as Error).message}`),
+      )
+      .finally(() => (b.disabled = false));
+  });
+  return b;
+}
+
+function flash(b: HTMLButtonElement, text: string, msg: string): void {
+  b.textContent = msg;
+  setTimeout(() => (b.textContent = text), 1500);
+}
+
+function headersTable(headers: Record<string, string>): HTMLTableElement {
+  return h('table', { className: 'headers' }, ...Object.entries(headers).map(([k, v]) => h('tr', {}, h('th', { text: k }), h('td', { text: v }))));
+}
+
+function attemptView(d: DeliveryDto, a: AttemptDto, open: boolean): HTMLElement {
+  const result = a.response ? `${a.response.status}` : a.error ?? 'no response';
+  const details = h(
+    'details',
+    { className: `attempt ${a.ok ? 'ok' : 'fail'}`, open },
+    h('summary', {}, h('span', { text: `Attempt ${a.number}` }), h('span', { className: 'muted', text: ` ${time(a.startedAt)} · ${Math.round(a.durationMs)} ms · ` }), h('span', { className: a.ok ? 'ok-text' : 'error-text', text: result })),
+    h('h4', { text: 'Request' }),
+    h('div', { className: 'mono', text: `POST ${a.request.url}` }),
+    headersTable(a.request.headers),
+    h('h4', { text: 'Response' }),
+    a.response
+      ? h('div', {}, h('div', { className: 'mono', text: `HTTP ${a.response.status}${a.response.truncated ? ' (body truncated to 64 KiB)' : ''}` }), headersTable(a.response.headers), jsonView(a.response.body || '(empty body)'))
+      : h('div', { className: 'error-text', text: a.error ?? 'no response' }),
+    a.error && a.response ? h('div', { className: 'error-text', text: a.error }) : null,
+    h('div', { className: 'actions' }, button('Copy as curl', `curl-${a.number}`, () => rpc.request('delivery.copyCurl', { id: d.id, attempt: a.number }))),
+  );
+  return details;
+}
+
+async function select(id: number): Promise<void> {
+  selectedId = id;
+  list.schedule();
+  let d: DeliveryDto;
+  try {
+    d = await rpc.request('delivery.get', { id });
+  } catch (err) {
+    els.detail.replaceChildren(h('p', { className: 'error-text', text: (err as Error).message }));
+    return;
+  }
+  if (selectedId !== id) return;
+  const meta: [string, string][] = [
+    ['Webhook', `#${d.webhookId} ${d.webhookUrl}`],
+    ['Status', d.status],
+    ['Kind', d.kind],
+    ['Events', `${d.eventCount} (${d.eventTypes.join(', ')})`],
+    ['Format', d.payloadFormat],
+    ['Created', time(d.createdAt)],
+    ['Attempts', String(d.attemptCount)],
+  ];
+  if (d.nextAttemptAt) meta.push(['Next attempt', time(d.nextAttemptAt)]);
+  if (d.messageIds.length) meta.push(['Messages', d.messageIds.join(', ')]);
+  els.detail.replaceChildren(
+    h('h2', { text: `Batch #${d.id}` }),
+    h('dl', { className: 'meta' }, ...meta.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
+    h(
+      'div',
+      { className: 'actions' },
+      button('Resend', 'resend', () => rpc.request('delivery.resend', { id: d.id })),
+      button('Copy as curl', 'copy-curl', () => rpc.request('delivery.copyCurl', { id: d.id })),
+      button('Copy payload', 'copy-payload', () => rpc.request('clipboard.write', { text: prettyText(d.body) })),
+    ),
+    h('h3', { text: 'Payload' }),
+    jsonView(d.body),
+    h('h3', { text: `Attempts (${d.attempts.length})` }),
+    ...(d.attempts.length ? [...d.attempts].reverse().map((a, i) => attemptView(d, a, i === 0)) : [h('p', { className: 'muted', text: 'No attempt yet.' })]),
+  );
+}

@@ -1,0 +1,70 @@
+/** Webview side of the protocol (src/protocol/messages.ts): `ready` first, requests with ids, events. */
+import type { ToWebview } from '../../src/protocol/messages';
+
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+export class RequestError extends Error {
+  constructor(message: string, readonly fields?: Record<string, string[]>) {
+    super(message);
+  }
+}
+
+type MethodsOf<M> = { [K in keyof M]: { params: unknown; result: unknown } };
+
+export class Rpc<M extends MethodsOf<M>> {
+  readonly vscode: VsCodeApi = acquireVsCodeApi();
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly eventHandlers = new Map<string, (data: any) => void>();
+
+  constructor(onInit: (data: any) => void) {
+    window.addEventListener('message', (e: MessageEvent) => {
+      const msg = e.data as ToWebview;
+      if (!msg || typeof msg !== 'object') return;
+      if (msg.type === 'init') onInit(msg.data);
+      else if (msg.type === 'response' || msg.type === 'error') {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        if (msg.type === 'response') p.resolve(msg.result);
+        else p.reject(new RequestError(msg.message, msg.fields));
+      } else if (msg.type === 'event') this.eventHandlers.get(msg.name)?.(msg.data);
+    });
+    this.vscode.postMessage({ type: 'ready' });
+  }
+
+  request<K extends keyof M & string>(method: K, params: M[K]['params']): Promise<M[K]['result']> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.vscode.postMessage({ type: 'request', id, method, params });
+    });
+  }
+
+  on(name: string, fn: (data: any) => void): void {
+    this.eventHandlers.set(name, fn);
+  }
+}
+
+/** Builds an element; text is always set with textContent (never HTML). */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<Record<string, string | boolean | number>> = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === false) continue;
+    if (k === 'text') el.textContent = String(v);
+    else if (k === 'className') el.className = String(v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}

@@ -1,0 +1,21 @@
+/** The one table of command id → handler; registration wraps each so a failure becomes a message, not a silent rejection. */
+import * as vscode from 'vscode';
+import type { CommandContext, Handler } from './context';
+import { emulatorCommands } from './emulatorCommands';
+import { mailCommands } from './mailCommands';
+import { webhookCommands } from './webhookCommands';
+
+export const COMMANDS: Readonly<Record<string, Handler>> = Object.freeze({ ...emulatorCommands, ...webhookCommands, ...mailCommands });
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(ctx, ...args);
+      } catch (err) {
+        ctx.controller.log.error(`[commands] ${id}: ${(err as Error)?.stack ?? String(err)}`);
+        void vscode.window.showErrorMessage(`Mailtrap emulator: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }),
+  );
+}

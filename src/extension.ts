@@ -1,0 +1,48 @@
+/** Activation: wiring only. Nothing heavy runs here; the emulator starts after activation when autoStart is on. */
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { EmulatorController } from './emulator/controller';
+import { SigningSecrets } from './emulator/secrets';
+import { watchPausedWebhooks } from './views/pauseNotifier';
+import { EmulatorStatusBar } from './views/statusBar';
+import { EmulatorTreeProvider } from './views/treeProvider';
+import { FormPanel } from './webviews/formPanel';
+
+let controller: EmulatorController | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Mailtrap Emulator', { log: true });
+  controller = new EmulatorController(
+    { extensionPath: context.extensionUri.fsPath, workspaceStorage: context.storageUri?.fsPath, globalStorage: context.globalStorageUri.fsPath },
+    log,
+  );
+  const secrets = new SigningSecrets(context.secrets);
+  const tree = new EmulatorTreeProvider(controller, secrets);
+  const view = vscode.window.createTreeView('mailtrapEmulator.tree', { treeDataProvider: tree, showCollapseAll: false });
+  const c = controller;
+  context.subscriptions.push(
+    log,
+    c,
+    tree,
+    view,
+    new EmulatorStatusBar(c),
+    watchPausedWebhooks(c),
+    ...registerCommands({ extensionUri: context.extensionUri, controller: c, tree, secrets }),
+    c.onDidChangeState(async (s) => {
+      const ready = c.ready;
+      if (s !== 'running' || !ready) return;
+      // The emulator may stop while this runs: use the ready line captured above.
+      const ids = (await c.api?.listWebhooks().catch(() => []))?.map((w) => w.id) ?? [];
+      await secrets.useScope(ready.dataDir, ids);
+      tree.refresh();
+    }),
+    { dispose: () => FormPanel.disposeAll() },
+  );
+  void vscode.commands.executeCommand('setContext', 'mailtrapEmulator.state', 'stopped');
+  if (c.settings().autoStart) void c.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await controller?.stop();
+  controller = undefined;
+}

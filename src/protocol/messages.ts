@@ -1,0 +1,71 @@
+/**
+ * The webview ⇄ extension protocol (pure types, imported by both sides). The webview posts
+ * `ready` first; the host answers with `init`. Each request carries an id answered by exactly one
+ * `response` or `error` with that id. The host pushes live changes as `event`s.
+ */
+import type { DeliveryDto, Page } from '../../emulator/http/dto';
+import type { DomainWire, WebhookInput, WebhookWire } from './wire';
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'request'; id: number; method: string; params: unknown };
+
+export type ToWebview =
+  | { type: 'init'; data: unknown }
+  | { type: 'response'; id: number; result: unknown }
+  | { type: 'error'; id: number; message: string; fields?: Record<string, string[]> }
+  | { type: 'event'; name: string; data: unknown };
+
+/** Values of the webhook form; the URL is assembled from url + basic auth + token. */
+export interface WebhookFormValues extends Omit<WebhookInput, 'url'> {
+  url: string;
+  username: string;
+  password: string;
+  token: string;
+}
+
+export interface FormInit {
+  kind: 'domain' | 'webhook';
+  domains: DomainWire[];
+  /** Set when editing. */
+  webhook?: WebhookWire;
+  /** Preselected domain for a new webhook. */
+  domainId?: number | null;
+  /** A URL suggestion for new webhooks (the built-in sink). */
+  sinkUrl?: string;
+}
+
+export interface FormMethods {
+  'domain.create': { params: { domainName: string }; result: DomainWire };
+  'webhook.save': { params: WebhookFormValues & { id?: number }; result: { webhook: WebhookWire; signingSecret?: string } };
+  'clipboard.write': { params: { text: string }; result: null };
+  'panel.close': { params: Record<string, never>; result: null };
+}
+
+export interface DeliveryFilter {
+  webhook_id?: number;
+  status?: string;
+  event?: string;
+  /** A message id or an email address. */
+  search?: string;
+}
+
+export interface InspectorInit {
+  webhooks: WebhookWire[];
+  filter: DeliveryFilter;
+}
+
+export interface InspectorMethods {
+  'deliveries.list': { params: { filter: DeliveryFilter; before?: number; limit?: number }; result: Page<DeliveryDto> };
+  'delivery.get': { params: { id: number }; result: DeliveryDto };
+  'delivery.resend': { params: { id: number }; result: null };
+  'delivery.copyCurl': { params: { id: number; attempt?: number }; result: null };
+  'clipboard.write': { params: { text: string }; result: null };
+}
+
+/** Pushed by the host to the inspector: a delivery created or updated (without body), the webhook list, a new filter, or a reset (emulator restarted). */
+export type InspectorEvent =
+  | { name: 'delivery'; data: DeliveryDto }
+  | { name: 'webhooks'; data: WebhookWire[] }
+  | { name: 'filter'; data: DeliveryFilter }
+  | { name: 'reset'; data: null };

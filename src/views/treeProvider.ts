@@ -1,0 +1,197 @@
+/**
+ * The activity-bar tree: emulator → sending domains → webhooks. Data is loaded once per
+ * `refresh()` into a snapshot; refreshes come from the emulator's SSE stream (debounced), never
+ * from polling.
+ */
+import * as vscode from 'vscode';
+import type { DeliveryDto, StatusDto } from '../../emulator/http/dto';
+import type { EmulatorController } from '../emulator/controller';
+import type { SigningSecrets } from '../emulator/secrets';
+import type { DomainWire, WebhookWire } from '../protocol/wire';
+import { displayUrl, lastDeliveryText, webhookHealth } from './format';
+
+interface Snapshot {
+  status: StatusDto | undefined;
+  domains: DomainWire[];
+  webhooks: WebhookWire[];
+  lastDelivery: Map<number, DeliveryDto>;
+  error?: string;
+}
+
+export type Node =
+  | { kind: 'emulator' }
+  | { kind: 'info'; label: string; value: string; icon: string }
+  | { kind: 'domain'; domain: DomainWire }
+  | { kind: 'allDomains' }
+  | { kind: 'webhook'; webhook: WebhookWire }
+  | { kind: 'addDomain' }
+  | { kind: 'error'; message: string };
+
+const STREAM_REFRESH = /^(domain|webhook|delivery|clock|hello)/;
+
+export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined | void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private snapshot: Promise<Snapshot> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    private readonly controller: EmulatorController,
+    private readonly secrets: SigningSecrets,
+    /** Coalesces bursts of stream events (a 500-event replay is one refresh). */
+    private readonly debounceMs = 150,
+  ) {
+    this.disposables.push(
+      controller.onDidChangeState(() => this.refresh()),
+      controller.onStream((m) => {
+        if (STREAM_REFRESH.test(m.name)) this.scheduleRefresh();
+      }),
+    );
+  }
+
+  refresh(): void {
+    this.snapshot = undefined;
+    this.changed.fire();
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refresh(), this.debounceMs);
+  }
+
+  /** The current snapshot (loaded on first use after a refresh). */
+  load(): Promise<Snapshot> {
+    return (this.snapshot ??= this.fetch());
+  }
+
+  private async fetch(): Promise<Snapshot> {
+    const api = this.controller.api;
+    const empty: Snapshot = { status: undefined, domains: [], webhooks: [], lastDelivery: new Map() };
+    if (!api) return empty;
+    try {
+      const [status, domains, webhooks] = await Promise.all([api.status(), api.listDomains(), api.listWebhooks()]);
+      const lastDelivery = new Map<number, DeliveryDto>();
+      // Deliveries come with the delivery engine; an emulator without it answers 404 and the tree shows none.
+      const recent = await api.listDeliveries({ limit: 200 }).catch(() => undefined);
+      for (const d of recent?.data ?? []) if (d.kind !== 'test' && !lastDelivery.has(d.webhookId)) lastDelivery.set(d.webhookId, d);
+      return { status, domains, webhooks, lastDelivery };
+    } catch (err) {
+      return { ...empty, error: (err as Error).message };
+    }
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    // Stopped: no nodes, so the welcome view (Start / Add Domain) shows.
+    if (!node) return this.controller.state === 'stopped' ? [] : [{ kind: 'emulator' }];
+    const snap = await this.load();
+    if (node.kind === 'emulator') {
+      if (snap.error) return [{ kind: 'error', message: snap.error }];
+      const r = this.controller.ready;
+      if (!r) return [];
+      const info: Node[] = [
+        { kind: 'info', label: 'API', value: r.http, icon: 'globe' },
+        { kind: 'info', label: 'SMTP', value: `127.0.0.1:${r.smtpPort}`, icon: 'mail' },
+      ];
+      if (snap.status) {
+        const c = snap.status.clock;
+        info.push({ kind: 'info', label: 'Clock', value: `${c.iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}${c.scale !== 1 ? ` (×${c.scale})` : ''}`, icon: 'watch' });
+      }
+      const domains: Node[] = snap.domains.map((domain) => ({ kind: 'domain', domain }));
+      if (snap.webhooks.some((w) => w.domain_id === null)) domains.push({ kind: 'allDomains' });
+      return [...info, ...(domains.length ? domains : [{ kind: 'addDomain' } as Node])];
+    }
+    if (node.kind === 'domain') return snap.webhooks.filter((w) => w.domain_id === node.domain.id).map((webhook) => ({ kind: 'webhook', webhook }));
+    if (node.kind === 'allDomains') return snap.webhooks.filter((w) => w.domain_id === null).map((webhook) => ({ kind: 'webhook', webhook }));
+    return [];
+  }
+
+  async getTreeItem(node: Node): Promise<vscode.TreeItem> {
+    const snap = this.snapshot ? await this.snapshot : undefined;
+    switch (node.kind) {
+      case 'emulator': {
+        const state = this.controller.state;
+        const item = new vscode.TreeItem('Mailtrap emulator', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'emulator';
+        item.description = state === 'running' ? 'running' : state;
+        item.iconPath = state === 'running' ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('vm-outline');
+        item.contextValue = `emulator.${state}`;
+        const pending = snap?.status?.pendingDeliveries;
+        if (pending) item.description += ` · ${pending} pending`;
+        return item;
+      }
+      case 'info': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `info.${node.label}`;
+        item.description = node.value;
+        item.tooltip = `${node.label}: ${node.value}`;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = `info.${node.label.toLowerCase()}`;
+        if (node.label === 'Clock') item.command = { command: 'mailtrapEmulator.clock.advance', title: 'Advance the clock' };
+        return item;
+      }
+      case 'domain': {
+        const count = snap?.webhooks.filter((w) => w.domain_id === node.domain.id).length ?? 0;
+        const item = new vscode.TreeItem(node.domain.domain_name, count ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        // A new id when the first webhook arrives: VS Code keeps a node's old (leaf) state for a known id.
+        item.id = `domain.${node.domain.id}${count ? '' : '.empty'}`;
+        item.description = count ? `${count} webhook${count > 1 ? 's' : ''}` : 'no webhooks';
+        item.iconPath = new vscode.ThemeIcon('globe');
+        item.contextValue = 'domain';
+        return item;
+      }
+      case 'allDomains': {
+        const item = new vscode.TreeItem('All domains', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'allDomains';
+        item.description = 'webhooks for every domain';
+        item.iconPath = new vscode.ThemeIcon('globe');
+        item.contextValue = 'allDomains';
+        return item;
+      }
+      case 'webhook':
+        return this.webhookItem(node.webhook, snap);
+      case 'addDomain': {
+        const item = new vscode.TreeItem('Add a sending domain…', vscode.TreeItemCollapsibleState.None);
+        item.id = 'addDomain';
+        item.iconPath = new vscode.ThemeIcon('add');
+        item.command = { command: 'mailtrapEmulator.domain.add', title: 'Add Domain' };
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        return item;
+      }
+    }
+  }
+
+  private webhookItem(w: WebhookWire, snap: Snapshot | undefined): vscode.TreeItem {
+    const last = snap?.lastDelivery.get(w.id);
+    const health = webhookHealth(w, last);
+    const url = displayUrl(w.url);
+    // The scheme is in the tooltip; the label keeps what tells webhooks apart.
+    const item = new vscode.TreeItem(url.replace(/^https?:\/\//, ''), vscode.TreeItemCollapsibleState.None);
+    item.id = `webhook.${w.id}`;
+    const now = snap?.status?.clock.now ?? Date.now();
+    const lastText = lastDeliveryText(last, now);
+    item.description = [health, w.event_types.length === 9 ? 'all events' : w.event_types.join(', '), lastText].filter(Boolean).join(' · ');
+    item.iconPath =
+      health === 'failing'
+        ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+        : health === 'paused'
+          ? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('disabledForeground'))
+          : new vscode.ThemeIcon('broadcast', new vscode.ThemeColor('testing.iconPassed'));
+    const md = new vscode.MarkdownString();
+    md.appendText(`${url}\n\n${health} · ${w.sending_stream ?? 'all streams'} · ${w.payload_format}\n\nEvents: ${w.event_types.join(', ')}`);
+    if (lastText) md.appendText(`\n\nLast delivery: ${lastText}`);
+    item.tooltip = md;
+    item.contextValue = `webhook.${w.active ? 'active' : 'paused'}${this.secrets.has(w.id) ? '.secret' : ''}`;
+    item.command = { command: 'mailtrapEmulator.inspector.open', title: 'Open in Inspector', arguments: [{ kind: 'webhook', webhook: w }] };
+    return item;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

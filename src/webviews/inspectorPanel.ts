@@ -1,0 +1,67 @@
+/**
+ * The payload inspector: batches and attempts, filterable, live from the SSE stream. The webview
+ * pages through deliveries on demand and renders only the visible rows.
+ */
+import * as vscode from 'vscode';
+import type { DeliveryDto } from '../../emulator/http/dto';
+import type { EmulatorController } from '../emulator/controller';
+import type { DeliveryFilter, InspectorInit, InspectorMethods } from '../protocol/messages';
+import { disposeAll, setPanelHtml, webviewOptions } from './basePanel';
+import { inspectorHandlers } from './inspectorHandlers';
+import { RpcHost } from './rpcHost';
+
+export class InspectorPanel {
+  private static current: InspectorPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly rpc: RpcHost<InspectorMethods>;
+
+  static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}): InspectorPanel {
+    if (InspectorPanel.current) {
+      InspectorPanel.current.panel.reveal();
+      if (Object.keys(filter).length) InspectorPanel.current.rpc.push('filter', filter);
+      return InspectorPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel('mailtrapEmulator.inspector', 'Payload Inspector', vscode.ViewColumn.Active, {
+      ...webviewOptions(extensionUri),
+      retainContextWhenHidden: true,
+    });
+    return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter));
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    controller: EmulatorController,
+    filter: DeliveryFilter,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+    const api = () => {
+      const a = controller.api;
+      if (!a) throw new Error('The emulator is not running. Start it to see deliveries.');
+      return a;
+    };
+    this.rpc = new RpcHost<InspectorMethods>(
+      panel.webview,
+      inspectorHandlers(api, (t) => vscode.env.clipboard.writeText(t)),
+      async (): Promise<InspectorInit> => ({ webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [], filter }),
+      (err) => controller.log.error(`[inspector] ${(err as Error)?.stack ?? String(err)}`),
+    );
+    this.disposables.push(
+      this.rpc,
+      panel.onDidDispose(() => this.dispose()),
+      controller.onStream((m) => {
+        if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data as DeliveryDto);
+        else if (m.name.startsWith('webhook.')) void controller.api?.listWebhooks().then((w) => this.rpc.push('webhooks', w), () => {});
+      }),
+      controller.onDidChangeState((s) => s === 'running' && this.rpc.push('reset', null)),
+    );
+    setPanelHtml(panel, extensionUri, 'inspector', 'Payload Inspector');
+  }
+
+  dispose(): void {
+    if (InspectorPanel.current !== this) return;
+    InspectorPanel.current = undefined;
+    this.panel.dispose();
+    disposeAll(this.disposables);
+  }
+}

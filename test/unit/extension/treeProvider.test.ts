@@ -1,0 +1,119 @@
+/** The tree from a real emulator: domains and webhooks created through its API appear live (SSE, no polling). */
+import { activateExtension, fake, waitFor } from '../../helpers/extensionHarness';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { EmulatorController } from '../../../src/emulator/controller';
+import type { EmulatorTreeProvider, Node } from '../../../src/views/treeProvider';
+import type { ThemeIcon } from '../../helpers/fakeVscode';
+
+describe('EmulatorTreeProvider', { concurrency: false }, () => {
+  let h: Awaited<ReturnType<typeof activateExtension>>;
+  let tree: EmulatorTreeProvider;
+  let controller: EmulatorController;
+  let changes = 0;
+
+  before(async () => {
+    h = await activateExtension();
+    const { EmulatorTreeProvider } = await import('../../../src/views/treeProvider');
+    const { EmulatorController } = await import('../../../src/emulator/controller');
+    tree = h.context.subscriptions.find((d) => d instanceof EmulatorTreeProvider) as EmulatorTreeProvider;
+    controller = h.context.subscriptions.find((d) => d instanceof EmulatorController) as EmulatorController;
+    tree.onDidChangeTreeData(() => changes++);
+    await waitFor(() => controller.state === 'running', 'the emulator');
+  });
+  after(() => h.dispose());
+
+  const labels = async (nodes: Node[]) => Promise.all(nodes.map(async (n) => (await tree.getTreeItem(n)).label));
+
+  test('running with no domains: the emulator node with API, SMTP, clock and an add-domain item', async () => {
+    const [root, ...rest] = await tree.getChildren();
+    assert.equal(rest.length, 0);
+    const item = await tree.getTreeItem(root!);
+    assert.equal(item.label, 'Mailtrap emulator');
+    assert.equal(item.contextValue, 'emulator.running');
+    assert.equal((item.iconPath as ThemeIcon).id, 'vm-running');
+    const children = await tree.getChildren(root);
+    assert.deepEqual(await labels(children), ['API', 'SMTP', 'Clock', 'Add a sending domain…']);
+    const api = await tree.getTreeItem(children[0]!);
+    assert.equal(api.description, controller.ready!.http);
+    const smtp = await tree.getTreeItem(children[1]!);
+    assert.equal(smtp.description, `127.0.0.1:${controller.ready!.smtpPort}`);
+    assert.match(String((await tree.getTreeItem(children[2]!)).description), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+    assert.equal((await tree.getTreeItem(children[3]!)).command?.command, 'mailtrapEmulator.domain.add');
+  });
+
+  test('a domain and webhooks created through the API appear after the stream announces them', async () => {
+    const api = controller.api!;
+    const before = changes;
+    const domain = await api.createDomain('acme.test');
+    const hook = await api.createWebhook({
+      url: 'https://user:pw@hooks.acme.test/mt?token=abc',
+      active: true,
+      payload_format: 'json',
+      sending_stream: 'transactional',
+      domain_id: domain.id,
+      event_types: ['delivery', 'bounce'],
+    });
+    await api.createWebhook({ url: 'http://127.0.0.1:9/all', active: true, payload_format: 'jsonlines', sending_stream: 'bulk', event_types: ['open'] });
+    await waitFor(async () => {
+      const [root] = await tree.getChildren();
+      return (await labels(await tree.getChildren(root))).includes('All domains');
+    }, 'the tree to refresh from the stream');
+    assert.ok(changes > before, 'onDidChangeTreeData fired');
+
+    const [root] = await tree.getChildren();
+    const children = await tree.getChildren(root);
+    assert.deepEqual(await labels(children), ['API', 'SMTP', 'Clock', 'acme.test', 'All domains']);
+    const domainItem = await tree.getTreeItem(children[3]!);
+    assert.equal(domainItem.description, '1 webhook');
+    assert.equal(domainItem.contextValue, 'domain');
+
+    const [hookNode] = await tree.getChildren(children[3]);
+    const item = await tree.getTreeItem(hookNode!);
+    assert.equal(item.label, 'user:****@hooks.acme.test/mt?token=abc', 'the password never shows');
+    assert.match((item.tooltip as { value: string }).value, /^https:\/\/user:\\\*\\\*\\\*\\\*@/);
+    assert.equal(item.description, 'active · delivery, bounce');
+    assert.equal((item.iconPath as ThemeIcon).id, 'broadcast');
+    assert.equal(item.contextValue, 'webhook.active', 'created outside the extension: no known secret');
+    assert.equal(item.command?.command, 'mailtrapEmulator.inspector.open');
+
+    // Paused through the API: the tree shows it paused with the pause icon.
+    await api.updateWebhook(hook.id, { active: false });
+    await waitFor(async () => {
+      const [n] = await tree.getChildren((await tree.getChildren(root))[3]);
+      return (await tree.getTreeItem(n!)).contextValue === 'webhook.paused';
+    }, 'the paused webhook');
+    const [paused] = await tree.getChildren((await tree.getChildren(root))[3]);
+    const pausedItem = await tree.getTreeItem(paused!);
+    assert.equal((pausedItem.iconPath as ThemeIcon).id, 'debug-pause');
+    assert.match(String(pausedItem.description), /^paused · /);
+  });
+
+  test('a webhook created through the form handler has its secret known: copy secret is offered and copies it', async () => {
+    const { formHandlers } = await import('../../../src/webviews/formPanel');
+    const { SigningSecrets } = await import('../../../src/emulator/secrets');
+    // The secrets store the tree reads is the extension's: reach it through the copy command path.
+    const secrets = (tree as unknown as { secrets: InstanceType<typeof SigningSecrets> }).secrets;
+    const handlers = formHandlers({ api: controller.api!, secrets }, () => {}, async () => {});
+    const r = await handlers['webhook.save']({
+      url: 'http://127.0.0.1:9/new', username: '', password: '', token: '',
+      active: true, payload_format: 'json', sending_stream: 'transactional', domain_id: null, event_types: ['delivery'],
+    });
+    assert.match(r.signingSecret!, /^[0-9a-f]{32}$/);
+    assert.equal((r.webhook as { signing_secret?: string }).signing_secret, undefined);
+    tree.refresh();
+    const [root] = await tree.getChildren();
+    const all = (await tree.getChildren(root)).find((n) => n.kind === 'allDomains')!;
+    const nodes = await tree.getChildren(all);
+    const node = nodes.find((n) => n.kind === 'webhook' && n.webhook.id === r.webhook.id)!;
+    assert.equal((await tree.getTreeItem(node)).contextValue, 'webhook.active.secret');
+    await fake.commands.get('mailtrapEmulator.webhook.copySecret')!(node);
+    assert.equal(fake.clipboard, r.signingSecret);
+  });
+
+  test('stopped: no nodes, so the welcome view with Start / Add Domain shows', async () => {
+    await controller.stop();
+    assert.deepEqual(await tree.getChildren(), []);
+    assert.equal(fake.context.get('mailtrapEmulator.state'), 'stopped');
+  });
+});
