@@ -21,6 +21,7 @@ import { cryptoRandom } from './random';
 import { realTime } from './realTime';
 import { smtpIngest } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
+import { lockDataDir } from './store/dataDirLock';
 import { Store } from './store/database';
 import { SqlDeliveryRepository } from './store/deliveryRepository';
 import { SqlEventRepository } from './store/eventRepository';
@@ -78,7 +79,14 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
 
 export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {
   const dataDir = config.dataDir ? path.resolve(config.dataDir) : null;
-  const store = await Store.open({ dir: dataDir, log: log.child('store') });
+  const lock = dataDir ? lockDataDir(dataDir) : null;
+  let store: Store;
+  try {
+    store = await Store.open({ dir: dataDir, log: log.child('store') });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const token = resolveToken({ ...config, dataDir });
 
   // Virtual time never runs backwards across restarts: resume from the last saved virtual now.
@@ -161,6 +169,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     httpServer.close();
     clock.stop();
     store.close();
+    lock?.release();
     throw err;
   }
   delivery.start();
@@ -190,6 +199,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       ]);
       saveClock();
       store.close();
+      lock?.release();
     })());
 
   return { ready, core, store, sending, close };

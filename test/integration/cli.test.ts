@@ -42,6 +42,20 @@ describe('emulator CLI', () => {
     await c.stop();
   });
 
+  it('refuses a second emulator on the same data dir, and takes over a lock left by kill -9', async () => {
+    const dir = tempDir();
+    const first = await startEmulatorProcess(['--data', dir]);
+    const second = spawnSync(process.execPath, [EMULATOR_JS, '--data', dir, '--port', '0', '--smtp-port', '0'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(second.status, 1);
+    assert.equal(second.stdout, '', 'no ready line');
+    assert.match(second.stderr, new RegExp(`in use by another emulator \\(pid ${first.proc.pid}\\)`));
+    await first.kill9();
+    const third = await startEmulatorProcess(['--data', dir]);
+    assert.equal(third.ready.dataDir, dir);
+    assert.equal(await third.stop(), 0);
+    assert.equal(fs.existsSync(path.join(dir, 'lock')), false, 'a clean stop releases the lock');
+  });
+
   it('loses nothing acknowledged across kill -9: domains, webhooks, updates and deletes', async () => {
     const dir = tempDir();
     const first = await startEmulatorProcess(['--data', dir]);
