@@ -101,7 +101,7 @@ export class Store implements UnitOfWork {
 
   private static pragmas(db: SqlJsDatabase): void {
     // The database is a memory file; durability comes from the journal, not SQLite's own.
-    db.exec('PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;');
+    db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;');
   }
 
   private static snapshotSeq(db: SqlJsDatabase): number {
