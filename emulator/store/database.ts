@@ -169,6 +169,23 @@ export class Store implements UnitOfWork {
     return this.db.getRowsModified();
   }
 
+  /**
+   * An INSERT of one row: journaled like `run`; returns the new rowid. Cheaper than `RETURNING id`,
+   * which makes SQLite collect the returned rows in a temporary table first.
+   */
+  insert(sql: string, params: Params = []): number {
+    if (!this.pending) return this.transaction(() => this.insert(sql, params));
+    this.prepare(sql).run(params);
+    this.pending.push([sql, params]);
+    const last = this.prepare('SELECT last_insert_rowid()');
+    try {
+      last.step();
+      return Number(last.get()[0]);
+    } finally {
+      last.reset();
+    }
+  }
+
   /** A write with `RETURNING`: journaled like `run`, returns the rows. */
   write(sql: string, params: Params = []): Row[] {
     if (!this.pending) return this.transaction(() => this.write(sql, params));
