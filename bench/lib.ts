@@ -1,6 +1,19 @@
-/** Shared pieces of the benchmarks: repeated runs, statistics, child processes, the table. */
+/**
+ * Shared pieces of the benchmarks: statistics, interleaved rounds, child processes, the table.
+ *
+ * The machines are 2-core and shared, so load from elsewhere comes and goes during a run. Every
+ * goal is therefore a ratio against a baseline measured in the same run, and the two sides are
+ * measured in alternating rounds (baseline, subject, subject, baseline, …) so that a burst of
+ * outside load hits both; the ratio reported is the median of the per-round ratios.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const EMULATOR_JS = path.join(ROOT, 'dist', 'emulator.js');
 
 export interface Figure {
   name: string;
@@ -14,18 +27,15 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-export function summarize(f: Figure) {
-  return {
-    median: round(median(f.runs)),
-    min: round(Math.min(...f.runs)),
-    max: round(Math.max(...f.runs)),
-  };
-}
-
 export const round = (n: number, digits = 3): number => {
+  if (!Number.isFinite(n)) return n;
   const p = 10 ** Math.max(0, digits - Math.floor(Math.log10(Math.abs(n) || 1)) - 1);
   return Math.round(n * p) / p;
 };
+
+export function summarize(f: Figure) {
+  return { median: round(median(f.runs)), min: round(Math.min(...f.runs)), max: round(Math.max(...f.runs)) };
+}
 
 export async function repeat(times: number, fn: (i: number) => Promise<number>): Promise<number[]> {
   const out: number[] = [];
@@ -33,11 +43,34 @@ export async function repeat(times: number, fn: (i: number) => Promise<number>):
   return out;
 }
 
+/**
+ * Measures each side `rounds` times, alternating the order every round (A B, B A, …).
+ * Returns every side's measurements in round order.
+ */
+export async function interleave<K extends string>(rounds: number, sides: Record<K, () => Promise<number>>): Promise<Record<K, number[]>> {
+  const keys = Object.keys(sides) as K[];
+  const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let r = 0; r < rounds; r++) {
+    for (const k of r % 2 ? [...keys].reverse() : keys) out[k].push(await sides[k]());
+  }
+  return out;
+}
+
+/** Median of the per-round ratios a[i] / b[i]. */
+export const pairedRatio = (a: number[], b: number[]): number => median(a.map((x, i) => x / b[i]));
+
+export const tmpDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'mt-bench-'));
+
+export interface Spawned<T> {
+  ready: T;
+  proc: ChildProcess;
+  /** Real ms from spawn to the first stdout line. */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
 /** Spawns a node script whose first stdout line is JSON (a ready line). */
-export async function spawnReady<T = Record<string, unknown>>(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ ready: T; proc: ChildProcess; stop(): Promise<void>; kill9(): Promise<void>; startMs: number }> {
+export async function spawnReady<T = Record<string, unknown>>(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Spawned<T>> {
   const t0 = performance.now();
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
@@ -57,20 +90,21 @@ export async function spawnReady<T = Record<string, unknown>>(
     proc,
     startMs,
     async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-    },
-    async kill9() {
-      proc.kill('SIGKILL');
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       await exited;
     },
   };
 }
 
+export function readRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
 export function printTable(rows: Array<Record<string, string | number>>): void {
   const cols = Object.keys(rows[0] ?? {});
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i])).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i])).join('  ').trimEnd();
   console.log(line(cols));
   console.log(line(width.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(cols.map((c) => String(r[c]))));

@@ -66,12 +66,14 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.text({ limit, type: (req) => isJsonLines(String((req as Request).headers['content-type'] ?? '')) }));
 
+  // The send routes first: they are the hot path (load tests, bulk senders), and express tries
+  // every earlier route's pattern on each request.
+  if (deps.sending) app.use(sendRoutes(deps.sending));
   app.use(managementRoutes(deps.core));
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({}))));
   if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
   if (deps.sinks) app.use(sinkRoutes(deps.sinks));
   if (deps.sending) {
-    app.use(sendRoutes(deps.sending));
     app.use(suppressionRoutes(deps.sending));
     app.use(messageRoutes(deps.core, deps.sending, publicUrl));
   }

@@ -6,8 +6,8 @@ import { UnauthorizedError } from './errors';
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /** Constant-time comparison: both sides are hashed to equal length first. */
-export function tokenMatches(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
+export function tokenMatches(given: string, expected: string | Buffer): boolean {
+  return timingSafeEqual(digest(given), typeof expected === 'string' ? digest(expected) : expected);
 }
 
 export function extractToken(headers: Record<string, string | string[] | undefined>): string | null {
@@ -22,9 +22,10 @@ export function extractToken(headers: Record<string, string | string[] | undefin
 }
 
 export function requireToken(token: string): RequestHandler {
+  const expected = digest(token); // once, not per request
   return (req, _res, next) => {
     const given = extractToken(req.headers);
-    if (given === null || !tokenMatches(given, token)) return next(new UnauthorizedError());
+    if (given === null || !tokenMatches(given, expected)) return next(new UnauthorizedError());
     next();
   };
 }

@@ -4,14 +4,23 @@
  * the query string stays. At most 64 KiB of the response body is read, then the connection is
  * dropped, so an endless or huge body costs nothing.
  */
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { requestTarget } from '../core/delivery/target';
 import type { SendRequest, SendResult, WebhookSender } from '../core/delivery/types';
 
 export const MAX_RESPONSE_BODY = 64 * 1024;
 
+type Undici = typeof import('undici');
+let undici: Undici | null = null;
+/** undici takes tens of ms to initialise; start-up (the ready line) does not wait for it. */
+const lib = (): Undici => (undici ??= require('undici') as Undici);
+
 export class UndiciWebhookSender implements WebhookSender {
-  private readonly agent = new Agent({ keepAliveTimeout: 4_000, connections: 16 });
+  private agentOrNull: Agent | null = null;
+
+  private get agent(): Agent {
+    return (this.agentOrNull ??= new (lib().Agent)({ keepAliveTimeout: 4_000, connections: 16 }));
+  }
 
   async send(req: SendRequest): Promise<SendResult> {
     const started = performance.now();
@@ -25,7 +34,7 @@ export class UndiciWebhookSender implements WebhookSender {
     const headers: Record<string, string> = { ...req.headers };
     if (target.authorization) headers.Authorization = target.authorization;
     try {
-      const res = await request(target.url, {
+      const res = await lib().request(target.url, {
         method: 'POST',
         headers,
         body: req.body,
@@ -71,7 +80,7 @@ export class UndiciWebhookSender implements WebhookSender {
   }
 
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => undefined);
+    await this.agentOrNull?.destroy().catch(() => undefined);
   }
 }
 

@@ -4,12 +4,17 @@
  * bcc by the headers), `X-MT-Category` and `X-MT-Custom-Variables` (JSON, ignored above 1000
  * bytes) set category and custom variables. A refused message is a 5xx reply, never a crash.
  */
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { BadRequestError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { LIMITS } from '../core/sending/validation';
 import type { SmtpMessage } from './smtpServer';
+
+type MailParser = typeof import('mailparser');
+let mailparser: MailParser | null = null;
+/** mailparser (with libmime and mailsplit) loads on the first message, not before the ready line. */
+const parser = (): MailParser => (mailparser ??= require('mailparser') as MailParser);
 
 const refuse = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
 
@@ -65,7 +70,7 @@ export function smtpIngest(sending: Sending, log: Logger): (msg: SmtpMessage) =>
   return async (msg) => {
     let parsed: ParsedMail;
     try {
-      parsed = await simpleParser(msg.raw, { skipTextToHtml: true, skipImageLinks: true });
+      parsed = await parser().simpleParser(msg.raw, { skipTextToHtml: true, skipImageLinks: true });
     } catch (err) {
       throw refuse(554, `5.6.0 Message could not be parsed: ${String((err as Error).message ?? err).slice(0, 200)}`);
     }

@@ -45,6 +45,8 @@ function locateWasm(): string {
 
 export class Store implements UnitOfWork {
   private readonly statements = new Map<string, Statement>();
+  /** Result column names per prepared statement: fetched once, not per row (see `row`). */
+  private columns = new WeakMap<Statement, string[]>();
   private pending: Op[] | null = null;
   private seq = 0;
   private closed = false;
@@ -101,7 +103,7 @@ export class Store implements UnitOfWork {
 
   private static pragmas(db: SqlJsDatabase): void {
     // The database is a memory file; durability comes from the journal, not SQLite's own.
-    db.exec('PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;');
+    db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;');
   }
 
   private static snapshotSeq(db: SqlJsDatabase): number {
@@ -126,6 +128,7 @@ export class Store implements UnitOfWork {
       });
       this.log.info('migration applied', { version: m.version, name: m.name });
     }
+    this.columns = new WeakMap();
   }
 
   get inMemoryOnly(): boolean {
@@ -166,6 +169,23 @@ export class Store implements UnitOfWork {
     return this.db.getRowsModified();
   }
 
+  /**
+   * An INSERT of one row: journaled like `run`; returns the new rowid. Cheaper than `RETURNING id`,
+   * which makes SQLite collect the returned rows in a temporary table first.
+   */
+  insert(sql: string, params: Params = []): number {
+    if (!this.pending) return this.transaction(() => this.insert(sql, params));
+    this.prepare(sql).run(params);
+    this.pending.push([sql, params]);
+    const last = this.prepare('SELECT last_insert_rowid()');
+    try {
+      last.step();
+      return Number(last.get()[0]);
+    } finally {
+      last.reset();
+    }
+  }
+
   /** A write with `RETURNING`: journaled like `run`, returns the rows. */
   write(sql: string, params: Params = []): Row[] {
     if (!this.pending) return this.transaction(() => this.write(sql, params));
@@ -182,7 +202,7 @@ export class Store implements UnitOfWork {
     const stmt = this.prepare(sql);
     try {
       stmt.bind(params);
-      return stmt.step() ? (stmt.getAsObject() as T) : undefined;
+      return stmt.step() ? (this.row(stmt) as T) : undefined;
     } finally {
       stmt.reset();
     }
@@ -193,11 +213,25 @@ export class Store implements UnitOfWork {
     const rows: Row[] = [];
     try {
       stmt.bind(params);
-      while (stmt.step()) rows.push(stmt.getAsObject());
+      while (stmt.step()) rows.push(this.row(stmt));
     } finally {
       stmt.reset();
     }
     return rows;
+  }
+
+  /**
+   * The current row as an object. sql.js's `getAsObject` asks SQLite for every column's name on
+   * every row; a statement's columns only change with the schema, which only migrations change
+   * (and `migrate` drops this cache after them).
+   */
+  private row(stmt: Statement): Row {
+    let names = this.columns.get(stmt);
+    if (!names) this.columns.set(stmt, (names = stmt.getColumnNames()));
+    const values = stmt.get();
+    const r: Row = {};
+    for (let i = 0; i < names.length; i++) r[names[i]] = values[i];
+    return r;
   }
 
   private prepare(sql: string): Statement {

@@ -23,11 +23,11 @@ export class SqlEventRepository implements EventRepository {
 
   insert(payload: EventPayload, recordedAt: number): StoredEvent {
     const json = JSON.stringify(payload);
-    const [r] = this.store.write(
-      'INSERT INTO events (event_id, message_id, type, email, recorded_at, payload) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+    const id = this.store.insert(
+      'INSERT INTO events (event_id, message_id, type, email, recorded_at, payload) VALUES (?, ?, ?, ?, ?, ?)',
       [payload.event_id, payload.message_id, payload.event, payload.email.toLowerCase(), recordedAt, json],
     );
-    return { id: Number(r.id), payload, recordedAt };
+    return { id, payload, recordedAt };
   }
 
   get(id: number): StoredEvent | undefined {

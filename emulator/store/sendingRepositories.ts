@@ -31,12 +31,11 @@ export class SqlMessageRepository implements MessageRepository {
   constructor(private readonly store: Store) {}
 
   insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number {
-    const [r] = this.store.write(
+    const id = this.store.insert(
       `INSERT INTO sends (created_at, stream, domain_name, source, mail, open_tracking, click_tracking)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [send.createdAt, send.stream, send.domainName, send.source, JSON.stringify(send.mail), send.openTracking ? 1 : 0, send.clickTracking ? 1 : 0],
     );
-    const id = Number(r.id);
     // Attachment bytes are kept as base64 text: journal entries are JSON.
     attachments.forEach((a, i) =>
       this.store.run(

@@ -51,9 +51,16 @@ export class SendingService {
   /** A batch: always answers per request; valid requests are stored together in one transaction. */
   batch(input: unknown, stream: SendingStream): BatchResult[] {
     const requests = expandBatch(input);
+    // A batch's requests usually share the sender's domain (from `base`): look each up once.
+    const seen = new Map<string, Domain>();
+    const ensure = (name: string) => {
+      let d = seen.get(name);
+      if (!d) seen.set(name, (d = this.domains.ensure(name)));
+      return d;
+    };
     const results: (BatchResult | Prepared)[] = requests.map((r) => {
       try {
-        return this.prepare(r);
+        return this.prepare(r, ensure);
       } catch (err) {
         if (err instanceof BadRequestError) return { success: false, errors: err.messages };
         throw err;
@@ -65,11 +72,11 @@ export class SendingService {
     return results.map((r) => ('mail' in r ? { success: true, message_ids: ids[i++] } : r));
   }
 
-  private prepare(input: unknown): Prepared {
+  private prepare(input: unknown, ensure = (name: string) => this.domains.ensure(name)): Prepared {
     const mail = validateMail(input);
     const domainName = mail.from.email.slice(mail.from.email.lastIndexOf('@') + 1).toLowerCase();
     try {
-      return { mail, domain: this.domains.ensure(domainName) };
+      return { mail, domain: ensure(domainName) };
     } catch (err) {
       if (err instanceof ValidationError) {
         throw new BadRequestError([`'from' address domain '${domainName}' cannot be a sending domain`]);

@@ -1,0 +1,71 @@
+/**
+ * End-to-end delivery against a raw client posting the same number of events.
+ *
+ * Subject: `/api/batch` sends (500 messages a call, durable store) → `delivery` lifecycle events
+ * → signed batches of 500 → the express receiver answering 200, with virtual time run forward by
+ * `clock/advance` so batch windows cost no real time. Baseline: an undici Pool posting pre-built
+ * 500-event bodies to the same receiver. The emulator posts one webhook's batches in order, one
+ * at a time (SPEC §5, oldest first), so the baseline also posts one at a time.
+ */
+import { Pool } from 'undici';
+import type { Spawned } from '../lib';
+import { client, sampleEvent, startEmulator, webhookFor, type Client, type EmulatorReady } from './emulator';
+import type { CountingReceiver } from './receiver';
+
+/** Events/s of a raw Pool posting `n` events in pre-built 500-event bodies. */
+export async function rawDelivery(rx: CountingReceiver, n: number): Promise<number> {
+  const bodies: string[] = [];
+  for (let i = 0; i < n; i += 500) {
+    bodies.push(JSON.stringify({ events: Array.from({ length: Math.min(500, n - i) }, (_, k) => sampleEvent(i + k)) }));
+  }
+  const u = new URL(rx.url);
+  const pool = new Pool(u.origin, { connections: 1 });
+  const target = rx.events + n;
+  const t0 = performance.now();
+  for (const body of bodies) {
+    const r = await pool.request({ method: 'POST', path: u.pathname, headers: { 'content-type': 'application/json' }, body });
+    await r.body.dump();
+  }
+  await rx.waitFor(target);
+  const secs = (performance.now() - t0) / 1000;
+  await pool.close();
+  return n / secs;
+}
+
+export interface DeliveryEmulator {
+  /** Events/s for `n` messages sent, delivered and received. */
+  run(n: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** One durable emulator with one webhook to `rx`, reused across rounds. */
+export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): Promise<DeliveryEmulator> {
+  const emu: Spawned<EmulatorReady> = await startEmulator(['--data', dataDir]);
+  const c: Client = client(emu.ready);
+  await c.call('POST', '/api/webhooks', webhookFor(rx.url));
+  const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
+  let sent = 0;
+  return {
+    async run(n) {
+      const target = rx.events + n;
+      const t0 = performance.now();
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < n; i += 500) {
+        const requests = Array.from({ length: Math.min(500, n - i) }, (_, k) => ({ to: [{ email: `user${sent + i + k}@example.net` }] }));
+        sends.push(c.call('POST', '/api/batch', { base, requests }));
+      }
+      await Promise.all(sends);
+      sent += n;
+      // Lifecycle events fall due 2 s after the send, batches 30 s after that: run time forward.
+      for (let guard = 0; rx.events < target && guard < 200; guard++) {
+        await c.call('POST', '/emulator/clock/advance', { seconds: 30 });
+      }
+      await rx.waitFor(target);
+      return n / ((performance.now() - t0) / 1000);
+    },
+    async close() {
+      await c.close();
+      await emu.stop();
+    },
+  };
+}

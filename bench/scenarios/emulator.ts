@@ -1,0 +1,50 @@
+/** The emulator under test: the built `dist/emulator.js` as a child process, and an API client. */
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'undici';
+import { EMULATOR_JS, spawnReady, type Spawned } from '../lib';
+
+export interface EmulatorReady {
+  http: string;
+  httpPort: number;
+  smtpPort: number;
+  token: string;
+}
+
+export function startEmulator(extra: string[] = ['--memory']): Promise<Spawned<EmulatorReady>> {
+  return spawnReady<EmulatorReady>([EMULATOR_JS, '--port', '0', '--smtp-port', '0', ...extra], { MT_EMULATOR_LOG_LEVEL: 'warn' });
+}
+
+export type Client = ReturnType<typeof client>;
+
+export function client(ready: EmulatorReady, connections = 8) {
+  const pool = new Pool(ready.http, { connections });
+  const call = async (method: string, p: string, body?: unknown, contentType = 'application/json') => {
+    const r = await pool.request({
+      method: method as 'POST',
+      path: p,
+      headers: { authorization: `Bearer ${ready.token}`, 'content-type': contentType },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await r.body.text();
+    if (r.statusCode >= 300) throw new Error(`${method} ${p} → ${r.statusCode} ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return { call, close: () => pool.close() };
+}
+
+export const webhookFor = (url: string, eventTypes = ['delivery']) => ({
+  webhook: { url, webhook_type: 'email_sending', sending_stream: 'transactional', event_types: eventTypes },
+});
+
+/** A Mailtrap `delivery` payload as the emulator would produce it. */
+export const sampleEvent = (i: number) => ({
+  event: 'delivery',
+  message_id: randomUUID(),
+  event_id: randomUUID(),
+  timestamp: 1764150000 + i,
+  email: `user${i}@example.net`,
+  sending_stream: 'transactional',
+  sending_domain_name: 'bench.test',
+  category: 'bench',
+  custom_variables: { user_id: String(i) },
+});

@@ -1,0 +1,61 @@
+/**
+ * SMTP ingest with nodemailer's pooled transport (5 connections, kept across rounds), against a
+ * bare smtp-server that accepts and discards (`bench/baselines/bareSmtp.mjs`). Both servers set
+ * TCP_NODELAY on accepted sockets, and the client's sockets are opened with it too: nodemailer
+ * writes the message and its final `.` separately, and with Nagle on the second write waits for
+ * the server's delayed ACK (~40 ms a message), which would hide any server cost in both figures.
+ */
+import * as net from 'node:net';
+import * as path from 'node:path';
+import nodemailer from 'nodemailer';
+import { spawnReady, tmpDir } from '../lib';
+import { startEmulator } from './emulator';
+
+export interface SmtpTarget {
+  /** Messages/s for `n` messages. */
+  send(n: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+function pooled(port: number, password: string, stop: () => Promise<void>): SmtpTarget {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 5,
+    maxMessages: Infinity,
+    auth: { user: 'api', pass: password },
+    getSocket(_opts: unknown, cb: (err: Error | null, socket?: { connection: net.Socket }) => void) {
+      const socket = net.connect(port, '127.0.0.1', () => cb(null, { connection: socket }));
+      socket.setNoDelay(true);
+      socket.once('error', (err) => cb(err));
+    },
+  } as import('nodemailer/lib/smtp-pool').Options);
+  let sent = 0;
+  return {
+    async send(n) {
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: n }, (_, i) => transport.sendMail({ from: 'bench@bench.test', to: `user${sent + i}@example.net`, subject: 'bench', text: 'hello' })),
+      );
+      sent += n;
+      return n / ((performance.now() - t0) / 1000);
+    },
+    async close() {
+      transport.close();
+      await stop();
+    },
+  };
+}
+
+export async function bareSmtpServer(): Promise<SmtpTarget> {
+  const s = await spawnReady<{ smtpPort: number }>([path.join(__dirname, '..', 'baselines', 'bareSmtp.mjs')]);
+  return pooled(s.ready.smtpPort, 'x', () => s.stop());
+}
+
+export async function emulatorSmtpServer(): Promise<SmtpTarget> {
+  const s = await startEmulator(['--data', tmpDir()]);
+  return pooled(s.ready.smtpPort, s.ready.token, () => s.stop());
+}
