@@ -66,6 +66,9 @@ function ensureCodeServer(node24) {
     const env = { ...process.env, PATH: `${join(node24.nodeDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24.nodeDir };
     run('npm', ['i', `code-server@${CODE_SERVER_VERSION}`, '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: dir, env });
     if (!existsSync(bin)) throw new SetupError(`code-server installed but ${bin} is missing`);
+    // Loads its modules on Node 24 (a failed native build shows here, not as a 500 later).
+    // XDG_CONFIG_HOME: otherwise it writes ~/.config/code-server/config.yaml.
+    run(node24.node, [bin, '--version'], { env: { ...env, XDG_CONFIG_HOME: join(dir, '.xdg') } });
     writeFileSync(marker, new Date().toISOString() + '\n');
   }
   return { entry: bin };
