@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { startCodeServer, type CodeServer } from './support/codeServer';
-import { e2ePaths, packageVsix, RESULTS, TEST_SETTINGS, tempWorkspace } from './support/prepare';
+import { alive, e2ePaths, packageVsix, RESULTS, TEST_SETTINGS, tempWorkspace } from './support/prepare';
 import { sel } from './support/selectors';
 import { Workbench } from './support/workbench';
 
@@ -19,7 +19,7 @@ const CONTAINER = 'Mailtrap Emulator';
 const SHOTS = path.join(RESULTS, 'vscode');
 
 /** The running emulator as the extension recorded it (its URL and token), for scripting the sink. */
-function emulatorRecord(userDataDir: string): { http: string; token: string } {
+function emulatorRecord(userDataDir: string): { pid: number; http: string; token: string } {
   const find = (dir: string): string | undefined => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -204,5 +204,16 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     await row.click();
     await wb.webview().locator(sel.inspector.detail).getByText('down for maintenance').first().waitFor();
     await wb.screenshot('webhook-failing');
+  });
+
+  step('closing the window ends the extension host, which stops the emulator: no orphan process', async () => {
+    const { pid } = emulatorRecord(cs.userDataDir);
+    assert.ok(alive(pid), `the emulator (pid ${pid}) runs while the window is open`);
+    await wb.page.context().close();
+    // code-server keeps the extension host for its reconnection grace time (5 s here), then
+    // deactivates the extension; the emulator must exit with it (checked before code-server stops).
+    const deadline = Date.now() + 60_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.ok(!alive(pid), `emulator pid ${pid} still runs after the extension host was shut down`);
   });
 });

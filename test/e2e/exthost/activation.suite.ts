@@ -26,10 +26,12 @@ export function activationSuite(): void {
       assert.equal(anonymous.status, 401, 'the emulator API needs the token');
     });
 
-    it('publishes its state for menus (context key) and runs the emulator on 127.0.0.1', async () => {
+    it('binds the emulator to 127.0.0.1 only, on the ports from the settings (0: free ones)', async () => {
       const x = await extensionExports();
       const { ready } = await running(x);
       assert.match(ready.http, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(x.controller.settings().httpPort, 0, 'the test settings reached the extension');
+      assert.ok(ready.httpPort > 0 && ready.smtpPort > 0 && ready.httpPort !== ready.smtpPort);
     });
   });
 }
