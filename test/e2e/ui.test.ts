@@ -98,6 +98,8 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     await wb.waitRowDescription('Mailtrap emulator', /^running/);
     for (const label of ['API', 'SMTP', 'Clock']) await wb.row(label).waitFor();
     assert.match(await wb.rowDescription('API'), /^http:\/\/127\.0\.0\.1:\d+$/);
+    const port = /:(\d+)$/.exec(await wb.rowDescription('API'))![1];
+    await wb.statusBarItem(new RegExp(`Mailtrap :${port} · SMTP \\d+`)).waitFor();
     await wb.row('Add a sending domain…').waitFor();
     await wb.screenshot('tree-running');
   });
@@ -142,6 +144,7 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     await wb.command('Mailtrap Emulator: Advance Clock…');
     await wb.pick('+5 minutes');
     await wb.waitRowDescription(sinkLabel, /^active · all events · 200 /);
+    await wb.screenshot('clock-advanced-delivered');
   });
 
   step('the inspector shows the signed batch and the sink’s 200', async () => {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type Paths } from './codeServer';
+import { alive } from './prepare';
 
 export interface HostRun {
   exitCode: number;
@@ -15,15 +16,6 @@ export interface HostRun {
   /** Emulator pids the suite reported (`MTPID n`) that still ran after the host finished: orphans. */
   orphans: number[];
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export async function runInExtensionHost(opts: {
   paths: Paths;

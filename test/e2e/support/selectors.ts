@@ -11,9 +11,6 @@ export const sel = {
   sidebarRow: '.part.sidebar .monaco-list-row',
   rowLabel: '.label-name',
   rowDescription: '.label-description',
-  /** A tree row's inline action button, by its command title. */
-  inlineAction: (title: string) => `.actions .action-label[aria-label="${title}"]`,
-  viewWelcome: '.part.sidebar .welcome-view-content',
   quickInput: '.quick-input-widget',
   quickInputBox: '.quick-input-widget .quick-input-box input',
   quickInputRow: '.quick-input-widget .monaco-list-row',
@@ -22,12 +19,11 @@ export const sel = {
   dialog: '.monaco-dialog-box',
   dialogButton: '.monaco-dialog-box .dialog-buttons .monaco-button',
   toast: '.notifications-toasts .notification-toast',
-  toastClear: '.notifications-toasts .codicon-notifications-clear',
   /** Webviews: the ready outer iframe, then the document inside it. */
   webviewOuter: 'iframe.webview.ready',
   webviewInner: '#active-frame',
   editorTab: '.tabs-container .tab',
-  statusBarItem: (idPart: string) => `.statusbar-item[id*="${idPart}"]`,
+  statusBarItem: '.statusbar .statusbar-item',
   // Inside the extension's webviews (media/src/form.ts, media/src/inspector.ts).
   form: {
     domainName: '#domain_name',

@@ -82,6 +82,10 @@ export class Workbench {
     return this.page.frameLocator(`${sel.webviewOuter}:visible`).frameLocator(sel.webviewInner);
   }
 
+  statusBarItem(text: RegExp): Locator {
+    return this.page.locator(sel.statusBarItem).filter({ hasText: text });
+  }
+
   dialog(): Locator {
     return this.page.locator(sel.dialog);
   }
