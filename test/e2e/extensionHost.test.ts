@@ -4,6 +4,7 @@
  * (in the suite body); each of its mocha tests is then reported here as a test of its own.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { launchBrowser } from './support/browser';
 import { runInExtensionHost, type HostRun } from './support/extensionHost';
@@ -13,10 +14,12 @@ async function runHost(): Promise<HostRun> {
   const paths = await e2ePaths();
   const testsIndex = await bundleHostSuite();
   const browser = await launchBrowser();
+  const workspace = tempWorkspace();
   try {
-    return await runInExtensionHost({ paths, browser, workspace: tempWorkspace(), extensionPath: ROOT, testsIndex, settings: { ...TEST_SETTINGS }, timeoutMs: 240_000 });
+    return await runInExtensionHost({ paths, browser, workspace, extensionPath: ROOT, testsIndex, settings: { ...TEST_SETTINGS }, timeoutMs: 240_000 });
   } finally {
     await browser.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
   }
 }
 

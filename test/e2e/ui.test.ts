@@ -53,6 +53,7 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
   let browser: Browser;
   let wb: Workbench;
   let sinkLabel: RegExp;
+  let workspace: string | undefined;
 
   let brokenAt: string | undefined;
 
@@ -76,7 +77,7 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     fs.rmSync(SHOTS, { recursive: true, force: true });
     const paths = await e2ePaths();
     const vsix = packageVsix();
-    const workspace = tempWorkspace();
+    workspace = tempWorkspace();
     cs = await startCodeServer({ paths, workspace, vsix, settings: { ...TEST_SETTINGS, 'workbench.colorTheme': 'Default Dark Modern' } });
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
@@ -87,6 +88,7 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
   after(async () => {
     await browser?.close();
     await cs?.stop();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   step('opens the Mailtrap Emulator container from the activity bar', async () => {
