@@ -10,7 +10,18 @@ import { FormPanel } from './webviews/formPanel';
 
 let controller: EmulatorController | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+/**
+ * What `activate` returns (the extension's `exports`): a handle for the extension-host tests, which
+ * check the supervised process, the tree's nodes and deactivation against the real VS Code.
+ * Not a public API: nothing else should depend on it.
+ */
+export interface ExtensionExports {
+  controller: EmulatorController;
+  tree: EmulatorTreeProvider;
+  deactivate(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const log = vscode.window.createOutputChannel('Mailtrap Emulator', { log: true });
   controller = new EmulatorController(
     { extensionPath: context.extensionUri.fsPath, workspaceStorage: context.storageUri?.fsPath, globalStorage: context.globalStorageUri.fsPath },
@@ -40,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void vscode.commands.executeCommand('setContext', 'mailtrapEmulator.state', 'stopped');
   if (c.settings().autoStart) void c.start();
+  return { controller: c, tree, deactivate };
 }
 
 export async function deactivate(): Promise<void> {

@@ -9,7 +9,7 @@ import { needApi, pickDomain, pickWebhook, showFailure, type CommandContext, typ
 async function openForm(ctx: CommandContext, target: Parameters<typeof FormPanel.createOrShow>[1]): Promise<void> {
   const api = await needApi(ctx);
   if (!api) return;
-  FormPanel.createOrShow({ extensionUri: ctx.extensionUri, api, secrets: ctx.secrets, log: ctx.controller.log }, target, () => ctx.tree.refresh());
+  FormPanel.createOrShow({ extensionUri: ctx.extensionUri, api, secrets: ctx.secrets, log: ctx.controller.log }, target, () => ctx.tree.refreshSoon());
 }
 
 export const OPEN_INSPECTOR = 'Open Inspector';
@@ -41,7 +41,7 @@ async function setActive(ctx: CommandContext, node: Node | undefined, active: bo
   if (!w || !api) return;
   try {
     await api.updateWebhook(w.id, { active });
-    ctx.tree.refresh();
+    ctx.tree.refreshSoon();
   } catch (err) {
     await showFailure(active ? 'Resuming the webhook' : 'Pausing the webhook', err);
   }
@@ -60,7 +60,7 @@ async function deleteWebhook(ctx: CommandContext, node?: Node): Promise<void> {
   try {
     await api.deleteWebhook(w.id);
     await ctx.secrets.delete(w.id);
-    ctx.tree.refresh();
+    ctx.tree.refreshSoon();
   } catch (err) {
     await showFailure('Deleting the webhook', err);
   }
@@ -74,7 +74,7 @@ async function deleteDomain(ctx: CommandContext, node?: Node): Promise<void> {
   if (ok !== 'Delete') return;
   try {
     await api.deleteDomain(d.id);
-    ctx.tree.refresh();
+    ctx.tree.refreshSoon();
   } catch (err) {
     await showFailure('Deleting the domain', err);
   }

@@ -55,6 +55,16 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     this.changed.fire();
   }
 
+  /**
+   * Refresh after a change this window made through the API. The emulator's stream announces the
+   * same change a moment later; both land in one debounced refresh. (Each refresh makes VS Code
+   * drop the tree's item handles until it has fetched the children again; a context-menu command
+   * invoked in that window gets no tree node and falls back to a quick pick. Found by the UI tests.)
+   */
+  refreshSoon(): void {
+    this.scheduleRefresh();
+  }
+
   private scheduleRefresh(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.refresh(), this.debounceMs);

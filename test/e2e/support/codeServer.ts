@@ -97,43 +97,45 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const proc: ChildProcess = spawn(opts.paths.node24, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+
+  /** SIGTERM to the whole group (server, extension hosts, the emulators they started), SIGKILL after 5 s. */
+  async function stopGroup(): Promise<void> {
+    if (proc.exitCode !== null || proc.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    const kill = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-proc.pid!, signal);
+      } catch {
+        /* already gone */
+      }
+    };
+    kill('SIGTERM');
+    const timer = setTimeout(() => kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  async function stop(): Promise<void> {
+    await stopGroup();
+    fs.rmSync(base, { recursive: true, force: true }); // this run's user data, extensions and config
+  }
+
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`code-server exited with ${proc.exitCode}:\n${output}`);
+    let failure: string | undefined;
+    if (proc.exitCode !== null) failure = `code-server exited with ${proc.exitCode}`;
+    else if (Date.now() > deadline) failure = 'code-server did not answer /healthz within 30 s';
+    if (failure) {
+      await stop();
+      throw new Error(`${failure}:\n${output}`);
+    }
     try {
       const r = await fetch(`${url}/healthz`);
       if (r.ok) break;
     } catch {
       /* not yet */
     }
-    if (Date.now() > deadline) throw new Error(`code-server did not answer /healthz within 30 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    url,
-    port,
-    userDataDir,
-    extensionsDir,
-    workspace: opts.workspace,
-    log: () => output,
-    async stop() {
-      if (proc.exitCode !== null || proc.pid === undefined) return;
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      try {
-        process.kill(-proc.pid, 'SIGTERM'); // the whole group: server, extension hosts, the emulator they started
-      } catch {
-        /* already gone */
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-proc.pid!, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { url, port, userDataDir, extensionsDir, workspace: opts.workspace, log: () => output, stop };
 }

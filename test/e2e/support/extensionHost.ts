@@ -6,12 +6,15 @@
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type Paths } from './codeServer';
+import { alive } from './prepare';
 
 export interface HostRun {
   exitCode: number;
   log: string[];
   /** One entry per mocha test, from the in-host reporter's `MTRESULT {...}` lines. */
   results: { title: string; state: 'passed' | 'failed'; error?: string }[];
+  /** Emulator pids the suite reported (`MTPID n`) that still ran after the host finished: orphans. */
+  orphans: number[];
 }
 
 export async function runInExtensionHost(opts: {
@@ -24,7 +27,8 @@ export async function runInExtensionHost(opts: {
   timeoutMs?: number;
 }): Promise<HostRun> {
   const cs = await startCodeServer({ paths: opts.paths, workspace: opts.workspace, smokeDriver: true, settings: opts.settings });
-  const page = await opts.browser.newPage();
+  const context = await opts.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
   const log: string[] = [];
   try {
     const exited = new Promise<number>((resolve) => {
@@ -40,19 +44,24 @@ export async function runInExtensionHost(opts: {
     ]);
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(opts.workspace)}&payload=${encodeURIComponent(payload)}`);
     const timeout = opts.timeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
     const exitCode = await Promise.race([
       exited,
-      new Promise<number>((_, reject) =>
-        setTimeout(() => reject(new Error(`extension-host tests did not finish within ${timeout} ms; log:\n${log.join('\n')}\n${cs.log().slice(-3000)}`)), timeout),
-      ),
-    ]);
+      new Promise<number>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`extension-host tests did not finish within ${timeout} ms; log:\n${log.join('\n')}\n${cs.log().slice(-3000)}`)), timeout);
+      }),
+    ]).finally(() => clearTimeout(timer));
     const results = log
       .map((l) => /MTRESULT (\{.*\})/.exec(l)?.[1])
       .filter((x): x is string => !!x)
       .map((j) => JSON.parse(j) as HostRun['results'][number]);
-    return { exitCode, log, results };
+    // Checked before code-server stops: stopping kills its whole process group, which would hide an orphan.
+    const pids = [...new Set(log.map((l) => /MTPID (\d+)/.exec(l)?.[1]).filter((x): x is string => !!x).map(Number))];
+    const deadline = Date.now() + 10_000;
+    while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    return { exitCode, log, results, orphans: pids.filter(alive) };
   } finally {
-    await page.close();
+    await context.close();
     await cs.stop();
   }
 }

@@ -1,0 +1,113 @@
+/**
+ * What a person does in the VS Code workbench, through Chromium: open a view container, find tree
+ * rows, use context menus, the command palette and quick picks, read notifications, reach webviews,
+ * take screenshots. Every wait is for a condition (a row, a toast, a frame), never a fixed sleep.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { sel } from './selectors';
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class Workbench {
+  private shot = 0;
+
+  constructor(
+    readonly page: Page,
+    private readonly screenshotDir: string,
+  ) {
+    fs.mkdirSync(screenshotDir, { recursive: true });
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.locator(sel.workbench).waitFor({ timeout: 90_000 });
+  }
+
+  async openContainer(title: string): Promise<void> {
+    await this.page.locator(sel.activityBarItem(title)).first().click();
+  }
+
+  /** The side-bar tree row whose label matches `label` (a string matches the whole label). */
+  row(label: string | RegExp): Locator {
+    const re = typeof label === 'string' ? new RegExp(`^${escape(label)}$`) : label;
+    return this.page.locator(sel.sidebarRow).filter({ has: this.page.locator(sel.rowLabel, { hasText: re }) });
+  }
+
+  async rowDescription(label: string | RegExp): Promise<string> {
+    return (await this.row(label).locator(sel.rowDescription).first().textContent()) ?? '';
+  }
+
+  /** Waits until the row's description matches. */
+  async waitRowDescription(label: string | RegExp, re: RegExp, timeout = 60_000): Promise<void> {
+    await this.row(label).locator(sel.rowDescription, { hasText: re }).first().waitFor({ timeout });
+  }
+
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    await row.first().click({ button: 'right' });
+    const entry = this.page.locator(sel.contextMenuItem).filter({ hasText: new RegExp(`^${escape(item)}`) }).first();
+    // VS Code's menu ignores a click that arrives right after it opened (the right-click's own
+    // mouse-up); hovering focuses the entry and Enter runs it, as with the keyboard.
+    await entry.hover();
+    await this.page.keyboard.press('Enter');
+    await entry.waitFor({ state: 'detached' });
+  }
+
+  /** Runs a command from the palette (F1) by its full title. */
+  async command(title: string): Promise<void> {
+    await this.page.locator(sel.workbench).press('F1');
+    const input = this.page.locator(sel.quickInputBox);
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.quickPickRow(title).waitFor();
+    await input.press('Enter');
+  }
+
+  /** A quick-pick row whose label is exactly `label` (ignores icons, descriptions and details). */
+  quickPickRow(label: string): Locator {
+    return this.page.locator(sel.quickInputRow).filter({ has: this.page.locator(sel.rowLabel, { hasText: new RegExp(`^${escape(label)}$`) }) });
+  }
+
+  async pick(label: string): Promise<void> {
+    await this.quickPickRow(label).first().click();
+  }
+
+  toast(text: RegExp): Locator {
+    return this.page.locator(sel.toast).filter({ hasText: text });
+  }
+
+  /** The visible webview's document. */
+  webview(): FrameLocator {
+    return this.page.frameLocator(`${sel.webviewOuter}:visible`).frameLocator(sel.webviewInner);
+  }
+
+  statusBarItem(text: RegExp): Locator {
+    return this.page.locator(sel.statusBarItem).filter({ hasText: text });
+  }
+
+  dialog(): Locator {
+    return this.page.locator(sel.dialog);
+  }
+
+  async dialogButton(label: string): Promise<void> {
+    await this.page.locator(sel.dialogButton).filter({ hasText: new RegExp(`^${escape(label)}$`) }).click();
+  }
+
+  async closeAllEditors(): Promise<void> {
+    await this.command('View: Close All Editors');
+    await this.page.locator(sel.editorTab).first().waitFor({ state: 'detached' });
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.command('Notifications: Clear All Notifications');
+    await this.page.locator(sel.toast).first().waitFor({ state: 'detached' });
+  }
+
+  /** Saves `NN-name.png`; returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const file = path.join(this.screenshotDir, `${String(++this.shot).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
