@@ -78,7 +78,10 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
 
 export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {
   const dataDir = config.dataDir ? path.resolve(config.dataDir) : null;
-  const store = await Store.open({ dir: dataDir, log: log.child('store') });
+  // MT_EMULATOR_COMPACT_BYTES is a testing knob (not a documented flag): the crash harness sets it
+  // low so that kill -9 also lands in the middle of compactions.
+  const compactBytes = Number(process.env.MT_EMULATOR_COMPACT_BYTES) || undefined;
+  const store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes });
   const token = resolveToken({ ...config, dataDir });
 
   // Virtual time never runs backwards across restarts: resume from the last saved virtual now.
