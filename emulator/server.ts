@@ -25,6 +25,8 @@ import { Store } from './store/database';
 import { SqlDeliveryRepository } from './store/deliveryRepository';
 import { SqlEventRepository } from './store/eventRepository';
 import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
+import { RetentionService, retentionLimits } from './core/retention';
+import { SqlRetentionRepository } from './store/retentionRepository';
 import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
 
 export const ACCOUNT_ID = 1;
@@ -166,6 +168,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     store.close();
     throw err;
   }
+  const retention = new RetentionService({
+    repo: new SqlRetentionRepository(store),
+    uow: store,
+    bus: core.bus,
+    log: log.child('retention'),
+    limits: retentionLimits(config.retention),
+  });
+  retention.prune();
   delivery.start();
   // Lifecycle events stored before a restart (or a kill -9) are due now or later.
   sending.scheduler.start();
