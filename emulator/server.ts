@@ -156,6 +156,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
+  // Requests Node's parser rejects (bad bytes in the request line, oversized headers) never reach
+  // the app; answer them in Mailtrap's shape too, instead of Node's bare 400.
+  httpServer.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({ success: false, errors: [status.slice(4)] });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   const smtpLog = log.child('smtp');
   const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog) });
 
