@@ -166,3 +166,37 @@ async function rawAuth(port: number, blob: string): Promise<void> {
   sock.end('QUIT\r\n');
   assert.match(replies[2], /^535 /m);
 }
+
+describe('limits', () => {
+  it('SMTP: the 1001st recipient of one message gets 452; the first 1000 are queued', { timeout: 60_000 }, async () => {
+    const emu = await startEmulatorProcess(['--memory']);
+    try {
+      const sock = net.connect(emu.ready.smtpPort, '127.0.0.1');
+      let buf = '';
+      sock.on('data', (d) => (buf += d.toString()));
+      const until = async (re: RegExp) => {
+        for (let i = 0; i < 3000 && !re.test(buf); i++) await new Promise((r) => setTimeout(r, 10));
+        assert.match(buf, re);
+      };
+      await until(/^220 /m);
+      sock.write(`EHLO x\r\nAUTH PLAIN ${Buffer.from(`\0api\0${emu.ready.token}`).toString('base64')}\r\n`);
+      await until(/^235 /m);
+      buf = '';
+      // Pipelined, as a bulk mailer would.
+      sock.write('MAIL FROM:<app@shop.test>\r\n' + Array.from({ length: 1001 }, (_, i) => `RCPT TO:<r${i}@example.net>\r\n`).join(''));
+      await until(/^452 /m);
+      const replies = buf.split('\r\n').filter(Boolean);
+      assert.equal(replies.filter((r) => r.startsWith('250')).length, 1001, 'MAIL FROM and 1000 recipients accepted');
+      assert.match(replies[replies.length - 1], /^452 4\.5\.3 Too many recipients/);
+      buf = '';
+      sock.write('DATA\r\n');
+      await until(/^354 /m);
+      sock.write('Subject: many\r\n\r\nhello\r\n.\r\n');
+      await until(/^250 2\.0\.0 Ok: queued as [0-9a-f-]{36} and 999 more/m);
+      sock.end('QUIT\r\n');
+      assert.equal((await api(emu.ready)('GET', '/emulator/messages?limit=1')).json.total, 1000);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
