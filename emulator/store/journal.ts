@@ -89,13 +89,6 @@ export class JournalWriter {
     this.bytes = 0;
   }
 
-  /** Empty the journal after its contents are safely in a snapshot. */
-  reset(): void {
-    fs.ftruncateSync(this.fd, 0);
-    fs.fsyncSync(this.fd);
-    this.bytes = 0;
-  }
-
   sync(): void {
     fs.fsyncSync(this.fd);
   }

@@ -14,7 +14,7 @@ import { ALL_EVENT_TYPES, Ledger, SCENARIO_TAGS, type Stream } from './ledger';
 
 export const EMULATOR_FLAGS = ['--batch-interval', '1', '--retry-interval', '5', '--timeout', '5', '--retries', '100000'];
 /** Small enough that compaction (snapshot + journal rotation) happens under load and gets killed too. */
-const COMPACT_ENV = { MT_EMULATOR_COMPACT_BYTES: String(48 * 1024) };
+const COMPACT_ENV = { MT_EMULATOR_COMPACT_BYTES: String(256 * 1024) };
 
 /** mulberry32: small, seedable, good enough for picking moments and scenarios. */
 export function rng(seed: number): () => number {

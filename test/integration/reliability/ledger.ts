@@ -75,11 +75,6 @@ export class Ledger {
       }
     return [...all].filter(([, ids]) => ids.size > 1).map(([k, ids]) => `${k}: ${[...ids].join(',')}`);
   }
-
-  /** Bodies answered 200 in total, and how many event deliveries were duplicates (at-least-once). */
-  deliveredKeys(receiver: string): number {
-    return this.seen.get(receiver)?.size ?? 0;
-  }
 }
 
 export const ALL_EVENT_TYPES = ['delivery', 'open', 'click', 'unsubscribe', 'spam_complaint', 'soft_bounce', 'bounce', 'suspension', 'reject'];
