@@ -26,6 +26,8 @@ import { Store } from './store/database';
 import { SqlDeliveryRepository } from './store/deliveryRepository';
 import { SqlEventRepository } from './store/eventRepository';
 import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
+import { RetentionService, retentionLimits } from './core/retention';
+import { SqlRetentionRepository } from './store/retentionRepository';
 import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
 
 export const ACCOUNT_ID = 1;
@@ -79,10 +81,13 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
 
 export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {
   const dataDir = config.dataDir ? path.resolve(config.dataDir) : null;
+  // MT_EMULATOR_COMPACT_BYTES is a testing knob (not a documented flag): the crash harness sets it
+  // low so that kill -9 also lands in the middle of compactions.
+  const compactBytes = Number(process.env.MT_EMULATOR_COMPACT_BYTES) || undefined;
   const lock = dataDir ? lockDataDir(dataDir) : null;
   let store: Store;
   try {
-    store = await Store.open({ dir: dataDir, log: log.child('store') });
+    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes });
   } catch (err) {
     lock?.release();
     throw err;
@@ -159,6 +164,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
+  // Requests Node's parser rejects (bad bytes in the request line, oversized headers) never reach
+  // the app; answer them in Mailtrap's shape too, instead of Node's bare 400.
+  httpServer.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({ success: false, errors: [status.slice(4)] });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   const smtpLog = log.child('smtp');
   const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog) });
 
@@ -172,6 +185,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     lock?.release();
     throw err;
   }
+  const retention = new RetentionService({
+    repo: new SqlRetentionRepository(store),
+    uow: store,
+    bus: core.bus,
+    log: log.child('retention'),
+    limits: retentionLimits(config.retention),
+  });
+  retention.prune();
   delivery.start();
   // Lifecycle events stored before a restart (or a kill -9) are due now or later.
   sending.scheduler.start();

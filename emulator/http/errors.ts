@@ -40,6 +40,8 @@ export function sendError(req: Request, res: Response, status: number, messages:
 
 interface BodyParserError extends Error {
   type?: string;
+  /** Set by zlib when a compressed body does not decompress. */
+  code?: string;
   status?: number;
   limit?: number;
 }
@@ -65,6 +67,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       if (bp.type === 'entity.too.large') return sendError(req, res, 413, [`Request body too large (limit ${bp.limit} bytes)`]);
       if (bp.type === 'encoding.unsupported' || bp.type === 'charset.unsupported') return sendError(req, res, 415, [bp.message]);
       if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500) return sendError(req, res, bp.status, [bp.message]);
+    }
+    // A body that claims gzip/deflate/br but does not decompress: zlib's error, the client's fault.
+    // (zlib codes are Z_*, brotli's ERR__ERROR_* / ERR_BROTLI_*.)
+    if (bp && typeof bp.code === 'string' && /^(Z_|ERR__ERROR|ERR_BROTLI)/.test(bp.code)) {
+      return sendError(req, res, 400, ['Request body could not be decompressed']);
     }
     log.error('unhandled error', { method: req.method, path: req.path, error: err instanceof Error ? err.stack : String(err) });
     sendError(req, res, 500, ['Internal server error']);

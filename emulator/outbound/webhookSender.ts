@@ -47,6 +47,7 @@ export class UndiciWebhookSender implements WebhookSender {
       const chunks: Buffer[] = [];
       let size = 0;
       let truncated = false;
+      let cutShort: string | null = null;
       try {
         for await (const chunk of res.body as AsyncIterable<Buffer>) {
           const room = MAX_RESPONSE_BODY - size;
@@ -60,9 +61,11 @@ export class UndiciWebhookSender implements WebhookSender {
           size += chunk.length;
         }
       } catch (err) {
-        // The status arrived; a body cut short (reset, abort) is still a response, marked truncated.
+        // The status arrived but the body was cut short (reset mid-response): kept, marked
+        // truncated, and an error, so even a 200 counts as failed: the receiver did not finish.
         truncated = true;
         if (req.signal.aborted) throw err;
+        cutShort = `response cut short: ${describe(err, req.signal)}`;
       } finally {
         if (truncated) res.body.destroy();
       }
@@ -71,7 +74,7 @@ export class UndiciWebhookSender implements WebhookSender {
         headers: flatten(res.headers),
         body: Buffer.concat(chunks).toString('utf8'),
         truncated,
-        error: null,
+        error: cutShort,
         durationMs: elapsed(),
       };
     } catch (err) {

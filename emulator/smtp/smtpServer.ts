@@ -24,6 +24,8 @@ export interface SmtpDeps {
   onMessage?: (msg: SmtpMessage) => Promise<string>;
 }
 
+export const MAX_SMTP_RECIPIENTS = 1000;
+
 export function createSmtpServer(deps: SmtpDeps): SMTPServer {
   const sizeLimit = deps.sizeLimit ?? 30 * 1024 * 1024;
   const options: SMTPServerOptions = {
@@ -42,6 +44,14 @@ export function createSmtpServer(deps: SmtpDeps): SMTPServer {
       }
       const err = Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 });
       cb(err);
+    },
+    // The Send API takes at most 1000 addresses a field; one SMTP message gets a like bound, so a
+    // single DATA cannot make unbounded messages. Later RCPTs get a temporary 452, as RFC 5321 asks.
+    onRcptTo(_address, session, cb) {
+      if (session.envelope.rcptTo.length >= MAX_SMTP_RECIPIENTS) {
+        return cb(Object.assign(new Error(`4.5.3 Too many recipients (at most ${MAX_SMTP_RECIPIENTS} a message)`), { responseCode: 452 }));
+      }
+      cb();
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];

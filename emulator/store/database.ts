@@ -3,11 +3,10 @@
  * journal of committed transactions plus atomically written snapshots.
  *
  * Contract: when `transaction()` returns, its writes are in the journal file (one write(2)), so a
- * kill -9 at any later moment loses nothing. On open: load the snapshot, replay journal entries
- * newer than the snapshot's sequence number, cut off a torn tail. Compaction writes a new
- * snapshot to a temp file, fsyncs, renames it into place, then empties the journal; a crash
- * between the rename and the truncation is harmless because replay skips entries the snapshot
- * already holds (meta.journal_seq).
+ * kill -9 at any later moment loses nothing. On open: load the newest usable snapshot generation,
+ * replay journal entries newer than its sequence number (meta.journal_seq), cut off a torn tail.
+ * Compaction writes a new snapshot generation and rotates the journal; the previous snapshot and
+ * its journal stay, so a torn or corrupt snapshot falls back to them (see snapshots.ts).
  *
  * Mutations must be deterministic given their SQL and parameters (no random(), no now()):
  * replay re-executes them.
@@ -16,8 +15,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs, { type Database as SqlJsDatabase, type SqlValue, type Statement } from 'sql.js';
 import type { Logger, UnitOfWork } from '../core/ports';
-import { JournalWriter, readJournal, type Op } from './journal';
+import { JournalWriter, type Op } from './journal';
 import { MIGRATIONS } from './migrations';
+import { COMPACTION_STEPS, FILES, openGenerations } from './snapshots';
 
 export type Row = Record<string, SqlValue>;
 type Params = SqlValue[];
@@ -30,8 +30,6 @@ export interface StoreOptions {
   compactBytes?: number;
 }
 
-const SNAPSHOT = 'store.sqlite';
-const JOURNAL = 'journal.log';
 
 let sqlJs: ReturnType<typeof initSqlJs> | null = null;
 
@@ -66,30 +64,15 @@ export class Store implements UnitOfWork {
     let db: SqlJsDatabase;
     let journal: JournalWriter | null = null;
     let seq = 0;
+    let fellBack = false;
     if (opts.dir) {
       fs.mkdirSync(opts.dir, { recursive: true });
-      const snapshotFile = path.join(opts.dir, SNAPSHOT);
-      db = fs.existsSync(snapshotFile) ? new SQL.Database(fs.readFileSync(snapshotFile)) : new SQL.Database();
-      Store.pragmas(db);
-      const snapshotSeq = Store.snapshotSeq(db);
-      seq = snapshotSeq;
-      const journalFile = path.join(opts.dir, JOURNAL);
-      const read = readJournal(journalFile);
-      if (read.tornBytes > 0) {
-        log.warn('journal has a torn tail; cutting it off', { tornBytes: read.tornBytes, keptEntries: read.entries.length });
-        fs.truncateSync(journalFile, read.validBytes);
-      }
-      let replayed = 0;
-      db.exec('BEGIN');
-      for (const entry of read.entries) {
-        if (entry.q <= snapshotSeq) continue;
-        for (const [sql, params] of entry.o) db.run(sql, params as Params);
-        seq = entry.q;
-        replayed++;
-      }
-      db.exec('COMMIT');
-      journal = new JournalWriter(journalFile);
-      log.info('store opened', { dir: opts.dir, snapshotSeq, replayed });
+      const opened = openGenerations(SQL, opts.dir, Store.pragmas, (msg, fields) => log.warn(msg, fields));
+      db = opened.db;
+      seq = opened.seq;
+      fellBack = opened.fellBack;
+      journal = new JournalWriter(path.join(opts.dir, FILES.journal));
+      log.info('store opened', { dir: opts.dir, from: opened.source, snapshotSeq: opened.snapshotSeq, replayed: opened.replayed });
     } else {
       db = new SQL.Database();
       Store.pragmas(db);
@@ -97,6 +80,13 @@ export class Store implements UnitOfWork {
     const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024);
     store.seq = seq;
     store.migrate();
+    if (fellBack && opts.dir) {
+      // Keep the bad file for inspection and write a good generation at once.
+      fs.renameSync(path.join(opts.dir, FILES.snapshot), path.join(opts.dir, FILES.corrupt));
+      fs.rmSync(path.join(opts.dir, `${FILES.snapshot}.sha256`), { force: true });
+      store.compact();
+      log.warn('recovered from an unusable snapshot; it was kept as ' + FILES.corrupt, { seq: store.seq });
+    }
     // No compaction here: start-up stays fast; the journal keeps growing until compactBytes or a clean stop.
     return store;
   }
@@ -104,15 +94,6 @@ export class Store implements UnitOfWork {
   private static pragmas(db: SqlJsDatabase): void {
     // The database is a memory file; durability comes from the journal, not SQLite's own.
     db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;');
-  }
-
-  private static snapshotSeq(db: SqlJsDatabase): number {
-    try {
-      const r = db.exec("SELECT value FROM meta WHERE key = 'journal_seq'");
-      return r.length ? Number(r[0].values[0][0]) : 0;
-    } catch {
-      return 0; // no meta table yet: an empty database
-    }
   }
 
   private migrate(): void {
@@ -243,8 +224,11 @@ export class Store implements UnitOfWork {
     return stmt;
   }
 
-  /** Write a snapshot atomically and empty the journal. */
-  compact(): void {
+  /**
+   * Write a new snapshot generation and rotate the journal. `steps` is for crash tests only: run
+   * just the first `steps` compaction steps, as if the process died right after them.
+   */
+  compact(steps = COMPACTION_STEPS.length): void {
     if (!this.dir || !this.journal) return;
     const started = process.hrtime.bigint();
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
@@ -255,18 +239,10 @@ export class Store implements UnitOfWork {
     this.statements.clear();
     const data = this.db.export();
     Store.pragmas(this.db);
-    const file = path.join(this.dir, SNAPSHOT);
-    const tmp = `${file}.tmp`;
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeFileSync(fd, data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    fsyncDir(this.dir);
-    this.journal.reset();
+    const dir = this.dir;
+    const journal = this.journal;
+    const ctx = { dir, data, rotateJournal: () => journal.rotate(path.join(dir, FILES.prevJournal)) };
+    for (const step of COMPACTION_STEPS.slice(0, steps)) step(ctx);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     this.log.debug('store compacted', { bytes: data.length, seq: this.seq, ms: Math.round(ms) });
   }
@@ -281,19 +257,6 @@ export class Store implements UnitOfWork {
     this.statements.clear();
     this.db.close();
     this.closed = true;
-  }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Not every platform can fsync a directory; the rename is still atomic.
   }
 }
 

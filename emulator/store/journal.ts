@@ -98,10 +98,15 @@ export class JournalWriter {
     this.bytes += line.length;
   }
 
-  /** Empty the journal after its contents are safely in a snapshot. */
-  reset(): void {
-    fs.ftruncateSync(this.fd, 0);
+  /**
+   * Start a new generation: this file becomes `prevFile` (replacing the one before it) and an
+   * empty journal takes its place. The old entries stay on disk for the previous snapshot.
+   */
+  rotate(prevFile: string): void {
     fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    fs.renameSync(this.file, prevFile);
+    this.fd = fs.openSync(this.file, 'a');
     this.bytes = 0;
   }
 

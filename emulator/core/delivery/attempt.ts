@@ -58,7 +58,8 @@ export async function performAttempt(input: AttemptInput): Promise<AttemptOutcom
   }
   const interrupted = input.shutdown.aborted && !timedOut;
   const status = timedOut ? null : result.status;
-  const ok = status === 200;
+  // Exactly 200, and a whole response: a 200 whose body was cut by a reset is a failed attempt.
+  const ok = status === 200 && !result.error;
   let error: string | null = null;
   if (timedOut) error = `timeout after ${input.timeoutMs / 1000} s`;
   else if (result.error) error = result.error;

@@ -105,7 +105,10 @@ export interface SendResult {
   /** At most 64 KiB of the response body. */
   body: string;
   truncated: boolean;
-  /** Why no response arrived (ECONNREFUSED, aborted, …); null when one did. */
+  /**
+   * Why no whole response arrived (ECONNREFUSED, aborted, a body cut short by a reset, …); null
+   * when one did. A status with an error is not a success: the receiver did not finish answering.
+   */
   error: string | null;
   /** Real milliseconds the request took. */
   durationMs: number;

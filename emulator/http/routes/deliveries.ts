@@ -26,6 +26,10 @@ function positiveInt(v: unknown, name: string): number | undefined {
 
 function filterOf(req: Request): DeliveryFilter {
   const q = req.query as Record<string, string | undefined>;
+  // `?email=a&email=b` parses to an array: one value each, or a clear 400 (found by fuzzing).
+  for (const key of ['webhook_id', 'status', 'event', 'message_id', 'email', 'before', 'limit']) {
+    if (typeof q[key] !== 'string' && q[key] !== undefined) throw new BadRequestError([`'${key}' must be given once`]);
+  }
   const f: DeliveryFilter = {};
   f.webhookId = positiveInt(q.webhook_id, 'webhook_id');
   if (q.status) {

@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import * as net from 'node:net';
 import { Pool } from 'undici';
 import { startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
-import { ROUTES, validBodies, type RouteSpec } from './routes';
+import { QUERY_ROUTES, ROUTES, validBodies, type RouteSpec } from './routes';
 
 const TOTAL = Number(process.env.MT_FUZZ_RUNS ?? 10_000);
 let emu: RunningEmulator;
@@ -16,7 +17,9 @@ let pool: Pool;
 let fuzzed = 0;
 
 before(async () => {
-  emu = await startEmulatorProcess(['--memory']);
+  // A nearly stopped clock: lifecycles of accepted sends never fire in real time, so the state a
+  // rejected request must leave alone is not moved by anything else between the two snapshots.
+  emu = await startEmulatorProcess(['--memory', '--time-scale', '0.000001']);
   pool = new Pool(emu.ready.http, { connections: 4 });
 });
 after(async () => {
@@ -32,7 +35,10 @@ interface Answer {
 }
 
 async function send(method: string, path: string, headers: Record<string, string>, body?: string | Buffer, count = true): Promise<Answer> {
-  const r = await pool.request({ method: method as 'POST', path, headers, body });
+  // A request the emulator never answers is a finding, not a stuck run.
+  const r = await pool.request({ method: method as 'POST', path, headers, body, headersTimeout: 20_000, bodyTimeout: 20_000 }).catch((err: Error) => {
+    throw new Error(`${method} ${path} ${JSON.stringify(headers).slice(0, 300)}: ${err.message}`);
+  });
   const text = await r.body.text();
   if (count) fuzzed++;
   return { status: r.statusCode, body: text, contentType: String(r.headers['content-type'] ?? '') };
@@ -41,7 +47,9 @@ async function send(method: string, path: string, headers: Record<string, string
 /** State a rejected request must not change. */
 async function snapshot(): Promise<string> {
   const auth = { authorization: `Bearer ${emu.ready.token}` };
-  const parts = await Promise.all(['/api/domains', '/api/webhooks'].map((p) => send('GET', p, auth, undefined, false)));
+  const paths = ['/api/domains', '/api/webhooks', '/api/accounts/1/suppressions', '/emulator/messages?limit=1', '/emulator/events?limit=1'];
+  const parts = await Promise.all(paths.map((p) => send('GET', p, auth, undefined, false)));
+  // Messages and events by their totals and newest entry (lists of everything would grow with the run).
   return parts.map((p) => p.body).join('\n');
 }
 
@@ -78,6 +86,33 @@ function pathFor(route: RouteSpec, id: string): string {
   return route.path.replace(':id', id).replace(':name', id);
 }
 
+const anyText = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('', '-1', '0', '1e309', 'NaN', '9007199254740993', 'null', '[]', '{}', 'true', 'delivery', 'soft bounce', 'a@b.c', '%', '%ZZ', '\u0000'),
+);
+
+/** A query string: known and unknown keys, repeated keys (arrays), raw and percent-encoded junk. */
+const queryString = (params: string[]) =>
+  fc
+    .array(fc.tuple(fc.oneof(fc.constantFrom(...params), fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'a[b]', 'limit[]')), anyText, fc.boolean()), {
+      maxLength: 8,
+    })
+    .map((pairs) => pairs.map(([k, v, raw]) => `${encodeURIComponent(k)}=${raw ? v.replace(/[^\x21-\x7e]|#/g, '') : encodeURIComponent(v)}`).join('&'));
+
+/** Headers beside a good token: junk values for the ones the app reads, and unknown ones. */
+const headerSet = fc.record(
+  {
+    'content-type': fc.oneof(fc.constantFrom('application/json', 'application/jsonl', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', 'text/html'), fc.string({ maxLength: 30 })),
+    'api-token': fc.string({ maxLength: 40 }),
+    accept: fc.string({ maxLength: 30 }),
+    'x-forwarded-for': fc.string({ maxLength: 30 }),
+    'content-encoding': fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'x-junk'),
+    'x-junk': fc.string({ maxLength: 2000 }),
+  },
+  { requiredKeys: [] },
+).map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v.replace(/[^\x20-\x7e]/g, '')])));
+
 /** Mutations of a valid body: drop or retype a field, wrap, nest, unicode. */
 function mutate(body: Record<string, unknown>): fc.Arbitrary<unknown> {
   const keys = Object.keys(body);
@@ -98,7 +133,7 @@ function mutate(body: Record<string, unknown>): fc.Arbitrary<unknown> {
 }
 
 describe('HTTP fuzzing', () => {
-  const properties = ROUTES.length + ROUTES.filter((r) => validBodies[`${r.method} ${r.path}`]).length;
+  const properties = ROUTES.length + ROUTES.filter((r) => validBodies[`${r.method} ${r.path}`]).length + QUERY_ROUTES.length + 3;
   const perRoute = Math.max(20, Math.ceil(TOTAL / properties));
 
   for (const route of ROUTES) {
@@ -133,6 +168,59 @@ describe('HTTP fuzzing', () => {
       });
     }
   }
+
+  for (const q of QUERY_ROUTES) {
+    it(`GET ${q.path}: fuzzed query strings → well-formed answer`, async () => {
+      await fc.assert(
+        fc.asyncProperty(queryString(q.params), async (qs) => {
+          const method = q.path === '/emulator/replay' ? 'POST' : 'GET';
+          const a = await send(method, `${q.path}?${qs}`, { authorization: `Bearer ${emu.ready.token}`, 'content-type': 'application/json' }, method === 'POST' ? '{"events":[]}' : undefined);
+          assertWellFormedError(a, `${method} ${q.path}?${qs}`);
+        }),
+        { numRuns: perRoute },
+      );
+    });
+  }
+
+  it('fuzzed headers beside a good token → well-formed answer on every route, state intact', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ROUTES), headerSet, junkText, async (route, extra, body) => {
+        const before = route.mutates ? await snapshot() : '';
+        const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
+        const a = await send(route.method, pathFor(route, '1'), { ...extra, authorization: `Bearer ${emu.ready.token}` }, hasBody ? body : undefined);
+        assertWellFormedError(a, `${route.method} ${route.path} ${JSON.stringify(extra).slice(0, 200)}`);
+        if (route.mutates && a.status >= 400) assert.equal(await snapshot(), before, 'rejected input changed state');
+      }),
+      { numRuns: perRoute * 3 },
+    );
+  });
+
+  it("a request line or headers Node itself rejects get a JSON 400/431 in Mailtrap's shape", async () => {
+    const raw = async (head: Buffer) =>
+      new Promise<string>((resolve) => {
+        const sock = net.connect(emu.ready.httpPort, '127.0.0.1');
+        let got = '';
+        sock.on('data', (d) => (got += d.toString()));
+        sock.on('close', () => resolve(got));
+        sock.on('error', () => undefined);
+        sock.write(head);
+      });
+    const token = `Authorization: Bearer ${emu.ready.token}\r\n`;
+    const answers = [
+      await raw(Buffer.concat([Buffer.from('GET /emulator/events?q='), Buffer.from('𫍴é', 'utf8'), Buffer.from(` HTTP/1.1\r\nHost: x\r\n${token}\r\n`)])),
+      await raw(Buffer.from(`GET /api/webhooks HTTP/1.1\r\nHost: x\r\n${token}X-Big: ${'a'.repeat(100 * 1024)}\r\n\r\n`)),
+      await raw(Buffer.from('BREW /api/webhooks HTCPCP/1.0\r\n\r\n')),
+      await raw(Buffer.from(`POST /api/webhooks HTTP/1.1\r\nHost: x\r\n${token}Content-Length: 5\r\nContent-Length: 7\r\n\r\nhello`)),
+    ];
+    fuzzed += answers.length;
+    for (const a of answers) {
+      assert.match(a, /^HTTP\/1\.1 4(00|31) /, a);
+      const body = JSON.parse(a.slice(a.indexOf('\r\n\r\n') + 4));
+      assert.equal(body.success, false);
+      assert.ok(Array.isArray(body.errors));
+    }
+    assert.equal((await send('GET', '/api/webhooks', { authorization: `Bearer ${emu.ready.token}` })).status, 200);
+  });
 
   it('huge and deeply nested bodies get 413 or 400, not a crash', async () => {
     const auth = { authorization: `Bearer ${emu.ready.token}`, 'content-type': 'application/json' };

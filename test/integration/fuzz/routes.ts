@@ -32,6 +32,32 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/emulator/sinks/:name' },
   { method: 'DELETE', path: '/emulator/sinks/:name' },
   { method: 'POST', path: '/sink/:name', public: true },
+  { method: 'DELETE', path: '/api/domains/:id', mutates: true },
+  { method: 'DELETE', path: '/api/webhooks/:id', mutates: true },
+  { method: 'POST', path: '/api/send', mutates: true },
+  { method: 'POST', path: '/bulk/api/send', mutates: true },
+  { method: 'POST', path: '/api/batch', mutates: true },
+  { method: 'POST', path: '/bulk/api/batch', mutates: true },
+  { method: 'GET', path: '/api/accounts/1/suppressions' },
+  { method: 'POST', path: '/api/accounts/1/suppressions', mutates: true },
+  { method: 'DELETE', path: '/api/accounts/1/suppressions/:id', mutates: true },
+  { method: 'GET', path: '/emulator/messages' },
+  { method: 'GET', path: '/emulator/messages/:id' },
+  { method: 'GET', path: '/emulator/messages/:id/html' },
+  { method: 'GET', path: '/emulator/events' },
+  { method: 'POST', path: '/emulator/events', mutates: true },
+  { method: 'GET', path: '/t/o/:id', public: true },
+  { method: 'GET', path: '/t/c/:id', public: true },
+];
+
+/** Read routes with query parameters, and the parameters they read (for query-string fuzzing). */
+export const QUERY_ROUTES: { path: string; params: string[] }[] = [
+  { path: '/emulator/events', params: ['type', 'message_id', 'email', 'webhook_id', 'before', 'limit'] },
+  { path: '/emulator/messages', params: ['email', 'before', 'limit'] },
+  { path: '/emulator/deliveries', params: ['webhook_id', 'status', 'event', 'message_id', 'email', 'before', 'limit'] },
+  { path: '/api/accounts/1/suppressions', params: ['email'] },
+  { path: '/emulator/messages/1/html', params: ['token'] },
+  { path: '/emulator/replay', params: ['keep_ids'] },
 ];
 
 export const validBodies: Record<string, () => Record<string, unknown>> = {
@@ -57,4 +83,10 @@ export const validBodies: Record<string, () => Record<string, unknown>> = {
   }),
   'PUT /emulator/sinks/:name': () => ({ responses: [{ status: 500 }, { status: 200, delayMs: 1 }] }),
   'POST /emulator/deliveries/:id/resend': () => ({ event_id: 'e-1' }),
+  'POST /api/send': () => ({ from: { email: 'app@fuzz.test', name: 'Fuzz' }, to: [{ email: 'ann@example.net' }], subject: 'Hi', text: 'Hello', category: 'c', custom_variables: { k: 'v' } }),
+  'POST /bulk/api/send': () => ({ from: { email: 'app@fuzz.test', name: 'Fuzz' }, to: [{ email: 'ann@example.net' }], subject: 'Hi', text: 'Hello', category: 'c', custom_variables: { k: 'v' } }),
+  'POST /api/batch': () => ({ base: { from: { email: 'app@fuzz.test' }, subject: 'Hi', text: 'Hello' }, requests: [{ to: [{ email: 'b@example.net' }] }] }),
+  'POST /bulk/api/batch': () => ({ base: { from: { email: 'app@fuzz.test' }, subject: 'Hi', text: 'Hello' }, requests: [{ to: [{ email: 'b@example.net' }] }] }),
+  'POST /api/accounts/1/suppressions': () => ({ email: 'sup@example.net', domain_id: 1, sending_stream: 'transactional' }),
+  'POST /emulator/events': () => ({ type: 'bounce', email: 'ann@example.net', overrides: { category: 'x' } }),
 };

@@ -1,0 +1,59 @@
+/**
+ * sql.js side of retention: each delete picks "the oldest `excess` unprotected rows" with a
+ * subquery, so the journaled statement replays to the same rows (same state, same parameters).
+ */
+import type { Pruned, RetentionLimits, RetentionRepository } from '../core/retention';
+import type { Store } from './database';
+
+const OPEN = "('pending', 'retrying')";
+
+export class SqlRetentionRepository implements RetentionRepository {
+  constructor(private readonly store: Store) {}
+
+  private count(sql: string): number {
+    return Number(this.store.get<{ n: number }>(sql)?.n ?? 0);
+  }
+
+  prune(limits: RetentionLimits): Pruned {
+    return { events: this.events(limits.events), messages: this.messages(limits.messages), deliveries: this.deliveries(limits.deliveries) };
+  }
+
+  private events(cap: number): number {
+    const excess = this.count('SELECT COUNT(*) AS n FROM events') - cap;
+    if (excess <= 0) return 0;
+    return this.store.run(
+      `DELETE FROM events WHERE id IN (
+         SELECT id FROM events
+         WHERE id NOT IN (SELECT event_row_id FROM delivery_queue)
+           AND event_id NOT IN (SELECT de.event_id FROM delivery_events de JOIN deliveries d ON d.id = de.delivery_id WHERE d.status IN ${OPEN})
+         ORDER BY id LIMIT ?)`,
+      [excess],
+    );
+  }
+
+  private messages(cap: number): number {
+    const excess = this.count('SELECT COUNT(*) AS n FROM messages') - cap;
+    if (excess <= 0) return 0;
+    const n = this.store.run(
+      `DELETE FROM messages WHERE seq IN (
+         SELECT seq FROM messages
+         WHERE id NOT IN (SELECT json_extract(payload, '$.message_id') FROM scheduled_events WHERE json_extract(payload, '$.message_id') IS NOT NULL)
+         ORDER BY seq LIMIT ?)`,
+      [excess],
+    );
+    if (n) {
+      this.store.run('DELETE FROM send_attachments WHERE send_id NOT IN (SELECT send_id FROM messages)');
+      this.store.run('DELETE FROM sends WHERE id NOT IN (SELECT send_id FROM messages)');
+    }
+    return n;
+  }
+
+  private deliveries(cap: number): number {
+    const excess = this.count(`SELECT COUNT(*) AS n FROM deliveries WHERE status NOT IN ${OPEN}`) - cap;
+    if (excess <= 0) return 0;
+    const oldest = `SELECT id FROM deliveries WHERE status NOT IN ${OPEN} ORDER BY id LIMIT ?`;
+    this.store.run(`DELETE FROM delivery_attempts WHERE delivery_id IN (${oldest})`, [excess]);
+    this.store.run(`DELETE FROM delivery_events WHERE delivery_id IN (${oldest})`, [excess]);
+    return this.store.run(`DELETE FROM deliveries WHERE id IN (${oldest})`, [excess]);
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Snapshot generations: the store keeps two snapshots and the journals that bring each of them up
+ * to date, so that a torn or corrupt snapshot falls back to the previous one without losing an
+ * acknowledged transaction.
+ *
+ *   store.sqlite       (seq N)  + journal.log       (N+1 …)
+ *   store.prev.sqlite  (seq P)  + journal.prev.log  (P+1 … N) + journal.log
+ *
+ * Each snapshot has a `.sha256` digest beside it. A snapshot is rejected when its digest does not
+ * match, its SQLite header disagrees with its length (a truncated write), `PRAGMA quick_check`
+ * fails, or it has no sequence number. A candidate is usable only if the journals continue it
+ * without a gap up to the newest entry on disk. Candidates are tried newest first, then the empty
+ * database (for a store whose journal still starts at 1).
+ *
+ * Compaction is the sequence of `COMPACTION_STEPS`; a crash between any two of them leaves at least
+ * one usable candidate (unit-tested step by step). A stale digest can only make a good snapshot
+ * look bad, never the reverse, and only at moments when the other generation is usable.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
+import { readJournal, type JournalEntry } from './journal';
+
+export const FILES = {
+  snapshot: 'store.sqlite',
+  prevSnapshot: 'store.prev.sqlite',
+  journal: 'journal.log',
+  prevJournal: 'journal.prev.log',
+  corrupt: 'store.sqlite.corrupt',
+} as const;
+
+const digestOf = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+const digestFile = (file: string): string => `${file}.sha256`;
+
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Not every platform can fsync a directory; the renames are still atomic.
+  }
+}
+
+function writeDurably(file: string, data: Uint8Array | string): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+function renameIfExists(from: string, to: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+export interface CompactionContext {
+  dir: string;
+  data: Uint8Array;
+  /** Close the journal, rename it to journal.prev.log, open a fresh journal.log. */
+  rotateJournal(): void;
+}
+
+const p = (ctx: CompactionContext, name: string) => path.join(ctx.dir, name);
+
+/** In order; each step is atomic on its own (a rename or a write to a temp file). */
+export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
+  (ctx) => {
+    const tmp = `${p(ctx, FILES.snapshot)}.next`;
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeFileSync(fd, ctx.data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  (ctx) => {
+    ctx.rotateJournal();
+    fsyncDir(ctx.dir);
+  },
+  (ctx) => renameIfExists(digestFile(p(ctx, FILES.snapshot)), digestFile(p(ctx, FILES.prevSnapshot))),
+  (ctx) => renameIfExists(p(ctx, FILES.snapshot), p(ctx, FILES.prevSnapshot)),
+  (ctx) => {
+    fs.renameSync(`${p(ctx, FILES.snapshot)}.next`, p(ctx, FILES.snapshot));
+    fsyncDir(ctx.dir);
+  },
+  (ctx) => {
+    writeDurably(digestFile(p(ctx, FILES.snapshot)), digestOf(ctx.data) + '\n');
+    fsyncDir(ctx.dir);
+  },
+];
+
+/**
+ * Why a snapshot file cannot be used, or null if it looks whole; checks the bytes only.
+ * `verified` says a digest matched: the bytes are exactly what compaction wrote.
+ */
+export function snapshotDefect(file: string, data: Buffer): { defect: string | null; verified: boolean } {
+  const defect = (d: string) => ({ defect: d, verified: false });
+  if (data.length < 100) return defect(`too short (${data.length} bytes)`);
+  if (data.toString('latin1', 0, 16) !== 'SQLite format 3\0') return defect('not a SQLite file (bad header)');
+  const rawPage = data.readUInt16BE(16);
+  const pageSize = rawPage === 1 ? 65536 : rawPage;
+  const pages = data.readUInt32BE(28);
+  const sizeValid = data.readUInt32BE(24) === data.readUInt32BE(92);
+  if (sizeValid && pages * pageSize !== data.length) return defect(`truncated: header says ${pages * pageSize} bytes, file has ${data.length}`);
+  if (data.length % pageSize !== 0) return defect(`truncated: ${data.length} bytes is not a whole number of ${pageSize}-byte pages`);
+  let expected: string | null = null;
+  try {
+    expected = fs.readFileSync(digestFile(file), 'utf8').trim();
+  } catch {
+    // No digest (a crash before it was written, or a store from an older version): structure only.
+  }
+  if (!expected) return { defect: null, verified: false };
+  return expected === digestOf(data) ? { defect: null, verified: true } : defect('sha256 digest does not match');
+}
+
+export interface Opened {
+  db: SqlJsDatabase;
+  /** Sequence number of the last transaction applied (snapshot + journals). */
+  seq: number;
+  source: 'snapshot' | 'previous snapshot' | 'empty';
+  snapshotSeq: number;
+  replayed: number;
+  /** Whether the newest snapshot was unusable (the caller should write a fresh one). */
+  fellBack: boolean;
+}
+
+interface Warn {
+  (msg: string, fields: Record<string, unknown>): void;
+}
+
+/**
+ * Open the newest usable generation. Throws when none can be brought up to date: starting with
+ * acknowledged data missing would be worse than not starting.
+ */
+export function openGenerations(SQL: SqlJsStatic, dir: string, pragmas: (db: SqlJsDatabase) => void, warn: Warn): Opened {
+  const journalFile = path.join(dir, FILES.journal);
+  const current = readJournal(journalFile);
+  if (current.tornBytes > 0) {
+    warn('journal has a torn tail; cutting it off', { tornBytes: current.tornBytes, keptEntries: current.entries.length });
+    fs.truncateSync(journalFile, current.validBytes);
+  }
+  const byQ = new Map<number, JournalEntry>();
+  for (const e of readJournal(path.join(dir, FILES.prevJournal)).entries) byQ.set(e.q, e);
+  for (const e of current.entries) byQ.set(e.q, e);
+  const entries = [...byQ.values()].sort((a, b) => a.q - b.q);
+  const newest = entries.length ? entries[entries.length - 1].q : 0;
+
+  const candidates: { source: Opened['source']; file: string | null }[] = [
+    { source: 'snapshot', file: path.join(dir, FILES.snapshot) },
+    { source: 'previous snapshot', file: path.join(dir, FILES.prevSnapshot) },
+    { source: 'empty', file: null },
+  ];
+  const problems: string[] = [];
+  let fellBack = false;
+  for (const c of candidates) {
+    if (c.file && !fs.existsSync(c.file)) continue;
+    const tried = tryCandidate(SQL, c.file, entries, newest, pragmas);
+    if ('problem' in tried) {
+      problems.push(`${c.source}: ${tried.problem}`);
+      if (c.source === 'snapshot') fellBack = true;
+      warn(`${c.source === 'empty' ? 'journal' : c.source} unusable; trying an older generation`, { file: c.file, problem: tried.problem });
+      continue;
+    }
+    return { ...tried, source: c.source, fellBack };
+  }
+  throw new Error(`store in ${dir} cannot be recovered: ${problems.join('; ')}`);
+}
+
+function tryCandidate(
+  SQL: SqlJsStatic,
+  file: string | null,
+  entries: JournalEntry[],
+  newest: number,
+  pragmas: (db: SqlJsDatabase) => void,
+): Omit<Opened, 'source' | 'fellBack'> | { problem: string } {
+  let db: SqlJsDatabase;
+  let snapshotSeq = 0;
+  if (file) {
+    const data = fs.readFileSync(file);
+    const { defect, verified } = snapshotDefect(file, data);
+    if (defect) return { problem: defect };
+    db = new SQL.Database(data);
+    try {
+      // A matching digest already proves the bytes; quick_check (~250 ms on 60 MB) is for the rest.
+      if (!verified) {
+        const check = db.exec('PRAGMA quick_check');
+        const verdict = check.length ? String(check[0].values[0][0]) : 'no answer';
+        if (verdict !== 'ok') throw new Error(`quick_check: ${verdict}`);
+      }
+      const r = db.exec("SELECT value FROM meta WHERE key = 'journal_seq'");
+      if (!r.length) throw new Error('no journal_seq in meta');
+      snapshotSeq = Number(r[0].values[0][0]);
+    } catch (err) {
+      db.close();
+      return { problem: err instanceof Error ? err.message : String(err) };
+    }
+  } else {
+    db = new SQL.Database();
+  }
+  pragmas(db);
+  const rest = entries.filter((e) => e.q > snapshotSeq);
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i].q !== snapshotSeq + 1 + i) {
+      db.close();
+      return { problem: `journal gap: needs entry ${snapshotSeq + 1 + i}, next on disk is ${rest[i].q}` };
+    }
+  }
+  try {
+    db.exec('BEGIN');
+    for (const entry of rest) for (const [sql, params] of entry.o) db.run(sql, params as never);
+    db.exec('COMMIT');
+  } catch (err) {
+    db.close();
+    return { problem: `replay failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return { db, seq: Math.max(snapshotSeq, newest), snapshotSeq, replayed: rest.length };
+}
