@@ -15,6 +15,7 @@ import { retryPolicy } from './core/delivery/retryPolicy';
 import type { Logger } from './core/ports';
 import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
+import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
@@ -32,15 +33,7 @@ import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository }
 
 export const ACCOUNT_ID = 1;
 
-export interface ReadyInfo {
-  ready: true;
-  http: string;
-  httpPort: number;
-  smtpPort: number;
-  token: string;
-  accountId: number;
-  dataDir: string | null;
-}
+export type { ReadyInfo };
 
 export interface Emulator {
   readonly ready: ReadyInfo;

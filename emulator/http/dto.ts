@@ -12,6 +12,17 @@ import type { PayloadEventName } from '../core/types';
 
 export type { EventPayload };
 
+/** The ready line: the emulator's first stdout line, one JSON object (SPEC §1). */
+export interface ReadyInfo {
+  ready: true;
+  http: string;
+  httpPort: number;
+  smtpPort: number;
+  token: string;
+  accountId: number;
+  dataDir: string | null;
+}
+
 export interface Page<T> {
   data: T[];
   /** Pass as `before` to get the next (older) page; null at the end. */

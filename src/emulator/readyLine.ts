@@ -1,13 +1,7 @@
 /** The emulator's ready line (SPEC §1): the first stdout line, one JSON object. Parsed and validated here. */
-export interface ReadyInfo {
-  ready: true;
-  http: string;
-  httpPort: number;
-  smtpPort: number;
-  token: string;
-  accountId: number;
-  dataDir: string | null;
-}
+import type { ReadyInfo } from '../../emulator/http/dto';
+
+export type { ReadyInfo };
 
 export class ReadyLineError extends Error {}
 

@@ -2,23 +2,18 @@
  * Runs the built emulator (dist/emulator.js) as a real child process, as users and the extension
  * do, and waits for its ready line.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
+import type { ReadyInfo } from '../../emulator/http/dto';
 
 export const EMULATOR_JS = path.resolve(__dirname, '../../dist/emulator.js');
 
-export interface Ready {
-  ready: true;
-  http: string;
-  httpPort: number;
-  smtpPort: number;
-  token: string;
-  accountId: number;
-  dataDir: string | null;
-}
+export type Ready = ReadyInfo;
 
 export interface RunningEmulator {
   ready: Ready;
@@ -93,5 +88,31 @@ export function api(ready: Ready) {
       /* not JSON */
     }
     return { status: res.status, headers: res.headers, text, json };
+  };
+}
+
+/**
+ * One emulator process shared by a test file: started before its tests, and checked to stop
+ * cleanly (SIGTERM → exit 0) after them. Read `.emu` and `.call` inside tests.
+ */
+export function useEmulatorProcess(args: string[] = ['--memory']): { readonly emu: RunningEmulator; readonly call: ReturnType<typeof api> } {
+  let emu: RunningEmulator | undefined;
+  let call: ReturnType<typeof api> | undefined;
+  before(async () => {
+    emu = await startEmulatorProcess(args);
+    call = api(emu.ready);
+  });
+  after(async () => {
+    if (emu) assert.equal(await emu.stop(), 0, 'SIGTERM exits 0');
+  });
+  return {
+    get emu() {
+      if (!emu) throw new Error('the emulator is not started yet (use it inside a test)');
+      return emu;
+    },
+    get call() {
+      if (!call) throw new Error('the emulator is not started yet (use it inside a test)');
+      return call;
+    },
   };
 }

@@ -1,23 +1,15 @@
 /** The official `mailtrap` client's sendingDomains and webhooks calls against the real emulator process. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { api, startEmulatorProcess, type RunningEmulator } from '../helpers/emulatorProcess';
+import { useEmulatorProcess } from '../helpers/emulatorProcess';
 import { emulatorClient } from '../helpers/mailtrapClient';
 
-let emu: RunningEmulator;
-let call: ReturnType<typeof api>;
+const shared = useEmulatorProcess(['--memory']);
 
-before(async () => {
-  emu = await startEmulatorProcess(['--memory']);
-  call = api(emu.ready);
-});
-after(async () => {
-  assert.equal(await emu.stop(), 0, 'SIGTERM exits 0');
-});
 
 describe('sending domains through the official client', () => {
   it('create, getList, get, update, delete', async () => {
-    const client = emulatorClient(emu.ready.http, emu.ready.token, { accountId: 424242 });
+    const client = emulatorClient(shared.emu.ready.http, shared.emu.ready.token, { accountId: 424242 });
     const created = await client.sendingDomains.create({ domain_name: 'Example.COM' });
     assert.equal(created.domain_name, 'example.com');
     assert.equal(created.compliance_status, 'compliant');
@@ -37,18 +29,18 @@ describe('sending domains through the official client', () => {
 
     await client.sendingDomains.delete(created.id);
     await assert.rejects(client.sendingDomains.get(created.id));
-    const r = await call('GET', `/api/domains/${created.id}`);
+    const r = await shared.call('GET', `/api/domains/${created.id}`);
     assert.equal(r.status, 404);
     assert.deepEqual(r.json, { error: 'Resource not found' });
   });
 
   it('rejects a bad or duplicate domain name with 422 and field errors', async () => {
-    let r = await call('POST', '/api/accounts/1/sending_domains', { sending_domain: { domain_name: 'not a domain' } });
+    let r = await shared.call('POST', '/api/accounts/1/sending_domains', { sending_domain: { domain_name: 'not a domain' } });
     assert.equal(r.status, 422);
     assert.deepEqual(r.json, { errors: { domain_name: ['is invalid'] } });
-    r = await call('POST', '/api/domains', { domain: { domain_name: 'dup.test' } });
+    r = await shared.call('POST', '/api/domains', { domain: { domain_name: 'dup.test' } });
     assert.equal(r.status, 200);
-    r = await call('POST', '/api/domains', { domain: { domain_name: 'dup.test' } });
+    r = await shared.call('POST', '/api/domains', { domain: { domain_name: 'dup.test' } });
     assert.equal(r.status, 422);
     assert.deepEqual(r.json, { errors: { domain_name: ['has already been taken'] } });
   });
@@ -56,7 +48,7 @@ describe('sending domains through the official client', () => {
 
 describe('webhooks through the official client', () => {
   it('create (secret once), getList, get, update, delete', async () => {
-    const client = emulatorClient(emu.ready.http, emu.ready.token, { accountId: 7 });
+    const client = emulatorClient(shared.emu.ready.http, shared.emu.ready.token, { accountId: 7 });
     const domain = await client.sendingDomains.create({ domain_name: 'hooks.test' });
     const created = await client.webhooks.create({
       url: 'https://user:pass@receiver.test/hook?token=abc',
@@ -88,7 +80,7 @@ describe('webhooks through the official client', () => {
 
     const deleted = await client.webhooks.delete(w.id);
     assert.equal(deleted.data.id, w.id);
-    const r = await call('GET', `/api/accounts/7/webhooks/${w.id}`);
+    const r = await shared.call('GET', `/api/accounts/7/webhooks/${w.id}`);
     assert.equal(r.status, 404);
   });
 
@@ -105,21 +97,21 @@ describe('webhooks through the official client', () => {
       [{ ...base, payload_format: 'xml' }, { payload_format: ['is not included in the list'] }],
     ];
     for (const [webhook, errors] of cases) {
-      const r = await call('POST', '/api/webhooks', { webhook });
+      const r = await shared.call('POST', '/api/webhooks', { webhook });
       assert.equal(r.status, 422, JSON.stringify(webhook));
       assert.deepEqual(r.json, { errors });
     }
   });
 
   it('keeps webhook_type, sending_stream and domain_id immutable', async () => {
-    const r = await call('POST', '/api/webhooks', {
+    const r = await shared.call('POST', '/api/webhooks', {
       webhook: { url: 'http://127.0.0.1:9/h', webhook_type: 'email_sending', sending_stream: 'bulk', event_types: ['delivery'] },
     });
     const id = r.json.data.id;
-    const p = await call('PATCH', `/api/webhooks/${id}`, { webhook: { sending_stream: 'transactional' } });
+    const p = await shared.call('PATCH', `/api/webhooks/${id}`, { webhook: { sending_stream: 'transactional' } });
     assert.equal(p.status, 422);
     assert.deepEqual(p.json, { errors: { sending_stream: ["can't be changed"] } });
-    const same = await call('PATCH', `/api/webhooks/${id}`, { webhook: { sending_stream: 'bulk', url: 'http://127.0.0.1:9/other' } });
+    const same = await shared.call('PATCH', `/api/webhooks/${id}`, { webhook: { sending_stream: 'bulk', url: 'http://127.0.0.1:9/other' } });
     assert.equal(same.status, 200);
     assert.equal(same.json.data.url, 'http://127.0.0.1:9/other');
   });
@@ -128,41 +120,41 @@ describe('webhooks through the official client', () => {
 describe('auth and bad input', () => {
   it('401 without a token or with a wrong one; Api-Token header works', async () => {
     for (const headers of [{ Authorization: '' }, { Authorization: 'Bearer wrong' }]) {
-      const r = await fetch(`${emu.ready.http}/api/webhooks`, { headers });
+      const r = await fetch(`${shared.emu.ready.http}/api/webhooks`, { headers });
       assert.equal(r.status, 401);
       assert.deepEqual(await r.json(), { success: false, errors: ['Unauthorized'] });
     }
-    const ok = await fetch(`${emu.ready.http}/api/webhooks`, { headers: { 'Api-Token': emu.ready.token } });
+    const ok = await fetch(`${shared.emu.ready.http}/api/webhooks`, { headers: { 'Api-Token': shared.emu.ready.token } });
     assert.equal(ok.status, 200);
   });
 
   it('malformed JSON is a 400 and the emulator stays up', async () => {
-    const r = await call('POST', '/api/webhooks', '{"webhook": {', { 'Content-Type': 'application/json' });
+    const r = await shared.call('POST', '/api/webhooks', '{"webhook": {', { 'Content-Type': 'application/json' });
     assert.equal(r.status, 400);
     assert.match(r.json.error, /Malformed JSON/);
-    const missing = await call('POST', '/api/webhooks', { hook: {} });
+    const missing = await shared.call('POST', '/api/webhooks', { hook: {} });
     assert.equal(missing.status, 400);
-    const alive = await call('GET', '/api/webhooks');
+    const alive = await shared.call('GET', '/api/webhooks');
     assert.equal(alive.status, 200);
   });
 
   it('unknown ids and routes are 404', async () => {
-    assert.equal((await call('GET', '/api/webhooks/abc')).status, 404);
-    assert.equal((await call('DELETE', '/api/domains/123456')).status, 404);
-    assert.equal((await call('GET', '/api/nothing-here')).status, 404);
+    assert.equal((await shared.call('GET', '/api/webhooks/abc')).status, 404);
+    assert.equal((await shared.call('DELETE', '/api/domains/123456')).status, 404);
+    assert.equal((await shared.call('GET', '/api/nothing-here')).status, 404);
   });
 });
 
 describe('virtual clock API', () => {
   it('GET /emulator/clock and POST /emulator/clock/advance', async () => {
-    const before = (await call('GET', '/emulator/clock')).json;
+    const before = (await shared.call('GET', '/emulator/clock')).json;
     assert.equal(typeof before.now, 'number');
-    const r = await call('POST', '/emulator/clock/advance', { seconds: 3600 });
+    const r = await shared.call('POST', '/emulator/clock/advance', { seconds: 3600 });
     assert.equal(r.status, 200);
     assert.ok(r.json.to - r.json.from === 3_600_000);
-    const after = (await call('GET', '/emulator/clock')).json;
+    const after = (await shared.call('GET', '/emulator/clock')).json;
     assert.ok(after.now - before.now >= 3_600_000);
-    const bad = await call('POST', '/emulator/clock/advance', { seconds: -5 });
+    const bad = await shared.call('POST', '/emulator/clock/advance', { seconds: -5 });
     assert.equal(bad.status, 400);
   });
 });

@@ -6,31 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { api, startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
+import { useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { advance, eventsOf, mail, send } from '../../helpers/sending';
 
-let emu: RunningEmulator;
-let call: ReturnType<typeof api>;
+const shared = useEmulatorProcess(['--memory']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const COMMON = ['event', 'message_id', 'event_id', 'timestamp', 'email', 'sending_stream', 'sending_domain_name', 'category', 'custom_variables'];
 const BOUNCE_CATEGORIES = ['transientfail', 'greylisting', 'badsender', 'block', 'content', 'dnsFail', 'generalfail', 'other', 'relayfail', 'serverfail', 'spam', 'verifyfail', 'timeout', 'badrecipient', 'overquota', 'serverpolicy', 'spam_gmail'];
 
-before(async () => {
-  emu = await startEmulatorProcess(['--memory']);
-  call = api(emu.ready);
-});
-after(async () => {
-  assert.equal(await emu.stop(), 0);
-});
 
 /** Sends to `address`, runs the clock past the lifecycle, returns the events and the send time (ms). */
 async function lifecycle(address: string, html?: string) {
-  const r = await send(call, mail({ to: [{ email: address }], category: 'Onboarding', custom_variables: { user_id: '7', plan: 'pro' }, ...(html ? { html } : {}) }));
+  const r = await send(shared.call, mail({ to: [{ email: address }], category: 'Onboarding', custom_variables: { user_id: '7', plan: 'pro' }, ...(html ? { html } : {}) }));
   assert.equal(r.status, 200, r.text);
   const id = r.json.message_ids[0];
-  const sentAt = (await call('GET', `/emulator/messages/${id}`)).json.createdAt as number;
-  await advance(call, 120);
-  return { id, sentAt, events: await eventsOf(call, id) };
+  const sentAt = (await shared.call('GET', `/emulator/messages/${id}`)).json.createdAt as number;
+  await advance(shared.call, 120);
+  return { id, sentAt, events: await eventsOf(shared.call, id) };
 }
 
 function checkCommon(e: any, id: string, address: string, type: string, extra: string[]) {
@@ -130,9 +122,9 @@ describe('event payloads, one test per type', () => {
   });
 
   it('the whole local part picks a scenario too, and absent category/custom_variables are omitted', async () => {
-    const r = await send(call, mail({ to: [{ email: 'bounce@example.org' }] }));
-    await advance(call, 10);
-    const [e] = await eventsOf(call, r.json.message_ids[0]);
+    const r = await send(shared.call, mail({ to: [{ email: 'bounce@example.org' }] }));
+    await advance(shared.call, 10);
+    const [e] = await eventsOf(shared.call, r.json.message_ids[0]);
     assert.equal(e.event, 'bounce');
     assert.equal('category' in e, false);
     assert.equal('custom_variables' in e, false);
@@ -141,47 +133,47 @@ describe('event payloads, one test per type', () => {
 
 describe('trigger: POST /emulator/events', () => {
   it('creates any type for a message id, with overrides; events list filters by type (either spelling)', async () => {
-    const r = await send(call, mail({ to: [{ email: 'trig@example.net' }], category: 'Cat' }));
+    const r = await send(shared.call, mail({ to: [{ email: 'trig@example.net' }], category: 'Cat' }));
     const id = r.json.message_ids[0];
-    const t = await call('POST', '/emulator/events', { type: 'spam_complaint', message_id: id, overrides: { category: 'Changed', custom_variables: { a: 1 } } });
+    const t = await shared.call('POST', '/emulator/events', { type: 'spam_complaint', message_id: id, overrides: { category: 'Changed', custom_variables: { a: 1 } } });
     assert.equal(t.status, 200, t.text);
     assert.equal(t.json.data.event, 'spam');
     assert.equal(t.json.data.message_id, id);
     assert.equal(t.json.data.category, 'Changed');
     assert.deepEqual(t.json.data.custom_variables, { a: 1 });
-    const b = await call('POST', '/emulator/events', { type: 'soft bounce', message_id: id, overrides: { bounce_category: 'overquota', response_code: 452 } });
+    const b = await shared.call('POST', '/emulator/events', { type: 'soft bounce', message_id: id, overrides: { bounce_category: 'overquota', response_code: 452 } });
     assert.equal(b.json.data.bounce_category, 'overquota');
     assert.equal(b.json.data.response_code, 452);
     for (const type of ['spam', 'spam_complaint']) {
-      const list = await call('GET', `/emulator/events?type=${type}&message_id=${id}`);
+      const list = await shared.call('GET', `/emulator/events?type=${type}&message_id=${id}`);
       assert.deepEqual(list.json.data.map((e: any) => e.payload.event_id), [t.json.data.event_id]);
     }
   });
 
   it('creates an event for an address never sent to; null removes an optional field', async () => {
-    const t = await call('POST', '/emulator/events', { type: 'click', email: 'stranger@example.net', overrides: { url: 'https://x.test/a', user_agent: null } });
+    const t = await shared.call('POST', '/emulator/events', { type: 'click', email: 'stranger@example.net', overrides: { url: 'https://x.test/a', user_agent: null } });
     assert.equal(t.status, 200, t.text);
     assert.equal(t.json.data.email, 'stranger@example.net');
     assert.equal(t.json.data.url, 'https://x.test/a');
     assert.equal('user_agent' in t.json.data, false);
-    const list = await call('GET', '/emulator/events?email=stranger@example.net');
+    const list = await shared.call('GET', '/emulator/events?email=stranger@example.net');
     assert.equal(list.json.total, 1);
   });
 
   it('bad trigger input → clear 400 or 404', async () => {
-    let r = await call('POST', '/emulator/events', { type: 'explode', email: 'a@example.net' });
+    let r = await shared.call('POST', '/emulator/events', { type: 'explode', email: 'a@example.net' });
     assert.equal(r.status, 400);
     assert.match(r.json.error, /'type' must be one of/);
-    r = await call('POST', '/emulator/events', { type: 'open' });
+    r = await shared.call('POST', '/emulator/events', { type: 'open' });
     assert.equal(r.status, 400);
     assert.match(r.json.error, /'message_id' or 'email' is required/);
-    r = await call('POST', '/emulator/events', { type: 'open', email: 'a@example.net', overrides: { colour: 'red', timestamp: 'soon' } });
+    r = await shared.call('POST', '/emulator/events', { type: 'open', email: 'a@example.net', overrides: { colour: 'red', timestamp: 'soon' } });
     assert.equal(r.status, 400);
     assert.match(r.json.error, /'overrides.colour' is not an overridable field/);
     assert.match(r.json.error, /'overrides.timestamp' must be a number/);
-    r = await call('POST', '/emulator/events', { type: 'open', message_id: '00000000-0000-0000-0000-000000000000' });
+    r = await shared.call('POST', '/emulator/events', { type: 'open', message_id: '00000000-0000-0000-0000-000000000000' });
     assert.equal(r.status, 404);
-    r = await call('GET', '/emulator/events?limit=0');
+    r = await shared.call('GET', '/emulator/events?limit=0');
     assert.equal(r.status, 400);
   });
 });

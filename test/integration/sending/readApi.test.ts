@@ -2,60 +2,52 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { api, startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
+import { useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { advance, mail, send } from '../../helpers/sending';
 
-let emu: RunningEmulator;
-let call: ReturnType<typeof api>;
+const shared = useEmulatorProcess(['--memory']);
 
-before(async () => {
-  emu = await startEmulatorProcess(['--memory']);
-  call = api(emu.ready);
-});
-after(async () => {
-  assert.equal(await emu.stop(), 0);
-});
 
 describe('read APIs', () => {
   it('messages and events page newest first with before/limit and filter by email, type and message_id', async () => {
-    const r = await send(call, mail({ to: Array.from({ length: 5 }, (_, i) => ({ email: `page${i}+open@example.net` })) }));
+    const r = await send(shared.call, mail({ to: Array.from({ length: 5 }, (_, i) => ({ email: `page${i}+open@example.net` })) }));
     const ids: string[] = r.json.message_ids;
-    await advance(call, 30);
+    await advance(shared.call, 30);
 
-    const p1 = await call('GET', '/emulator/messages?limit=3');
+    const p1 = await shared.call('GET', '/emulator/messages?limit=3');
     assert.equal(p1.json.total, 5);
     assert.deepEqual(p1.json.data.map((m: any) => m.id), ids.slice(2).reverse());
     assert.deepEqual(p1.json.data[0].eventCounts, { delivery: 1, open: 1 });
-    const p2 = await call('GET', `/emulator/messages?limit=3&before=${p1.json.next_before}`);
+    const p2 = await shared.call('GET', `/emulator/messages?limit=3&before=${p1.json.next_before}`);
     assert.deepEqual(p2.json.data.map((m: any) => m.id), ids.slice(0, 2).reverse());
     assert.equal(p2.json.next_before, null);
 
-    const byEmail = await call('GET', '/emulator/messages?email=PAGE3%2Bopen@example.net');
+    const byEmail = await shared.call('GET', '/emulator/messages?email=PAGE3%2Bopen@example.net');
     assert.deepEqual(byEmail.json.data.map((m: any) => m.id), [ids[3]]);
 
-    const opens = await call('GET', '/emulator/events?type=open&limit=2');
+    const opens = await shared.call('GET', '/emulator/events?type=open&limit=2');
     assert.equal(opens.json.total, 5);
     assert.equal(opens.json.data.length, 2);
     assert.ok(opens.json.data.every((e: any) => e.payload.event === 'open' && typeof e.recordedAt === 'number'));
-    const rest = await call('GET', `/emulator/events?type=open&limit=10&before=${opens.json.next_before}`);
+    const rest = await shared.call('GET', `/emulator/events?type=open&limit=10&before=${opens.json.next_before}`);
     assert.equal(rest.json.data.length, 3);
     assert.equal(rest.json.next_before, null);
-    const one = await call('GET', `/emulator/events?message_id=${ids[0]}`);
+    const one = await shared.call('GET', `/emulator/events?message_id=${ids[0]}`);
     assert.deepEqual(one.json.data.map((e: any) => e.payload.event), ['open', 'delivery']);
 
-    const missing = await call('GET', '/emulator/messages/00000000-0000-0000-0000-000000000000');
+    const missing = await shared.call('GET', '/emulator/messages/00000000-0000-0000-0000-000000000000');
     assert.equal(missing.status, 404);
-    assert.equal((await call('GET', '/emulator/messages?before=abc')).status, 400);
+    assert.equal((await shared.call('GET', '/emulator/messages?before=abc')).status, 400);
   });
 
   it('the live stream announces message.created after a send', async () => {
     const ac = new AbortController();
-    const res = await fetch(`${emu.ready.http}/emulator/stream`, { headers: { Authorization: `Bearer ${emu.ready.token}` }, signal: ac.signal });
+    const res = await fetch(`${shared.emu.ready.http}/emulator/stream`, { headers: { Authorization: `Bearer ${shared.emu.ready.token}` }, signal: ac.signal });
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let text = '';
     while (!text.includes('event: hello')) text += decoder.decode((await reader.read()).value);
-    const r = await send(call, mail({ to: [{ email: 'live@example.net' }], subject: 'Live' }));
+    const r = await send(shared.call, mail({ to: [{ email: 'live@example.net' }], subject: 'Live' }));
     while (!text.includes('event: message.created')) text += decoder.decode((await reader.read()).value);
     ac.abort();
     const data = JSON.parse(/event: message\.created\ndata: (.*)\n/.exec(text)![1]);
@@ -66,14 +58,14 @@ describe('read APIs', () => {
 
 describe('SMTP size limit', () => {
   it('a message over 30 MiB is answered 552 and the server stays up', async () => {
-    const sock = net.connect(emu.ready.smtpPort, '127.0.0.1');
+    const sock = net.connect(shared.emu.ready.smtpPort, '127.0.0.1');
     let buf = '';
     sock.on('data', (c) => (buf += c.toString()));
     const waitFor = async (re: RegExp) => {
       while (!re.test(buf)) await new Promise((r) => setTimeout(r, 5));
     };
     await waitFor(/^220 /m);
-    const auth = Buffer.from('\0api\0' + emu.ready.token).toString('base64');
+    const auth = Buffer.from('\0api\0' + shared.emu.ready.token).toString('base64');
     sock.write(`EHLO t\r\nAUTH PLAIN ${auth}\r\n`);
     await waitFor(/^235 /m);
     sock.write('MAIL FROM:<big@size.test>\r\nRCPT TO:<x@example.net>\r\nDATA\r\n');
@@ -86,7 +78,7 @@ describe('SMTP size limit', () => {
     await waitFor(/^552 /m);
     sock.end('QUIT\r\n');
     assert.match(buf, /^552 5\.3\.4 Message exceeds the size limit/m);
-    assert.equal((await call('GET', '/emulator/messages?email=x@example.net')).json.total, 0);
-    assert.equal((await call('GET', '/emulator/status')).status, 200);
+    assert.equal((await shared.call('GET', '/emulator/messages?email=x@example.net')).json.total, 0);
+    assert.equal((await shared.call('GET', '/emulator/status')).status, 200);
   });
 });

@@ -1,25 +1,17 @@
 /** The Send and Batch APIs through the official `mailtrap` client and raw HTTP, against the real process. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { api, startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
+import { useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { emulatorClient } from '../../helpers/mailtrapClient';
 import { advance, eventsOf, mail, send } from '../../helpers/sending';
 
-let emu: RunningEmulator;
-let call: ReturnType<typeof api>;
+const shared = useEmulatorProcess(['--memory']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-before(async () => {
-  emu = await startEmulatorProcess(['--memory']);
-  call = api(emu.ready);
-});
-after(async () => {
-  assert.equal(await emu.stop(), 0);
-});
 
 describe('send through the official client', () => {
   it('transactional send: one message id per recipient in to, cc, bcc order, each delivered on the virtual clock', async () => {
-    const client = emulatorClient(emu.ready.http, emu.ready.token);
+    const client = emulatorClient(shared.emu.ready.http, shared.emu.ready.token);
     const res = await client.send({
       from: { email: 'hello@client.test', name: 'Client' },
       to: [{ email: 'to1@example.net' }, { email: 'to2@example.net' }],
@@ -35,7 +27,7 @@ describe('send through the official client', () => {
     assert.equal(res.message_ids.length, 4);
     res.message_ids.forEach((id) => assert.match(id, UUID));
 
-    const msgs = await Promise.all(res.message_ids.map((id) => call('GET', `/emulator/messages/${id}`)));
+    const msgs = await Promise.all(res.message_ids.map((id) => shared.call('GET', `/emulator/messages/${id}`)));
     assert.deepEqual(
       msgs.map((m) => m.json.recipients[0]),
       ['to1@example.net', 'to2@example.net', 'cc@example.net', 'bcc@example.net'],
@@ -48,20 +40,20 @@ describe('send through the official client', () => {
     assert.deepEqual(m.customVariables, { user_id: 42 });
     assert.deepEqual(m.attachments, [{ filename: 'note.txt', type: 'text/plain', size: 'attached bytes'.length }]);
 
-    await advance(call, 10);
+    await advance(shared.call, 10);
     for (const id of res.message_ids) {
-      const evs = await eventsOf(call, id);
+      const evs = await eventsOf(shared.call, id);
       assert.deepEqual(evs.map((e) => e.event), ['delivery']);
       assert.equal(evs[0].sending_stream, 'transactional');
       assert.equal(evs[0].sending_domain_name, 'client.test');
     }
     // The sender's domain was created on first use.
-    const domains = await call('GET', '/api/domains');
+    const domains = await shared.call('GET', '/api/domains');
     assert.ok(domains.json.data.some((d: any) => d.domain_name === 'client.test'));
   });
 
   it('bulk: send and batchSend go to /bulk and their events say sending_stream bulk', async () => {
-    const client = emulatorClient(emu.ready.http, emu.ready.token, { bulk: true });
+    const client = emulatorClient(shared.emu.ready.http, shared.emu.ready.token, { bulk: true });
     const one = await client.send({ from: { email: 'news@bulk.test' }, to: [{ email: 'reader@example.net' }], subject: 'News', html: '<p>News</p>' });
     assert.equal(one.message_ids.length, 1);
     const batch = await client.batchSend({
@@ -71,20 +63,20 @@ describe('send through the official client', () => {
     assert.equal(batch.success, true);
     assert.equal(batch.responses.length, 2);
     assert.equal(batch.responses[1].message_ids!.length, 2);
-    await advance(call, 10);
+    await advance(shared.call, 10);
     const ids = [one.message_ids[0], ...batch.responses.flatMap((r) => r.message_ids!)];
     for (const id of ids) {
-      const [e] = await eventsOf(call, id);
+      const [e] = await eventsOf(shared.call, id);
       assert.equal(e.event, 'delivery');
       assert.equal(e.sending_stream, 'bulk');
     }
-    const msg = await call('GET', `/emulator/messages/${ids[1]}`);
+    const msg = await shared.call('GET', `/emulator/messages/${ids[1]}`);
     assert.equal(msg.json.stream, 'bulk');
     assert.equal(msg.json.subject, 'Digest');
   });
 
   it('transactional batchSend: always 200, per-request success or Mailtrap errors; requests merge over base', async () => {
-    const client = emulatorClient(emu.ready.http, emu.ready.token);
+    const client = emulatorClient(shared.emu.ready.http, shared.emu.ready.token);
     const res = await client.batchSend({
       base: { from: { email: 'batch@client.test' }, subject: 'Base subject', text: 'Base text', category: 'Base' },
       requests: [
@@ -97,13 +89,13 @@ describe('send through the official client', () => {
     assert.equal(res.responses[0].success, true);
     assert.deepEqual(res.responses[1], { success: false, errors: ["'to', 'cc' or 'bcc' address is required"] });
     assert.deepEqual(res.responses[2], { success: false, errors: ["'to' address 'not-an-address' is invalid"] });
-    const m = await call('GET', `/emulator/messages/${res.responses[0].message_ids![0]}`);
+    const m = await shared.call('GET', `/emulator/messages/${res.responses[0].message_ids![0]}`);
     assert.equal(m.json.subject, 'Own subject');
     assert.equal(m.json.category, 'Base');
   });
 
   it('a bad request through the client rejects with Mailtrap\'s error text', async () => {
-    const client = emulatorClient(emu.ready.http, emu.ready.token);
+    const client = emulatorClient(shared.emu.ready.http, shared.emu.ready.token);
     await assert.rejects(
       client.send({ from: { email: 'x@client.test' }, to: [{ email: 'a@example.net' }], subject: 'No body' } as any),
       /must specify either text or html body/,
@@ -128,7 +120,7 @@ describe('bad input gets a clear error and the emulator stays up', () => {
   for (const [name, body, errors] of cases) {
     it(`${name} → 400 ${JSON.stringify(errors)}`, async () => {
       for (const path of ['/api/send', '/bulk/api/send']) {
-        const r = await send(call, body, path);
+        const r = await send(shared.call, body, path);
         assert.equal(r.status, 400);
         assert.deepEqual(r.json, { success: false, errors });
       }
@@ -136,7 +128,7 @@ describe('bad input gets a clear error and the emulator stays up', () => {
   }
 
   it('all four required-field messages at once, exactly as Mailtrap words them', async () => {
-    const r = await send(call, {});
+    const r = await send(shared.call, {});
     assert.equal(r.status, 400);
     assert.deepEqual(r.json.errors, [
       "'from' is required",
@@ -147,44 +139,44 @@ describe('bad input gets a clear error and the emulator stays up', () => {
   });
 
   it('a template send needs no subject or body', async () => {
-    const r = await send(call, mail({ subject: undefined, text: undefined, template_uuid: 'b1f1-template', template_variables: { name: 'Ann' } }));
+    const r = await send(shared.call, mail({ subject: undefined, text: undefined, template_uuid: 'b1f1-template', template_variables: { name: 'Ann' } }));
     assert.equal(r.status, 200);
     assert.equal(r.json.message_ids.length, 1);
   });
 
   it('malformed JSON → 400; no token → 401 ["Unauthorized"]', async () => {
-    let r = await call('POST', '/api/send', '{"from":', { 'Content-Type': 'application/json' });
+    let r = await shared.call('POST', '/api/send', '{"from":', { 'Content-Type': 'application/json' });
     assert.equal(r.status, 400);
     assert.equal(r.json.success, false);
-    r = await call('POST', '/api/send', mail(), { Authorization: 'Bearer wrong' });
+    r = await shared.call('POST', '/api/send', mail(), { Authorization: 'Bearer wrong' });
     assert.equal(r.status, 401);
     assert.deepEqual(r.json, { success: false, errors: ['Unauthorized'] });
-    const anon = await fetch(`${emu.ready.http}/bulk/api/batch`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    const anon = await fetch(`${shared.emu.ready.http}/bulk/api/batch`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
     assert.equal(anon.status, 401);
   });
 
   it('batch: more than 500 requests or no requests → 400 for the whole batch; nothing is stored', async () => {
-    const before = (await call('GET', '/emulator/messages?limit=1')).json.total;
-    let r = await call('POST', '/api/batch', { base: mail({ to: undefined }), requests: Array.from({ length: 501 }, () => ({ to: [{ email: 'a@example.net' }] })) });
+    const before = (await shared.call('GET', '/emulator/messages?limit=1')).json.total;
+    let r = await shared.call('POST', '/api/batch', { base: mail({ to: undefined }), requests: Array.from({ length: 501 }, () => ({ to: [{ email: 'a@example.net' }] })) });
     assert.equal(r.status, 400);
     assert.deepEqual(r.json, { success: false, errors: ["'requests' must contain at most 500 items"] });
-    r = await call('POST', '/bulk/api/batch', { base: mail() });
+    r = await shared.call('POST', '/bulk/api/batch', { base: mail() });
     assert.equal(r.status, 400);
     assert.deepEqual(r.json, { success: false, errors: ["'requests' is required"] });
-    assert.equal((await call('GET', '/emulator/messages?limit=1')).json.total, before);
+    assert.equal((await shared.call('GET', '/emulator/messages?limit=1')).json.total, before);
   });
 
   it('a body over the size limit → 413 with a clear message', async () => {
     const huge = JSON.stringify(mail({ text: 'x'.repeat(31 * 1024 * 1024) }));
-    const r = await call('POST', '/api/send', huge, { 'Content-Type': 'application/json' }).catch((err) => ({ status: -1, json: String(err) }) as any);
+    const r = await shared.call('POST', '/api/send', huge, { 'Content-Type': 'application/json' }).catch((err) => ({ status: -1, json: String(err) }) as any);
     assert.equal(r.status, 413);
     assert.equal(r.json.success, false);
     assert.match(r.json.errors[0], /too large/);
   });
 
   it('after all of that the emulator still answers', async () => {
-    const r = await call('GET', '/emulator/status');
+    const r = await shared.call('GET', '/emulator/status');
     assert.equal(r.status, 200);
-    assert.equal((await send(call, mail())).status, 200);
+    assert.equal((await send(shared.call, mail())).status, 200);
   });
 });

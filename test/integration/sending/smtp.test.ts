@@ -3,22 +3,14 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import nodemailer from 'nodemailer';
-import { api, startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
+import { useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { advance, eventsOf } from '../../helpers/sending';
 
-let emu: RunningEmulator;
-let call: ReturnType<typeof api>;
+const shared = useEmulatorProcess(['--memory']);
 
-before(async () => {
-  emu = await startEmulatorProcess(['--memory']);
-  call = api(emu.ready);
-});
-after(async () => {
-  assert.equal(await emu.stop(), 0);
-});
 
-const transport = (pass = emu.ready.token, method: 'PLAIN' | 'LOGIN' = 'PLAIN') =>
-  nodemailer.createTransport({ host: '127.0.0.1', port: emu.ready.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'api', pass, method } });
+const transport = (pass = shared.emu.ready.token, method: 'PLAIN' | 'LOGIN' = 'PLAIN') =>
+  nodemailer.createTransport({ host: '127.0.0.1', port: shared.emu.ready.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'api', pass, method } });
 
 const idsFrom = (response: string): string[] => {
   const m = /^250 2\.0\.0 Ok: queued as ([0-9a-f-]{36})(?: and (\d+) more)?$/.exec(response);
@@ -28,7 +20,7 @@ const idsFrom = (response: string): string[] => {
 
 /** A raw SMTP conversation: sends each line, returns every reply line. */
 async function converse(lines: string[]): Promise<string[]> {
-  const sock = net.connect(emu.ready.smtpPort, '127.0.0.1');
+  const sock = net.connect(shared.emu.ready.smtpPort, '127.0.0.1');
   const replies: string[] = [];
   let buf = '';
   const waitReply = () =>
@@ -70,7 +62,7 @@ describe('SMTP', () => {
     });
     const [id, more] = idsFrom(info.response);
     assert.equal(more, '0');
-    const m = await call('GET', `/emulator/messages/${id}`);
+    const m = await shared.call('GET', `/emulator/messages/${id}`);
     assert.equal(m.status, 200);
     assert.equal(m.json.subject, 'Over SMTP');
     assert.equal(m.json.text.trim(), 'plain body');
@@ -78,12 +70,12 @@ describe('SMTP', () => {
     assert.equal(m.json.from, '"Shop" <smtp@mailer.test>');
     assert.deepEqual(m.json.attachments, [{ filename: 'data.csv', type: 'text/csv', size: 8 }]);
     assert.equal(m.json.headers.Subject, 'Over SMTP');
-    await advance(call, 30);
-    assert.deepEqual((await eventsOf(call, id)).map((e) => e.event), ['delivery', 'open']);
+    await advance(shared.call, 30);
+    assert.deepEqual((await eventsOf(shared.call, id)).map((e) => e.event), ['delivery', 'open']);
   });
 
   it('AUTH LOGIN, several recipients: "… and N more"; X-MT-Category and X-MT-Custom-Variables reach the events', async () => {
-    const info = await transport(emu.ready.token, 'LOGIN').sendMail({
+    const info = await transport(shared.emu.ready.token, 'LOGIN').sendMail({
       from: 'smtp@mailer.test',
       to: ['a@example.net', 'b@example.net'],
       cc: 'c@example.net',
@@ -94,12 +86,12 @@ describe('SMTP', () => {
     });
     const [first, more] = idsFrom(info.response);
     assert.equal(more, '3');
-    const page = await call('GET', '/emulator/messages?limit=4');
+    const page = await shared.call('GET', '/emulator/messages?limit=4');
     const ids = page.json.data.map((m: any) => m.id).reverse();
     assert.equal(ids[0], first);
     assert.deepEqual(page.json.data.map((m: any) => m.recipients[0]).reverse(), ['a@example.net', 'b@example.net', 'c@example.net', 'd@example.net']);
-    await advance(call, 10);
-    const [e] = await eventsOf(call, first);
+    await advance(shared.call, 10);
+    const [e] = await eventsOf(shared.call, first);
     assert.equal(e.category, 'Receipts');
     assert.deepEqual(e.custom_variables, { order: 'A-1', total: 12 });
   });
@@ -113,8 +105,8 @@ describe('SMTP', () => {
       headers: { 'X-MT-Custom-Variables': JSON.stringify({ blob: 'x'.repeat(1200) }) },
     });
     const [id] = idsFrom(info.response);
-    await advance(call, 10);
-    const [e] = await eventsOf(call, id);
+    await advance(shared.call, 10);
+    const [e] = await eventsOf(shared.call, id);
     assert.equal('custom_variables' in e, false);
   });
 
@@ -123,12 +115,12 @@ describe('SMTP', () => {
       transport('wrong-token').sendMail({ from: 'smtp@mailer.test', to: 'a@example.net', subject: 's', text: 't' }),
       (err: any) => err.responseCode === 535,
     );
-    const r = await converse(['EHLO t', `AUTH PLAIN ${Buffer.from('\0bob\0' + emu.ready.token).toString('base64')}`, 'QUIT']);
+    const r = await converse(['EHLO t', `AUTH PLAIN ${Buffer.from('\0bob\0' + shared.emu.ready.token).toString('base64')}`, 'QUIT']);
     assert.match(r[2], /^535 /);
   });
 
   it('a declared size over the limit is 552; a bad command gets 5xx and the server stays up', async () => {
-    const auth = Buffer.from('\0api\0' + emu.ready.token).toString('base64');
+    const auth = Buffer.from('\0api\0' + shared.emu.ready.token).toString('base64');
     const r = await converse(['EHLO t', `AUTH PLAIN ${auth}`, 'MAIL FROM:<a@mailer.test> SIZE=999999999', 'BOGUS command', 'RCPT TO:<x@example.net>', 'QUIT']);
     assert.match(r[1], /(^|\n)250 /);
     assert.match(r[2], /^235 /);
@@ -144,7 +136,7 @@ describe('SMTP', () => {
       transport().sendMail({ from: 'smtp@mailer.test', to: 'a@example.net', text: 'no subject' }),
       (err: any) => err.responseCode === 550 && /'subject' is required/.test(err.response),
     );
-    const auth = Buffer.from('\0api\0' + emu.ready.token).toString('base64');
+    const auth = Buffer.from('\0api\0' + shared.emu.ready.token).toString('base64');
     const r = await converse(['EHLO t', `AUTH PLAIN ${auth}`, 'MAIL FROM:<>', 'RCPT TO:<x@example.net>', 'DATA', 'Subject: s\r\n\r\nbody\r\n.', 'QUIT']);
     assert.match(r[6], /^550 5\.6\.0 'from' is required/);
   });
