@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { EMULATOR_JS, api, startEmulatorProcess, tempDir } from '../helpers/emulatorProcess';
@@ -19,6 +20,22 @@ describe('emulator CLI', () => {
     assert.equal(await emu.stop(), 0);
     const lines = emu.stderr().trim().split('\n');
     for (const l of lines) assert.equal(typeof JSON.parse(l).component, 'string', l);
+  });
+
+  it('SIGTERM does not wait for an idle SMTP session or a live event stream', async () => {
+    const emu = await startEmulatorProcess(['--memory']);
+    const smtp = net.connect(emu.ready.smtpPort, '127.0.0.1');
+    smtp.on('error', () => {});
+    await new Promise((resolve) => smtp.once('data', resolve)); // the greeting: the session is open
+    const ctrl = new AbortController();
+    const stream = await fetch(`${emu.ready.http}/emulator/stream`, { headers: { authorization: `Bearer ${emu.ready.token}` }, signal: ctrl.signal });
+    assert.equal(stream.status, 200);
+    const started = Date.now();
+    assert.equal(await emu.stop(), 0);
+    // smtp-server would otherwise hold the process for its 30 s close timeout; a generous bound tells the two apart.
+    assert.ok(Date.now() - started < 15_000, `stopped after ${Date.now() - started} ms`);
+    smtp.destroy();
+    ctrl.abort();
   });
 
   it('exits 2 with one line on stderr for a bad flag', () => {
