@@ -1,19 +1,9 @@
 /** Mailtrap management API shapes the extension reads (SPEC §4), shared by the host and the webviews. */
-export const WEBHOOK_EVENT_TYPES = [
-  'delivery',
-  'soft_bounce',
-  'bounce',
-  'suspension',
-  'unsubscribe',
-  'open',
-  'spam_complaint',
-  'click',
-  'reject',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+// The event-type lists are defined once, in the emulator's core (a module of constants, no imports).
+import type { WebhookEventType } from '../../emulator/core/types';
 
-/** Payload spellings (`soft bounce`, `spam`), used by the trigger command and inspector filters. */
-export const PAYLOAD_EVENT_NAMES = ['delivery', 'soft bounce', 'bounce', 'suspension', 'unsubscribe', 'open', 'spam', 'click', 'reject'] as const;
+export { PAYLOAD_EVENT_NAMES, WEBHOOK_EVENT_TYPES } from '../../emulator/core/types';
+export type { WebhookEventType };
 
 export interface DomainWire {
   id: number;
