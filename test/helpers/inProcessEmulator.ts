@@ -1,8 +1,12 @@
 /** The emulator started in-process (`startEmulator`) on an in-memory store, with its logs captured. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before } from 'node:test';
 import { parseConfig } from '../../emulator/config';
 import { createLogger } from '../../emulator/log';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { api } from './emulatorProcess';
+import { startReceiver, type Receiver } from './receiver';
 
 export interface TestEmulator {
   emu: Emulator;
@@ -41,5 +45,37 @@ export async function startTestEmulator(args: string[] = []): Promise<TestEmulat
       return ok<{ data: any }>(r).data;
     },
     close: () => emu.close(),
+  };
+}
+
+/** A sample batch from `../shared/samples/`, copied into the repo (test input, not product). */
+export function sharedSample(name: string): string {
+  return fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'shared-samples', name), 'utf8');
+}
+
+/**
+ * One in-process emulator shared by a test file, plus real receivers that are all closed after
+ * it. Read `.t` inside tests; `receiver(...)` starts a receiver tracked for clean-up.
+ */
+export function useTestEmulator(args: string[] = []) {
+  let t: TestEmulator | undefined;
+  const receivers: Receiver[] = [];
+  before(async () => {
+    t = await startTestEmulator(args);
+  });
+  after(async () => {
+    await t?.close();
+    await Promise.all(receivers.map((r) => r.close()));
+  });
+  return {
+    get t(): TestEmulator {
+      if (!t) throw new Error('the emulator is not started yet (use it inside a test)');
+      return t;
+    },
+    async receiver(...receiverArgs: Parameters<typeof startReceiver>): Promise<Receiver> {
+      const r = await startReceiver(...receiverArgs);
+      receivers.push(r);
+      return r;
+    },
   };
 }

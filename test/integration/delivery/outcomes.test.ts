@@ -1,29 +1,17 @@
 /** Success is exactly 200; everything else is retried with the same body on the 5-minute schedule. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { verifyWebhookSignature } from 'mailtrap';
-import { always, sequence, startReceiver, type Receiver } from '../../helpers/receiver';
-import { startTestEmulator, type TestEmulator } from '../../helpers/inProcessEmulator';
+import { always, sequence } from '../../helpers/receiver';
+import { startTestEmulator, useTestEmulator, type TestEmulator } from '../../helpers/inProcessEmulator';
 
-let t: TestEmulator;
-const receivers: Receiver[] = [];
-const receiver = async (...args: Parameters<typeof startReceiver>) => {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-};
+const fx = useTestEmulator();
+const receiver = fx.receiver;
 const event = (email = 'user@example.net') => ({
   events: [{ event: 'delivery', message_id: 'msg-1', email, sending_stream: 'transactional', sending_domain_name: 'example.com' }],
 });
-const deliveriesOf = async (webhookId: number) => (await t.call('GET', `/emulator/deliveries?webhook_id=${webhookId}`)).json.data;
+const deliveriesOf = async (webhookId: number, on: TestEmulator = fx.t) => (await on.call('GET', `/emulator/deliveries?webhook_id=${webhookId}`)).json.data;
 
-before(async () => {
-  t = await startTestEmulator();
-});
-after(async () => {
-  await t.close();
-  await Promise.all(receivers.map((r) => r.close()));
-});
 
 describe('attempt outcomes', () => {
   it('204, 301, 500, a timeout and a reset each fail the attempt; the retry 5 minutes later sends the identical body', async () => {
@@ -38,12 +26,12 @@ describe('attempt outcomes', () => {
     const setups = [];
     for (const c of cases) {
       const r = await receiver(sequence(c.first, { status: 200 }));
-      const hook = await t.webhook({ url: r.url });
+      const hook = await fx.t.webhook({ url: r.url });
       setups.push({ ...c, r, hook });
     }
-    await t.replay(event());
-    await t.advance(30); // first attempts (the hanging one is still open)
-    await t.advance(30); // its 30 s timeout passes
+    await fx.t.replay(event());
+    await fx.t.advance(30); // first attempts (the hanging one is still open)
+    await fx.t.advance(30); // its 30 s timeout passes
     for (const s of setups) {
       assert.equal(s.r.requests.length, 1, s.name);
       const [d] = await deliveriesOf(s.hook.id);
@@ -54,9 +42,9 @@ describe('attempt outcomes', () => {
       assert.equal(Math.round((d.nextAttemptAt - d.attempts[0].startedAt) / 1000), 300, `${s.name}: due 5 minutes after the attempt`);
     }
     assert.equal(redirectTarget.requests.length, 0, 'redirects are not followed');
-    assert.equal((await t.call('GET', '/emulator/status')).json.pendingDeliveries, 5);
+    assert.equal((await fx.t.call('GET', '/emulator/status')).json.pendingDeliveries, 5);
 
-    await t.advance(300);
+    await fx.t.advance(300);
     for (const s of setups) {
       assert.equal(s.r.requests.length, 2, s.name);
       const [a, b] = s.r.requests;
@@ -68,16 +56,16 @@ describe('attempt outcomes', () => {
       assert.deepEqual(d.attempts.map((x: { number: number }) => x.number), [1, 2]);
       assert.equal(d.nextAttemptAt, null);
     }
-    assert.equal((await t.call('GET', '/emulator/status')).json.pendingDeliveries, 0);
+    assert.equal((await fx.t.call('GET', '/emulator/status')).json.pendingDeliveries, 0);
   });
 
   it('a refused connection is a failed attempt', async () => {
     const r = await receiver();
     const port = r.port;
     await r.close();
-    const hook = await t.webhook({ url: `http://127.0.0.1:${port}/gone` });
-    await t.replay(event());
-    await t.advance(30);
+    const hook = await fx.t.webhook({ url: `http://127.0.0.1:${port}/gone` });
+    await fx.t.replay(event());
+    await fx.t.advance(30);
     const [d] = await deliveriesOf(hook.id);
     assert.equal(d.status, 'retrying');
     assert.equal(d.attempts[0].response, null);
@@ -88,10 +76,10 @@ describe('attempt outcomes', () => {
     const big = 'x'.repeat(200 * 1024);
     const r = await receiver(always(200));
     const r2 = await receiver(() => ({ status: 500, body: big }));
-    const ok = await t.webhook({ url: r.url });
-    const failing = await t.webhook({ url: r2.url });
-    await t.replay(event());
-    await t.advance(30);
+    const ok = await fx.t.webhook({ url: r.url });
+    const failing = await fx.t.webhook({ url: r2.url });
+    await fx.t.replay(event());
+    await fx.t.advance(30);
     const [d] = await deliveriesOf(failing.id);
     assert.equal(d.attempts[0].response.body.length, 64 * 1024);
     assert.equal(d.attempts[0].response.truncated, true);
@@ -102,19 +90,17 @@ describe('attempt outcomes', () => {
 describe('the retry schedule', () => {
   it('exactly 41 attempts 5 virtual minutes apart, then the batch is dropped and the webhook paused', async () => {
     // An emulator of its own, so the figure printed below measures this schedule alone.
-    const shared = t;
-    t = await startTestEmulator();
+    const own = await startTestEmulator();
     try {
-      await schedule();
+      await schedule(own);
     } finally {
-      await t.close();
-      t = shared;
+      await own.close();
     }
   });
 });
 
 /** The default schedule against a receiver that always answers 500. */
-async function schedule(): Promise<void> {
+async function schedule(t: TestEmulator): Promise<void> {
   const r = await receiver(always(500));
   const hook = await t.webhook({ url: r.url });
   await t.replay(event());
@@ -126,7 +112,7 @@ async function schedule(): Promise<void> {
 
   assert.equal(r.requests.length, 41);
   assert.ok(r.requests.every((q) => q.body === r.requests[0].body), 'every attempt sends the same body');
-  const [d] = await deliveriesOf(hook.id);
+  const [d] = await deliveriesOf(hook.id, t);
   assert.equal(d.status, 'failed');
   assert.equal(d.attemptCount, 41);
   assert.equal(d.nextAttemptAt, null);

@@ -1,33 +1,20 @@
 /** The test button, the sink, replay validation, status and the live stream. */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { verifyWebhookSignature } from 'mailtrap';
-import { always, startReceiver, type Receiver } from '../../helpers/receiver';
-import { startTestEmulator, type TestEmulator } from '../../helpers/inProcessEmulator';
+import { always } from '../../helpers/receiver';
+import { sharedSample, useTestEmulator } from '../../helpers/inProcessEmulator';
 
-const sample = (f: string) => fs.readFileSync(`/work/shared/samples/${f}`, 'utf8');
-let t: TestEmulator;
-const receivers: Receiver[] = [];
-const receiver = async (...args: Parameters<typeof startReceiver>) => {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-};
+const sample = sharedSample;
+const fx = useTestEmulator();
+const receiver = fx.receiver;
 
-before(async () => {
-  t = await startTestEmulator();
-});
-after(async () => {
-  await t.close();
-  await Promise.all(receivers.map((r) => r.close()));
-});
 
 describe('test button', () => {
   it('sends one signed dummy event per selected type at once; ok only for 200; no retries', async () => {
     const r = await receiver(always(200));
-    const hook = await t.webhook({ url: r.url, event_types: ['delivery', 'soft_bounce', 'spam_complaint', 'click'] });
-    const res = await t.call('POST', `/emulator/webhooks/${hook.id}/test`);
+    const hook = await fx.t.webhook({ url: r.url, event_types: ['delivery', 'soft_bounce', 'spam_complaint', 'click'] });
+    const res = await fx.t.call('POST', `/emulator/webhooks/${hook.id}/test`);
     assert.equal(res.status, 200);
     assert.equal(res.json.ok, true);
     assert.equal(res.json.status, 200);
@@ -39,31 +26,31 @@ describe('test button', () => {
     assert.ok(verifyWebhookSignature(q.body, String(q.headers['mailtrap-signature']), hook.signing_secret));
 
     const failing = await receiver(() => ({ status: 202, body: 'accepted' }));
-    const hook2 = await t.webhook({ url: failing.url, payload_format: 'jsonlines' });
-    const res2 = await t.call('POST', `/emulator/webhooks/${hook2.id}/test`);
+    const hook2 = await fx.t.webhook({ url: failing.url, payload_format: 'jsonlines' });
+    const res2 = await fx.t.call('POST', `/emulator/webhooks/${hook2.id}/test`);
     assert.deepEqual({ ok: res2.json.ok, status: res2.json.status, body: res2.json.responseBody }, { ok: false, status: 202, body: 'accepted' });
     assert.equal(failing.requests[0].headers['content-type'], 'application/jsonl');
-    await t.advance(3600);
+    await fx.t.advance(3600);
     assert.equal(failing.requests.length, 1, 'the test is never retried');
-    const [d] = (await t.call('GET', `/emulator/deliveries?webhook_id=${hook2.id}`)).json.data;
+    const [d] = (await fx.t.call('GET', `/emulator/deliveries?webhook_id=${hook2.id}`)).json.data;
     assert.equal(d.kind, 'test');
     assert.equal(d.status, 'failed');
-    assert.equal((await t.call('GET', `/api/webhooks/${hook2.id}`)).json.data.active, true, 'a failed test does not pause');
-    assert.equal((await t.call('POST', '/emulator/webhooks/424242/test')).status, 404);
+    assert.equal((await fx.t.call('GET', `/api/webhooks/${hook2.id}`)).json.data.active, true, 'a failed test does not pause');
+    assert.equal((await fx.t.call('POST', '/emulator/webhooks/424242/test')).status, 404);
   });
 });
 
 describe('sink', () => {
   it('records what reaches it and answers from its script', async () => {
-    const put = await t.call('PUT', '/emulator/sinks/demo', { responses: [{ status: 500, body: 'nope' }, { status: 200, delayMs: 20 }] });
+    const put = await fx.t.call('PUT', '/emulator/sinks/demo', { responses: [{ status: 500, body: 'nope' }, { status: 200, delayMs: 20 }] });
     assert.equal(put.status, 200);
     const sinkUrl = put.json.data.url;
-    assert.equal(sinkUrl, `${t.emu.ready.http}/sink/demo`);
-    const hook = await t.webhook({ url: `${sinkUrl}?token=s3cret`, event_types: ['bounce'], sending_stream: 'bulk' });
-    await t.replay(sample('bulk-bounce-storm.jsonl'));
-    await t.advance(30);
-    await t.advance(300);
-    const got = (await t.call('GET', '/emulator/sinks/demo')).json.data;
+    assert.equal(sinkUrl, `${fx.t.emu.ready.http}/sink/demo`);
+    const hook = await fx.t.webhook({ url: `${sinkUrl}?token=s3cret`, event_types: ['bounce'], sending_stream: 'bulk' });
+    await fx.t.replay(sample('bulk-bounce-storm.jsonl'));
+    await fx.t.advance(30);
+    await fx.t.advance(300);
+    const got = (await fx.t.call('GET', '/emulator/sinks/demo')).json.data;
     assert.deepEqual(got.requests.map((x: { answeredStatus: number }) => x.answeredStatus), [500, 200]);
     const [first, second] = got.requests;
     assert.equal(first.method, 'POST');
@@ -71,73 +58,73 @@ describe('sink', () => {
     assert.equal(second.body, first.body);
     assert.ok(verifyWebhookSignature(first.body, first.headers['mailtrap-signature'], hook.signing_secret));
     assert.equal(first.headers.authorization, undefined, 'the sink needs no token');
-    const [d] = (await t.call('GET', `/emulator/deliveries?webhook_id=${hook.id}`)).json.data;
+    const [d] = (await fx.t.call('GET', `/emulator/deliveries?webhook_id=${hook.id}`)).json.data;
     assert.equal(d.status, 'delivered');
 
-    assert.equal((await t.call('DELETE', '/emulator/sinks/demo')).status, 204);
-    assert.deepEqual((await t.call('GET', '/emulator/sinks/demo')).json.data.requests, []);
+    assert.equal((await fx.t.call('DELETE', '/emulator/sinks/demo')).status, 204);
+    assert.deepEqual((await fx.t.call('GET', '/emulator/sinks/demo')).json.data.requests, []);
   });
 
   it('a hanging sink ends in the emulator timeout; bad scripts are a 400', async () => {
-    await t.call('PUT', '/emulator/sinks/slow', { responses: [{ hang: true }, { status: 200 }] });
-    const hook = await t.webhook({ url: `${t.emu.ready.http}/sink/slow`, event_types: ['open'] });
-    await t.replay({ events: [{ event: 'open', message_id: 'm', email: 'a@b.test', sending_stream: 'transactional', sending_domain_name: 'b.test' }] });
-    await t.advance(30);
-    await t.advance(30);
-    const [d] = (await t.call('GET', `/emulator/deliveries?webhook_id=${hook.id}`)).json.data;
+    await fx.t.call('PUT', '/emulator/sinks/slow', { responses: [{ hang: true }, { status: 200 }] });
+    const hook = await fx.t.webhook({ url: `${fx.t.emu.ready.http}/sink/slow`, event_types: ['open'] });
+    await fx.t.replay({ events: [{ event: 'open', message_id: 'm', email: 'a@b.test', sending_stream: 'transactional', sending_domain_name: 'b.test' }] });
+    await fx.t.advance(30);
+    await fx.t.advance(30);
+    const [d] = (await fx.t.call('GET', `/emulator/deliveries?webhook_id=${hook.id}`)).json.data;
     assert.equal(d.status, 'retrying');
     assert.match(d.attempts[0].error, /timeout/);
     for (const bad of [{}, { responses: [] }, { responses: [{ status: 99 }] }, { responses: [{ delayMs: -1 }] }, { responses: [{ status: 200 }], repeat: 'x' }]) {
-      const res = await t.call('PUT', '/emulator/sinks/x', bad);
+      const res = await fx.t.call('PUT', '/emulator/sinks/x', bad);
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.equal(typeof res.json.error, 'string');
     }
-    assert.equal((await t.call('GET', '/emulator/sinks/x', undefined, { Authorization: 'Bearer wrong' })).status, 401);
+    assert.equal((await fx.t.call('GET', '/emulator/sinks/x', undefined, { Authorization: 'Bearer wrong' })).status, 401);
   });
 });
 
 describe('replay', () => {
   it('JSON and JSON Lines samples, with fresh ids and timestamps unless keep_ids', async () => {
     const json = JSON.parse(sample('all-event-types.json'));
-    const a = await t.replay(json);
+    const a = await fx.t.replay(json);
     assert.equal(a.recorded, 9);
     const sampleIds = json.events.map((e: { event_id: string }) => e.event_id);
     assert.ok(a.event_ids.every((id: string) => !sampleIds.includes(id)), 'fresh event ids');
-    const stored = t.emu.core.events.list({ limit: 1 })[0].payload;
-    assert.ok(Math.abs(stored.timestamp - t.emu.core.clock.now() / 1000) < 5, 'the current virtual time');
+    const stored = fx.t.emu.core.events.list({ limit: 1 })[0].payload;
+    assert.ok(Math.abs(stored.timestamp - fx.t.emu.core.clock.now() / 1000) < 5, 'the current virtual time');
 
     const jsonl = sample('bulk-bounce-storm.jsonl');
-    const kept = await t.replay(jsonl, '?keep_ids=true');
+    const kept = await fx.t.replay(jsonl, '?keep_ids=true');
     assert.equal(kept.recorded, 40);
     assert.deepEqual(kept.event_ids, jsonl.trim().split('\n').map((l) => JSON.parse(l).event_id));
   });
 
   it('a bad event is a 400 naming it, and nothing is recorded', async () => {
-    const before = t.emu.core.events.count({});
+    const before = fx.t.emu.core.events.count({});
     const lines = sample('bulk-bounce-storm.jsonl').trim().split('\n');
     lines[2] = JSON.stringify({ ...JSON.parse(lines[2]), event: 'exploded' });
-    let r = await t.call('POST', '/emulator/replay', lines.join('\n'), { 'Content-Type': 'application/jsonl' });
+    let r = await fx.t.call('POST', '/emulator/replay', lines.join('\n'), { 'Content-Type': 'application/jsonl' });
     assert.equal(r.status, 400);
     assert.match(r.json.error, /line 3: 'event'/);
     lines[2] = '{not json';
-    r = await t.call('POST', '/emulator/replay', lines.join('\n'), { 'Content-Type': 'application/x-ndjson' });
+    r = await fx.t.call('POST', '/emulator/replay', lines.join('\n'), { 'Content-Type': 'application/x-ndjson' });
     assert.equal(r.status, 400);
     assert.match(r.json.error, /line 3: not valid JSON/);
-    r = await t.call('POST', '/emulator/replay', { events: [{ event: 'delivery' }] });
+    r = await fx.t.call('POST', '/emulator/replay', { events: [{ event: 'delivery' }] });
     assert.equal(r.status, 400);
     assert.match(r.json.error, /events\[0\]: 'message_id' is required/);
-    r = await t.call('POST', '/emulator/replay', { nope: true });
+    r = await fx.t.call('POST', '/emulator/replay', { nope: true });
     assert.equal(r.status, 400);
-    assert.equal(t.emu.core.events.count({}), before);
+    assert.equal(fx.t.emu.core.events.count({}), before);
   });
 });
 
 describe('status and stream', () => {
   it('status counts pending deliveries; the stream carries delivery events without bodies', async () => {
     const r = await receiver(always(500));
-    const hook = await t.webhook({ url: r.url, event_types: ['reject'] });
+    const hook = await fx.t.webhook({ url: r.url, event_types: ['reject'] });
     const ac = new AbortController();
-    const res = await fetch(`${t.emu.ready.http}/emulator/stream`, { headers: { Authorization: `Bearer ${t.emu.ready.token}` }, signal: ac.signal });
+    const res = await fetch(`${fx.t.emu.ready.http}/emulator/stream`, { headers: { Authorization: `Bearer ${fx.t.emu.ready.token}` }, signal: ac.signal });
     const reader = res.body!.getReader();
     let text = '';
     const pending = (async () => {
@@ -149,8 +136,8 @@ describe('status and stream', () => {
         if (new RegExp(`event: delivery\\.updated\ndata: \\{"id":\\d+,"kind":"batch","webhookId":${hook.id},`).test(text)) break;
       }
     })();
-    await t.replay({ events: [{ event: 'reject', message_id: 'm', email: 'x@y.test', sending_stream: 'transactional', sending_domain_name: 'y.test', reason: 'r' }] });
-    await t.advance(30);
+    await fx.t.replay({ events: [{ event: 'reject', message_id: 'm', email: 'x@y.test', sending_stream: 'transactional', sending_domain_name: 'y.test', reason: 'r' }] });
+    await fx.t.advance(30);
     await pending;
     ac.abort();
     const ofHook = (name: string) =>
@@ -163,6 +150,6 @@ describe('status and stream', () => {
     assert.equal(updated.status, 'retrying');
     assert.equal(updated.attempts[0].response.status, 500);
     assert.equal('body' in updated.attempts[0].request, false);
-    assert.ok((await t.call('GET', '/emulator/status')).json.pendingDeliveries >= 1);
+    assert.ok((await fx.t.call('GET', '/emulator/status')).json.pendingDeliveries >= 1);
   });
 });

@@ -19,7 +19,7 @@ describe('sample batches', () => {
 
   it('all-event-types has the nine types with the same fields per type as an independent Mailtrap-shaped batch', () => {
     const ours = JSON.parse(sampleFiles()['all-event-types.json']).events;
-    const theirs = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'shared-all-event-types.json'), 'utf8')).events;
+    const theirs = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'shared-samples', 'all-event-types.json'), 'utf8')).events;
     assert.deepEqual(ours.map((e: any) => e.event).sort(), [...PAYLOAD_EVENT_NAMES].sort());
     assert.deepEqual(keysByType(ours), keysByType(theirs));
   });
