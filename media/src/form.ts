@@ -47,6 +47,23 @@ function showErrors(form: HTMLElement, fields: Record<string, string[]>, fallbac
   form.querySelector('.form-error')!.textContent = rest.join('; ');
 }
 
+/** The error line and the Save / Cancel row every form ends with. */
+function footer(save: HTMLButtonElement): HTMLElement[] {
+  return [
+    h('div', { className: 'form-error', role: 'alert' }),
+    h('div', { className: 'actions' }, save, h('button', { type: 'button', className: 'secondary', id: 'cancel', text: 'Cancel' })),
+  ];
+}
+
+/** Cancel closes the panel; submit runs `run` through `submit` (busy state, errors shown inline). */
+function onSubmit(form: HTMLElement, save: HTMLButtonElement, run: () => Promise<void>): void {
+  form.querySelector('#cancel')!.addEventListener('click', () => void rpc.request('panel.close', {}));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit(form, save, run);
+  });
+}
+
 async function submit(form: HTMLElement, button: HTMLButtonElement, run: () => Promise<void>): Promise<void> {
   clearErrors(form);
   button.disabled = true;
@@ -67,19 +84,14 @@ function domainForm(): void {
     { className: 'form', novalidate: true },
     h('h1', { text: 'New sending domain' }),
     field('domain_name', 'Domain name', name, 'The emulator marks it verified and compliant at once.'),
-    h('div', { className: 'form-error', role: 'alert' }),
-    h('div', { className: 'actions' }, save, h('button', { type: 'button', className: 'secondary', id: 'cancel', text: 'Cancel' })),
+    ...footer(save),
   );
-  form.querySelector('#cancel')!.addEventListener('click', () => void rpc.request('panel.close', {}));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void submit(form, save, async () => {
-      const domainName = name.value.trim();
-      if (!domainName) return showErrors(form, { domain_name: ['is required'] });
-      if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domainName)) return showErrors(form, { domain_name: ['must be a domain like example.com'] });
-      await rpc.request('domain.create', { domainName });
-      await rpc.request('panel.close', {});
-    });
+  onSubmit(form, save, async () => {
+    const domainName = name.value.trim();
+    if (!domainName) return showErrors(form, { domain_name: ['is required'] });
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domainName)) return showErrors(form, { domain_name: ['must be a domain like example.com'] });
+    await rpc.request('domain.create', { domainName });
+    await rpc.request('panel.close', {});
   });
   app.replaceChildren(form);
   name.focus();
@@ -130,35 +142,30 @@ function webhookForm(init: FormInit): void {
     field('payload_format', 'Payload format', format),
     events,
     h('label', { className: 'check' }, active, 'Active'),
-    h('div', { className: 'form-error', role: 'alert' }),
-    h('div', { className: 'actions' }, save, h('button', { type: 'button', className: 'secondary', id: 'cancel', text: 'Cancel' })),
+    ...footer(save),
   );
-  form.querySelector('#cancel')!.addEventListener('click', () => void rpc.request('panel.close', {}));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void submit(form, save, async () => {
-      const eventTypes = [...form.querySelectorAll<HTMLInputElement>('input[name=event_types]:checked')].map((c) => c.value as WebhookEventType);
-      const values: WebhookFormValues & { id?: number } = {
-        ...(w ? { id: w.id } : {}),
-        url: url.value.trim(),
-        username: username.value,
-        password: password.value,
-        token: token.value.trim(),
-        sending_stream: stream.value as 'transactional' | 'bulk',
-        domain_id: domain.value ? Number(domain.value) : null,
-        payload_format: format.value as 'json' | 'jsonlines',
-        event_types: eventTypes,
-        active: active.checked,
-      };
-      const errors: Record<string, string[]> = {};
-      const assembled = assembleWebhookUrl(values);
-      if ('error' in assembled) (assembled.error.includes('user name') ? (errors.username = [assembled.error]) : (errors.url = [assembled.error]));
-      if (!eventTypes.length) errors.event_types = ['select at least one event type'];
-      if (Object.keys(errors).length) return showErrors(form, errors);
-      const result = await rpc.request('webhook.save', values);
-      if (result.signingSecret) showSecret(result.webhook.id, result.signingSecret);
-      else await rpc.request('panel.close', {});
-    });
+  onSubmit(form, save, async () => {
+    const eventTypes = [...form.querySelectorAll<HTMLInputElement>('input[name=event_types]:checked')].map((c) => c.value as WebhookEventType);
+    const values: WebhookFormValues & { id?: number } = {
+      ...(w ? { id: w.id } : {}),
+      url: url.value.trim(),
+      username: username.value,
+      password: password.value,
+      token: token.value.trim(),
+      sending_stream: stream.value as 'transactional' | 'bulk',
+      domain_id: domain.value ? Number(domain.value) : null,
+      payload_format: format.value as 'json' | 'jsonlines',
+      event_types: eventTypes,
+      active: active.checked,
+    };
+    const errors: Record<string, string[]> = {};
+    const assembled = assembleWebhookUrl(values);
+    if ('error' in assembled) (assembled.error.includes('user name') ? (errors.username = [assembled.error]) : (errors.url = [assembled.error]));
+    if (!eventTypes.length) errors.event_types = ['select at least one event type'];
+    if (Object.keys(errors).length) return showErrors(form, errors);
+    const result = await rpc.request('webhook.save', values);
+    if (result.signingSecret) showSecret(result.webhook.id, result.signingSecret);
+    else await rpc.request('panel.close', {});
   });
   app.replaceChildren(form);
   url.focus();
