@@ -28,6 +28,8 @@ export interface Config {
   readonly timeout: number;
   /** Delivered events kept for inspection; older ones are pruned. */
   readonly retention: number;
+  /** Stop by itself once the process that started it has exited (the extension passes it). */
+  readonly exitWithParent: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +56,7 @@ const OPTIONS: Record<string, Option> = {
   'retry-interval': { key: 'retryInterval', kind: 'number', min: 0.001, describe: 'seconds between attempts [300]' },
   timeout: { key: 'timeout', kind: 'number', min: 0.001, describe: 'seconds an attempt may take [30]' },
   retention: { key: 'retention', kind: 'int', min: 1, describe: 'delivered events kept for inspection [100000]' },
+  'exit-with-parent': { key: 'exitWithParent', kind: 'flag', describe: 'exit cleanly within 5 s once the parent process is gone [off]' },
   help: { key: 'help', kind: 'flag', describe: 'print this help' },
 };
 
@@ -147,6 +150,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = {}): Parsed
     retryInterval: (values.retryInterval as number) ?? DEFAULTS.retryInterval,
     timeout: (values.timeout as number) ?? DEFAULTS.timeout,
     retention: (values.retention as number) ?? DEFAULTS.retention,
+    exitWithParent: values.exitWithParent === true,
   });
   return { config, help: values.help === true };
 }
