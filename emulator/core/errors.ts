@@ -9,7 +9,7 @@ export class CoreError extends Error {
   }
 }
 
-/** A resource that does not exist (404 `{"error":"Resource not found"}`). */
+/** A resource that does not exist (404 `{"error":"Not Found"}`, as Mailtrap answers). */
 export class NotFoundError extends CoreError {
   constructor(what = 'Resource') {
     super(`${what} not found`);

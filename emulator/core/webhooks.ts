@@ -31,18 +31,23 @@ const MAX_URL_LENGTH = 2048;
 const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T =>
   typeof v === 'string' && (list as readonly string[]).includes(v);
 
-/** http(s) URL that parses and has a host; userinfo (basic auth) and query (token) allowed. */
-export function validateWebhookUrl(v: unknown): string | null {
-  if (v === undefined || v === null || v === '') return "can't be blank";
-  if (typeof v !== 'string' || v.length > MAX_URL_LENGTH) return 'is invalid';
+/**
+ * http(s) URL that parses and has a host; userinfo (basic auth) and query (token) allowed.
+ * Returns Mailtrap's messages: a blank URL is also not a valid one, so it gets both
+ * (`{"url":["can't be blank","is invalid"]}`, recorded in mailtrap/mailtrap-ruby
+ * vcr_cassettes/Mailtrap_WebhooksAPI/_create/when_API_returns_an_error).
+ */
+export function validateWebhookUrl(v: unknown): string[] {
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return ["can't be blank", 'is invalid'];
+  if (typeof v !== 'string' || v.length > MAX_URL_LENGTH) return ['is invalid'];
   let u: URL;
   try {
     u = new URL(v.trim());
   } catch {
-    return 'is invalid';
+    return ['is invalid'];
   }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) return 'is invalid';
-  return null;
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) return ['is invalid'];
+  return [];
 }
 
 export class WebhookService {
@@ -66,23 +71,25 @@ export class WebhookService {
   }
 
   create(input: WebhookInput): Webhook {
+    // Keys in the order Mailtrap lists them (url, event_types, sending_stream: the recorded answer
+    // above), so the official client's joined message reads the same as against production.
     const errors = new FieldErrors();
-    const urlError = validateWebhookUrl(input.url);
-    if (urlError) errors.add('url', urlError);
+    for (const m of validateWebhookUrl(input.url)) errors.add('url', m);
 
     const webhookType = input.webhook_type;
-    if (webhookType === undefined || webhookType === null || webhookType === '') errors.add('webhook_type', "can't be blank");
-    else if (!isOneOf(WEBHOOK_TYPES, webhookType)) errors.add('webhook_type', 'is not included in the list');
-
     const emailSending = webhookType === 'email_sending';
+    const eventTypes = this.eventTypes(input.event_types, emailSending, errors);
+
     let sendingStream: SendingStream | null = null;
     if (input.sending_stream === undefined || input.sending_stream === null || input.sending_stream === '') {
       if (emailSending) errors.add('sending_stream', "can't be blank");
     } else if (!isOneOf(SENDING_STREAMS, input.sending_stream)) errors.add('sending_stream', 'is not included in the list');
     else sendingStream = input.sending_stream;
 
+    if (webhookType === undefined || webhookType === null || webhookType === '') errors.add('webhook_type', "can't be blank");
+    else if (!isOneOf(WEBHOOK_TYPES, webhookType)) errors.add('webhook_type', 'is not included in the list');
+
     const payloadFormat = this.payloadFormat(input.payload_format, 'json', errors);
-    const eventTypes = this.eventTypes(input.event_types, emailSending, errors);
     const active = this.active(input.active, true, errors);
 
     let domainId: number | null = null;
@@ -118,9 +125,9 @@ export class WebhookService {
     const errors = new FieldErrors();
     const next: Webhook = { ...current };
     if (input.url !== undefined) {
-      const urlError = validateWebhookUrl(input.url);
-      if (urlError) errors.add('url', urlError);
-      else next.url = (input.url as string).trim();
+      const urlErrors = validateWebhookUrl(input.url);
+      for (const m of urlErrors) errors.add('url', m);
+      if (!urlErrors.length) next.url = (input.url as string).trim();
     }
     if (input.active !== undefined) next.active = this.active(input.active, current.active, errors);
     if (input.payload_format !== undefined) next.payloadFormat = this.payloadFormat(input.payload_format, current.payloadFormat, errors);

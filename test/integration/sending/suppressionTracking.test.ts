@@ -56,7 +56,7 @@ describe('suppressions', () => {
   it('deleting an unknown suppression is a 404 in Mailtrap\'s shape', async () => {
     const r = await shared.call('DELETE', '/api/accounts/1/suppressions/00000000-0000-0000-0000-000000000000');
     assert.equal(r.status, 404);
-    assert.deepEqual(r.json, { error: 'Resource not found' });
+    assert.deepEqual(r.json, { error: 'Not Found' });
   });
 });
 
