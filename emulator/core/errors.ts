@@ -49,3 +49,14 @@ export class FieldErrors {
     if (!this.empty) throw new ValidationError(this.fields);
   }
 }
+
+/**
+ * A send from a domain that is not one of the account's sending domains, with `--domains strict`.
+ * Mailtrap answers the Send API with its 401 (troubleshooting/unauthorized-401-error.md) and SMTP
+ * with `550 5.7.1 Sending from domain is not allowed` (troubleshooting/sending-from-domain-not-allowed.md).
+ */
+export class DomainNotAllowedError extends CoreError {
+  constructor(readonly domainName: string) {
+    super('Sending from domain is not allowed');
+  }
+}

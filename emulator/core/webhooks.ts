@@ -23,6 +23,7 @@ export interface WebhookInput {
   sending_stream?: unknown;
   event_types?: unknown;
   domain_id?: unknown;
+  inbound_inbox_id?: unknown;
 }
 
 const IMMUTABLE = ['webhook_type', 'sending_stream', 'domain_id'] as const;
@@ -78,7 +79,7 @@ export class WebhookService {
 
     const webhookType = input.webhook_type;
     const emailSending = webhookType === 'email_sending';
-    const eventTypes = this.eventTypes(input.event_types, emailSending, errors);
+    const eventTypes = this.eventTypes(input.event_types, emailSending || webhookType === 'campaigns', errors);
 
     let sendingStream: SendingStream | null = null;
     if (input.sending_stream === undefined || input.sending_stream === null || input.sending_stream === '') {
@@ -99,6 +100,7 @@ export class WebhookService {
       else if (!this.domains.get(id)) errors.add('domain_id', 'does not exist');
       else domainId = id;
     }
+    const inboundInboxId = this.inboundInboxId(input.inbound_inbox_id, webhookType === 'inbound_receiving', true, errors);
     errors.throwIfAny();
 
     const now = this.clock.now();
@@ -110,6 +112,7 @@ export class WebhookService {
         payloadFormat,
         sendingStream,
         domainId,
+        inboundInboxId,
         eventTypes,
         signingSecret: this.random.hex(16),
         createdAt: now,
@@ -132,6 +135,9 @@ export class WebhookService {
     if (input.active !== undefined) next.active = this.active(input.active, current.active, errors);
     if (input.payload_format !== undefined) next.payloadFormat = this.payloadFormat(input.payload_format, current.payloadFormat, errors);
     if (input.event_types !== undefined) next.eventTypes = this.eventTypes(input.event_types, current.webhookType === 'email_sending', errors);
+    if (input.inbound_inbox_id !== undefined) {
+      next.inboundInboxId = this.inboundInboxId(input.inbound_inbox_id, current.webhookType === 'inbound_receiving', false, errors);
+    }
     // Immutable fields: sending the current value is harmless; changing it is an error, not a silent no-op.
     const currentWire: Record<(typeof IMMUTABLE)[number], unknown> = {
       webhook_type: current.webhookType,
@@ -160,6 +166,27 @@ export class WebhookService {
     this.uow.transaction(() => this.webhooks.delete(id));
     this.bus.emit('webhook.deleted', w);
     return w;
+  }
+
+  /**
+   * `inbound_inbox_id` (email-sending.openapi.yml, createWebhook): required for
+   * `inbound_receiving` webhooks, "must not be set for any other webhook type".
+   */
+  private inboundInboxId(v: unknown, inbound: boolean, creating: boolean, errors: FieldErrors): number | null {
+    const blank = v === undefined || v === null || v === '';
+    if (!inbound) {
+      if (!blank) errors.add('inbound_inbox_id', 'must be blank');
+      return null;
+    }
+    if (blank) {
+      if (creating || v !== undefined) errors.add('inbound_inbox_id', "can't be blank");
+      return null;
+    }
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
+      errors.add('inbound_inbox_id', 'is invalid');
+      return null;
+    }
+    return v;
   }
 
   private payloadFormat(v: unknown, fallback: PayloadFormat, errors: FieldErrors): PayloadFormat {

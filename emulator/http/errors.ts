@@ -11,7 +11,7 @@
  * A route of either family only throws core errors (or HttpError); it never writes an error body.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { BadRequestError, ConflictError, NotFoundError, ValidationError } from '../core/errors';
+import { BadRequestError, ConflictError, DomainNotAllowedError, NotFoundError, ValidationError } from '../core/errors';
 import type { Logger } from '../core/ports';
 
 export class HttpError extends Error {
@@ -71,6 +71,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof NotFoundError) return sendError(req, res, 404, ['Not Found']);
+    // --domains strict: the Send API's 401, as Mailtrap answers a send from a domain it does not know.
+    if (err instanceof DomainNotAllowedError) return sendError(req, res, 401, ['Unauthorized']);
     if (err instanceof BadRequestError) return sendError(req, res, 400, err.messages);
     if (err instanceof ConflictError) return sendError(req, res, 409, [err.message]);
     if (err instanceof HttpError) return sendError(req, res, err.status, [err.message]);
