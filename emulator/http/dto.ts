@@ -69,6 +69,7 @@ export interface WebhookDto {
   payload_format: PayloadFormat;
   sending_stream: SendingStream | null;
   domain_id: number | null;
+  inbound_inbox_id: number | null;
   event_types: WebhookEventType[];
 }
 /** The create answer: the only time the signing secret is shown. */
