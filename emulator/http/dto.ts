@@ -8,9 +8,10 @@
  * `{ data: [...], next_before: <id>|null, total: <n> }`.
  */
 import type { EventPayload } from '../core/events';
+import type { EmailLogStatus } from '../core/logs/emailLog';
 import type { PayloadEventName } from '../core/types';
 
-export type { EventPayload };
+export type { EmailLogStatus, EventPayload };
 
 /** The ready line: the emulator's first stdout line, one JSON object (SPEC §1). */
 export interface ReadyInfo {
@@ -147,6 +148,8 @@ export interface MessageSummaryDto {
   recipients: string[];
   /** Events recorded so far for this message, by type. */
   eventCounts: Partial<Record<PayloadEventName, number>>;
+  /** The status Mailtrap's Email Logs show for it (core/logs/emailLog.ts `deriveStatus`). */
+  status: EmailLogStatus;
 }
 export interface MessageDto extends MessageSummaryDto {
   headers: Record<string, string>;

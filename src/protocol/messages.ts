@@ -3,7 +3,7 @@
  * `ready` first; the host answers with `init`. Each request carries an id answered by exactly one
  * `response` or `error` with that id. The host pushes live changes as `event`s.
  */
-import type { DeliveryDto, Page } from '../../emulator/http/dto';
+import type { DeliveryDto, MessageDto, Page } from '../../emulator/http/dto';
 import type { DomainWire, WebhookInput, WebhookWire } from './wire';
 
 export type FromWebview =
@@ -53,6 +53,8 @@ export interface DeliveryFilter {
 export interface InspectorInit {
   webhooks: WebhookWire[];
   filter: DeliveryFilter;
+  /** A batch to show at once (the message timeline's jump to the batch that carried an event). */
+  select?: number;
 }
 
 export interface InspectorMethods {
@@ -68,4 +70,31 @@ export type InspectorEvent =
   | { name: 'delivery'; data: DeliveryDto }
   | { name: 'webhooks'; data: WebhookWire[] }
   | { name: 'filter'; data: DeliveryFilter }
+  | { name: 'select'; data: number }
   | { name: 'reset'; data: null };
+
+/** The message timeline: a message, its events (oldest first, in `message.events`) and the batches that carried them. */
+export interface MessageTimeline {
+  message: MessageDto;
+  /** Batches with at least one of its events, newest first (bodies included). */
+  deliveries: DeliveryDto[];
+  /** event_id → ids of the batches whose body carries it (one per webhook, plus resends). */
+  carriedBy: Record<string, number[]>;
+  /** The emulator's virtual now (epoch ms). */
+  now: number;
+}
+
+export interface MessagePanelInit {
+  messageId: string;
+}
+
+export interface MessagePanelMethods {
+  'message.load': { params: { id: string }; result: MessageTimeline };
+  'message.openInBrowser': { params: { id: string }; result: null };
+  'message.trigger': { params: { id: string }; result: null };
+  'message.copyId': { params: { id: string }; result: null };
+  'inspector.open': { params: { messageId: string; deliveryId?: number }; result: null };
+}
+
+/** Pushed to the timeline: show another message, or reload (its events or batches changed). */
+export type MessagePanelEvent = { name: 'show'; data: MessagePanelInit } | { name: 'changed'; data: null };
