@@ -63,13 +63,13 @@ const withMessage =
   };
 
 export const messageCommands: Record<string, Handler> = {
-  'mailtrapEmulator.messages.open': withMessage('Open the timeline of…', async (ctx, id) => {
+  'mailtrapEmulator.message.timeline': withMessage('Open the timeline of…', async (ctx, id) => {
     if (await needApi(ctx)) MessagePanel.createOrShow(ctx.extensionUri, ctx.controller, id, messageActions(ctx));
   }),
   'mailtrapEmulator.messages.loadMore': async (ctx) => ctx.messages?.loadMore(),
   'mailtrapEmulator.messages.refresh': async (ctx) => ctx.messages?.refresh(),
-  'mailtrapEmulator.messages.openInBrowser': withMessage('Open in the browser…', (ctx, id) => messageActions(ctx).openInBrowser(id)),
-  'mailtrapEmulator.messages.trigger': withMessage('Trigger an event for…', (ctx, id) => messageActions(ctx).trigger(id)),
-  'mailtrapEmulator.messages.copyId': withMessage('Copy the id of…', (ctx, id) => messageActions(ctx).copy(id)),
-  'mailtrapEmulator.messages.openInspector': withMessage('Show the batches of…', (ctx, id) => messageActions(ctx).openInspector(id)),
+  'mailtrapEmulator.message.openInBrowser': withMessage('Open in the browser…', (ctx, id) => messageActions(ctx).openInBrowser(id)),
+  'mailtrapEmulator.message.trigger': withMessage('Trigger an event for…', (ctx, id) => messageActions(ctx).trigger(id)),
+  'mailtrapEmulator.message.copyId': withMessage('Copy the id of…', (ctx, id) => messageActions(ctx).copy(id)),
+  'mailtrapEmulator.message.showBatches': withMessage('Show the batches of…', (ctx, id) => messageActions(ctx).openInspector(id)),
 };

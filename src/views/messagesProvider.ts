@@ -170,7 +170,7 @@ export class MessagesTreeProvider implements vscode.TreeDataProvider<MessageNode
     item.tooltip = md;
     item.accessibilityInformation = { label: `${m.recipients[0]}, ${badge.label}, ${m.subject ?? 'no subject'}` };
     item.contextValue = `message.${m.status}`;
-    item.command = { command: 'mailtrapEmulator.messages.open', title: 'Open Timeline', arguments: [node] };
+    item.command = { command: 'mailtrapEmulator.message.timeline', title: 'Open Timeline', arguments: [node] };
     return item;
   }
 

@@ -57,12 +57,12 @@ describe('Messages view', { concurrency: false }, () => {
     const bob = (await rowOf('bob@example.com'))!;
     assert.equal(bob.icon, 'pass-filled');
     assert.match(bob.description, /^Delivered/);
-    assert.equal(view.getTreeItem(ann.node).command?.command, 'mailtrapEmulator.messages.open');
+    assert.equal(view.getTreeItem(ann.node).command?.command, 'mailtrapEmulator.message.timeline');
   });
 
   test('the timeline: each event with its time and details, the batch that carried it, and one click to that batch in the inspector', async () => {
     const node = (await rowOf('ann+bounce@example.com'))!.node;
-    await fake.commands.get('mailtrapEmulator.messages.open')!(node);
+    await fake.commands.get('mailtrapEmulator.message.timeline')!(node);
     const panel = fake.panels.find((p) => p.viewType === 'mailtrapEmulator.message') as FakeWebviewPanel;
     assert.ok(panel, 'a timeline panel opened');
     assert.match(panel.webview.html, /Content-Security-Policy/);
@@ -87,12 +87,12 @@ describe('Messages view', { concurrency: false }, () => {
 
   test('actions on a message: copy its id, open it in the browser, trigger an event (its badge follows)', async () => {
     const node = (await rowOf('bob@example.com'))!.node;
-    await fake.commands.get('mailtrapEmulator.messages.copyId')!(node);
+    await fake.commands.get('mailtrapEmulator.message.copyId')!(node);
     assert.equal(fake.clipboard, ids.bob);
-    await fake.commands.get('mailtrapEmulator.messages.openInBrowser')!(node);
+    await fake.commands.get('mailtrapEmulator.message.openInBrowser')!(node);
     assert.ok(fake.opened.some((u) => u.includes(`/emulator/messages/${ids.bob}/html?token=`)), fake.opened.join('\n'));
     fake.quickPicks.push((items) => items.find((i: string) => i === 'spam'));
-    await fake.commands.get('mailtrapEmulator.messages.trigger')!(node);
+    await fake.commands.get('mailtrapEmulator.message.trigger')!(node);
     assert.ok(fake.shown.some((s) => s.message.startsWith('Triggered spam for bob@example.com')));
     await waitFor(async () => (await rowOf('bob@example.com'))?.context === 'message.opted_out', 'the opted-out badge');
   });
