@@ -25,14 +25,14 @@ test('the vsix holds only dist/ bundles, media, README, LICENSE and the manifest
 
 test('the manifest: activation events, commands with icons, menus naming declared commands, settings matching settings.ts', () => {
   // Contributed commands activate the extension by themselves (VS Code >= 1.74); the start and inspector commands are listed for clarity.
-  assert.deepEqual(manifest.activationEvents.sort(), ['onCommand:mailtrapEmulator.emulator.start', 'onCommand:mailtrapEmulator.inspector.open', 'onStartupFinished', 'onView:mailtrapEmulator.tree']);
+  assert.deepEqual(manifest.activationEvents.sort(), ['onCommand:mailtrapEmulator.emulator.start', 'onCommand:mailtrapEmulator.inspector.open', 'onStartupFinished', 'onView:mailtrapEmulator.messages', 'onView:mailtrapEmulator.tree']);
   assert.equal(manifest.main, './dist/extension.js');
   const declared = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
   for (const c of manifest.contributes.commands) assert.match(c.icon, /^\$\([a-z-]+\)$/, `${c.command} has a codicon`);
   for (const [where, items] of Object.entries(manifest.contributes.menus) as [string, { command: string; when?: string }[]][]) {
     for (const m of items) {
       assert.ok(declared.has(m.command), `${where}: ${m.command} is declared`);
-      if (where.startsWith('view/')) assert.match(m.when!, /view == mailtrapEmulator\.tree/);
+      if (where.startsWith('view/')) assert.match(m.when!, /view == mailtrapEmulator\.(tree|messages)\b/);
     }
   }
   const props = Object.keys(manifest.contributes.configuration.properties).sort();
