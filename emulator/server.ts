@@ -30,6 +30,8 @@ import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories'
 import { RetentionService, retentionLimits } from './core/retention';
 import { SqlRetentionRepository } from './store/retentionRepository';
 import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
+import { EmailLogService } from './core/logs/emailLogService';
+import { SqlEmailLogRepository } from './store/emailLogRepository';
 
 export const ACCOUNT_ID = 1;
 
@@ -40,6 +42,7 @@ export interface Emulator {
   readonly core: Core;
   readonly store: Store;
   readonly sending: Sending;
+  readonly emailLogs: EmailLogService;
   close(): Promise<void>;
 }
 
@@ -145,7 +148,9 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
   const sinks = new SinkRegistry(publicUrl);
+  const emailLogs = new EmailLogService(new SqlEmailLogRepository(store), sending, core.events, core.domains);
   const app = createApp({
+    emailLogs,
     core,
     token,
     log: log.child('http'),
@@ -217,5 +222,5 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       lock?.release();
     })());
 
-  return { ready, core, store, sending, close };
+  return { ready, core, store, sending, emailLogs, close };
 }

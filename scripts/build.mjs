@@ -45,7 +45,7 @@ if (existsSync('src/extension.ts')) {
 // Webview bundles (browser code in media/src) → media/dist/*.js, loaded by the panels' HTML.
 if (existsSync('media/src/form.ts')) {
   await build({
-    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts' },
+    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts', message: 'media/src/message.ts' },
     outdir: 'media/dist',
     bundle: true,
     platform: 'browser',

@@ -16,6 +16,9 @@ import { messageRoutes } from './routes/messages';
 import { sendRoutes } from './routes/send';
 import { suppressionRoutes } from './routes/suppressions';
 import { trackingRoutes } from './routes/tracking';
+import type { EmailLogService } from '../core/logs/emailLogService';
+import { emailLogRoutes, rawMessageRoute } from './routes/emailLogs';
+import { statsRoutes } from './routes/stats';
 
 export interface AppDeps {
   core: Core;
@@ -33,6 +36,8 @@ export interface AppDeps {
   sending?: Sending;
   /** The emulator's own origin, for tracking links (e.g. `http://127.0.0.1:8780`). */
   publicUrl?: () => string;
+  /** Email Logs and Stats (read models over messages and events); needs `sending`. */
+  emailLogs?: EmailLogService;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -47,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.sending) {
     app.use(trackingRoutes(deps.sending));
     app.use(messageHtmlRoute(deps.sending, deps.token, publicUrl));
+    if (deps.emailLogs) app.use(rawMessageRoute(deps.sending, deps.emailLogs, deps.token, publicUrl));
   }
   // Then auth: an unauthenticated request is answered 401 before its body is even parsed.
   const auth = requireToken(deps.token);
@@ -76,6 +82,10 @@ export function createApp(deps: AppDeps): Express {
   if (deps.sending) {
     app.use(suppressionRoutes(deps.sending));
     app.use(messageRoutes(deps.core, deps.sending, publicUrl));
+  }
+  if (deps.emailLogs) {
+    app.use(emailLogRoutes(deps.emailLogs, deps.token, publicUrl));
+    app.use(statsRoutes(deps.emailLogs));
   }
   app.use(notFound);
   app.use(errorHandler(deps.log));

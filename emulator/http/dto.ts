@@ -9,9 +9,10 @@
  */
 import type { DeliveryKind, DeliveryStatus } from '../core/delivery/types';
 import type { EventPayload } from '../core/events';
+import type { EmailLogStatus } from '../core/logs/emailLog';
 import type { PayloadEventName, PayloadFormat, SendingStream, WebhookEventType, WebhookType } from '../core/types';
 
-export type { DeliveryKind, DeliveryStatus, EventPayload };
+export type { DeliveryKind, DeliveryStatus, EmailLogStatus, EventPayload };
 
 /** The ready line: the emulator's first stdout line, one JSON object (SPEC §1). */
 export interface ReadyInfo {
@@ -190,6 +191,8 @@ export interface MessageSummaryDto {
   recipients: string[];
   /** Events recorded so far for this message, by type. */
   eventCounts: Partial<Record<PayloadEventName, number>>;
+  /** The status Mailtrap's Email Logs show for it (core/logs/emailLog.ts `deriveStatus`). */
+  status: EmailLogStatus;
 }
 export interface MessageDto extends MessageSummaryDto {
   headers: Record<string, string>;

@@ -3,9 +3,10 @@ import * as vscode from 'vscode';
 import type { CommandContext, Handler } from './context';
 import { emulatorCommands } from './emulatorCommands';
 import { mailCommands } from './mailCommands';
+import { messageCommands } from './messageCommands';
 import { webhookCommands } from './webhookCommands';
 
-export const COMMANDS: Readonly<Record<string, Handler>> = Object.freeze({ ...emulatorCommands, ...webhookCommands, ...mailCommands });
+export const COMMANDS: Readonly<Record<string, Handler>> = Object.freeze({ ...emulatorCommands, ...webhookCommands, ...mailCommands, ...messageCommands });
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>

@@ -112,7 +112,7 @@ export class EmulatorApi {
 
   send = (body: unknown, stream: 'transactional' | 'bulk' = 'transactional') =>
     this.request<{ success: true; message_ids: string[] }>('POST', stream === 'bulk' ? '/bulk/api/send' : '/api/send', body);
-  listMessages = (q: { email?: string; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
+  listMessages = (q: { email?: string; before?: number; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
   getMessage = (id: string) => this.request<MessageDto>('GET', `/emulator/messages/${encodeURIComponent(id)}`);
   /** The browser URL of a message's tracked HTML (token in the query, as dto.ts specifies). */
   messageHtmlUrl = (id: string) => `${this.baseUrl}/emulator/messages/${encodeURIComponent(id)}/html?token=${encodeURIComponent(this.token)}`;
