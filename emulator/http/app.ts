@@ -6,6 +6,7 @@ import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { requireToken } from './auth';
 import { errorHandler, notFound } from './errors';
+import { checkRoutes, type EndpointChecker } from './routes/check';
 import { deliveryRoutes } from './routes/deliveries';
 import { emulatorRoutes } from './routes/emulator';
 import { sinkReceiver, sinkRoutes } from './routes/sinks';
@@ -33,6 +34,8 @@ export interface AppDeps {
   sending?: Sending;
   /** The emulator's own origin, for tracking links (e.g. `http://127.0.0.1:8780`). */
   publicUrl?: () => string;
+  /** The endpoint check (`POST /emulator/check`). */
+  check?: EndpointChecker;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -73,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({}))));
   if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
   if (deps.sinks) app.use(sinkRoutes(deps.sinks));
+  if (deps.check) app.use(checkRoutes(deps.core, deps.check));
   if (deps.sending) {
     app.use(suppressionRoutes(deps.sending));
     app.use(messageRoutes(deps.core, deps.sending, publicUrl));
