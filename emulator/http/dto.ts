@@ -12,6 +12,9 @@ import type { PayloadEventName } from '../core/types';
 
 export type { EventPayload };
 
+// ---- POST /emulator/check {"url","secret","format"?,"timeout"?} | {"webhook_id"} → CheckReport (the endpoint check)
+export type { CheckId, CheckReport, CheckResult } from '../core/check/types';
+
 /** The ready line: the emulator's first stdout line, one JSON object (SPEC §1). */
 export interface ReadyInfo {
   ready: true;

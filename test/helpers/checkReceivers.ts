@@ -20,6 +20,8 @@ export interface HandlerFlaws {
   jsonLines?: boolean;
   /** Stores event_ids under a unique key and answers 409 to one it already has. */
   rejectDuplicates?: boolean;
+  /** The signing secret it verifies with (default SECRET). */
+  secret?: string;
 }
 
 export interface CheckReceiver {
@@ -42,12 +44,12 @@ const parseEvents = (req: Request, jsonLines: boolean): unknown[] => {
 };
 
 export async function startCheckReceiver(flaws: HandlerFlaws = {}): Promise<CheckReceiver> {
-  const { okStatus = 200, delayMs = 0, maxEvents = Infinity, verifySignature = true, jsonLines = true, rejectDuplicates = false } = flaws;
+  const { okStatus = 200, delayMs = 0, maxEvents = Infinity, verifySignature = true, jsonLines = true, rejectDuplicates = false, secret = SECRET } = flaws;
   const seen = new Set<string>();
   const app = express();
   app.post('/webhooks/mailtrap', express.raw({ type: () => true, limit: '10mb' }), (req, res) => {
     const raw = req.body as Buffer;
-    if (verifySignature && !verifyWebhookSignature(raw, String(req.headers['mailtrap-signature'] ?? ''), SECRET)) {
+    if (verifySignature && !verifyWebhookSignature(raw, String(req.headers['mailtrap-signature'] ?? ''), secret)) {
       res.status(401).send('bad signature');
       return;
     }
