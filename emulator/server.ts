@@ -17,6 +17,7 @@ import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
+import { checkEndpoint } from './outbound/endpointCheck';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
@@ -159,6 +160,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     sinks,
     sending,
     publicUrl,
+    check: (input) => checkEndpoint(input),
   });
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);

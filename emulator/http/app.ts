@@ -6,6 +6,7 @@ import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { requireToken } from './auth';
 import { errorHandler, notFound } from './errors';
+import { checkRoutes, type EndpointChecker } from './routes/check';
 import { deliveryRoutes } from './routes/deliveries';
 import { emulatorRoutes } from './routes/emulator';
 import { sinkReceiver, sinkRoutes } from './routes/sinks';
@@ -38,6 +39,8 @@ export interface AppDeps {
   publicUrl?: () => string;
   /** Email Logs and Stats (read models over messages and events); needs `sending`. */
   emailLogs?: EmailLogService;
+  /** The endpoint check (`POST /emulator/check`). */
+  check?: EndpointChecker;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({})), deps.sinks));
   if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
   if (deps.sinks) app.use(sinkRoutes(deps.sinks));
+  if (deps.check) app.use(checkRoutes(deps.core, deps.check));
   if (deps.sending) {
     app.use(suppressionRoutes(deps.sending));
     app.use(messageRoutes(deps.core, deps.sending, publicUrl));

@@ -14,6 +14,9 @@ import type { PayloadEventName, PayloadFormat, SendingStream, WebhookEventType, 
 
 export type { DeliveryKind, DeliveryStatus, EmailLogStatus, EventPayload };
 
+// ---- POST /emulator/check {"url","secret","format"?,"timeout"?} | {"webhook_id"} → CheckReport (the endpoint check)
+export type { CheckId, CheckReport, CheckResult } from '../core/check/types';
+
 /** The ready line: the emulator's first stdout line, one JSON object (SPEC §1). */
 export interface ReadyInfo {
   ready: true;

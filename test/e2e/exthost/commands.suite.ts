@@ -62,6 +62,16 @@ const CHECKS: Record<string, Check> = {
     await vscode.commands.executeCommand('mailtrapEmulator.webhook.test', { kind: 'webhook', webhook: hook });
     assert.ok((await sinkCount(x, 'commands')) > before, 'the sink received the signed test POST');
   },
+  'mailtrapEmulator.webhook.check': async (_x, hook) => {
+    // The sink answers 200 to everything, a wrongly signed batch too: ready, with one warning.
+    const report = (await vscode.commands.executeCommand('mailtrapEmulator.webhook.check', { kind: 'webhook', webhook: hook })) as { ok: boolean; checks: { id: string; ok: boolean }[] };
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.checks.filter((c) => !c.ok).map((c) => c.id), ['signature']);
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(text, /^# Mailtrap endpoint check: ready/);
+    assert.match(text, /## signature: ⚠ warning[\s\S]*\*\*Fix:\*\* Verify Mailtrap-Signature/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  },
   'mailtrapEmulator.webhook.pause': async (x, hook) => {
     await vscode.commands.executeCommand('mailtrapEmulator.webhook.pause', { kind: 'webhook', webhook: hook });
     assert.equal((await x.controller.api!.getWebhook(hook.id)).active, false);
