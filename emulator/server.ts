@@ -17,6 +17,8 @@ import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
+import { SampleFiles, WebAssets } from './http/webAssets';
+import { WebSessions } from './http/webSession';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
@@ -144,7 +146,13 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
   const sinks = new SinkRegistry(publicUrl);
+  const sessions = new WebSessions(token);
+  // Bundled: dist/emulator.js beside dist/web and dist/samples; from sources (tsx): emulator/ beside dist/ and samples/.
+  const here = __dirname;
   const app = createApp({
+    sessions,
+    webAssets: new WebAssets([path.join(here, 'web'), path.join(here, '..', 'dist', 'web')]),
+    samples: new SampleFiles([path.join(here, 'samples'), path.join(here, '..', 'samples')]),
     core,
     token,
     log: log.child('http'),
@@ -197,6 +205,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     token,
     accountId: ACCOUNT_ID,
     dataDir,
+    ui: sessions.loginUrl(`http://${hostForUrl}:${info.httpPort}`),
   };
 
   let closing: Promise<void> | null = null;

@@ -1,7 +1,7 @@
 // Bundles the emulator (and, when present, the extension) with esbuild, and copies sql-wasm.wasm
 // beside the emulator bundle so dist/ runs without node_modules.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, chmodSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, chmodSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -45,7 +45,7 @@ if (existsSync('src/extension.ts')) {
 // Webview bundles (browser code in media/src) → media/dist/*.js, loaded by the panels' HTML.
 if (existsSync('media/src/form.ts')) {
   await build({
-    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts' },
+    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts', web: 'media/src/web/main.ts' },
     outdir: 'media/dist',
     bundle: true,
     platform: 'browser',
@@ -56,4 +56,12 @@ if (existsSync('media/src/form.ts')) {
     logLevel: 'warning',
     legalComments: 'none',
   });
+}
+
+// The emulator's web UI serves the same bundles and styles from dist/web (the bin runs without media/).
+if (existsSync('media/dist/web.js')) {
+  rmSync('dist/web', { recursive: true, force: true });
+  mkdirSync('dist/web', { recursive: true });
+  for (const f of ['web.js', 'form.js', 'inspector.js']) copyFileSync(`media/dist/${f}`, `dist/web/${f}`);
+  for (const f of ['webview.css', 'web.css', 'icon.svg']) copyFileSync(`media/${f}`, `dist/web/${f}`);
 }

@@ -21,6 +21,8 @@ export interface ReadyInfo {
   token: string;
   accountId: number;
   dataDir: string | null;
+  /** Opens the web UI logged in: a one-time login link (`http://…/#login=<code>`, issue 15). */
+  ui: string;
 }
 
 export interface Page<T> {
@@ -201,3 +203,13 @@ export type StreamEventName =
   /** A batch's last attempt failed: `{webhookId, deliveryId, attempts, lastError}`; the webhook is now paused. */
   | 'webhook.paused'
   | 'clock.advanced';
+
+// ---- web UI (issue 15): POST /emulator/ui/login → {url} (a fresh one-time login link);
+//      GET /emulator/samples → {data: SampleDto[]}; GET /emulator/samples/{name} → the sample's text.
+//      Public: GET / (the app), GET /ui/inspector|form (frames), GET /ui/assets/{file},
+//      POST /ui/session {"code"|"token"} → 204 + session cookie, POST /ui/logout.
+export interface SampleDto {
+  name: string;
+  format: 'json' | 'jsonlines';
+  bytes: number;
+}

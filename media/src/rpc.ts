@@ -1,12 +1,25 @@
-/** Webview side of the protocol (src/protocol/messages.ts): `ready` first, requests with ids, events. */
-import type { ToWebview } from '../../src/protocol/messages';
+/**
+ * Webview side of the protocol (src/protocol/messages.ts): `ready` first, requests with ids, events.
+ * The same components run in two hosts: a VS Code webview (messages go to the extension through
+ * `acquireVsCodeApi`) and a frame of the emulator's web UI (messages go to the parent page, which
+ * serves the protocol over the emulator's HTTP API and its event stream: media/src/web/).
+ */
+import type { FromWebview, ToWebview } from '../../src/protocol/messages';
 
-interface VsCodeApi {
-  postMessage(msg: unknown): void;
-  getState(): unknown;
-  setState(s: unknown): void;
+interface HostChannel {
+  postMessage(msg: FromWebview): void;
 }
-declare function acquireVsCodeApi(): VsCodeApi;
+declare const acquireVsCodeApi: (() => HostChannel) | undefined;
+
+const inVsCode = typeof acquireVsCodeApi === 'function';
+
+function hostChannel(): HostChannel {
+  if (inVsCode) return acquireVsCodeApi!();
+  return { postMessage: (msg) => window.parent.postMessage(msg, location.origin) };
+}
+
+/** In a browser only the parent page of this origin may speak for the host. */
+const fromHost = (e: MessageEvent): boolean => inVsCode || (e.source === window.parent && e.origin === location.origin);
 
 export class RequestError extends Error {
   constructor(message: string, readonly fields?: Record<string, string[]>) {
@@ -17,13 +30,14 @@ export class RequestError extends Error {
 type MethodsOf<M> = { [K in keyof M]: { params: unknown; result: unknown } };
 
 export class Rpc<M extends MethodsOf<M>> {
-  readonly vscode: VsCodeApi = acquireVsCodeApi();
+  private readonly host: HostChannel = hostChannel();
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private readonly eventHandlers = new Map<string, (data: any) => void>();
 
   constructor(onInit: (data: any) => void) {
     window.addEventListener('message', (e: MessageEvent) => {
+      if (!fromHost(e)) return;
       const msg = e.data as ToWebview;
       if (!msg || typeof msg !== 'object') return;
       if (msg.type === 'init') onInit(msg.data);
@@ -35,14 +49,14 @@ export class Rpc<M extends MethodsOf<M>> {
         else p.reject(new RequestError(msg.message, msg.fields));
       } else if (msg.type === 'event') this.eventHandlers.get(msg.name)?.(msg.data);
     });
-    this.vscode.postMessage({ type: 'ready' });
+    this.host.postMessage({ type: 'ready' });
   }
 
   request<K extends keyof M & string>(method: K, params: M[K]['params']): Promise<M[K]['result']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.vscode.postMessage({ type: 'request', id, method, params });
+      this.host.postMessage({ type: 'request', id, method, params });
     });
   }
 

@@ -71,7 +71,8 @@ export class EmulatorApi {
       res = await fetch(this.baseUrl + path, {
         method,
         headers: {
-          Authorization: `Bearer ${this.token}`,
+          // No token: the web UI in a browser, authenticated by its session cookie instead.
+          ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
           ...(body !== undefined ? { 'Content-Type': contentType } : {}),
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -111,7 +112,7 @@ export class EmulatorApi {
 
   send = (body: unknown, stream: 'transactional' | 'bulk' = 'transactional') =>
     this.request<{ success: true; message_ids: string[] }>('POST', stream === 'bulk' ? '/bulk/api/send' : '/api/send', body);
-  listMessages = (q: { email?: string; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
+  listMessages = (q: { email?: string; before?: number; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
   getMessage = (id: string) => this.request<MessageDto>('GET', `/emulator/messages/${encodeURIComponent(id)}`);
   /** The browser URL of a message's tracked HTML (token in the query, as dto.ts specifies). */
   messageHtmlUrl = (id: string) => `${this.baseUrl}/emulator/messages/${encodeURIComponent(id)}/html?token=${encodeURIComponent(this.token)}`;

@@ -7,7 +7,7 @@ import { ApiError } from '../emulator/apiClient';
 import type { FromWebview, ToWebview } from '../protocol/messages';
 
 export interface WebviewLike {
-  postMessage(msg: ToWebview): Thenable<boolean> | Promise<boolean> | boolean;
+  postMessage(msg: ToWebview): PromiseLike<boolean> | boolean;
   onDidReceiveMessage(fn: (msg: unknown) => void): { dispose(): void };
 }
 
