@@ -24,7 +24,9 @@ function headline(m: MessageSummaryDto): string {
 function details(e: EventPayload): string {
   const p = e as unknown as Record<string, unknown>;
   const parts: string[] = [];
-  if (p.response_code !== undefined) parts.push(`${p.response_code} ${p.response ?? ''}`.trim());
+  // Mailtrap's `response` usually starts with the code already ("550 5.1.1 …").
+  if (p.response !== undefined) parts.push(String(p.response).startsWith(String(p.response_code ?? '')) ? String(p.response) : `${p.response_code} ${p.response}`);
+  else if (p.response_code !== undefined) parts.push(String(p.response_code));
   if (p.bounce_category) parts.push(`category ${p.bounce_category}`);
   if (p.reason) parts.push(String(p.reason));
   if (p.url) parts.push(String(p.url));
