@@ -90,6 +90,8 @@ export class EmulatorApi {
   }
 
   status = () => this.request<StatusDto>('GET', '/emulator/status');
+  /** A fresh one-time link that logs a browser into the emulator's web UI. */
+  webUiLink = async () => (await this.request<{ url: string }>('POST', '/emulator/ui/login')).url;
   advanceClock = (seconds: number) => this.request<{ clock: StatusDto['clock'] }>('POST', '/emulator/clock/advance', { seconds });
 
   listDomains = async () => (await this.request<{ data: DomainWire[] }>('GET', `${this.acct}/sending_domains`)).data;

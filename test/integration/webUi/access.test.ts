@@ -73,7 +73,7 @@ describe('web UI access', () => {
 
   it('a login code opens one session, once; the cookie is HttpOnly, SameSite=Strict and named after the port', async () => {
     const first = await fetch(`${origin}/emulator/ui/login`, { method: 'POST', headers: { Authorization: `Bearer ${emu.ready.token}` } });
-    const link = (await first.json()).url as string;
+    const link = ((await first.json()) as { url: string }).url;
     assert.ok(link.startsWith(`${origin}/#login=`));
     assert.equal((await login({ code: code(link) }, {})).status, 403, 'no Origin: refused');
     assert.equal((await login({ code: code(link) }, { Origin: 'http://127.0.0.1:1' })).status, 403, 'another port: refused');
@@ -96,7 +96,7 @@ describe('web UI access', () => {
     const cookie = cookieOf(res);
     const status = await fetch(`${origin}/emulator/status`, { headers: { Cookie: cookie } });
     assert.equal(status.status, 200);
-    assert.equal((await status.json()).smtpPort, emu.ready.smtpPort);
+    assert.equal(((await status.json()) as { smtpPort: number }).smtpPort, emu.ready.smtpPort);
 
     const create = (headers: Record<string, string>, name: string) =>
       fetch(`${origin}/api/accounts/1/sending_domains`, {
@@ -104,7 +104,7 @@ describe('web UI access', () => {
         headers: { Cookie: cookie, 'Content-Type': 'application/json', ...headers },
         body: JSON.stringify({ sending_domain: { domain_name: name } }),
       });
-    const names = async () => (await (await fetch(`${origin}/api/domains`, { headers: { Cookie: cookie } })).json()).data.map((d: { domain_name: string }) => d.domain_name);
+    const names = async () => ((await (await fetch(`${origin}/api/domains`, { headers: { Cookie: cookie } })).json()) as any).data.map((d: { domain_name: string }) => d.domain_name);
     const noOrigin = await create({}, 'no-origin.test');
     assert.equal(noOrigin.status, 403);
     assert.deepEqual(await noOrigin.json(), { error: 'Cross-origin request refused' });
@@ -129,7 +129,7 @@ describe('web UI access', () => {
   it('the bundled samples are listed and readable for replay (behind auth)', async () => {
     const auth = { Authorization: `Bearer ${emu.ready.token}` };
     assert.equal((await fetch(`${origin}/emulator/samples`)).status, 401);
-    const list = (await (await fetch(`${origin}/emulator/samples`, { headers: auth })).json()).data as { name: string; format: string }[];
+    const list = ((await (await fetch(`${origin}/emulator/samples`, { headers: auth })).json()) as any).data as { name: string; format: string }[];
     assert.deepEqual(list.map((s) => s.name), ['all-event-types.json', 'bounce-storm.jsonl', 'engagement.json']);
     assert.equal(list[1]!.format, 'jsonlines');
     const text = await (await fetch(`${origin}/emulator/samples/all-event-types.json`, { headers: auth })).text();

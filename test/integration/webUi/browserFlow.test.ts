@@ -11,6 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { api, startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
 import { chromiumMissing, form, inspector, shot, startBrowser, until, type WebUiBrowser } from '../../helpers/webUi';
 
+/** Browser globals inside page.evaluate callbacks (this tsconfig has no DOM lib). */
+declare const window: any, document: any, navigator: any;
+
 describe('web UI in Chromium: the VS Code flow', { skip: chromiumMissing }, () => {
   let emu: RunningEmulator;
   let web: WebUiBrowser;

@@ -21,6 +21,9 @@ async function injected(page: Page): Promise<{ xss: unknown; elements: number }>
   return { xss: await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), elements };
 }
 
+/** Browser globals inside page.evaluate callbacks (this tsconfig has no DOM lib). */
+declare const window: any, document: any, navigator: any;
+
 describe('web UI in Chromium: hostile text and 10,000 batches', { skip: chromiumMissing }, () => {
   let emu: RunningEmulator;
   let web: WebUiBrowser;
