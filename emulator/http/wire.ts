@@ -1,9 +1,10 @@
 /** Core objects → Mailtrap's JSON shapes (SPEC §4). */
 import type { Domain, Webhook } from '../core/types';
+import type { CreatedWebhookDto, DnsRecordDto, DomainDto, WebhookDto } from './dto';
 
-export function domainToWire(d: Domain) {
+export function domainToWire(d: Domain): DomainDto {
   const verifiedAt = new Date(d.createdAt).toISOString();
-  const record = (key: string, type: string, name: string, value: string) => ({
+  const record = (key: string, type: string, name: string, value: string): DnsRecordDto => ({
     key,
     domain: d.domainName,
     type,
@@ -40,7 +41,7 @@ export function domainToWire(d: Domain) {
   };
 }
 
-export function webhookToWire(w: Webhook, withSecret = false) {
+export function webhookToWire(w: Webhook): WebhookDto {
   return {
     id: w.id,
     url: w.url,
@@ -50,6 +51,10 @@ export function webhookToWire(w: Webhook, withSecret = false) {
     sending_stream: w.sendingStream,
     domain_id: w.domainId,
     event_types: w.eventTypes,
-    ...(withSecret ? { signing_secret: w.signingSecret } : {}),
   };
+}
+
+/** The create answer carries the signing secret, once (SPEC §4). */
+export function createdWebhookToWire(w: Webhook): CreatedWebhookDto {
+  return { ...webhookToWire(w), signing_secret: w.signingSecret };
 }

@@ -4,7 +4,7 @@
  * `acquireVsCodeApi`) and a frame of the emulator's web UI (messages go to the parent page, which
  * serves the protocol over the emulator's HTTP API and its event stream: media/src/web/).
  */
-import type { FromWebview, ToWebview } from '../../src/protocol/messages';
+import type { EventMap, FromWebview, PushedEvent, ToWebview } from '../../src/protocol/messages';
 
 interface HostChannel {
   postMessage(msg: FromWebview): void;
@@ -28,17 +28,20 @@ export class RequestError extends Error {
 }
 
 type MethodsOf<M> = { [K in keyof M]: { params: unknown; result: unknown } };
+type Handlers<E> = { [K in keyof E]?: (data: E[K]) => void };
 
-export class Rpc<M extends MethodsOf<M>> {
+/** `M`: the host's methods; `E`: the events the host pushes (name → data), as its RpcHost declares them. */
+export class Rpc<M extends MethodsOf<M>, E extends EventMap<E> = Record<never, never>> {
   private readonly host: HostChannel = hostChannel();
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  private readonly eventHandlers = new Map<string, (data: any) => void>();
+  private readonly eventHandlers: Handlers<E> = {};
 
   constructor(onInit: (data: any) => void) {
-    window.addEventListener('message', (e: MessageEvent) => {
+    // Only the host posts to a component (the extension, or the web UI's page), with the message types of src/protocol/messages.ts.
+    window.addEventListener('message', (e: MessageEvent<ToWebview<E> | null>) => {
       if (!fromHost(e)) return;
-      const msg = e.data as ToWebview;
+      const msg = e.data;
       if (!msg || typeof msg !== 'object') return;
       if (msg.type === 'init') onInit(msg.data);
       else if (msg.type === 'response' || msg.type === 'error') {
@@ -47,7 +50,7 @@ export class Rpc<M extends MethodsOf<M>> {
         this.pending.delete(msg.id);
         if (msg.type === 'response') p.resolve(msg.result);
         else p.reject(new RequestError(msg.message, msg.fields));
-      } else if (msg.type === 'event') this.eventHandlers.get(msg.name)?.(msg.data);
+      } else if (msg.type === 'event') this.dispatch(msg);
     });
     this.host.postMessage({ type: 'ready' });
   }
@@ -60,8 +63,12 @@ export class Rpc<M extends MethodsOf<M>> {
     });
   }
 
-  on(name: string, fn: (data: any) => void): void {
-    this.eventHandlers.set(name, fn);
+  on<K extends keyof E>(name: K, fn: (data: E[K]) => void): void {
+    this.eventHandlers[name] = fn;
+  }
+
+  private dispatch<K extends keyof E>(msg: PushedEvent<E, K>): void {
+    this.eventHandlers[msg.name]?.(msg.data);
   }
 }
 

@@ -2,8 +2,7 @@
  * The components of media/ (payload inspector, domain and webhook forms) in frames of this page,
  * each served by the extension's own handler table through the browser host (host.ts).
  */
-import type { DeliveryDto } from '../../../emulator/http/dto';
-import type { DeliveryFilter, FormInit, FormMethods, InspectorInit, InspectorMethods } from '../../../src/protocol/messages';
+import type { DeliveryFilter, FormInit, FormMethods, InspectorEvents, InspectorInit, InspectorMethods } from '../../../src/protocol/messages';
 import type { WebhookWire } from '../../../src/protocol/wire';
 import { formHandlers } from '../../../src/webviews/formHandlers';
 import { inspectorHandlers } from '../../../src/webviews/inspectorHandlers';
@@ -16,7 +15,7 @@ export class InspectorFrame {
   private readonly rpc;
 
   constructor(stream: LiveStream) {
-    this.rpc = frameHost<InspectorMethods>(
+    this.rpc = frameHost<InspectorMethods, InspectorEvents>(
       this.element,
       inspectorHandlers(() => api, copyText),
       async (): Promise<InspectorInit> => ({ webhooks: await api.listWebhooks().catch(() => []), filter: {} }),
@@ -25,7 +24,7 @@ export class InspectorFrame {
     stream.on((m) => {
       // A `hello` after the first is a reconnect (the emulator may have restarted): reload.
       if (m.name === 'hello') return void (connected ? this.rpc.push('reset', null) : (connected = true));
-      if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data as DeliveryDto);
+      if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data);
       else if (m.name.startsWith('webhook.')) void api.listWebhooks().then((w: WebhookWire[]) => this.rpc.push('webhooks', w), () => {});
     });
   }

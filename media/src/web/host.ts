@@ -7,7 +7,7 @@
  */
 import { EmulatorApi } from '../../../src/emulator/apiClient';
 import { SseClient, type StreamMessage } from '../../../src/emulator/sseClient';
-import type { ToWebview } from '../../../src/protocol/messages';
+import type { EventMap, ToWebview } from '../../../src/protocol/messages';
 import { RpcHost, type Handlers, type Methods, type WebviewLike } from '../../../src/webviews/rpcHost';
 
 /** Same origin, no token: the session cookie authenticates every call. */
@@ -41,7 +41,11 @@ export class LiveStream {
 }
 
 /** A component of media/ loaded in `iframe` (same origin), served by `handlers`. */
-export function frameHost<M extends Methods<M>>(iframe: HTMLIFrameElement, handlers: Handlers<M>, init: () => unknown): RpcHost<M> & { dispose(): void } {
+export function frameHost<M extends Methods<M>, E extends EventMap<E> = Record<never, never>>(
+  iframe: HTMLIFrameElement,
+  handlers: Handlers<M>,
+  init: () => unknown,
+): RpcHost<M, E> {
   const listeners = new Set<(m: unknown) => void>();
   const onMessage = (e: MessageEvent) => {
     // Only this frame's messages, from this origin.
@@ -49,8 +53,8 @@ export function frameHost<M extends Methods<M>>(iframe: HTMLIFrameElement, handl
     listeners.forEach((l) => l(e.data));
   };
   window.addEventListener('message', onMessage);
-  const webview: WebviewLike = {
-    postMessage: (msg: ToWebview) => {
+  const webview: WebviewLike<E> = {
+    postMessage: (msg: ToWebview<E>) => {
       iframe.contentWindow?.postMessage(msg, location.origin);
       return true;
     },
@@ -59,7 +63,7 @@ export function frameHost<M extends Methods<M>>(iframe: HTMLIFrameElement, handl
       return { dispose: () => void listeners.delete(fn) };
     },
   };
-  const rpc = new RpcHost<M>(webview, handlers, init, (err) => console.error('[web host]', err));
+  const rpc = new RpcHost<M, E>(webview, handlers, init, (err) => console.error('[web host]', err));
   const dispose = rpc.dispose.bind(rpc);
   rpc.dispose = () => {
     dispose();
