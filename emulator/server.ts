@@ -18,6 +18,8 @@ import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
 import { checkEndpoint } from './outbound/endpointCheck';
+import { SampleFiles, WebAssets } from './http/webAssets';
+import { WebSessions } from './http/webSession';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
@@ -150,8 +152,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
   const sinks = new SinkRegistry(publicUrl);
   const emailLogs = new EmailLogService(new SqlEmailLogRepository(store), sending, core.events, core.domains);
+  const sessions = new WebSessions(token);
+  // Bundled: dist/emulator.js beside dist/web and dist/samples; from sources (tsx): emulator/ beside dist/ and samples/.
+  const here = __dirname;
   const app = createApp({
     emailLogs,
+    sessions,
+    webAssets: new WebAssets([path.join(here, 'web'), path.join(here, '..', 'dist', 'web')]),
+    samples: new SampleFiles([path.join(here, 'samples'), path.join(here, '..', 'samples')]),
     core,
     token,
     log: log.child('http'),
@@ -205,6 +213,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     token,
     accountId: ACCOUNT_ID,
     dataDir,
+    ui: sessions.loginUrl(`http://${hostForUrl}:${info.httpPort}`),
   };
 
   let closing: Promise<void> | null = null;
