@@ -26,6 +26,7 @@ import { realTime } from './realTime';
 import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
+import { SqlClockState } from './store/clockState';
 import { Store } from './store/database';
 import { SqlDeliveryRepository } from './store/deliveryRepository';
 import { SqlEventRepository } from './store/eventRepository';
@@ -94,15 +95,13 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const token = resolveToken({ ...config, dataDir });
 
   // Virtual time never runs backwards across restarts: resume from the last saved virtual now.
-  const saved = Number(store.get<{ value: string }>("SELECT value FROM meta WHERE key = 'clock_now'")?.value ?? 0);
+  const clockState = new SqlClockState(store);
+  const saved = clockState.saved();
   const clockLog = log.child('clock');
   const clock = new VirtualClock(real, config.timeScale, Math.max(real.now(), saved), 1000, (err) =>
     clockLog.error('timer callback failed', { error: err instanceof Error ? err.stack : String(err) }),
   );
-  const saveClock = () =>
-    store.run("INSERT INTO meta (key, value) VALUES ('clock_now', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
-      String(clock.now()),
-    ]);
+  const saveClock = () => clockState.save(clock.now());
 
   const core = createCore({
     domains: new SqlDomainRepository(store),

@@ -17,13 +17,13 @@ const READY = '{"ready":true,"http":"http://127.0.0.1:8780","httpPort":8780,"smt
 describe('settings', () => {
   test('defaults give the documented ports and a workspace data dir', () => {
     const s = readSettings((_k, d) => d);
-    assert.deepEqual(emulatorArgs(s, '/data'), ['--port', '8780', '--smtp-port', '2525', '--time-scale', '1', '--batch-interval', '30', '--data', '/data']);
+    assert.deepEqual(emulatorArgs(s, '/data'), ['--port', '8780', '--smtp-port', '2525', '--time-scale', '1', '--batch-interval', '30', '--exit-with-parent', '--data', '/data']);
     assert.equal(s.dataLocation, 'workspace');
   });
   test('memory location passes --memory; invalid values fall back to defaults', () => {
     const values: Record<string, unknown> = { httpPort: 70000, smtpPort: 0, timeScale: -1, batchIntervalSeconds: 5, dataLocation: 'memory' };
     const s = readSettings((k, d) => (k in values ? (values[k] as typeof d) : d));
-    assert.deepEqual(emulatorArgs(s, null), ['--port', '8780', '--smtp-port', '0', '--time-scale', '1', '--batch-interval', '5', '--memory']);
+    assert.deepEqual(emulatorArgs(s, null), ['--port', '8780', '--smtp-port', '0', '--time-scale', '1', '--batch-interval', '5', '--exit-with-parent', '--memory']);
   });
 });
 
