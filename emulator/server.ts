@@ -17,6 +17,7 @@ import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
+import { checkEndpoint } from './outbound/endpointCheck';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
@@ -30,6 +31,8 @@ import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories'
 import { RetentionService, retentionLimits } from './core/retention';
 import { SqlRetentionRepository } from './store/retentionRepository';
 import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
+import { EmailLogService } from './core/logs/emailLogService';
+import { SqlEmailLogRepository } from './store/emailLogRepository';
 
 export const ACCOUNT_ID = 1;
 
@@ -40,6 +43,7 @@ export interface Emulator {
   readonly core: Core;
   readonly store: Store;
   readonly sending: Sending;
+  readonly emailLogs: EmailLogService;
   close(): Promise<void>;
 }
 
@@ -145,7 +149,9 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
   const sinks = new SinkRegistry(publicUrl);
+  const emailLogs = new EmailLogService(new SqlEmailLogRepository(store), sending, core.events, core.domains);
   const app = createApp({
+    emailLogs,
     core,
     token,
     log: log.child('http'),
@@ -154,6 +160,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     sinks,
     sending,
     publicUrl,
+    check: (input) => checkEndpoint(input),
   });
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);
@@ -217,5 +224,5 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       lock?.release();
     })());
 
-  return { ready, core, store, sending, close };
+  return { ready, core, store, sending, emailLogs, close };
 }

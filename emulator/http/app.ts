@@ -6,6 +6,7 @@ import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { requireToken } from './auth';
 import { errorHandler, notFound } from './errors';
+import { checkRoutes, type EndpointChecker } from './routes/check';
 import { deliveryRoutes } from './routes/deliveries';
 import { emulatorRoutes } from './routes/emulator';
 import { sinkReceiver, sinkRoutes } from './routes/sinks';
@@ -16,6 +17,9 @@ import { messageRoutes } from './routes/messages';
 import { sendRoutes } from './routes/send';
 import { suppressionRoutes } from './routes/suppressions';
 import { trackingRoutes } from './routes/tracking';
+import type { EmailLogService } from '../core/logs/emailLogService';
+import { emailLogRoutes, rawMessageRoute } from './routes/emailLogs';
+import { statsRoutes } from './routes/stats';
 
 export interface AppDeps {
   core: Core;
@@ -33,6 +37,10 @@ export interface AppDeps {
   sending?: Sending;
   /** The emulator's own origin, for tracking links (e.g. `http://127.0.0.1:8780`). */
   publicUrl?: () => string;
+  /** Email Logs and Stats (read models over messages and events); needs `sending`. */
+  emailLogs?: EmailLogService;
+  /** The endpoint check (`POST /emulator/check`). */
+  check?: EndpointChecker;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -47,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.sending) {
     app.use(trackingRoutes(deps.sending));
     app.use(messageHtmlRoute(deps.sending, deps.token, publicUrl));
+    if (deps.emailLogs) app.use(rawMessageRoute(deps.sending, deps.emailLogs, deps.token, publicUrl));
   }
   // Then auth: an unauthenticated request is answered 401 before its body is even parsed.
   const auth = requireToken(deps.token);
@@ -70,12 +79,17 @@ export function createApp(deps: AppDeps): Express {
   // every earlier route's pattern on each request.
   if (deps.sending) app.use(sendRoutes(deps.sending));
   app.use(managementRoutes(deps.core));
-  app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({}))));
+  app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({})), deps.sinks));
   if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
   if (deps.sinks) app.use(sinkRoutes(deps.sinks));
+  if (deps.check) app.use(checkRoutes(deps.core, deps.check));
   if (deps.sending) {
     app.use(suppressionRoutes(deps.sending));
     app.use(messageRoutes(deps.core, deps.sending, publicUrl));
+  }
+  if (deps.emailLogs) {
+    app.use(emailLogRoutes(deps.emailLogs, deps.token, publicUrl));
+    app.use(statsRoutes(deps.emailLogs));
   }
   app.use(notFound);
   app.use(errorHandler(deps.log));

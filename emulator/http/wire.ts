@@ -1,5 +1,6 @@
 /** Core objects → Mailtrap's JSON shapes (SPEC §4). */
 import type { Domain, Webhook } from '../core/types';
+import type { CreatedWebhookDto, DnsRecordDto, DomainDto, WebhookDto } from './dto';
 
 /**
  * A domain as Mailtrap answers it (email-sending.openapi.yml `Domain`; a fresh one as recorded in
@@ -8,9 +9,9 @@ import type { Domain, Webhook } from '../core/types';
  * record `missing`; verified, `compliant` and `pass`. Record `domain`s are full names
  * (`rwmt1._domainkey.example.com`); the keys are the spec's (…, `link_verification`).
  */
-export function domainToWire(d: Domain) {
+export function domainToWire(d: Domain): DomainDto {
   const verified = d.dnsVerifiedAt !== null;
-  const record = (key: string, type: string, name: string, value: string) => ({
+  const record = (key: string, type: string, name: string, value: string): DnsRecordDto => ({
     key,
     domain: name ? `${name}.${d.domainName}` : d.domainName,
     type,
@@ -47,7 +48,7 @@ export function domainToWire(d: Domain) {
   };
 }
 
-export function webhookToWire(w: Webhook, withSecret = false) {
+export function webhookToWire(w: Webhook): WebhookDto {
   return {
     id: w.id,
     url: w.url,
@@ -58,6 +59,10 @@ export function webhookToWire(w: Webhook, withSecret = false) {
     domain_id: w.domainId,
     inbound_inbox_id: w.inboundInboxId,
     event_types: w.eventTypes,
-    ...(withSecret ? { signing_secret: w.signingSecret } : {}),
   };
+}
+
+/** The create answer carries the signing secret, once (SPEC §4). */
+export function createdWebhookToWire(w: Webhook): CreatedWebhookDto {
+  return { ...webhookToWire(w), signing_secret: w.signingSecret };
 }

@@ -4,6 +4,7 @@
  * Every non-2xx answer becomes an ApiError carrying Mailtrap's error shapes.
  */
 import type {
+  CheckReport,
   DeliveryDto,
   EventPayload,
   MessageDto,
@@ -106,6 +107,9 @@ export class EmulatorApi {
     (await this.request<{ data: WebhookWire }>('PATCH', `${this.acct}/webhooks/${id}`, { webhook: w })).data;
   deleteWebhook = async (id: number) => (await this.request<{ data: WebhookWire }>('DELETE', `${this.acct}/webhooks/${id}`)).data;
   testWebhook = (id: number) => this.request<WebhookTestResult>('POST', `/emulator/webhooks/${id}/test`);
+  /** The endpoint check: a URL with its secret, or one of the emulator's webhooks (its own URL, secret and format). */
+  checkEndpoint = (body: { webhook_id: number } | { url: string; secret: string; format?: 'json' | 'jsonlines'; timeout?: number }) =>
+    this.request<CheckReport>('POST', '/emulator/check', body);
 
   listDeliveries = (q: DeliveryQuery = {}) => this.request<Page<DeliveryDto>>('GET', `/emulator/deliveries${query(q)}`);
   getDelivery = async (id: number) => (await this.request<{ data: DeliveryDto }>('GET', `/emulator/deliveries/${id}`)).data;
@@ -114,7 +118,7 @@ export class EmulatorApi {
 
   send = (body: unknown, stream: 'transactional' | 'bulk' = 'transactional') =>
     this.request<{ success: true; message_ids: string[] }>('POST', stream === 'bulk' ? '/bulk/api/send' : '/api/send', body);
-  listMessages = (q: { email?: string; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
+  listMessages = (q: { email?: string; before?: number; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
   getMessage = (id: string) => this.request<MessageDto>('GET', `/emulator/messages/${encodeURIComponent(id)}`);
   /** The browser URL of a message's tracked HTML (token in the query, as dto.ts specifies). */
   messageHtmlUrl = (id: string) => `${this.baseUrl}/emulator/messages/${encodeURIComponent(id)}/html?token=${encodeURIComponent(this.token)}`;

@@ -7,7 +7,7 @@ import { Router, type Request } from 'express';
 import type { Core } from '../../core';
 import { BadRequestError, FieldErrors, NotFoundError } from '../../core/errors';
 import { isEmail } from '../../core/sending/validation';
-import { domainToWire, webhookToWire } from '../wire';
+import { createdWebhookToWire, domainToWire, webhookToWire } from '../wire';
 
 function idParam(req: Request): number {
   const id = Number(req.params.id);
@@ -71,7 +71,7 @@ export function managementRoutes(core: Core): Router {
       res.json({ data: core.webhooks.list().map((w) => webhookToWire(w)) });
     });
     r.post(base, (req, res) => {
-      res.json({ data: webhookToWire(core.webhooks.create(wrapped(req, 'webhook')), true) });
+      res.json({ data: createdWebhookToWire(core.webhooks.create(wrapped(req, 'webhook'))) });
     });
     r.get(`${base}/:id`, (req, res) => {
       res.json({ data: webhookToWire(core.webhooks.get(idParam(req))) });

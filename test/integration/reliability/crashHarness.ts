@@ -109,6 +109,16 @@ export class CrashHarness {
   async start(): Promise<RunningEmulator> {
     const emu = await startEmulatorProcess(['--data', this.dir, ...EMULATOR_FLAGS], COMPACT_ENV);
     this.stats.starts++;
+    try {
+      this.checkOpenedCleanly(emu);
+    } catch (err) {
+      await emu.kill9();
+      throw err;
+    }
+    return emu;
+  }
+
+  private checkOpenedCleanly(emu: RunningEmulator): void {
     const lines = emu
       .stderr()
       .split('\n')
@@ -119,7 +129,6 @@ export class CrashHarness {
     if (!lines.some((l) => l.msg === 'store opened')) throw new Error(`no 'store opened' line:\n${emu.stderr()}`);
     this.stats.tornTails += lines.filter((l) => /torn/.test(l.msg)).length;
     this.stats.snapshotFallbacks += lines.filter((l) => /snapshot/.test(l.msg) && l.level === 'warn').length;
-    return emu;
   }
 
   /** One crash point: start, run the load for a random while, kill -9 in the middle of it. */

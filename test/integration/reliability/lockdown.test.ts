@@ -26,6 +26,7 @@ async function allRoutes(): Promise<{ method: string; path: string }[]> {
       delivery: {} as never,
       sinks: {} as never,
       sending: t.emu.sending,
+      emailLogs: t.emu.emailLogs,
     }) as unknown as { router: { stack: Layer[] } };
     type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
     const out: { method: string; path: string }[] = [];

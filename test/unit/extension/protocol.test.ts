@@ -29,7 +29,7 @@ describe('webview protocol (host side)', () => {
 
   test('init answers ready; events pushed before ready arrive after init; a reload gets init again', async () => {
     const w = new FakeWebview();
-    const rpc = new RpcHost<FormMethods>(w, formHandlers({ api, secrets: new SigningSecrets(undefined) }, () => {}, async () => {}), () => ({ hello: 1 }));
+    const rpc = new RpcHost<FormMethods, { early: number }>(w, formHandlers({ api, secrets: new SigningSecrets(undefined) }, () => {}, async () => {}), () => ({ hello: 1 }));
     rpc.push('early', 1);
     await tick();
     assert.deepEqual(w.posted, [], 'nothing before ready');
