@@ -3,7 +3,7 @@
  * and the webhook batches that carried them. All text goes in with textContent (rpc.ts `h`).
  */
 import type { DeliveryDto, EventPayload } from '../../emulator/http/dto';
-import type { MessagePanelInit, MessagePanelMethods, MessageTimeline } from '../../src/protocol/messages';
+import type { MessagePanelEvents, MessagePanelInit, MessagePanelMethods, MessageTimeline } from '../../src/protocol/messages';
 import { h, Rpc } from './rpc';
 
 const STATUS_LABEL: Record<string, string> = { delivered: 'Delivered', not_delivered: 'Not delivered', enqueued: 'Enqueued', opted_out: 'Opted out' };
@@ -14,7 +14,7 @@ const app = document.getElementById('app')!;
 let messageId = '';
 let generation = 0;
 
-const rpc = new Rpc<MessagePanelMethods>((init: MessagePanelInit & { error?: string }) => {
+const rpc = new Rpc<MessagePanelMethods, MessagePanelEvents>((init: MessagePanelInit & { error?: string }) => {
   messageId = init.messageId;
   void load();
 });

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EmulatorController } from '../emulator/controller';
-import type { MessagePanelInit, MessagePanelMethods } from '../protocol/messages';
+import type { MessagePanelEvents, MessagePanelInit, MessagePanelMethods } from '../protocol/messages';
 import { disposeAll, setPanelHtml, webviewOptions } from './basePanel';
 import { messageHandlers, type MessageActions } from './messageHandlers';
 import { RpcHost } from './rpcHost';
@@ -15,7 +15,7 @@ const STREAM_CHANGES = /^(events\.recorded|delivery\.|clock)/;
 export class MessagePanel {
   private static current: MessagePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly rpc: RpcHost<MessagePanelMethods>;
+  private readonly rpc: RpcHost<MessagePanelMethods, MessagePanelEvents>;
   private timer: NodeJS.Timeout | undefined;
 
   static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, messageId: string, actions: MessageActions): MessagePanel {
@@ -51,7 +51,7 @@ export class MessagePanel {
       if (!a) throw new Error('The emulator is not running. Start it to see this message.');
       return a;
     };
-    this.rpc = new RpcHost<MessagePanelMethods>(
+    this.rpc = new RpcHost<MessagePanelMethods, MessagePanelEvents>(
       panel.webview,
       messageHandlers(api, actions),
       (): MessagePanelInit => ({ messageId: this.messageId }),
