@@ -6,6 +6,7 @@ import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { requireToken } from './auth';
 import { errorHandler, notFound } from './errors';
+import { holdUntilDurable, type WhenDurable } from './holdUntilDurable';
 import { deliveryRoutes } from './routes/deliveries';
 import { emulatorRoutes } from './routes/emulator';
 import { sinkReceiver, sinkRoutes } from './routes/sinks';
@@ -33,6 +34,8 @@ export interface AppDeps {
   sending?: Sending;
   /** The emulator's own origin, for tracking links (e.g. `http://127.0.0.1:8780`). */
   publicUrl?: () => string;
+  /** Group commit: every answer waits until the journal holds what came before it. */
+  whenDurable?: WhenDurable;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -43,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   const publicUrl = deps.publicUrl ?? (() => '');
+  if (deps.whenDurable) app.use(holdUntilDurable(deps.whenDurable));
   // Token-free (tracking links) or token-in-query (message HTML for a browser) routes come first.
   if (deps.sending) {
     app.use(trackingRoutes(deps.sending));
