@@ -20,7 +20,7 @@ import { SinkRegistry } from './http/sinks';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
-import { smtpIngest } from './smtp/smtpIngest';
+import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
 import { Store } from './store/database';
@@ -112,6 +112,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     messages: new SqlMessageRepository(store),
     schedule: new SqlScheduleRepository(store),
     suppressions: new SqlSuppressionRepository(store),
+    domains: config.domains,
     uow: store,
     random: cryptoRandom,
     log: log.child('sending'),
@@ -176,7 +177,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     });
     return reply;
   };
-  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage });
+  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage, checkSender: smtpSenderCheck(sending) });
 
   try {
     info.httpPort = await listen(httpServer, config.port, config.host);
