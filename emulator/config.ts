@@ -78,7 +78,7 @@ export const DEFAULTS = {
 
 export function usage(): string {
   const lines = Object.entries(OPTIONS).map(([flag, o]) => `  --${flag}${o.kind === 'flag' ? '' : ' <value>'}`.padEnd(30) + o.describe);
-  return ['Usage: mailtrap-emulator [options]', '', ...lines, '', 'Every option is also an environment variable: --smtp-port → MT_EMULATOR_SMTP_PORT.'].join('\n');
+  return ['Usage: mailtrap-emulator [options]', '       mailtrap-emulator check <url> --secret <signing secret> [--format json|jsonlines] [--timeout S] [--json] [--junit FILE]', '', ...lines, '', 'Every option is also an environment variable: --smtp-port → MT_EMULATOR_SMTP_PORT.'].join('\n');
 }
 
 const envName = (flag: string): string => `MT_EMULATOR_${flag.toUpperCase().replace(/-/g, '_')}`;

@@ -8,6 +8,12 @@ import { createLogger } from './log';
 import { startEmulator } from './server';
 
 async function main(): Promise<void> {
+  // `check <url> …` checks a user's endpoint and exits; it starts no emulator.
+  if (process.argv[2] === 'check') {
+    const { runCheckCli } = await import('./cli/check');
+    process.exitCode = await runCheckCli(process.argv.slice(3));
+    return;
+  }
   let parsed;
   try {
     parsed = parseConfig(process.argv.slice(2), process.env);
@@ -61,7 +67,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   process.stdout.write(JSON.stringify(emulator.ready) + '\n');
-  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir });
+  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir, ui: emulator.ready.ui });
 }
 
 process.on('uncaughtException', (err) => {

@@ -4,6 +4,7 @@
  * Every non-2xx answer becomes an ApiError carrying Mailtrap's error shapes.
  */
 import type {
+  CheckReport,
   DeliveryDto,
   EventPayload,
   MessageDto,
@@ -72,7 +73,8 @@ export class EmulatorApi {
       res = await fetch(this.baseUrl + path, {
         method,
         headers: {
-          Authorization: `Bearer ${this.token}`,
+          // No token: the web UI in a browser, authenticated by its session cookie instead.
+          ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
           ...(body !== undefined ? { 'Content-Type': contentType } : {}),
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -90,6 +92,8 @@ export class EmulatorApi {
   }
 
   status = () => this.request<StatusDto>('GET', '/emulator/status');
+  /** A fresh one-time link that logs a browser into the emulator's web UI. */
+  webUiLink = async () => (await this.request<{ url: string }>('POST', '/emulator/ui/login')).url;
   advanceClock = (seconds: number) => this.request<{ clock: StatusDto['clock'] }>('POST', '/emulator/clock/advance', { seconds });
 
   listDomains = async () => (await this.request<{ data: DomainWire[] }>('GET', `${this.acct}/sending_domains`)).data;
@@ -104,6 +108,9 @@ export class EmulatorApi {
     (await this.request<{ data: WebhookWire }>('PATCH', `${this.acct}/webhooks/${id}`, { webhook: w })).data;
   deleteWebhook = async (id: number) => (await this.request<{ data: WebhookWire }>('DELETE', `${this.acct}/webhooks/${id}`)).data;
   testWebhook = (id: number) => this.request<WebhookTestResult>('POST', `/emulator/webhooks/${id}/test`);
+  /** The endpoint check: a URL with its secret, or one of the emulator's webhooks (its own URL, secret and format). */
+  checkEndpoint = (body: { webhook_id: number } | { url: string; secret: string; format?: 'json' | 'jsonlines'; timeout?: number }) =>
+    this.request<CheckReport>('POST', '/emulator/check', body);
 
   listDeliveries = (q: DeliveryQuery = {}) => this.request<Page<DeliveryDto>>('GET', `/emulator/deliveries${query(q)}`);
   getDelivery = async (id: number) => (await this.request<{ data: DeliveryDto }>('GET', `/emulator/deliveries/${id}`)).data;
@@ -112,7 +119,7 @@ export class EmulatorApi {
 
   send = (body: unknown, stream: 'transactional' | 'bulk' = 'transactional') =>
     this.request<{ success: true; message_ids: string[] }>('POST', stream === 'bulk' ? '/bulk/api/send' : '/api/send', body);
-  listMessages = (q: { email?: string; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
+  listMessages = (q: { email?: string; before?: number; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
   getMessage = (id: string) => this.request<MessageDto>('GET', `/emulator/messages/${encodeURIComponent(id)}`);
   /** The browser URL of a message's tracked HTML (token in the query, as dto.ts specifies). */
   messageHtmlUrl = (id: string) => `${this.baseUrl}/emulator/messages/${encodeURIComponent(id)}/html?token=${encodeURIComponent(this.token)}`;

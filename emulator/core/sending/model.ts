@@ -111,6 +111,8 @@ export interface MessageRepository {
   list(filter: { email?: string; beforeSeq?: number; limit: number }): StoredMessage[];
   count(filter: { email?: string }): number;
   latestForEmail(email: string): StoredMessage | undefined;
+  /** Decoded bytes of a send's attachment (by position), for the raw message. */
+  attachmentContent(sendId: number, position: number): Uint8Array | undefined;
 }
 
 export interface ScheduleRepository {
