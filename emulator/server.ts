@@ -87,7 +87,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const lock = dataDir ? lockDataDir(dataDir) : null;
   let store: Store;
   try {
-    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes });
+    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes, groupCommit: true });
   } catch (err) {
     lock?.release();
     throw err;
@@ -167,6 +167,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     sinks,
     sending,
     publicUrl,
+    whenDurable: (cb) => store.whenDurable(cb),
     check: (input) => checkEndpoint(input),
   });
   const { createServer } = await import('node:http');
@@ -181,7 +182,16 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   const smtpLog = log.child('smtp');
-  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog), checkSender: smtpSenderCheck(sending) });
+  const ingest = smtpIngest(sending, smtpLog);
+  // Group commit: the `250` waits until the journal holds the message (a 451 if it cannot).
+  const onMessage = async (msg: Parameters<typeof ingest>[0]) => {
+    const reply = await ingest(msg);
+    await store.durable().catch(() => {
+      throw Object.assign(new Error('4.3.0 Message not stored, try again later'), { responseCode: 451 });
+    });
+    return reply;
+  };
+  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage, checkSender: smtpSenderCheck(sending) });
 
   try {
     info.httpPort = await listen(httpServer, config.port, config.host);

@@ -5,6 +5,7 @@ import type { DeliveryService } from '../core/delivery/deliveryService';
 import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { errorHandler, notFound } from './errors';
+import { holdUntilDurable, type WhenDurable } from './holdUntilDurable';
 import { checkRoutes, type EndpointChecker } from './routes/check';
 import { deliveryRoutes } from './routes/deliveries';
 import { emulatorRoutes } from './routes/emulator';
@@ -39,6 +40,8 @@ export interface AppDeps {
   sending?: Sending;
   /** The emulator's own origin, for tracking links (e.g. `http://127.0.0.1:8780`). */
   publicUrl?: () => string;
+  /** Group commit: every answer waits until the journal holds what came before it. */
+  whenDurable?: WhenDurable;
   /** Email Logs and Stats (read models over messages and events); needs `sending`. */
   emailLogs?: EmailLogService;
   /** The endpoint check (`POST /emulator/check`). */
@@ -59,6 +62,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   const publicUrl = deps.publicUrl ?? (() => '');
+  if (deps.whenDurable) app.use(holdUntilDurable(deps.whenDurable));
   const sessions = deps.sessions ?? new WebSessions(deps.token);
   // Token-free (tracking links) or token-in-query (message HTML for a browser) routes come first.
   if (deps.sending) {
