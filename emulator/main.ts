@@ -13,6 +13,12 @@ const stdout = safeOutput(process.stdout);
 const stderr = safeOutput(process.stderr);
 
 async function main(): Promise<void> {
+  // `check <url> …` checks a user's endpoint and exits; it starts no emulator.
+  if (process.argv[2] === 'check') {
+    const { runCheckCli } = await import('./cli/check');
+    process.exitCode = await runCheckCli(process.argv.slice(3));
+    return;
+  }
   let parsed;
   try {
     parsed = parseConfig(process.argv.slice(2), process.env);
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   stdout.write(JSON.stringify(emulator.ready) + '\n');
-  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir });
+  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir, ui: emulator.ready.ui });
 }
 
 // Logged and survived; an error that only says an output's reader is gone is not logged (to where?).

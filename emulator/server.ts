@@ -12,14 +12,18 @@ import type { Config } from './config';
 import type { Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
 import type { Logger } from './core/ports';
+import type { EmailLogService } from './core/logs/emailLogService';
 import type { Sending } from './core/sending';
 import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
+import { checkEndpoint } from './outbound/endpointCheck';
+import { SampleFiles, WebAssets } from './http/webAssets';
+import { WebSessions } from './http/webSession';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
-import { smtpIngest } from './smtp/smtpIngest';
+import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
 import { SqlClockState } from './store/clockState';
@@ -34,6 +38,7 @@ export interface Emulator {
   readonly core: Core;
   readonly store: Store;
   readonly sending: Sending;
+  readonly emailLogs: EmailLogService;
   close(): Promise<void>;
 }
 
@@ -74,7 +79,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const lock = dataDir ? lockDataDir(dataDir) : null;
   let store: Store;
   try {
-    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes });
+    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes, groupCommit: true });
   } catch (err) {
     lock?.release();
     throw err;
@@ -90,7 +95,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   );
   const saveClock = () => clockState.save(clock.now());
 
-  const { core, sending, delivery, retention } = assembleServices({
+  const { core, sending, delivery, retention, emailLogs } = assembleServices({
     store,
     clock,
     random: cryptoRandom,
@@ -109,7 +114,14 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
   const sinks = new SinkRegistry(publicUrl);
+  const sessions = new WebSessions(token);
+  // Bundled: dist/emulator.js beside dist/web and dist/samples; from sources (tsx): emulator/ beside dist/ and samples/.
+  const here = __dirname;
   const app = createApp({
+    emailLogs,
+    sessions,
+    webAssets: new WebAssets([path.join(here, 'web'), path.join(here, '..', 'dist', 'web')]),
+    samples: new SampleFiles([path.join(here, 'samples'), path.join(here, '..', 'samples')]),
     core,
     token,
     log: log.child('http'),
@@ -118,6 +130,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     sinks,
     sending,
     publicUrl,
+    whenDurable: (cb) => store.whenDurable(cb),
+    check: (input) => checkEndpoint(input),
   });
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);
@@ -131,7 +145,16 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   const smtpLog = log.child('smtp');
-  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog) });
+  const ingest = smtpIngest(sending, smtpLog);
+  // Group commit: the `250` waits until the journal holds the message (a 451 if it cannot).
+  const onMessage = async (msg: Parameters<typeof ingest>[0]) => {
+    const reply = await ingest(msg);
+    await store.durable().catch(() => {
+      throw Object.assign(new Error('4.3.0 Message not stored, try again later'), { responseCode: 451 });
+    });
+    return reply;
+  };
+  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage, checkSender: smtpSenderCheck(sending) });
 
   try {
     info.httpPort = await listen(httpServer, config.port, config.host);
@@ -155,6 +178,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     token,
     accountId: ACCOUNT_ID,
     dataDir,
+    ui: sessions.loginUrl(`http://${hostForUrl}:${info.httpPort}`),
   };
 
   let closing: Promise<void> | null = null;
@@ -174,5 +198,5 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       lock?.release();
     })());
 
-  return { ready, core, store, sending, close };
+  return { ready, core, store, sending, emailLogs, close };
 }

@@ -10,6 +10,7 @@ export const Setting = {
   timeScale: 'timeScale',
   batchIntervalSeconds: 'batchIntervalSeconds',
   dataLocation: 'dataLocation',
+  domains: 'domains',
 } as const;
 
 /** Settings whose change needs the emulator restarted (everything except autoStart). */
@@ -19,6 +20,7 @@ export const RESTART_SETTINGS = [
   Setting.timeScale,
   Setting.batchIntervalSeconds,
   Setting.dataLocation,
+  Setting.domains,
 ] as const;
 
 export type DataLocation = 'workspace' | 'global' | 'memory';
@@ -30,6 +32,8 @@ export interface EmulatorSettings {
   timeScale: number;
   batchIntervalSeconds: number;
   dataLocation: DataLocation;
+  /** `--domains`: unknown sender domains are created (`auto`) or refused (`strict`). */
+  domains: 'auto' | 'strict';
 }
 
 /** The emulator's own defaults (emulator/config.ts), the one source; package.json's are pinned to them by a test. */
@@ -40,6 +44,7 @@ export const DEFAULT_SETTINGS: Readonly<EmulatorSettings> = Object.freeze({
   timeScale: DEFAULTS.timeScale,
   batchIntervalSeconds: DEFAULTS.batchInterval,
   dataLocation: 'workspace',
+  domains: 'auto',
 });
 
 type Getter = <T>(key: string, fallback: T) => T;
@@ -57,6 +62,7 @@ export function readSettings(get: Getter): EmulatorSettings {
     timeScale: positive(get(Setting.timeScale, DEFAULT_SETTINGS.timeScale), DEFAULT_SETTINGS.timeScale),
     batchIntervalSeconds: positive(get(Setting.batchIntervalSeconds, DEFAULT_SETTINGS.batchIntervalSeconds), DEFAULT_SETTINGS.batchIntervalSeconds),
     dataLocation: loc === 'global' || loc === 'memory' ? loc : 'workspace',
+    domains: get<string>(Setting.domains, DEFAULT_SETTINGS.domains) === 'strict' ? 'strict' : 'auto',
   });
 }
 
@@ -70,6 +76,7 @@ export function emulatorArgs(s: EmulatorSettings, dataDir: string | null): strin
     '--smtp-port', String(s.smtpPort),
     '--time-scale', String(s.timeScale),
     '--batch-interval', String(s.batchIntervalSeconds),
+    '--domains', s.domains,
     '--exit-with-parent',
   ];
   return dataDir ? [...args, '--data', dataDir] : [...args, '--memory'];
