@@ -69,7 +69,7 @@ describe('webhook URL fields', () => {
     assert.match((assembleWebhookUrl({ url: 'http://x', username: '', password: 'p', token: '' }) as { error: string }).error, /user name/);
   });
   test('the tree never shows a basic-auth password', () => {
-    assert.equal(displayUrl('https://me:secret@h.example/x'), 'https://me:****@h.example/x');
+    assert.equal(displayUrl('https://me:secret@h.example/x'), 'https://me:***@h.example/x');
   });
 });
 
