@@ -63,7 +63,10 @@ export function readSettings(get: Getter): EmulatorSettings {
   });
 }
 
-/** The emulator's command-line flags for these settings; `dataDir` is null for memory. */
+/**
+ * The emulator's command-line flags for these settings; `dataDir` is null for memory. With
+ * `--exit-with-parent` an emulator whose extension host died stops by itself within seconds.
+ */
 export function emulatorArgs(s: EmulatorSettings, dataDir: string | null): string[] {
   const args = [
     '--port', String(s.httpPort),
@@ -71,6 +74,7 @@ export function emulatorArgs(s: EmulatorSettings, dataDir: string | null): strin
     '--time-scale', String(s.timeScale),
     '--batch-interval', String(s.batchIntervalSeconds),
     '--domains', s.domains,
+    '--exit-with-parent',
   ];
   return dataDir ? [...args, '--data', dataDir] : [...args, '--memory'];
 }

@@ -26,6 +26,8 @@ export interface ReadyInfo {
   token: string;
   accountId: number;
   dataDir: string | null;
+  /** Opens the web UI logged in: a one-time login link (`http://…/#login=<code>`, issue 15). */
+  ui: string;
 }
 
 export interface Page<T> {
@@ -308,3 +310,13 @@ export interface StreamEventMap {
 export type StreamEventName = keyof StreamEventMap;
 /** One stream event, tagged: `switch (m.name)` narrows `m.data`. */
 export type StreamMessage<K extends StreamEventName = StreamEventName> = { [P in K]: { name: P; data: StreamEventMap[P] } }[K];
+
+// ---- web UI (issue 15): POST /emulator/ui/login → {url} (a fresh one-time login link);
+//      GET /emulator/samples → {data: SampleDto[]}; GET /emulator/samples/{name} → the sample's text.
+//      Public: GET / (the app), GET /ui/inspector|form (frames), GET /ui/assets/{file},
+//      POST /ui/session {"code"|"token"} → 204 + session cookie, POST /ui/logout.
+export interface SampleDto {
+  name: string;
+  format: 'json' | 'jsonlines';
+  bytes: number;
+}

@@ -73,7 +73,8 @@ export class EmulatorApi {
       res = await fetch(this.baseUrl + path, {
         method,
         headers: {
-          Authorization: `Bearer ${this.token}`,
+          // No token: the web UI in a browser, authenticated by its session cookie instead.
+          ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
           ...(body !== undefined ? { 'Content-Type': contentType } : {}),
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -91,6 +92,8 @@ export class EmulatorApi {
   }
 
   status = () => this.request<StatusDto>('GET', '/emulator/status');
+  /** A fresh one-time link that logs a browser into the emulator's web UI. */
+  webUiLink = async () => (await this.request<{ url: string }>('POST', '/emulator/ui/login')).url;
   advanceClock = (seconds: number) => this.request<{ clock: StatusDto['clock'] }>('POST', '/emulator/clock/advance', { seconds });
 
   listDomains = async () => (await this.request<{ data: DomainWire[] }>('GET', `${this.acct}/sending_domains`)).data;

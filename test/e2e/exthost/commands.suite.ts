@@ -145,6 +145,13 @@ const CHECKS: Record<string, Check> = {
     await vscode.commands.executeCommand('mailtrapEmulator.messages.loadMore');
     assert.equal(x.messages.messages.length, x.messages.totalCount);
   },
+  'mailtrapEmulator.browser.open': async (x) => {
+    // The browser it opens is outside this test (test/integration/extension/openInBrowser.test.ts
+    // checks the link logs in); here: the command mints a link and hands it to VS Code, without error.
+    const { ready } = await running(x);
+    await vscode.commands.executeCommand('mailtrapEmulator.browser.open');
+    assert.equal((await getJson(ready.http, ready.token, '/emulator/status')).status, 200);
+  },
   // Last: the emulator keeps its data in memory here, so a stop forgets the webhook above.
   'mailtrapEmulator.emulator.stop': async (x) => {
     const { pid } = await running(x);

@@ -75,9 +75,29 @@ describe('contract: Email Logs and Stats against email-sending.openapi.yml', () 
       }
       const missing = await shared.call('GET', `${g.prefix}/email_logs/00000000-0000-0000-0000-000000000000`);
       conforms('getEmailLogMessage', S.NotFoundResponse, missing.status, 404, missing.json);
+      assert.deepEqual(missing.json, { error: 'Not Found' }, "the spec's example body");
     }
     assert.deepEqual([...seen].sort(), ['bounce', 'click', 'delivery', 'open', 'reject', 'soft_bounce', 'spam', 'suspension', 'unsubscribe']);
     assert.equal(list.length, ids.length + 2);
+  });
+
+  it('every operation, both generations: 401 Unauthorized with a wrong token', async () => {
+    const ops: [string, string][] = [
+      ['listEmailLogs', '/email_logs'],
+      ['getEmailLogMessage', `/email_logs/${ids[0]}`],
+      ['getAccountSendingStats', `/stats?${RANGE}`],
+      ['getAccountSendingStatsByDomains', `/stats/domains?${RANGE}`],
+      ['getAccountSendingStatsByCategories', `/stats/categories?${RANGE}`],
+      ['getAccountSendingStatsByEmailServiceProviders', `/stats/email_service_providers?${RANGE}`],
+      ['getAccountSendingStatsByDate', `/stats/date?${RANGE}`],
+    ];
+    for (const g of GENERATIONS) {
+      for (const [op, path] of ops) {
+        const r = await shared.call('GET', g.prefix + path, undefined, { Authorization: 'Bearer not-the-token' });
+        conforms(op, S.UnauthenticatedResponse, r.status, 401, r.json);
+        assert.deepEqual(r.json, { error: 'Incorrect API token' }, `${op}: the spec's example body`);
+      }
+    }
   });
 
   for (const g of GENERATIONS) {

@@ -62,6 +62,13 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/stats/date' },
   { method: 'GET', path: '/t/o/:id', public: true },
   { method: 'GET', path: '/t/c/:id', public: true },
+  // The web UI (issue 15): its shell and login exchange are public (and reveal nothing).
+  { method: 'GET', path: '/', public: true },
+  { method: 'GET', path: '/ui/assets/:name', public: true },
+  { method: 'POST', path: '/ui/session', public: true },
+  { method: 'POST', path: '/emulator/ui/login' },
+  { method: 'GET', path: '/emulator/samples' },
+  { method: 'GET', path: '/emulator/samples/:name' },
 ];
 
 /** Read routes with query parameters, and the parameters they read (for query-string fuzzing). */
