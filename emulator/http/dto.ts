@@ -9,9 +9,13 @@
  */
 import type { DeliveryKind, DeliveryStatus } from '../core/delivery/types';
 import type { EventPayload } from '../core/events';
+import type { EmailLogStatus } from '../core/logs/emailLog';
 import type { PayloadEventName, PayloadFormat, SendingStream, WebhookEventType, WebhookType } from '../core/types';
 
-export type { DeliveryKind, DeliveryStatus, EventPayload };
+export type { DeliveryKind, DeliveryStatus, EmailLogStatus, EventPayload };
+
+// ---- POST /emulator/check {"url","secret","format"?,"timeout"?} | {"webhook_id"} → CheckReport (the endpoint check)
+export type { CheckId, CheckReport, CheckResult } from '../core/check/types';
 
 /** The ready line: the emulator's first stdout line, one JSON object (SPEC §1). */
 export interface ReadyInfo {
@@ -71,6 +75,7 @@ export interface WebhookDto {
   payload_format: PayloadFormat;
   sending_stream: SendingStream | null;
   domain_id: number | null;
+  inbound_inbox_id: number | null;
   event_types: WebhookEventType[];
 }
 /** The create answer: the only time the signing secret is shown. */
@@ -191,6 +196,8 @@ export interface MessageSummaryDto {
   recipients: string[];
   /** Events recorded so far for this message, by type. */
   eventCounts: Partial<Record<PayloadEventName, number>>;
+  /** The status Mailtrap's Email Logs show for it (core/logs/emailLog.ts `deriveStatus`). */
+  status: EmailLogStatus;
 }
 export interface MessageDto extends MessageSummaryDto {
   headers: Record<string, string>;

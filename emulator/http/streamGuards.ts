@@ -157,6 +157,7 @@ const webhook = obj({
   payload_format: oneOf(PAYLOAD_FORMATS),
   sending_stream: nullable(oneOf(SENDING_STREAMS)),
   domain_id: nullable(num),
+  inbound_inbox_id: nullable(num),
   event_types: arr(oneOf(WEBHOOK_EVENT_TYPES)),
 });
 

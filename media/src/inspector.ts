@@ -30,6 +30,7 @@ const rpc = new Rpc<InspectorMethods, InspectorEvents>((init: InspectorInit & { 
   filter = init.filter ?? {};
   buildLayout();
   void reload();
+  if (typeof init.select === 'number') void select(init.select);
 });
 
 const els = {
@@ -136,6 +137,8 @@ async function loadPage(gen: number, before: number | undefined): Promise<void> 
   }
   updateCount();
   list.render();
+  const at = selectedId === null ? -1 : items.findIndex((d) => d.id === selectedId);
+  if (at >= 0 && before === undefined) list.scrollToIndex(at);
 }
 
 function updateCount(): void {
@@ -198,6 +201,7 @@ rpc.on('filter', (f) => {
   buildLayout();
   void reload();
 });
+rpc.on('select', (id: number) => void select(id));
 rpc.on('reset', () => void reload());
 
 function button(text: string, id: string, onClick: () => Promise<unknown>): HTMLButtonElement {

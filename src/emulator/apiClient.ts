@@ -4,6 +4,7 @@
  * Every non-2xx answer becomes an ApiError carrying Mailtrap's error shapes.
  */
 import type {
+  CheckReport,
   DeliveryDto,
   EventPayload,
   MessageDto,
@@ -42,7 +43,8 @@ function parseError(status: number, text: string): ApiError {
   if (body && body.errors && typeof body.errors === 'object') {
     const fields: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(body.errors)) fields[k] = Array.isArray(v) ? v.map(String) : [String(v)];
-    return new ApiError(status, Object.entries(fields).map(([k, v]) => `${k} ${v.join(', ')}`), fields);
+    // `base` holds whole sentences (Mailtrap's "Validation failed: …"), not a field's messages.
+    return new ApiError(status, Object.entries(fields).map(([k, v]) => (k === 'base' ? v.join(', ') : `${k} ${v.join(', ')}`)), fields);
   }
   if (body && typeof body.error === 'string') return new ApiError(status, [body.error]);
   return new ApiError(status, [`HTTP ${status}`]);
@@ -97,6 +99,8 @@ export class EmulatorApi {
   listDomains = async () => (await this.request<{ data: DomainWire[] }>('GET', `${this.acct}/sending_domains`)).data;
   createDomain = (domain_name: string) => this.request<DomainWire>('POST', `${this.acct}/sending_domains`, { sending_domain: { domain_name } });
   deleteDomain = (id: number) => this.request<void>('DELETE', `${this.acct}/sending_domains/${id}`);
+  /** Emulator-only: marks the domain's DNS records verified (a suspended message then goes out at its next re-check). */
+  verifyDomain = (id: number) => this.request<DomainWire>('POST', `/emulator/domains/${id}/verify`);
 
   listWebhooks = async () => (await this.request<{ data: WebhookWire[] }>('GET', `${this.acct}/webhooks`)).data;
   getWebhook = async (id: number) => (await this.request<{ data: WebhookWire }>('GET', `${this.acct}/webhooks/${id}`)).data;
@@ -106,6 +110,9 @@ export class EmulatorApi {
     (await this.request<{ data: WebhookWire }>('PATCH', `${this.acct}/webhooks/${id}`, { webhook: w })).data;
   deleteWebhook = async (id: number) => (await this.request<{ data: WebhookWire }>('DELETE', `${this.acct}/webhooks/${id}`)).data;
   testWebhook = (id: number) => this.request<WebhookTestResult>('POST', `/emulator/webhooks/${id}/test`);
+  /** The endpoint check: a URL with its secret, or one of the emulator's webhooks (its own URL, secret and format). */
+  checkEndpoint = (body: { webhook_id: number } | { url: string; secret: string; format?: 'json' | 'jsonlines'; timeout?: number }) =>
+    this.request<CheckReport>('POST', '/emulator/check', body);
 
   listDeliveries = (q: DeliveryQuery = {}) => this.request<Page<DeliveryDto>>('GET', `/emulator/deliveries${query(q)}`);
   getDelivery = async (id: number) => (await this.request<{ data: DeliveryDto }>('GET', `/emulator/deliveries/${id}`)).data;

@@ -3,7 +3,7 @@
  * `ready` first; the host answers with `init`. Each request carries an id answered by exactly one
  * `response` or `error` with that id. The host pushes live changes as `event`s.
  */
-import type { DeliveryDto, DeliverySummaryDto, Page } from '../../emulator/http/dto';
+import type { DeliveryDto, DeliverySummaryDto, MessageDto, Page } from '../../emulator/http/dto';
 import type { DomainWire, WebhookInput, WebhookWire } from './wire';
 
 export type FromWebview =
@@ -42,7 +42,8 @@ export interface FormInit {
 }
 
 export interface FormMethods {
-  'domain.create': { params: { domainName: string }; result: DomainWire };
+  /** `verified` (default true): mark its DNS verified right after creating it. */
+  'domain.create': { params: { domainName: string; verified?: boolean }; result: DomainWire };
   'webhook.save': { params: WebhookFormValues & { id?: number }; result: { webhook: WebhookWire; signingSecret?: string } };
   'clipboard.write': { params: { text: string }; result: null };
   'panel.close': { params: Record<string, never>; result: null };
@@ -59,6 +60,8 @@ export interface DeliveryFilter {
 export interface InspectorInit {
   webhooks: WebhookWire[];
   filter: DeliveryFilter;
+  /** A batch to show at once (the message timeline's jump to the batch that carried an event). */
+  select?: number;
 }
 
 export interface InspectorMethods {
@@ -69,10 +72,40 @@ export interface InspectorMethods {
   'clipboard.write': { params: { text: string }; result: null };
 }
 
-/** Pushed by the host to the inspector: a delivery created or updated (as the stream has it, without bodies), the webhook list, a new filter, or a reset (emulator restarted). */
+/** Pushed by the host to the inspector: a delivery created or updated (as the stream has it, without bodies), the webhook list, a new filter, a batch to select, or a reset (emulator restarted). */
 export interface InspectorEvents {
   delivery: DeliverySummaryDto;
   webhooks: WebhookWire[];
   filter: DeliveryFilter;
+  select: number;
   reset: null;
+}
+
+/** The message timeline: a message, its events (oldest first, in `message.events`) and the batches that carried them. */
+export interface MessageTimeline {
+  message: MessageDto;
+  /** Batches with at least one of its events, newest first (bodies included). */
+  deliveries: DeliveryDto[];
+  /** event_id → ids of the batches whose body carries it (one per webhook, plus resends). */
+  carriedBy: Record<string, number[]>;
+  /** The emulator's virtual now (epoch ms). */
+  now: number;
+}
+
+export interface MessagePanelInit {
+  messageId: string;
+}
+
+export interface MessagePanelMethods {
+  'message.load': { params: { id: string }; result: MessageTimeline };
+  'message.openInBrowser': { params: { id: string }; result: null };
+  'message.trigger': { params: { id: string }; result: null };
+  'message.copyId': { params: { id: string }; result: null };
+  'inspector.open': { params: { messageId: string; deliveryId?: number }; result: null };
+}
+
+/** Pushed to the timeline: show another message, or reload (its events or batches changed). */
+export interface MessagePanelEvents {
+  show: MessagePanelInit;
+  changed: null;
 }

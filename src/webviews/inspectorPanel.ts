@@ -14,17 +14,19 @@ export class InspectorPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly rpc: RpcHost<InspectorMethods, InspectorEvents>;
 
-  static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}): InspectorPanel {
+  /** `select`: a batch to show at once (its id), e.g. from a message's timeline. */
+  static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}, select?: number): InspectorPanel {
     if (InspectorPanel.current) {
       InspectorPanel.current.panel.reveal();
       if (Object.keys(filter).length) InspectorPanel.current.rpc.push('filter', filter);
+      if (select !== undefined) InspectorPanel.current.rpc.push('select', select);
       return InspectorPanel.current;
     }
     const panel = vscode.window.createWebviewPanel('mailtrapEmulator.inspector', 'Payload Inspector', vscode.ViewColumn.Active, {
       ...webviewOptions(extensionUri),
       retainContextWhenHidden: true,
     });
-    return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter));
+    return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter, select));
   }
 
   private constructor(
@@ -32,6 +34,7 @@ export class InspectorPanel {
     extensionUri: vscode.Uri,
     controller: EmulatorController,
     filter: DeliveryFilter,
+    select?: number,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     const api = () => {
@@ -42,7 +45,7 @@ export class InspectorPanel {
     this.rpc = new RpcHost<InspectorMethods, InspectorEvents>(
       panel.webview,
       inspectorHandlers(api, (t) => vscode.env.clipboard.writeText(t)),
-      async (): Promise<InspectorInit> => ({ webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [], filter }),
+      async (): Promise<InspectorInit> => ({ webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [], filter, select }),
       (err) => controller.log.error(`[inspector] ${(err as Error)?.stack ?? String(err)}`),
     );
     this.disposables.push(

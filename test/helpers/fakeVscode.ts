@@ -114,6 +114,8 @@ export const fake = {
   inputBoxes: [] as (string | undefined)[],
   clipboard: '',
   opened: [] as string[],
+  /** Documents opened with `workspace.openTextDocument({language, content})` and shown. */
+  documents: [] as { language?: string; content: string; shown: boolean }[],
   executed: [] as { id: string; args: unknown[] }[],
   context: new Map<string, unknown>(),
   settings: new Map<string, unknown>(),
@@ -131,6 +133,7 @@ export function resetFake(): void {
   fake.inputBoxes.length = 0;
   fake.clipboard = '';
   fake.opened.length = 0;
+  fake.documents.length = 0;
   fake.executed.length = 0;
   fake.context.clear();
   fake.settings.clear();
@@ -239,6 +242,10 @@ export const window = {
     return v;
   },
   showOpenDialog: async () => undefined,
+  showTextDocument: async (doc: { language?: string; content: string; shown: boolean }) => {
+    doc.shown = true;
+    return { document: doc };
+  },
   withProgress: async (_o: unknown, task: (p: unknown) => Promise<unknown>) => task({ report() {} }),
   createOutputChannel: (name: string) => {
     const c = new FakeLogChannel(name);
@@ -263,6 +270,11 @@ export const workspace = {
     get: <T>(key: string, fallback: T): T => (fake.settings.has(`${section}.${key}`) ? (fake.settings.get(`${section}.${key}`) as T) : fallback),
   }),
   onDidChangeConfiguration: fake.configChanged.event,
+  openTextDocument: async (o: { language?: string; content?: string }) => {
+    const doc = { language: o.language, content: o.content ?? '', shown: false, getText: () => o.content ?? '' };
+    fake.documents.push(doc);
+    return doc;
+  },
   workspaceFolders: undefined,
 };
 

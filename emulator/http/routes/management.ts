@@ -5,7 +5,8 @@
  */
 import { Router, type Request } from 'express';
 import type { Core } from '../../core';
-import { BadRequestError, NotFoundError } from '../../core/errors';
+import { BadRequestError, FieldErrors, NotFoundError } from '../../core/errors';
+import { isEmail } from '../../core/sending/validation';
 import { createdWebhookToWire, domainToWire, webhookToWire } from '../wire';
 
 function idParam(req: Request): number {
@@ -47,7 +48,22 @@ export function managementRoutes(core: Core): Router {
       core.domains.delete(idParam(req));
       res.status(204).end();
     });
+    // sendDomainSetupInstructions: 204, nothing is mailed (there is no one to mail from here).
+    r.post(`${base}/:id/send_setup_instructions`, (req, res) => {
+      core.domains.get(idParam(req));
+      const email = (req.body as Record<string, unknown> | undefined)?.email;
+      const errors = new FieldErrors();
+      if (email === undefined || email === null || email === '') errors.add('email', "can't be blank");
+      else if (typeof email !== 'string' || !isEmail(email)) errors.add('email', 'is invalid');
+      errors.throwIfAny();
+      res.status(204).end();
+    });
   }
+
+  // Emulator-only: there is no DNS to check, so verification is a button (tree: Mark DNS Verified).
+  r.post('/emulator/domains/:id/verify', (req, res) => {
+    res.json(domainToWire(core.domains.verify(idParam(req))));
+  });
 
   const webhookPaths = ['/api/accounts/:accountId/webhooks', '/api/webhooks'];
   for (const base of webhookPaths) {

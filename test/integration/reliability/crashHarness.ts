@@ -272,15 +272,16 @@ export class CrashHarness {
   }
 
   /**
-   * Final phase: every receiver answers 200; advance the clock (lifecycles take up to 63 s, then a
-   * batch interval, then retries every 5 s) until nothing acknowledged is missing or the bound is hit.
+   * Final phase: every receiver answers 200; advance the clock (lifecycles take up to 10 virtual
+   * minutes: a suspension's re-checks, a failing soft bounce's retries; then a batch interval, then
+   * retries every 5 s) until nothing acknowledged is missing or the bound is hit.
    */
   async settle(): Promise<RunningEmulator> {
     this.turbulent = false;
     const emu = await this.start();
     const call = api(emu.ready);
     for (let i = 0; i < 60 && this.missingCount() > 0; i++) {
-      const r = await call('POST', '/emulator/clock/advance', { seconds: i < 3 ? 30 : 10 });
+      const r = await call('POST', '/emulator/clock/advance', { seconds: i < 3 ? 240 : 10 });
       if (r.status !== 200) throw new Error(`advance ${r.status}`);
       await new Promise((res) => setTimeout(res, 20));
     }

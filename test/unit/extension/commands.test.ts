@@ -71,7 +71,7 @@ describe('commands against the real emulator', { concurrency: false }, () => {
     assert.match(dialog.message, /^Delete the webhook http:\/\/127\.0\.0\.1:9\/x\?$/);
     fake.answers.push({ match: 'Delete the webhook', pick: 'Delete' });
     await run(ctx, 'mailtrapEmulator.webhook.delete', node);
-    await assert.rejects(api.getWebhook(w.id), /Resource not found/);
+    await assert.rejects(api.getWebhook(w.id), /Not Found/);
   });
 
   test('from the palette, a webhook is picked from a list', async () => {
