@@ -106,16 +106,22 @@ describe('web UI in Chromium: the VS Code flow', { skip: chromiumMissing }, () =
     await inspector(page).locator('.row', { hasText: 'bounce' }).nth(1).waitFor();
     assert.equal(await inspector(page).locator('#count').textContent(), '2 batches');
 
-    // The message's timeline, and a jump to its batches.
+    // The message's timeline (the extension's component in its frame), a triggered event, a jump to the batch.
     await page.click('#tab-messages');
     await page.click(`.row[data-message-id="${messageId}"]`);
-    await page.waitForSelector('#m-timeline li[data-event="bounce"]');
-    assert.match((await page.textContent('#m-timeline li[data-event="bounce"]'))!, /test\+bounce@example\.com · 550 .* · category badrecipient/);
+    const timeline = page.frameLocator('#message-frame');
+    const bounce = timeline.locator('#timeline .ev-bounce');
+    await bounce.waitFor();
+    assert.match((await bounce.textContent())!, /550 5\.1\.1.*badrecipient/);
+    assert.match((await bounce.locator('.carriers').textContent())!, new RegExp(`Batch #${delivery.id} · delivered 200`));
     await shot(page, 'messages');
-    await page.click('#m-batches');
-    await inspector(page).locator('#f-search').waitFor();
-    await until(async () => (await inspector(page).locator('#f-search').inputValue()) === messageId, 'the inspector filtered to the message');
-    await inspector(page).locator(`.row[data-id="${delivery.id}"]`).waitFor();
+    await timeline.locator('#trigger').click();
+    await page.selectOption('#trigger-type', 'spam');
+    await page.click('#trigger-ok');
+    await timeline.locator('#timeline .ev-spam').waitFor();
+    await timeline.locator(`#batch-${delivery.id}`).click();
+    await inspector(page).locator(`h2:text("Batch #${delivery.id}")`).waitFor();
+    assert.equal(await inspector(page).locator('#f-search').inputValue(), messageId, 'the inspector filtered to the message');
 
     // Edit through the form: fewer event types.
     await page.click('#tab-webhooks');
