@@ -39,7 +39,12 @@ export async function startEmulatorProcess(args: string[] = ['--memory'], env: N
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const ready = await new Promise<Ready>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! });
-    const timer = setTimeout(() => reject(new Error(`no ready line within 10 s; stderr:\n${err}`)), 10_000);
+    // Generous: a loaded CI machine can take seconds to start Node. On giving up, the child is
+    // killed, or its open pipes would keep the test file from ever finishing.
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`no ready line within 30 s; stderr:\n${err}`));
+    }, 30_000);
     rl.once('line', (line) => {
       clearTimeout(timer);
       try {
