@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   process.stdout.write(JSON.stringify(emulator.ready) + '\n');
-  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir });
+  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir, ui: emulator.ready.ui });
 }
 
 process.on('uncaughtException', (err) => {

@@ -18,10 +18,12 @@ import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
 import { checkEndpoint } from './outbound/endpointCheck';
+import { SampleFiles, WebAssets } from './http/webAssets';
+import { WebSessions } from './http/webSession';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
-import { smtpIngest } from './smtp/smtpIngest';
+import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
 import { Store } from './store/database';
@@ -31,6 +33,8 @@ import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories'
 import { RetentionService, retentionLimits } from './core/retention';
 import { SqlRetentionRepository } from './store/retentionRepository';
 import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
+import { EmailLogService } from './core/logs/emailLogService';
+import { SqlEmailLogRepository } from './store/emailLogRepository';
 
 export const ACCOUNT_ID = 1;
 
@@ -41,6 +45,7 @@ export interface Emulator {
   readonly core: Core;
   readonly store: Store;
   readonly sending: Sending;
+  readonly emailLogs: EmailLogService;
   close(): Promise<void>;
 }
 
@@ -113,6 +118,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     messages: new SqlMessageRepository(store),
     schedule: new SqlScheduleRepository(store),
     suppressions: new SqlSuppressionRepository(store),
+    domains: config.domains,
     uow: store,
     random: cryptoRandom,
     log: log.child('sending'),
@@ -145,7 +151,15 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
   const sinks = new SinkRegistry(publicUrl);
+  const emailLogs = new EmailLogService(new SqlEmailLogRepository(store), sending, core.events, core.domains);
+  const sessions = new WebSessions(token);
+  // Bundled: dist/emulator.js beside dist/web and dist/samples; from sources (tsx): emulator/ beside dist/ and samples/.
+  const here = __dirname;
   const app = createApp({
+    emailLogs,
+    sessions,
+    webAssets: new WebAssets([path.join(here, 'web'), path.join(here, '..', 'dist', 'web')]),
+    samples: new SampleFiles([path.join(here, 'samples'), path.join(here, '..', 'samples')]),
     core,
     token,
     log: log.child('http'),
@@ -168,7 +182,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   const smtpLog = log.child('smtp');
-  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog) });
+  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog), checkSender: smtpSenderCheck(sending) });
 
   try {
     info.httpPort = await listen(httpServer, config.port, config.host);
@@ -199,6 +213,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     token,
     accountId: ACCOUNT_ID,
     dataDir,
+    ui: sessions.loginUrl(`http://${hostForUrl}:${info.httpPort}`),
   };
 
   let closing: Promise<void> | null = null;
@@ -218,5 +233,5 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       lock?.release();
     })());
 
-  return { ready, core, store, sending, close };
+  return { ready, core, store, sending, emailLogs, close };
 }

@@ -68,7 +68,7 @@ if (existsSync('lib/index.ts')) {
 // Webview bundles (browser code in media/src) → media/dist/*.js, loaded by the panels' HTML.
 if (existsSync('media/src/form.ts')) {
   await build({
-    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts' },
+    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts', message: 'media/src/message.ts', web: 'media/src/web/main.ts' },
     outdir: 'media/dist',
     bundle: true,
     platform: 'browser',
@@ -79,4 +79,12 @@ if (existsSync('media/src/form.ts')) {
     logLevel: 'warning',
     legalComments: 'none',
   });
+}
+
+// The emulator's web UI serves the same bundles and styles from dist/web (the bin runs without media/).
+if (existsSync('media/dist/web.js')) {
+  rmSync('dist/web', { recursive: true, force: true });
+  mkdirSync('dist/web', { recursive: true });
+  for (const f of ['web.js', 'form.js', 'inspector.js']) copyFileSync(`media/dist/${f}`, `dist/web/${f}`);
+  for (const f of ['webview.css', 'web.css', 'icon.svg']) copyFileSync(`media/${f}`, `dist/web/${f}`);
 }

@@ -2,8 +2,8 @@
  * The payload inspector: a filter bar, a virtual list of batches (paged from the host on demand,
  * live-updated from pushed events) and a detail pane with payload, attempts, headers and response.
  */
-import type { AttemptDto, DeliveryDto, Page } from '../../emulator/http/dto';
-import type { DeliveryFilter, InspectorInit, InspectorMethods } from '../../src/protocol/messages';
+import type { AttemptDto, DeliveryDto, DeliverySummaryDto, Page } from '../../emulator/http/dto';
+import type { DeliveryFilter, InspectorEvents, InspectorInit, InspectorMethods } from '../../src/protocol/messages';
 import { PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
 import { jsonView, prettyText } from './jsonView';
 import { h, Rpc } from './rpc';
@@ -16,7 +16,8 @@ const STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
 const app = document.getElementById('app')!;
 let webhooks: WebhookWire[] = [];
 let filter: DeliveryFilter = {};
-let items: DeliveryDto[] = [];
+/** List rows need only the summary: pages bring whole deliveries, the stream summaries. */
+let items: DeliverySummaryDto[] = [];
 let total = 0;
 let nextBefore: number | null = null;
 let loading = false;
@@ -24,11 +25,12 @@ let generation = 0;
 let selectedId: number | null = null;
 let errorText = '';
 
-const rpc = new Rpc<InspectorMethods>((init: InspectorInit & { error?: string }) => {
+const rpc = new Rpc<InspectorMethods, InspectorEvents>((init: InspectorInit & { error?: string }) => {
   webhooks = init.webhooks ?? [];
   filter = init.filter ?? {};
   buildLayout();
   void reload();
+  if (typeof init.select === 'number') void select(init.select);
 });
 
 const els = {
@@ -135,6 +137,8 @@ async function loadPage(gen: number, before: number | undefined): Promise<void> 
   }
   updateCount();
   list.render();
+  const at = selectedId === null ? -1 : items.findIndex((d) => d.id === selectedId);
+  if (at >= 0 && before === undefined) list.scrollToIndex(at);
 }
 
 function updateCount(): void {
@@ -142,7 +146,7 @@ function updateCount(): void {
   els.count.className = errorText ? 'error-text' : 'muted';
 }
 
-function statusBadge(d: DeliveryDto): HTMLElement {
+function statusBadge(d: DeliverySummaryDto): HTMLElement {
   return h('span', { className: `badge s-${d.status}`, text: d.status });
 }
 
@@ -150,7 +154,7 @@ function time(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
 }
 
-function row(d: DeliveryDto | undefined): HTMLElement {
+function row(d: DeliverySummaryDto | undefined): HTMLElement {
   if (!d) return h('div', { className: 'row placeholder', text: 'Loading…' });
   const el = h(
     'div',
@@ -166,10 +170,10 @@ function row(d: DeliveryDto | undefined): HTMLElement {
   return el;
 }
 
-function matchesFilter(d: DeliveryDto): boolean {
+function matchesFilter(d: DeliverySummaryDto): boolean {
   if (filter.webhook_id !== undefined && d.webhookId !== filter.webhook_id) return false;
   if (filter.status && d.status !== filter.status) return false;
-  if (filter.event && !d.eventTypes.includes(filter.event as never)) return false;
+  if (filter.event && !d.eventTypes.some((t) => t === filter.event)) return false;
   if (filter.search) {
     // An email can't be checked from a summary; a message id can.
     if (filter.search.includes('@') || !d.messageIds.includes(filter.search)) return false;
@@ -177,9 +181,9 @@ function matchesFilter(d: DeliveryDto): boolean {
   return true;
 }
 
-rpc.on('delivery', (d: DeliveryDto) => {
+rpc.on('delivery', (d) => {
   const i = items.findIndex((x) => x.id === d.id);
-  if (i >= 0) items[i] = { ...items[i]!, ...d, body: d.body ?? items[i]!.body };
+  if (i >= 0) items[i] = d;
   else if (matchesFilter(d)) {
     items.unshift(d);
     total++;
@@ -188,15 +192,16 @@ rpc.on('delivery', (d: DeliveryDto) => {
   list.schedule();
   if (d.id === selectedId) void select(d.id);
 });
-rpc.on('webhooks', (w: WebhookWire[]) => {
+rpc.on('webhooks', (w) => {
   webhooks = w;
   fillWebhookOptions();
 });
-rpc.on('filter', (f: DeliveryFilter) => {
+rpc.on('filter', (f) => {
   filter = f;
   buildLayout();
   void reload();
 });
+rpc.on('select', (id: number) => void select(id));
 rpc.on('reset', () => void reload());
 
 function button(text: string, id: string, onClick: () => Promise<unknown>): HTMLButtonElement {

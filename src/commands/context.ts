@@ -6,6 +6,7 @@ import type { EmulatorController } from '../emulator/controller';
 import type { SigningSecrets } from '../emulator/secrets';
 import type { WebhookWire, DomainWire } from '../protocol/wire';
 import type { EmulatorTreeProvider, Node } from '../views/treeProvider';
+import type { MessagesTreeProvider } from '../views/messagesProvider';
 import { displayUrl } from '../views/format';
 
 export interface CommandContext {
@@ -13,6 +14,8 @@ export interface CommandContext {
   controller: EmulatorController;
   tree: EmulatorTreeProvider;
   secrets: SigningSecrets;
+  /** The Messages view (absent in tests that do not need it). */
+  messages?: MessagesTreeProvider;
 }
 
 export type Handler = (ctx: CommandContext, ...args: any[]) => unknown;

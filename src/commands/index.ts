@@ -4,9 +4,10 @@ import { checkCommands } from './checkCommands';
 import type { CommandContext, Handler } from './context';
 import { emulatorCommands } from './emulatorCommands';
 import { mailCommands } from './mailCommands';
+import { messageCommands } from './messageCommands';
 import { webhookCommands } from './webhookCommands';
 
-export const COMMANDS: Readonly<Record<string, Handler>> = Object.freeze({ ...emulatorCommands, ...webhookCommands, ...mailCommands, ...checkCommands });
+export const COMMANDS: Readonly<Record<string, Handler>> = Object.freeze({ ...emulatorCommands, ...webhookCommands, ...mailCommands, ...messageCommands, ...checkCommands });
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>

@@ -43,7 +43,8 @@ function parseError(status: number, text: string): ApiError {
   if (body && body.errors && typeof body.errors === 'object') {
     const fields: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(body.errors)) fields[k] = Array.isArray(v) ? v.map(String) : [String(v)];
-    return new ApiError(status, Object.entries(fields).map(([k, v]) => `${k} ${v.join(', ')}`), fields);
+    // `base` holds whole sentences (Mailtrap's "Validation failed: …"), not a field's messages.
+    return new ApiError(status, Object.entries(fields).map(([k, v]) => (k === 'base' ? v.join(', ') : `${k} ${v.join(', ')}`)), fields);
   }
   if (body && typeof body.error === 'string') return new ApiError(status, [body.error]);
   return new ApiError(status, [`HTTP ${status}`]);
@@ -72,7 +73,8 @@ export class EmulatorApi {
       res = await fetch(this.baseUrl + path, {
         method,
         headers: {
-          Authorization: `Bearer ${this.token}`,
+          // No token: the web UI in a browser, authenticated by its session cookie instead.
+          ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
           ...(body !== undefined ? { 'Content-Type': contentType } : {}),
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -90,6 +92,8 @@ export class EmulatorApi {
   }
 
   status = () => this.request<StatusDto>('GET', '/emulator/status');
+  /** A fresh one-time link that logs a browser into the emulator's web UI. */
+  webUiLink = async () => (await this.request<{ url: string }>('POST', '/emulator/ui/login')).url;
   advanceClock = (seconds: number) => this.request<{ clock: StatusDto['clock'] }>('POST', '/emulator/clock/advance', { seconds });
 
   listDomains = async () => (await this.request<{ data: DomainWire[] }>('GET', `${this.acct}/sending_domains`)).data;
@@ -115,7 +119,7 @@ export class EmulatorApi {
 
   send = (body: unknown, stream: 'transactional' | 'bulk' = 'transactional') =>
     this.request<{ success: true; message_ids: string[] }>('POST', stream === 'bulk' ? '/bulk/api/send' : '/api/send', body);
-  listMessages = (q: { email?: string; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
+  listMessages = (q: { email?: string; before?: number; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
   getMessage = (id: string) => this.request<MessageDto>('GET', `/emulator/messages/${encodeURIComponent(id)}`);
   /** The browser URL of a message's tracked HTML (token in the query, as dto.ts specifies). */
   messageHtmlUrl = (id: string) => `${this.baseUrl}/emulator/messages/${encodeURIComponent(id)}/html?token=${encodeURIComponent(this.token)}`;

@@ -36,7 +36,7 @@ export class EmulatorController implements vscode.Disposable {
   private readonly streamEmitter = new vscode.EventEmitter<StreamMessage>();
   /** Fires on every state change (starting, running, stopping, stopped). */
   readonly onDidChangeState = this.stateEmitter.event;
-  /** Every SSE event of the running emulator. */
+  /** Every event of the running emulator's stream, typed by its name (emulator/http/dto.ts StreamEventMap). */
   readonly onStream = this.streamEmitter.event;
 
   constructor(
@@ -118,6 +118,7 @@ export class EmulatorController implements vscode.Disposable {
         url: `${ready.http}/emulator/stream`,
         token: ready.token,
         onMessage: (m) => this.streamEmitter.fire(m),
+        onInvalid: (ev, problems) => this.log.warn(`[stream] ignored "${ev.name}": ${problems.slice(0, 3).join('; ')}`),
         onError: (err) => this.supervisor.ready && this.log.trace(`[stream] ${err.message}`),
       });
       return ready;

@@ -13,6 +13,11 @@ export function displayUrl(url: string): string {
   }
 }
 
+/** How the tree labels a webhook (its URL, masked, without the scheme); messages name webhooks the same way. */
+export function webhookLabel(w: Pick<WebhookWire, 'url'>): string {
+  return displayUrl(w.url).replace(/^https?:\/\//, '');
+}
+
 export function relativeTime(at: number, now: number): string {
   const s = Math.round((now - at) / 1000);
   if (s < 0) return `in ${relativeTime(now, at).replace(/ ago$/, '')}`;

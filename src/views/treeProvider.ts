@@ -8,7 +8,7 @@ import type { DeliveryDto, StatusDto } from '../../emulator/http/dto';
 import type { EmulatorController } from '../emulator/controller';
 import type { SigningSecrets } from '../emulator/secrets';
 import type { DomainWire, WebhookWire } from '../protocol/wire';
-import { displayUrl, lastDeliveryText, webhookHealth } from './format';
+import { displayUrl, lastDeliveryText, webhookHealth, webhookLabel } from './format';
 
 interface Snapshot {
   status: StatusDto | undefined;
@@ -180,7 +180,7 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     const health = webhookHealth(w, last);
     const url = displayUrl(w.url);
     // The scheme is in the tooltip; the label keeps what tells webhooks apart.
-    const item = new vscode.TreeItem(url.replace(/^https?:\/\//, ''), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(webhookLabel(w), vscode.TreeItemCollapsibleState.None);
     item.id = `webhook.${w.id}`;
     const now = snap?.status?.clock.now ?? Date.now();
     const lastText = lastDeliveryText(last, now);

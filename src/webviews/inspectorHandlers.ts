@@ -18,7 +18,7 @@ export function deliveryQuery(filter: DeliveryFilter, before?: number, limit = 2
   };
 }
 
-export function inspectorHandlers(api: () => EmulatorApi, clipboard: (t: string) => Thenable<void> | Promise<void>): Handlers<InspectorMethods> {
+export function inspectorHandlers(api: () => EmulatorApi, clipboard: (t: string) => PromiseLike<void>): Handlers<InspectorMethods> {
   return {
     'deliveries.list': async ({ filter, before, limit }) => {
       try {

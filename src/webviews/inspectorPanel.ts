@@ -3,9 +3,8 @@
  * pages through deliveries on demand and renders only the visible rows.
  */
 import * as vscode from 'vscode';
-import type { DeliveryDto } from '../../emulator/http/dto';
 import type { EmulatorController } from '../emulator/controller';
-import type { DeliveryFilter, InspectorInit, InspectorMethods } from '../protocol/messages';
+import type { DeliveryFilter, InspectorEvents, InspectorInit, InspectorMethods } from '../protocol/messages';
 import { disposeAll, setPanelHtml, webviewOptions } from './basePanel';
 import { inspectorHandlers } from './inspectorHandlers';
 import { RpcHost } from './rpcHost';
@@ -13,19 +12,21 @@ import { RpcHost } from './rpcHost';
 export class InspectorPanel {
   private static current: InspectorPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly rpc: RpcHost<InspectorMethods>;
+  private readonly rpc: RpcHost<InspectorMethods, InspectorEvents>;
 
-  static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}): InspectorPanel {
+  /** `select`: a batch to show at once (its id), e.g. from a message's timeline. */
+  static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}, select?: number): InspectorPanel {
     if (InspectorPanel.current) {
       InspectorPanel.current.panel.reveal();
       if (Object.keys(filter).length) InspectorPanel.current.rpc.push('filter', filter);
+      if (select !== undefined) InspectorPanel.current.rpc.push('select', select);
       return InspectorPanel.current;
     }
     const panel = vscode.window.createWebviewPanel('mailtrapEmulator.inspector', 'Payload Inspector', vscode.ViewColumn.Active, {
       ...webviewOptions(extensionUri),
       retainContextWhenHidden: true,
     });
-    return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter));
+    return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter, select));
   }
 
   private constructor(
@@ -33,6 +34,7 @@ export class InspectorPanel {
     extensionUri: vscode.Uri,
     controller: EmulatorController,
     filter: DeliveryFilter,
+    select?: number,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     const api = () => {
@@ -40,17 +42,17 @@ export class InspectorPanel {
       if (!a) throw new Error('The emulator is not running. Start it to see deliveries.');
       return a;
     };
-    this.rpc = new RpcHost<InspectorMethods>(
+    this.rpc = new RpcHost<InspectorMethods, InspectorEvents>(
       panel.webview,
       inspectorHandlers(api, (t) => vscode.env.clipboard.writeText(t)),
-      async (): Promise<InspectorInit> => ({ webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [], filter }),
+      async (): Promise<InspectorInit> => ({ webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [], filter, select }),
       (err) => controller.log.error(`[inspector] ${(err as Error)?.stack ?? String(err)}`),
     );
     this.disposables.push(
       this.rpc,
       panel.onDidDispose(() => this.dispose()),
       controller.onStream((m) => {
-        if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data as DeliveryDto);
+        if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data);
         else if (m.name.startsWith('webhook.')) void controller.api?.listWebhooks().then((w) => this.rpc.push('webhooks', w), () => {});
       }),
       controller.onDidChangeState((s) => s === 'running' && this.rpc.push('reset', null)),

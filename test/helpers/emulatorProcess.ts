@@ -39,8 +39,8 @@ export async function startEmulatorProcess(args: string[] = ['--memory'], env: N
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const ready = await new Promise<Ready>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! });
-    // Generous: a loaded CI machine can take seconds to start Node. On giving up, the child is
-    // killed, or its open pipes would keep the test file from ever finishing.
+    // Generous: a busy 2-core CI machine can take seconds to compile and start. On a miss the child is
+    // killed, or its pipes would keep this test process alive for ever.
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
       reject(new Error(`no ready line within 30 s; stderr:\n${err}`));

@@ -299,4 +299,6 @@ export const env = {
     fake.opened.push(u.toString());
     return true;
   },
+  /** Local: no port forwarding, the URI as given. */
+  asExternalUri: async (u: Uri) => u,
 };

@@ -24,7 +24,7 @@ export const sel = {
   webviewInner: '#active-frame',
   editorTab: '.tabs-container .tab',
   statusBarItem: '.statusbar .statusbar-item',
-  // Inside the extension's webviews (media/src/form.ts, media/src/inspector.ts).
+  // Inside the extension's webviews (media/src/form.ts, media/src/inspector.ts, media/src/message.ts).
   form: {
     domainName: '#domain_name',
     url: '#url',
@@ -33,9 +33,17 @@ export const sel = {
     done: '#done',
   },
   inspector: {
+    search: '#f-search',
+    selectedRow: '.row.selected',
     row: '.row[data-id]',
     rowCode: '.code',
     detail: '#detail',
     attemptOk: '.attempt.ok',
+  },
+  // The message timeline (media/src/message.ts).
+  timeline: {
+    status: '#status',
+    event: (type: string) => `#timeline li.ev-${type}`,
+    batchButton: '.carriers button',
   },
 } as const;

@@ -12,7 +12,7 @@ import { displayUrl, parseDuration, webhookHealth } from '../../../src/views/for
 import { curlFor } from '../../../src/webviews/curl';
 import { deliveryQuery } from '../../../src/webviews/inspectorHandlers';
 
-const READY = '{"ready":true,"http":"http://127.0.0.1:8780","httpPort":8780,"smtpPort":2525,"token":"abc","accountId":1,"dataDir":null}';
+const READY = '{"ready":true,"http":"http://127.0.0.1:8780","httpPort":8780,"smtpPort":2525,"token":"abc","accountId":1,"dataDir":null,"ui":"http://127.0.0.1:8780/#login=0a1b"}';
 
 describe('settings', () => {
   test('defaults give the documented ports and a workspace data dir', () => {
@@ -30,6 +30,10 @@ describe('settings', () => {
 describe('ready line', () => {
   test('a valid line is parsed', () => {
     assert.deepEqual(parseReadyLine(READY), JSON.parse(READY));
+  });
+  test('a ui link on another origin is dropped (the extension only opens its own emulator)', () => {
+    assert.equal(parseReadyLine(READY.replace('http://127.0.0.1:8780/#', 'http://evil.test/#')).ui, '');
+    assert.equal(parseReadyLine(READY.replace(',"ui":"http://127.0.0.1:8780/#login=0a1b"', '')).ui, '');
   });
   test('garbage, missing token or bad ports are rejected with a reason', () => {
     assert.throws(() => parseReadyLine('Listening on 8780'), /not JSON/);
