@@ -1,5 +1,5 @@
 /**
- * The emulator's services over one store: the core, sending, delivery, retention and email logs, wired to the
+ * The emulator's services over one store: the core, sending, delivery and retention, wired to the
  * sql.js repositories. Used by the composition root (server.ts) and by tests that want the real
  * wiring without the listeners, so the two cannot drift apart.
  */
@@ -11,17 +11,15 @@ import { retryPolicy } from './core/delivery/retryPolicy';
 import type { WebhookSender } from './core/delivery/types';
 import type { Logger, Random } from './core/ports';
 import { RetentionService, retentionLimits } from './core/retention';
-import { EmailLogService } from './core/logs/emailLogService';
 import { createSending, type Sending } from './core/sending';
 import type { Store } from './store/database';
 import { SqlDeliveryRepository } from './store/deliveryRepository';
-import { SqlEmailLogRepository } from './store/emailLogRepository';
 import { SqlEventRepository } from './store/eventRepository';
 import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
 import { SqlRetentionRepository } from './store/retentionRepository';
 import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
 
-export type ServiceSettings = Pick<Config, 'retries' | 'retryInterval' | 'timeout' | 'batchInterval' | 'batchMax' | 'retention' | 'domains'>;
+export type ServiceSettings = Pick<Config, 'retries' | 'retryInterval' | 'timeout' | 'batchInterval' | 'batchMax' | 'retention'> & Partial<Pick<Config, 'domains'>>;
 
 export interface ServiceDeps {
   store: Store;
@@ -38,8 +36,6 @@ export interface Services {
   sending: Sending;
   delivery: DeliveryService;
   retention: RetentionService;
-  /** Mailtrap's Email Logs and Stats over the stored messages and events. */
-  emailLogs: EmailLogService;
 }
 
 /** Builds and wires every service; nothing is started (timers, pruning) until the caller says so. */
@@ -57,7 +53,7 @@ export function assembleServices({ store, clock, random, log, sender, settings }
     messages: new SqlMessageRepository(store),
     schedule: new SqlScheduleRepository(store),
     suppressions: new SqlSuppressionRepository(store),
-    domains: settings.domains,
+    domains: settings.domains ?? 'auto',
     uow: store,
     random,
     log: log.child('sending'),
@@ -85,6 +81,5 @@ export function assembleServices({ store, clock, random, log, sender, settings }
     log: log.child('retention'),
     limits: retentionLimits(settings.retention),
   });
-  const emailLogs = new EmailLogService(new SqlEmailLogRepository(store), sending, core.events, core.domains);
-  return { core, sending, delivery, retention, emailLogs };
+  return { core, sending, delivery, retention };
 }

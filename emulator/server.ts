@@ -12,7 +12,6 @@ import type { Config } from './config';
 import type { Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
 import type { Logger } from './core/ports';
-import type { EmailLogService } from './core/logs/emailLogService';
 import type { Sending } from './core/sending';
 import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
@@ -28,6 +27,8 @@ import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
 import { SqlClockState } from './store/clockState';
 import { Store } from './store/database';
+import { EmailLogService } from './core/logs/emailLogService';
+import { SqlEmailLogRepository } from './store/emailLogRepository';
 
 export const ACCOUNT_ID = 1;
 
@@ -95,7 +96,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   );
   const saveClock = () => clockState.save(clock.now());
 
-  const { core, sending, delivery, retention, emailLogs } = assembleServices({
+  const { core, sending, delivery, retention } = assembleServices({
     store,
     clock,
     random: cryptoRandom,
@@ -114,6 +115,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
   const sinks = new SinkRegistry(publicUrl);
+  const emailLogs = new EmailLogService(new SqlEmailLogRepository(store), sending, core.events, core.domains);
   const sessions = new WebSessions(token);
   // Bundled: dist/emulator.js beside dist/web and dist/samples; from sources (tsx): emulator/ beside dist/ and samples/.
   const here = __dirname;
