@@ -71,6 +71,7 @@ class RunningEmulator implements Emulator {
   readonly smtpPort: number;
   readonly token: string;
   readonly accountId: number;
+  readonly pid: number;
   readonly clock;
 
   constructor(private readonly proc: Spawned) {
@@ -80,6 +81,7 @@ class RunningEmulator implements Emulator {
     this.smtpPort = r.smtpPort;
     this.token = r.token;
     this.accountId = r.accountId;
+    this.pid = proc.proc.pid!;
     this.clock = {
       advance: async (by: number | string): Promise<ClockInfo> =>
         (await this.request<{ clock: ClockInfo }>('POST', '/emulator/clock/advance', { seconds: toSeconds(by) })).clock,

@@ -247,6 +247,8 @@ export interface Emulator {
   /** Bearer token of the API; SMTP password for user `api`. */
   readonly token: string;
   readonly accountId: number;
+  /** The emulator's process id. */
+  readonly pid: number;
   readonly clock: Clock;
   createDomain(domainName: string): Promise<Domain>;
   /** The created webhook, with its `signing_secret`. */

@@ -1,4 +1,6 @@
 /** Setting keys (section `mailtrapEmulator`) and their typed, validated reading. */
+import { DEFAULTS } from '../emulator/config';
+
 export const SECTION = 'mailtrapEmulator';
 
 export const Setting = {
@@ -8,6 +10,7 @@ export const Setting = {
   timeScale: 'timeScale',
   batchIntervalSeconds: 'batchIntervalSeconds',
   dataLocation: 'dataLocation',
+  domains: 'domains',
 } as const;
 
 /** Settings whose change needs the emulator restarted (everything except autoStart). */
@@ -17,6 +20,7 @@ export const RESTART_SETTINGS = [
   Setting.timeScale,
   Setting.batchIntervalSeconds,
   Setting.dataLocation,
+  Setting.domains,
 ] as const;
 
 export type DataLocation = 'workspace' | 'global' | 'memory';
@@ -28,15 +32,19 @@ export interface EmulatorSettings {
   timeScale: number;
   batchIntervalSeconds: number;
   dataLocation: DataLocation;
+  /** `--domains`: unknown sender domains are created (`auto`) or refused (`strict`). */
+  domains: 'auto' | 'strict';
 }
 
+/** The emulator's own defaults (emulator/config.ts), the one source; package.json's are pinned to them by a test. */
 export const DEFAULT_SETTINGS: Readonly<EmulatorSettings> = Object.freeze({
   autoStart: true,
-  httpPort: 8780,
-  smtpPort: 2525,
-  timeScale: 1,
-  batchIntervalSeconds: 30,
+  httpPort: DEFAULTS.port,
+  smtpPort: DEFAULTS.smtpPort,
+  timeScale: DEFAULTS.timeScale,
+  batchIntervalSeconds: DEFAULTS.batchInterval,
   dataLocation: 'workspace',
+  domains: 'auto',
 });
 
 type Getter = <T>(key: string, fallback: T) => T;
@@ -54,16 +62,22 @@ export function readSettings(get: Getter): EmulatorSettings {
     timeScale: positive(get(Setting.timeScale, DEFAULT_SETTINGS.timeScale), DEFAULT_SETTINGS.timeScale),
     batchIntervalSeconds: positive(get(Setting.batchIntervalSeconds, DEFAULT_SETTINGS.batchIntervalSeconds), DEFAULT_SETTINGS.batchIntervalSeconds),
     dataLocation: loc === 'global' || loc === 'memory' ? loc : 'workspace',
+    domains: get<string>(Setting.domains, DEFAULT_SETTINGS.domains) === 'strict' ? 'strict' : 'auto',
   });
 }
 
-/** The emulator's command-line flags for these settings; `dataDir` is null for memory. */
+/**
+ * The emulator's command-line flags for these settings; `dataDir` is null for memory. With
+ * `--exit-with-parent` an emulator whose extension host died stops by itself within seconds.
+ */
 export function emulatorArgs(s: EmulatorSettings, dataDir: string | null): string[] {
   const args = [
     '--port', String(s.httpPort),
     '--smtp-port', String(s.smtpPort),
     '--time-scale', String(s.timeScale),
     '--batch-interval', String(s.batchIntervalSeconds),
+    '--domains', s.domains,
+    '--exit-with-parent',
   ];
   return dataDir ? [...args, '--data', dataDir] : [...args, '--memory'];
 }

@@ -14,7 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
-import { extractToken, requireToken, tokenMatches } from './auth';
+import { tokenMatches } from '../token';
+import { extractToken, requireToken } from './auth';
 import { HttpError, UnauthorizedError } from './errors';
 
 /** Outstanding login codes and live sessions kept; the oldest are forgotten beyond these. */

@@ -4,14 +4,13 @@
  */
 import type { AttemptDto, DeliveryDto, DeliverySummaryDto, Page } from '../../emulator/http/dto';
 import type { DeliveryFilter, InspectorEvents, InspectorInit, InspectorMethods } from '../../src/protocol/messages';
-import { PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
+import { DELIVERY_STATUSES, PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
 import { jsonView, prettyText } from './jsonView';
 import { h, Rpc } from './rpc';
 import { VirtualList } from './virtualList';
 
 const ROW_HEIGHT = 28;
 const PAGE = 500;
-const STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
 
 const app = document.getElementById('app')!;
 let webhooks: WebhookWire[] = [];
@@ -63,7 +62,7 @@ function fillWebhookOptions(): void {
 /** Fills the controls from `filter` and lays the page out; safe to call again (no listeners here). */
 function buildLayout(): void {
   fillWebhookOptions();
-  options(els.status, [['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s])], filter.status ?? '');
+  options(els.status, [['', 'Any status'], ...DELIVERY_STATUSES.map((s): [string, string] => [s, s])], filter.status ?? '');
   options(els.event, [['', 'Any event'], ...PAYLOAD_EVENT_NAMES.map((s): [string, string] => [s, s])], filter.event ?? '');
   els.search.value = filter.search ?? '';
   els.detail.replaceChildren(h('p', { className: 'muted', text: 'Select a batch to see its payload and attempts.' }));

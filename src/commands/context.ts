@@ -52,11 +52,16 @@ export async function pickWebhook(ctx: CommandContext, node: Node | undefined, p
   return pick?.webhook;
 }
 
-export async function pickDomain(ctx: CommandContext, node: Node | undefined, placeHolder: string): Promise<DomainWire | undefined> {
+export async function pickDomain(
+  ctx: CommandContext,
+  node: Node | undefined,
+  placeHolder: string,
+  filter: (d: DomainWire) => boolean = () => true,
+): Promise<DomainWire | undefined> {
   if (node?.kind === 'domain') return node.domain;
   const api = await needApi(ctx);
   if (!api) return undefined;
-  const domains = await api.listDomains();
+  const domains = (await api.listDomains()).filter(filter);
   if (!domains.length) return undefined;
   const pick = await vscode.window.showQuickPick(domains.map((d) => ({ label: d.domain_name, domain: d })), { placeHolder });
   return pick?.domain;

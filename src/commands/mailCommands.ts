@@ -18,7 +18,8 @@ async function sendTest(ctx: CommandContext, scenarioId?: unknown): Promise<void
   if (!scenario) return;
   try {
     const domains = await api.listDomains();
-    const domain = domains[0]?.domain_name ?? 'example.test';
+    // A verified domain if there is one: mail from an unverified one is suspended (unless that is the point).
+    const domain = (domains.find((d) => d.dns_verified !== false) ?? domains[0])?.domain_name ?? 'example.test';
     const r = await api.send(testEmailBody(scenario, domain));
     void vscode.window.showInformationMessage(
       `Sent a ${scenario.label.toLowerCase()} test to ${scenarioAddress(scenario)} (message ${r.message_ids[0]}). Events are batched every batch interval; advance the clock to deliver now.`,

@@ -99,6 +99,8 @@ export class EmulatorApi {
   listDomains = async () => (await this.request<{ data: DomainWire[] }>('GET', `${this.acct}/sending_domains`)).data;
   createDomain = (domain_name: string) => this.request<DomainWire>('POST', `${this.acct}/sending_domains`, { sending_domain: { domain_name } });
   deleteDomain = (id: number) => this.request<void>('DELETE', `${this.acct}/sending_domains/${id}`);
+  /** Emulator-only: marks the domain's DNS records verified (a suspended message then goes out at its next re-check). */
+  verifyDomain = (id: number) => this.request<DomainWire>('POST', `/emulator/domains/${id}/verify`);
 
   listWebhooks = async () => (await this.request<{ data: WebhookWire[] }>('GET', `${this.acct}/webhooks`)).data;
   getWebhook = async (id: number) => (await this.request<{ data: WebhookWire }>('GET', `${this.acct}/webhooks/${id}`)).data;

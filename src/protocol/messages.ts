@@ -42,7 +42,8 @@ export interface FormInit {
 }
 
 export interface FormMethods {
-  'domain.create': { params: { domainName: string }; result: DomainWire };
+  /** `verified` (default true): mark its DNS verified right after creating it. */
+  'domain.create': { params: { domainName: string; verified?: boolean }; result: DomainWire };
   'webhook.save': { params: WebhookFormValues & { id?: number }; result: { webhook: WebhookWire; signingSecret?: string } };
   'clipboard.write': { params: { text: string }; result: null };
   'panel.close': { params: Record<string, never>; result: null };

@@ -1,17 +1,10 @@
 /** Pure formatting for views (no vscode): URL display, relative virtual times, webhook health. */
 import type { DeliveryDto } from '../../emulator/http/dto';
+import { displayUrl } from '../../emulator/core/urls';
 import type { WebhookWire } from '../protocol/wire';
 
-/** The URL without any basic-auth password (shown in trees and tooltips). */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
+/** The URL without any basic-auth password (shown in trees, tooltips and messages): the emulator's own rule. */
+export { displayUrl };
 
 /** How the tree labels a webhook (its URL, masked, without the scheme); messages name webhooks the same way. */
 export function webhookLabel(w: Pick<WebhookWire, 'url'>): string {

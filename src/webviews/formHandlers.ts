@@ -15,7 +15,10 @@ export interface FormHandlerDeps {
 /** Host-side save logic (separate from the panel so it is unit-tested against a real emulator). */
 export function formHandlers(deps: FormHandlerDeps, onClose: () => void, clipboard: (t: string) => PromiseLike<void>) {
   return {
-    'domain.create': ({ domainName }) => deps.api.createDomain(String(domainName ?? '').trim()),
+    'domain.create': async ({ domainName, verified }) => {
+      const domain = await deps.api.createDomain(String(domainName ?? '').trim());
+      return verified === false ? domain : deps.api.verifyDomain(domain.id);
+    },
     'webhook.save': async (v: WebhookFormValues & { id?: number }) => {
       const assembled = assembleWebhookUrl(v);
       if ('error' in assembled) throw Object.assign(new Error(`url ${assembled.error}`), { fields: { url: [assembled.error] } });

@@ -10,7 +10,8 @@
 import { Router } from 'express';
 import type { Sending } from '../../core/sending';
 import { trackHtml } from '../../core/sending/tracking';
-import { extractToken, tokenMatches } from '../auth';
+import { tokenMatches } from '../../token';
+import { extractToken } from '../auth';
 import { NotFoundError } from '../../core/errors';
 import { UnauthorizedError } from '../errors';
 import type { WebSessions } from '../webSession';

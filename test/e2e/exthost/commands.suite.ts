@@ -55,6 +55,15 @@ const CHECKS: Record<string, Check> = {
   },
   'mailtrapEmulator.domain.add': opensTab('mailtrapEmulator.domain.add', /^New sending domain$/),
   'mailtrapEmulator.domain.delete': dismissed('mailtrapEmulator.domain.delete'),
+  'mailtrapEmulator.domain.verify': async (x) => {
+    // A domain added through the API starts unverified, as on Mailtrap; the tree's action verifies it.
+    const { api, ready } = await running(x);
+    const domain = await api.createDomain(`verify-${Date.now()}.test`);
+    assert.equal(domain.dns_verified, false);
+    await vscode.commands.executeCommand('mailtrapEmulator.domain.verify', { kind: 'domain', domain });
+    const after = await getJson<{ dns_verified: boolean; compliance_status: string }>(ready.http, ready.token, `/api/domains/${domain.id}`);
+    assert.deepEqual([after.body.dns_verified, after.body.compliance_status], [true, 'compliant']);
+  },
   'mailtrapEmulator.webhook.add': opensTab('mailtrapEmulator.webhook.add', /^New webhook$/),
   'mailtrapEmulator.webhook.edit': async (x, hook) => opensTab('mailtrapEmulator.webhook.edit', new RegExp(`^Edit webhook #${hook.id}$`), { kind: 'webhook', webhook: hook })(x, hook),
   'mailtrapEmulator.webhook.test': async (x, hook) => {

@@ -24,7 +24,8 @@ function conforms(operation: string, schema: object, status: number, expectedSta
   assert.ok(validate(body), `${operation} (${status}): ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 600)}`);
 }
 
-const shared = useEmulatorProcess(['--memory']);
+// A nearly stopped clock: only the tests' advances run lifecycles, however slow the machine.
+const shared = useEmulatorProcess(['--memory', '--time-scale', '0.000001']);
 const RANGE = 'start_date=2000-01-01&end_date=2100-12-31';
 const GENERATIONS = [
   { prefix: '/api/accounts/1', domainKey: 'sending_domain_id' as const },
@@ -75,9 +76,29 @@ describe('contract: Email Logs and Stats against email-sending.openapi.yml', () 
       }
       const missing = await shared.call('GET', `${g.prefix}/email_logs/00000000-0000-0000-0000-000000000000`);
       conforms('getEmailLogMessage', S.NotFoundResponse, missing.status, 404, missing.json);
+      assert.deepEqual(missing.json, { error: 'Not Found' }, "the spec's example body");
     }
     assert.deepEqual([...seen].sort(), ['bounce', 'click', 'delivery', 'open', 'reject', 'soft_bounce', 'spam', 'suspension', 'unsubscribe']);
     assert.equal(list.length, ids.length + 2);
+  });
+
+  it('every operation, both generations: 401 Unauthorized with a wrong token', async () => {
+    const ops: [string, string][] = [
+      ['listEmailLogs', '/email_logs'],
+      ['getEmailLogMessage', `/email_logs/${ids[0]}`],
+      ['getAccountSendingStats', `/stats?${RANGE}`],
+      ['getAccountSendingStatsByDomains', `/stats/domains?${RANGE}`],
+      ['getAccountSendingStatsByCategories', `/stats/categories?${RANGE}`],
+      ['getAccountSendingStatsByEmailServiceProviders', `/stats/email_service_providers?${RANGE}`],
+      ['getAccountSendingStatsByDate', `/stats/date?${RANGE}`],
+    ];
+    for (const g of GENERATIONS) {
+      for (const [op, path] of ops) {
+        const r = await shared.call('GET', g.prefix + path, undefined, { Authorization: 'Bearer not-the-token' });
+        conforms(op, S.UnauthenticatedResponse, r.status, 401, r.json);
+        assert.deepEqual(r.json, { error: 'Incorrect API token' }, `${op}: the spec's example body`);
+      }
+    }
   });
 
   for (const g of GENERATIONS) {

@@ -116,3 +116,5 @@ export const StatsByDate = groupedStats('date', { type: 'string', format: 'date'
 export const BadRequest: Schema = { type: 'object', required: ['error'], properties: { error: { type: 'string' } } };
 /** `components.schemas.NotFoundResponse` (responses `NotFound`). */
 export const NotFoundResponse: Schema = { type: 'object', required: ['error'], properties: { error: { type: 'string' } } };
+/** `components.schemas.UnauthenticatedResponse` (responses `Unauthorized`). */
+export const UnauthenticatedResponse: Schema = { type: 'object', required: ['error'], properties: { error: { type: 'string' } } };

@@ -118,7 +118,9 @@ describe('Messages view', { concurrency: false }, () => {
     assert.equal(more.node.kind, 'loadMore');
     assert.equal(more.label, 'Load 100 more…');
     assert.equal(more.description, `100 of ${n(10_000)}`);
-    assert.deepEqual(calls, [{ limit: 100 }], 'one page was read');
+    // Live refreshes may re-read (the lifecycles run on the clock meanwhile): always one page, the newest.
+    assert.ok(calls.length >= 1, 'the view read the emulator');
+    for (const c of calls) assert.deepEqual(c, { limit: 100 }, 'only the first page was read');
 
     await fake.commands.get('mailtrapEmulator.messages.loadMore')!();
     r = await rows();

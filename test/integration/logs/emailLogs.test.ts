@@ -13,7 +13,8 @@ import { useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { emulatorClient } from '../../helpers/mailtrapClient';
 import { advance } from '../../helpers/sending';
 
-const shared = useEmulatorProcess(['--memory']);
+// A nearly stopped clock: only the tests' advances run lifecycles, however slow the machine.
+const shared = useEmulatorProcess(['--memory', '--time-scale', '0.000001']);
 const client = () => emulatorClient(shared.emu.ready.http, shared.emu.ready.token);
 
 /** Recipient → message id, for the mix below. */
@@ -188,15 +189,18 @@ describe('email logs: a known mix through client.emailLogs', () => {
     assert.equal('sending_domain_id' in r.json.messages[0], false);
   });
 
-  it('an unknown message is a 404 in the account APIs\' shape; a cursor that is not a message is a 400', async () => {
-    await assert.rejects(client().emailLogs.get('00000000-0000-0000-0000-000000000000'), /not found/i);
+  it('an unknown message is a 404, a bad token a 401, in the account APIs\' shape; a cursor that is not a message is a 400', async () => {
+    await assert.rejects(client().emailLogs.get('00000000-0000-0000-0000-000000000000'), /Not Found/);
     const r = await shared.call('GET', '/api/accounts/1/email_logs/00000000-0000-0000-0000-000000000000');
     assert.equal(r.status, 404);
-    assert.equal(typeof r.json.error, 'string');
+    assert.deepEqual(r.json, { error: 'Not Found' });
     const bad = await shared.call('GET', '/api/accounts/1/email_logs?search_after=nope');
     assert.equal(bad.status, 400);
     assert.equal(typeof bad.json.error, 'string');
-    assert.equal((await fetch(`${shared.emu.ready.http}/api/accounts/1/email_logs`)).status, 401);
+    const anon = await fetch(`${shared.emu.ready.http}/api/accounts/1/email_logs`, { headers: { Authorization: 'Bearer wrong' } });
+    assert.equal(anon.status, 401);
+    assert.deepEqual(await anon.json(), { error: 'Incorrect API token' });
+    await assert.rejects(emulatorClient(shared.emu.ready.http, 'wrong').emailLogs.getList(), /Incorrect API token/);
   });
 
   it('pages: search_after with next_page_cursor walks every match once, newest first, total_count on each page', async () => {

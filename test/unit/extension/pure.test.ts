@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DeliveryDto } from '../../../emulator/http/dto';
 import { scenarioAddress, SCENARIOS, testEmailBody } from '../../../src/commands/scenarios';
+import { scenarioFor } from '../../../emulator/core/sending/scenarios';
 import { snippet } from '../../../src/commands/snippets';
 import { parseReadyLine, ReadyLineError } from '../../../src/emulator/readyLine';
 import { SseParser } from '../../../src/emulator/sseClient';
@@ -17,13 +18,14 @@ const READY = '{"ready":true,"http":"http://127.0.0.1:8780","httpPort":8780,"smt
 describe('settings', () => {
   test('defaults give the documented ports and a workspace data dir', () => {
     const s = readSettings((_k, d) => d);
-    assert.deepEqual(emulatorArgs(s, '/data'), ['--port', '8780', '--smtp-port', '2525', '--time-scale', '1', '--batch-interval', '30', '--data', '/data']);
+    assert.deepEqual(emulatorArgs(s, '/data'), ['--port', '8780', '--smtp-port', '2525', '--time-scale', '1', '--batch-interval', '30', '--domains', 'auto', '--exit-with-parent', '--data', '/data']);
     assert.equal(s.dataLocation, 'workspace');
   });
   test('memory location passes --memory; invalid values fall back to defaults', () => {
-    const values: Record<string, unknown> = { httpPort: 70000, smtpPort: 0, timeScale: -1, batchIntervalSeconds: 5, dataLocation: 'memory' };
+    const values: Record<string, unknown> = { httpPort: 70000, smtpPort: 0, timeScale: -1, batchIntervalSeconds: 5, dataLocation: 'memory', domains: 'strict' };
     const s = readSettings((k, d) => (k in values ? (values[k] as typeof d) : d));
-    assert.deepEqual(emulatorArgs(s, null), ['--port', '8780', '--smtp-port', '0', '--time-scale', '1', '--batch-interval', '5', '--memory']);
+    assert.deepEqual(emulatorArgs(s, null), ['--port', '8780', '--smtp-port', '0', '--time-scale', '1', '--batch-interval', '5', '--domains', 'strict', '--exit-with-parent', '--memory']);
+    assert.equal(readSettings((k, d) => (k === 'domains' ? ('lenient' as typeof d) : d)).domains, 'auto', 'an unknown value falls back to auto');
   });
 });
 
@@ -67,7 +69,7 @@ describe('webhook URL fields', () => {
     assert.match((assembleWebhookUrl({ url: 'http://x', username: '', password: 'p', token: '' }) as { error: string }).error, /user name/);
   });
   test('the tree never shows a basic-auth password', () => {
-    assert.equal(displayUrl('https://me:secret@h.example/x'), 'https://me:****@h.example/x');
+    assert.equal(displayUrl('https://me:secret@h.example/x'), 'https://me:***@h.example/x');
   });
 });
 
@@ -104,7 +106,9 @@ test('scenarios put the plus-tag SPEC §3 defines on the recipient', () => {
   assert.equal(scenarioAddress(SCENARIOS.find((s) => s.id === 'soft-bounce')!), 'test+soft-bounce@example.com');
   assert.deepEqual(testEmailBody(bounce, 'acme.test').to, [{ email: 'test+bounce@example.com' }]);
   assert.equal(testEmailBody(bounce, 'acme.test').from.email, 'hello@acme.test');
-  assert.equal(SCENARIOS.length, 9);
+  // Every quick-pick entry is a scenario the emulator knows by that name (its own parser decides).
+  for (const s of SCENARIOS) assert.equal(scenarioFor(scenarioAddress(s)), s.id, s.id);
+  assert.equal(SCENARIOS.length, 14);
 });
 
 test('snippets point nodemailer and the SDK at the running emulator', () => {
