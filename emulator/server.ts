@@ -12,6 +12,8 @@ import { createCore, type Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
 import { DeliveryService } from './core/delivery/deliveryService';
 import { retryPolicy } from './core/delivery/retryPolicy';
+import { displayUrl } from './core/delivery/target';
+import { followOwnSink, rememberOrigin } from './core/ownSink';
 import type { Logger } from './core/ports';
 import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
@@ -70,6 +72,29 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
       resolve((net.address() as AddressInfo).port);
     });
   });
+}
+
+/**
+ * Built-in-sink webhooks follow the emulator to its new port (before any delivery runs, so
+ * nothing goes to the old one). See core/ownSink.ts for why the URL is rewritten.
+ */
+function followOwnSinks(store: Store, core: Core, current: string, log: Logger): void {
+  let past: string[] = [];
+  try {
+    past = JSON.parse(store.get<{ value: string }>("SELECT value FROM meta WHERE key = 'own_origins'")?.value ?? '[]');
+  } catch {
+    /* unreadable history: nothing to follow */
+  }
+  // Remembered first: a crash between the two steps leaves a history that still finds the old URLs.
+  store.run("INSERT INTO meta (key, value) VALUES ('own_origins', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
+    JSON.stringify(rememberOrigin(past, current)),
+  ]);
+  for (const w of core.webhooks.list()) {
+    const next = followOwnSink(w.url, past, current);
+    if (!next) continue;
+    core.webhooks.update(w.id, { url: next });
+    log.info('built-in sink webhook follows the emulator to its new port', { webhookId: w.id, url: displayUrl(next) });
+  }
 }
 
 export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {
@@ -169,8 +194,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog) });
 
   try {
-    info.httpPort = await listen(httpServer, config.port, config.host);
-    info.smtpPort = await listen(smtpServer, config.smtpPort, config.host);
+    info.httpPort = await listen(httpServer, config.port, config.host).catch((e) => Promise.reject(Object.assign(e, { listener: 'HTTP' })));
+    info.smtpPort = await listen(smtpServer, config.smtpPort, config.host).catch((e) => Promise.reject(Object.assign(e, { listener: 'SMTP' })));
   } catch (err) {
     httpServer.close();
     clock.stop();
@@ -178,6 +203,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     lock?.release();
     throw err;
   }
+  followOwnSinks(store, core, `http://${hostForUrl}:${info.httpPort}`, log.child('webhooks'));
   const retention = new RetentionService({
     repo: new SqlRetentionRepository(store),
     uow: store,

@@ -24,7 +24,7 @@ export interface ExtensionExports {
 export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const log = vscode.window.createOutputChannel('Mailtrap Emulator', { log: true });
   controller = new EmulatorController(
-    { extensionPath: context.extensionUri.fsPath, workspaceStorage: context.storageUri?.fsPath, globalStorage: context.globalStorageUri.fsPath },
+    { extensionPath: context.extensionUri.fsPath, workspaceStorage: context.storageUri?.fsPath, globalStorage: context.globalStorageUri.fsPath, workspaceName: vscode.workspace.name },
     log,
   );
   const secrets = new SigningSecrets(context.secrets);

@@ -34,7 +34,9 @@ const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T =>
 /** http(s) URL that parses and has a host; userinfo (basic auth) and query (token) allowed. */
 export function validateWebhookUrl(v: unknown): string | null {
   if (v === undefined || v === null || v === '') return "can't be blank";
-  if (typeof v !== 'string' || v.length > MAX_URL_LENGTH) return 'is invalid';
+  if (typeof v !== 'string') return 'is invalid';
+  // Rails' wording for a length limit (Mailtrap's API is a Rails app): says the limit, unlike "is invalid".
+  if (v.length > MAX_URL_LENGTH) return `is too long (maximum is ${MAX_URL_LENGTH} characters)`;
   let u: URL;
   try {
     u = new URL(v.trim());

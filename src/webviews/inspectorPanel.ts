@@ -15,17 +15,19 @@ export class InspectorPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly rpc: RpcHost<InspectorMethods>;
 
-  static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}): InspectorPanel {
+  /** `select`: a batch to show at once (e.g. the failed webhook test that led here). */
+  static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}, select?: number): InspectorPanel {
     if (InspectorPanel.current) {
       InspectorPanel.current.panel.reveal();
       if (Object.keys(filter).length) InspectorPanel.current.rpc.push('filter', filter);
+      if (select !== undefined) InspectorPanel.current.rpc.push('select', select);
       return InspectorPanel.current;
     }
     const panel = vscode.window.createWebviewPanel('mailtrapEmulator.inspector', 'Payload Inspector', vscode.ViewColumn.Active, {
       ...webviewOptions(extensionUri),
       retainContextWhenHidden: true,
     });
-    return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter));
+    return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter, select));
   }
 
   private constructor(
@@ -33,6 +35,7 @@ export class InspectorPanel {
     extensionUri: vscode.Uri,
     controller: EmulatorController,
     filter: DeliveryFilter,
+    select?: number,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     const api = () => {
@@ -42,8 +45,17 @@ export class InspectorPanel {
     };
     this.rpc = new RpcHost<InspectorMethods>(
       panel.webview,
-      inspectorHandlers(api, (t) => vscode.env.clipboard.writeText(t)),
-      async (): Promise<InspectorInit> => ({ webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [], filter }),
+      inspectorHandlers(
+        api,
+        (t) => vscode.env.clipboard.writeText(t),
+        (message, detail, choices) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...choices),
+      ),
+      async (): Promise<InspectorInit> => ({
+        webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [],
+        filter,
+        select,
+        self: controller.ready?.http,
+      }),
       (err) => controller.log.error(`[inspector] ${(err as Error)?.stack ?? String(err)}`),
     );
     this.disposables.push(
@@ -53,7 +65,8 @@ export class InspectorPanel {
         if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data as DeliveryDto);
         else if (m.name.startsWith('webhook.')) void controller.api?.listWebhooks().then((w) => this.rpc.push('webhooks', w), () => {});
       }),
-      controller.onDidChangeState((s) => s === 'running' && this.rpc.push('reset', null)),
+      // After a restart the list and the open batch are read again (the webview keeps its selection).
+      controller.onDidChangeState((s) => s === 'running' && this.rpc.push('reset', controller.ready?.http ?? null)),
     );
     setPanelHtml(panel, extensionUri, 'inspector', 'Payload Inspector');
   }

@@ -87,11 +87,12 @@ test('copy as curl repeats the exact request, safely quoted', () => {
   assert.ok(curl.includes(`--data-binary '{"events":[{"category":"it'\\''s"}]}'`));
 });
 
-test('inspector search: an address filters by email, anything else by message id', () => {
-  assert.deepEqual(deliveryQuery({ search: 'a@b.c', status: 'failed' }, 10, 9999), {
-    webhook_id: undefined, status: 'failed', event: undefined, email: 'a@b.c', message_id: undefined, before: 10, limit: 500,
+test('inspector search is free text for the emulator (part of an email or domain, a message id prefix, a batch id)', () => {
+  assert.deepEqual(deliveryQuery({ search: 'b.c', status: 'failed' }, 10, 9999), {
+    webhook_id: undefined, status: 'failed', event: undefined, q: 'b.c', before: 10, limit: 500,
   });
-  assert.equal(deliveryQuery({ search: ' 4f1c ' }).message_id, '4f1c');
+  assert.equal(deliveryQuery({ search: ' 4f1c ' }).q, '4f1c');
+  assert.equal(deliveryQuery({ search: '  ' }).q, undefined);
 });
 
 test('scenarios put the plus-tag SPEC §3 defines on the recipient', () => {
