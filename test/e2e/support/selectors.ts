@@ -19,6 +19,7 @@ export const sel = {
   dialog: '.monaco-dialog-box',
   dialogButton: '.monaco-dialog-box .dialog-buttons .monaco-button',
   toast: '.notifications-toasts .notification-toast',
+  toastButton: '.monaco-button',
   /** Webviews: the ready outer iframe, then the document inside it. */
   webviewOuter: 'iframe.webview.ready',
   webviewInner: '#active-frame',
@@ -28,12 +29,18 @@ export const sel = {
   form: {
     domainName: '#domain_name',
     url: '#url',
+    username: '#username',
+    password: '#password',
     submit: 'button[type=submit]',
     secret: '#signing-secret',
     done: '#done',
   },
   inspector: {
     row: '.row[data-id]',
+    webhookFilter: '#f-webhook',
+    copyPayload: '#copy-payload',
+    notice: '#notice',
+    signature: 'table.headers tr:has(th:text("mailtrap-signature")) td',
     rowCode: '.code',
     detail: '#detail',
     attemptOk: '.attempt.ok',
