@@ -7,6 +7,7 @@ import { watchPausedWebhooks } from './views/pauseNotifier';
 import { EmulatorStatusBar } from './views/statusBar';
 import { EmulatorTreeProvider } from './views/treeProvider';
 import { FormPanel } from './webviews/formPanel';
+import { InspectorPanel } from './webviews/inspectorPanel';
 
 let controller: EmulatorController | undefined;
 
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
       tree.refresh();
     }),
     { dispose: () => FormPanel.disposeAll() },
+    InspectorPanel.register(context.extensionUri, c),
   );
   void vscode.commands.executeCommand('setContext', 'mailtrapEmulator.state', 'stopped');
   if (c.settings().autoStart) void c.start();

@@ -8,7 +8,7 @@ import type { EmulatorController } from '../emulator/controller';
 import type { DeliveryFilter, InspectorInit, InspectorMethods } from '../protocol/messages';
 import { disposeAll, setPanelHtml, webviewOptions } from './basePanel';
 import { inspectorHandlers } from './inspectorHandlers';
-import { RpcHost } from './rpcHost';
+import { ExpectedError, logUnexpected, RpcHost } from './rpcHost';
 
 export class InspectorPanel {
   private static current: InspectorPanel | undefined;
@@ -30,6 +30,20 @@ export class InspectorPanel {
     return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter, select));
   }
 
+  /**
+   * Restores the inspector after a window reload (VS Code keeps the tab and asks its serializer):
+   * the panel gets the inspector again, unfiltered, and fills in as soon as the emulator runs.
+   */
+  static register(extensionUri: vscode.Uri, controller: EmulatorController): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer('mailtrapEmulator.inspector', {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        panel.webview.options = webviewOptions(extensionUri);
+        InspectorPanel.current?.dispose();
+        InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, {});
+      },
+    });
+  }
+
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
@@ -40,7 +54,7 @@ export class InspectorPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     const api = () => {
       const a = controller.api;
-      if (!a) throw new Error('The emulator is not running. Start it to see deliveries.');
+      if (!a) throw new ExpectedError('The emulator is not running. Start it to see deliveries.');
       return a;
     };
     this.rpc = new RpcHost<InspectorMethods>(
@@ -56,7 +70,7 @@ export class InspectorPanel {
         select,
         self: controller.ready?.http,
       }),
-      (err) => controller.log.error(`[inspector] ${(err as Error)?.stack ?? String(err)}`),
+      (err) => logUnexpected(controller.log, 'inspector', err),
     );
     this.disposables.push(
       this.rpc,

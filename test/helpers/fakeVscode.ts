@@ -253,6 +253,7 @@ export const window = {
     return s;
   },
   createTreeView: () => ({ dispose() {} }),
+  registerWebviewPanelSerializer: () => new Disposable(() => {}),
   createWebviewPanel: (viewType: string, title: string, _col: unknown, options: unknown) => {
     const p = new FakeWebviewPanel(viewType, title, options);
     fake.panels.push(p);
