@@ -28,15 +28,18 @@ export interface Config {
   readonly timeout: number;
   /** Delivered events kept for inspection; older ones are pruned. */
   readonly retention: number;
+  /** A send from an unknown domain: `auto` creates it verified, `strict` refuses it as Mailtrap does. */
+  readonly domains: 'auto' | 'strict';
 }
 
 export class ConfigError extends Error {}
 
-type Kind = 'string' | 'port' | 'number' | 'int' | 'flag';
+type Kind = 'string' | 'port' | 'number' | 'int' | 'flag' | 'choice';
 interface Option {
   key: keyof Config | 'memory' | 'help' | 'data';
   kind: Kind;
   min?: number;
+  choices?: readonly string[];
   describe: string;
 }
 
@@ -54,6 +57,7 @@ const OPTIONS: Record<string, Option> = {
   'retry-interval': { key: 'retryInterval', kind: 'number', min: 0.001, describe: 'seconds between attempts [300]' },
   timeout: { key: 'timeout', kind: 'number', min: 0.001, describe: 'seconds an attempt may take [30]' },
   retention: { key: 'retention', kind: 'int', min: 1, describe: 'delivered events kept for inspection [100000]' },
+  domains: { key: 'domains', kind: 'choice', choices: ['auto', 'strict'], describe: 'unknown sender domains: auto (create, verified) or strict (refuse) [auto]' },
   help: { key: 'help', kind: 'flag', describe: 'print this help' },
 };
 
@@ -69,6 +73,7 @@ export const DEFAULTS = {
   retryInterval: 300,
   timeout: 30,
   retention: 100_000,
+  domains: 'auto',
 } as const;
 
 export function usage(): string {
@@ -89,6 +94,9 @@ function convert(flag: string, o: Option, raw: string, source: string): string |
       return bad('expected true or false');
     case 'string':
       if (raw === '') bad('expected a value');
+      return raw;
+    case 'choice':
+      if (!o.choices!.includes(raw)) bad(`expected one of ${o.choices!.join(', ')}`);
       return raw;
     case 'port': {
       const n = Number(raw);
@@ -147,6 +155,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = {}): Parsed
     retryInterval: (values.retryInterval as number) ?? DEFAULTS.retryInterval,
     timeout: (values.timeout as number) ?? DEFAULTS.timeout,
     retention: (values.retention as number) ?? DEFAULTS.retention,
+    domains: (values.domains as Config['domains']) ?? DEFAULTS.domains,
   });
   return { config, help: values.help === true };
 }

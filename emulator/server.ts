@@ -22,7 +22,7 @@ import { SinkRegistry } from './http/sinks';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
-import { smtpIngest } from './smtp/smtpIngest';
+import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
 import { Store } from './store/database';
@@ -137,6 +137,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     messages: new SqlMessageRepository(store),
     schedule: new SqlScheduleRepository(store),
     suppressions: new SqlSuppressionRepository(store),
+    domains: config.domains,
     uow: store,
     random: cryptoRandom,
     log: log.child('sending'),
@@ -191,7 +192,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   const smtpLog = log.child('smtp');
-  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog) });
+  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog), checkSender: smtpSenderCheck(sending) });
 
   try {
     info.httpPort = await listen(httpServer, config.port, config.host).catch((e) => Promise.reject(Object.assign(e, { listener: 'HTTP' })));

@@ -21,17 +21,25 @@ export interface CoreEventMap {
   'delivery.created': DeliveryView;
   /** A delivery's status changed: an attempt ended, or it was cancelled. */
   'delivery.updated': DeliveryView;
-  /** A batch's last attempt failed: it was dropped and the webhook paused (SPEC §5). */
-  'webhook.paused': { webhookId: number; deliveryId: number; attempts: number; lastError: string | null };
+  /** A batch's last attempt failed: it was dropped and the webhook paused (SPEC §5). `webhook` is as paused. */
+  'webhook.paused': WebhookPaused;
+}
+
+export interface WebhookPaused {
+  webhook: Webhook;
+  deliveryId: number;
+  attempts: number;
+  lastError: string | null;
 }
 
 export type CoreEventName = keyof CoreEventMap;
-type Listener<K extends CoreEventName> = (payload: CoreEventMap[K]) => void;
-type AnyListener = <K extends CoreEventName>(name: K, payload: CoreEventMap[K]) => void;
+
+/** One event as a tagged value, so `switch (m.name)` narrows `m.payload` (no casts for listeners of every event). */
+export type BusMessage<M, K extends keyof M = keyof M> = { [P in K]: { name: P; payload: M[P] } }[K];
 
 export class EventBus<M extends object = CoreEventMap> {
   private readonly listeners = new Map<keyof M, Set<(p: never) => void>>();
-  private readonly any = new Set<(name: keyof M, payload: unknown) => void>();
+  private readonly any = new Set<(m: BusMessage<M>) => void>();
 
   constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
 
@@ -43,7 +51,7 @@ export class EventBus<M extends object = CoreEventMap> {
   }
 
   /** Every event, for streams that forward everything (SSE). */
-  onAny(fn: (name: keyof M, payload: unknown) => void): () => void {
+  onAny(fn: (m: BusMessage<M>) => void): () => void {
     this.any.add(fn);
     return () => this.any.delete(fn);
   }
@@ -57,9 +65,10 @@ export class EventBus<M extends object = CoreEventMap> {
         this.onListenerError(err);
       }
     }
+    const m: BusMessage<M, K> = { name, payload };
     for (const fn of this.any) {
       try {
-        fn(name, payload);
+        fn(m);
       } catch (err) {
         this.onListenerError(err);
       }
@@ -68,4 +77,3 @@ export class EventBus<M extends object = CoreEventMap> {
 }
 
 export type CoreBus = EventBus<CoreEventMap>;
-export type { Listener, AnyListener };

@@ -1,12 +1,24 @@
 /** Sending domains: Mailtrap's sending-domains API semantics, on the emulator's one account. */
 import type { CoreBus } from './bus';
 import type { Clock } from './clock';
-import { FieldErrors, NotFoundError } from './errors';
+import { FieldErrors, NotFoundError, ValidationError } from './errors';
 import type { DomainRepository, UnitOfWork, WebhookRepository } from './ports';
 import type { Domain } from './types';
 
 /** RFC 1123 host name with at least one dot; no trailing dot, labels 1–63 chars. */
 const DOMAIN_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/**
+ * Mailtrap answers a bad domain name with one `base` message (a Rails "Validation failed: …"),
+ * not a field error. The blank-name wording is recorded in mailtrap/mailtrap-ruby
+ * (vcr_cassettes/Mailtrap_SendingDomainsAPI/_create/when_API_returns_an_error); the other two
+ * follow the same pattern (the emulator's choice: no recording exists).
+ */
+export const DOMAIN_NAME_ERRORS = {
+  blank: "Validation failed: Domain name can't be blank, Tracking domain name is not a valid domain name",
+  invalid: 'Validation failed: Domain name is not a valid domain name, Tracking domain name is not a valid domain name',
+  taken: 'Validation failed: Domain name has already been taken',
+} as const;
 
 export const UPDATABLE_DOMAIN_FLAGS = {
   open_tracking_enabled: 'openTrackingEnabled',
@@ -41,13 +53,11 @@ export class DomainService {
     return this.domains.findByName(name.toLowerCase());
   }
 
-  create(input: { domain_name?: unknown }): Domain {
-    const errors = new FieldErrors();
+  /** A domain made through the API starts unverified (`dns_verified: false`), as on Mailtrap. */
+  create(input: { domain_name?: unknown }, opts: { verified?: boolean } = {}): Domain {
     const name = typeof input.domain_name === 'string' ? input.domain_name.trim().toLowerCase() : '';
-    if (input.domain_name === undefined || input.domain_name === null || name === '') errors.add('domain_name', "can't be blank");
-    else if (!DOMAIN_RE.test(name)) errors.add('domain_name', 'is invalid');
-    else if (this.domains.findByName(name)) errors.add('domain_name', 'has already been taken');
-    errors.throwIfAny();
+    const problem = name === '' ? 'blank' : !DOMAIN_RE.test(name) ? 'invalid' : this.domains.findByName(name) ? 'taken' : null;
+    if (problem) throw new ValidationError({ base: [DOMAIN_NAME_ERRORS[problem]] });
     const domain = this.uow.transaction(() =>
       this.domains.insert({
         domainName: name,
@@ -57,15 +67,23 @@ export class DomainService {
         trackingOptOutEnabled: false,
         autoUnsubscribeLinkEnabled: false,
         inboundEnabled: false,
+        dnsVerifiedAt: opts.verified ? this.clock.now() : null,
       }),
     );
     this.bus.emit('domain.created', domain);
     return domain;
   }
 
-  /** The domain of a sender address, created on first use so a first send just works (SPEC §2). */
-  ensure(domainName: string): Domain {
-    return this.findByName(domainName) ?? this.create({ domain_name: domainName });
+  /**
+   * Marks the domain's DNS records verified, now (emulator-only: there is no DNS to check). Also
+   * on an already verified domain, so a message suspended before this moment counts as "verified
+   * meanwhile" at its next re-check.
+   */
+  verify(id: number): Domain {
+    const next: Domain = { ...this.get(id), dnsVerifiedAt: this.clock.now() };
+    this.uow.transaction(() => this.domains.update(next));
+    this.bus.emit('domain.updated', next);
+    return next;
   }
 
   update(id: number, patch: DomainPatch): Domain {

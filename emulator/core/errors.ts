@@ -9,7 +9,7 @@ export class CoreError extends Error {
   }
 }
 
-/** A resource that does not exist (404 `{"error":"Resource not found"}`). */
+/** A resource that does not exist (404 `{"error":"Not Found"}`, as Mailtrap answers). */
 export class NotFoundError extends CoreError {
   constructor(what = 'Resource') {
     super(`${what} not found`);
@@ -47,5 +47,16 @@ export class FieldErrors {
   }
   throwIfAny(): void {
     if (!this.empty) throw new ValidationError(this.fields);
+  }
+}
+
+/**
+ * A send from a domain that is not one of the account's sending domains, with `--domains strict`.
+ * Mailtrap answers the Send API with its 401 (troubleshooting/unauthorized-401-error.md) and SMTP
+ * with `550 5.7.1 Sending from domain is not allowed` (troubleshooting/sending-from-domain-not-allowed.md).
+ */
+export class DomainNotAllowedError extends CoreError {
+  constructor(readonly domainName: string) {
+    super('Sending from domain is not allowed');
   }
 }

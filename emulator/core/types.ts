@@ -71,6 +71,11 @@ export interface Domain {
   trackingOptOutEnabled: boolean;
   autoUnsubscribeLinkEnabled: boolean;
   inboundEnabled: boolean;
+  /**
+   * When DNS was (last) marked verified, virtual ms; null while unverified. A domain created
+   * through the API starts unverified, as on Mailtrap; one auto-created by a send starts verified.
+   */
+  dnsVerifiedAt: number | null;
 }
 
 export interface Webhook {
@@ -81,6 +86,8 @@ export interface Webhook {
   payloadFormat: PayloadFormat;
   sendingStream: SendingStream | null;
   domainId: number | null;
+  /** Only for `inbound_receiving` webhooks (Mailtrap's Inbound API); kept and echoed. */
+  inboundInboxId: number | null;
   eventTypes: WebhookEventType[];
   signingSecret: string;
   createdAt: number;

@@ -23,6 +23,7 @@ export interface WebhookInput {
   sending_stream?: unknown;
   event_types?: unknown;
   domain_id?: unknown;
+  inbound_inbox_id?: unknown;
 }
 
 const IMMUTABLE = ['webhook_type', 'sending_stream', 'domain_id'] as const;
@@ -31,20 +32,25 @@ const MAX_URL_LENGTH = 2048;
 const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T =>
   typeof v === 'string' && (list as readonly string[]).includes(v);
 
-/** http(s) URL that parses and has a host; userinfo (basic auth) and query (token) allowed. */
-export function validateWebhookUrl(v: unknown): string | null {
-  if (v === undefined || v === null || v === '') return "can't be blank";
-  if (typeof v !== 'string') return 'is invalid';
+/**
+ * http(s) URL that parses and has a host; userinfo (basic auth) and query (token) allowed.
+ * Returns Mailtrap's messages: a blank URL is also not a valid one, so it gets both
+ * (`{"url":["can't be blank","is invalid"]}`, recorded in mailtrap/mailtrap-ruby
+ * vcr_cassettes/Mailtrap_WebhooksAPI/_create/when_API_returns_an_error).
+ */
+export function validateWebhookUrl(v: unknown): string[] {
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return ["can't be blank", 'is invalid'];
+  if (typeof v !== 'string') return ['is invalid'];
   // Rails' wording for a length limit (Mailtrap's API is a Rails app): says the limit, unlike "is invalid".
-  if (v.length > MAX_URL_LENGTH) return `is too long (maximum is ${MAX_URL_LENGTH} characters)`;
+  if (v.length > MAX_URL_LENGTH) return [`is too long (maximum is ${MAX_URL_LENGTH} characters)`];
   let u: URL;
   try {
     u = new URL(v.trim());
   } catch {
-    return 'is invalid';
+    return ['is invalid'];
   }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) return 'is invalid';
-  return null;
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) return ['is invalid'];
+  return [];
 }
 
 export class WebhookService {
@@ -68,23 +74,25 @@ export class WebhookService {
   }
 
   create(input: WebhookInput): Webhook {
+    // Keys in the order Mailtrap lists them (url, event_types, sending_stream: the recorded answer
+    // above), so the official client's joined message reads the same as against production.
     const errors = new FieldErrors();
-    const urlError = validateWebhookUrl(input.url);
-    if (urlError) errors.add('url', urlError);
+    for (const m of validateWebhookUrl(input.url)) errors.add('url', m);
 
     const webhookType = input.webhook_type;
-    if (webhookType === undefined || webhookType === null || webhookType === '') errors.add('webhook_type', "can't be blank");
-    else if (!isOneOf(WEBHOOK_TYPES, webhookType)) errors.add('webhook_type', 'is not included in the list');
-
     const emailSending = webhookType === 'email_sending';
+    const eventTypes = this.eventTypes(input.event_types, emailSending || webhookType === 'campaigns', errors);
+
     let sendingStream: SendingStream | null = null;
     if (input.sending_stream === undefined || input.sending_stream === null || input.sending_stream === '') {
       if (emailSending) errors.add('sending_stream', "can't be blank");
     } else if (!isOneOf(SENDING_STREAMS, input.sending_stream)) errors.add('sending_stream', 'is not included in the list');
     else sendingStream = input.sending_stream;
 
+    if (webhookType === undefined || webhookType === null || webhookType === '') errors.add('webhook_type', "can't be blank");
+    else if (!isOneOf(WEBHOOK_TYPES, webhookType)) errors.add('webhook_type', 'is not included in the list');
+
     const payloadFormat = this.payloadFormat(input.payload_format, 'json', errors);
-    const eventTypes = this.eventTypes(input.event_types, emailSending, errors);
     const active = this.active(input.active, true, errors);
 
     let domainId: number | null = null;
@@ -94,6 +102,7 @@ export class WebhookService {
       else if (!this.domains.get(id)) errors.add('domain_id', 'does not exist');
       else domainId = id;
     }
+    const inboundInboxId = this.inboundInboxId(input.inbound_inbox_id, webhookType === 'inbound_receiving', true, errors);
     errors.throwIfAny();
 
     const now = this.clock.now();
@@ -105,6 +114,7 @@ export class WebhookService {
         payloadFormat,
         sendingStream,
         domainId,
+        inboundInboxId,
         eventTypes,
         signingSecret: this.random.hex(16),
         createdAt: now,
@@ -120,13 +130,16 @@ export class WebhookService {
     const errors = new FieldErrors();
     const next: Webhook = { ...current };
     if (input.url !== undefined) {
-      const urlError = validateWebhookUrl(input.url);
-      if (urlError) errors.add('url', urlError);
-      else next.url = (input.url as string).trim();
+      const urlErrors = validateWebhookUrl(input.url);
+      for (const m of urlErrors) errors.add('url', m);
+      if (!urlErrors.length) next.url = (input.url as string).trim();
     }
     if (input.active !== undefined) next.active = this.active(input.active, current.active, errors);
     if (input.payload_format !== undefined) next.payloadFormat = this.payloadFormat(input.payload_format, current.payloadFormat, errors);
     if (input.event_types !== undefined) next.eventTypes = this.eventTypes(input.event_types, current.webhookType === 'email_sending', errors);
+    if (input.inbound_inbox_id !== undefined) {
+      next.inboundInboxId = this.inboundInboxId(input.inbound_inbox_id, current.webhookType === 'inbound_receiving', false, errors);
+    }
     // Immutable fields: sending the current value is harmless; changing it is an error, not a silent no-op.
     const currentWire: Record<(typeof IMMUTABLE)[number], unknown> = {
       webhook_type: current.webhookType,
@@ -155,6 +168,27 @@ export class WebhookService {
     this.uow.transaction(() => this.webhooks.delete(id));
     this.bus.emit('webhook.deleted', w);
     return w;
+  }
+
+  /**
+   * `inbound_inbox_id` (email-sending.openapi.yml, createWebhook): required for
+   * `inbound_receiving` webhooks, "must not be set for any other webhook type".
+   */
+  private inboundInboxId(v: unknown, inbound: boolean, creating: boolean, errors: FieldErrors): number | null {
+    const blank = v === undefined || v === null || v === '';
+    if (!inbound) {
+      if (!blank) errors.add('inbound_inbox_id', 'must be blank');
+      return null;
+    }
+    if (blank) {
+      if (creating || v !== undefined) errors.add('inbound_inbox_id', "can't be blank");
+      return null;
+    }
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
+      errors.add('inbound_inbox_id', 'is invalid');
+      return null;
+    }
+    return v;
   }
 
   private payloadFormat(v: unknown, fallback: PayloadFormat, errors: FieldErrors): PayloadFormat {

@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   // every earlier route's pattern on each request.
   if (deps.sending) app.use(sendRoutes(deps.sending));
   app.use(managementRoutes(deps.core));
-  app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({}))));
+  app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({})), deps.sinks));
   if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
   if (deps.sinks) app.use(sinkRoutes(deps.sinks));
   if (deps.sending) {

@@ -1,7 +1,7 @@
 /** Core deliveries → the wire DTOs of http/dto.ts. */
 import type { Attempt } from '../core/delivery/types';
 import type { DeliveryView } from '../core/delivery/types';
-import type { AttemptDto, DeliveryDto } from './dto';
+import type { AttemptDto, DeliveryDto, DeliverySummaryDto } from './dto';
 
 export function attemptToDto(a: Attempt, body: string): AttemptDto {
   return {
@@ -39,7 +39,7 @@ export function deliveryToDto(d: DeliveryView): DeliveryDto {
 }
 
 /** For the SSE stream: no batch body and no attempt bodies, so a 500-event batch stays small. */
-export function deliveryToStreamDto(d: DeliveryView): Omit<DeliveryDto, 'body' | 'attempts'> & { attempts: unknown[] } {
+export function deliveryToStreamDto(d: DeliveryView): DeliverySummaryDto {
   const { body: _body, attempts, ...rest } = deliveryToDto(d);
   return {
     ...rest,

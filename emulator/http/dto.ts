@@ -7,10 +7,11 @@
  * `?before=<id>&limit=<n>` (default 50, at most 500); a list answers
  * `{ data: [...], next_before: <id>|null, total: <n> }`.
  */
+import type { DeliveryKind, DeliveryStatus } from '../core/delivery/types';
 import type { EventPayload } from '../core/events';
-import type { PayloadEventName } from '../core/types';
+import type { PayloadEventName, PayloadFormat, SendingStream, WebhookEventType, WebhookType } from '../core/types';
 
-export type { EventPayload };
+export type { DeliveryKind, DeliveryStatus, EventPayload };
 
 /** The ready line: the emulator's first stdout line, one JSON object (SPEC §1). */
 export interface ReadyInfo {
@@ -30,13 +31,55 @@ export interface Page<T> {
   total: number;
 }
 
+// ---- Mailtrap's management API (SPEC §4), as http/wire.ts renders it; also carried by the stream.
+export interface DnsRecordDto {
+  key: string;
+  domain: string;
+  type: string;
+  value: string;
+  status: string;
+  name: string;
+}
+export interface DomainDto {
+  id: number;
+  domain_name: string;
+  demo: boolean;
+  compliance_status: string;
+  dns_verified: boolean;
+  dns_verified_at: string | null;
+  dns_records: DnsRecordDto[];
+  open_tracking_enabled: boolean;
+  click_tracking_enabled: boolean;
+  tracking_opt_out_enabled: boolean;
+  auto_unsubscribe_link_enabled: boolean;
+  custom_domain_tracking_enabled: boolean;
+  health_alerts_enabled: boolean;
+  critical_alerts_enabled: boolean;
+  alert_recipient_email: string | null;
+  inbound_enabled: boolean;
+  inbound_verified: boolean;
+  permissions: { can_read: boolean; can_update: boolean; can_destroy: boolean };
+}
+/** A webhook on get, list, update, delete and the stream: never with its secret. */
+export interface WebhookDto {
+  id: number;
+  url: string;
+  active: boolean;
+  webhook_type: WebhookType;
+  payload_format: PayloadFormat;
+  sending_stream: SendingStream | null;
+  domain_id: number | null;
+  inbound_inbox_id: number | null;
+  event_types: WebhookEventType[];
+}
+/** The create answer: the only time the signing secret is shown. */
+export interface CreatedWebhookDto extends WebhookDto {
+  signing_secret: string;
+}
+
 // ---- deliveries: GET /emulator/deliveries[?webhook_id&status&event&message_id&email&before&limit] → Page<DeliveryDto>
 //      GET /emulator/deliveries/{id} → {data: DeliveryDto}
 //      POST /emulator/deliveries/{id}/resend [{"event_id": "…"}] → {data: DeliveryDto} (kind `resend`, attempted at once)
-
-export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
-/** `batch`: from the batcher; `resend`: a manual resend; `test`: the test button. */
-export type DeliveryKind = 'batch' | 'resend' | 'test';
 
 export interface AttemptDto {
   id: number;
@@ -171,33 +214,91 @@ export interface ReplayResult {
   event_ids: string[];
 }
 
+// ---- GET /emulator/clock → ClockDto; POST /emulator/clock/advance {"seconds": N} → ClockAdvanceDto & {clock: ClockDto}
+export interface ClockDto {
+  /** Virtual epoch ms. */
+  now: number;
+  iso: string;
+  unix: number;
+  /** Virtual seconds per real second. */
+  scale: number;
+  pendingTimers: number;
+  nextDue: number | null;
+}
+export interface ClockAdvanceDto {
+  from: number;
+  to: number;
+  /** Timers fired by the jump. */
+  fired: number;
+}
+
 // ---- GET /emulator/status
 export interface StatusDto {
   accountId: number;
   dataDir: string | null;
   httpPort: number;
   smtpPort: number;
-  clock: { now: number; iso: string; unix: number; scale: number; pendingTimers: number; nextDue: number | null };
+  clock: ClockDto;
   /** Batches waiting for a first attempt or a retry. */
   pendingDeliveries?: number;
 }
 
-/**
- * GET /emulator/stream: Server-Sent Events. `event:` is one of these names, `data:` JSON.
- * Heavy payloads are summarised: `events.recorded` carries `{count, ids}`; delivery events carry DeliveryDto without body.
- */
-export type StreamEventName =
-  | 'hello'
-  | 'domain.created'
-  | 'domain.updated'
-  | 'domain.deleted'
-  | 'webhook.created'
-  | 'webhook.updated'
-  | 'webhook.deleted'
-  | 'events.recorded'
-  | 'message.created'
-  | 'delivery.created'
-  | 'delivery.updated'
-  /** A batch's last attempt failed: `{webhookId, deliveryId, attempts, lastError}`; the webhook is now paused. */
-  | 'webhook.paused'
-  | 'clock.advanced';
+
+// ---- GET /emulator/stream: Server-Sent Events, `event:` a StreamEventName, `data:` its payload as JSON.
+//      A new event is added here first; the stream route's exhaustive switch (http/stream.ts) and the
+//      run-time guards (http/streamGuards.ts) then fail to compile until they handle it.
+
+/** An attempt as the stream announces it: no request or response body. */
+export interface AttemptSummaryDto extends Omit<AttemptDto, 'request' | 'response'> {
+  request: Omit<AttemptDto['request'], 'body'>;
+  response: Omit<NonNullable<AttemptDto['response']>, 'body'> | null;
+}
+/** A delivery as the stream announces it: no batch body, attempts without bodies (a 500-event batch stays small). */
+export interface DeliverySummaryDto extends Omit<DeliveryDto, 'body' | 'attempts'> {
+  attempts: AttemptSummaryDto[];
+}
+/** A send committed: one per request (API or SMTP), not per recipient. */
+export interface MessageCreatedDto {
+  messageIds: string[];
+  stream: SendingStream;
+  from: string;
+  subject: string | null;
+  category: string | null;
+  createdAt: number;
+}
+/** A batch's last attempt failed: it was dropped and `webhook` (as it is now, paused) stopped receiving events. */
+export interface WebhookPausedDto {
+  webhook: WebhookDto;
+  deliveryId: number;
+  attempts: number;
+  lastError: string | null;
+}
+/** A request reached `/sink/{sink}` and was answered (`answeredStatus` null: scripted to hang). */
+export interface SinkRequestEventDto {
+  sink: string;
+  request: Omit<SinkRequestDto, 'body'>;
+}
+
+export interface StreamEventMap {
+  /** The first event of every connection. */
+  hello: { clock: ClockDto };
+  'domain.created': DomainDto;
+  'domain.updated': DomainDto;
+  'domain.deleted': DomainDto;
+  'webhook.created': WebhookDto;
+  'webhook.updated': WebhookDto;
+  'webhook.deleted': WebhookDto;
+  'webhook.paused': WebhookPausedDto;
+  /** Events recorded (by a send's lifecycle, a trigger or a replay): announced by count and store ids. */
+  'events.recorded': { count: number; ids: number[] };
+  'message.created': MessageCreatedDto;
+  /** A batch, resend or test delivery was made. */
+  'delivery.created': DeliverySummaryDto;
+  /** A delivery's attempt ended (retrying, delivered, failed) or it was cancelled. */
+  'delivery.updated': DeliverySummaryDto;
+  'clock.advanced': ClockAdvanceDto;
+  'sink.request': SinkRequestEventDto;
+}
+export type StreamEventName = keyof StreamEventMap;
+/** One stream event, tagged: `switch (m.name)` narrows `m.data`. */
+export type StreamMessage<K extends StreamEventName = StreamEventName> = { [P in K]: { name: P; data: StreamEventMap[P] } }[K];

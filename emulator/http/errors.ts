@@ -1,12 +1,17 @@
 /**
- * Every error becomes Mailtrap's envelope here, and only here:
- * - Send API (`/api/send`, `/api/batch`, `/bulk/...`): `{"success":false,"errors":[...]}`
- * - management and emulator routes: 404 `{"error":"Resource not found"}`,
- *   422 `{"errors":{field:[msg]}}`, other 4xx `{"error": msg}`
- * - 401 everywhere: `{"success":false,"errors":["Unauthorized"]}` (SPEC §2)
+ * Every error becomes Mailtrap's envelope here, and only here. Two families, as Mailtrap's
+ * OpenAPI defines them (mailtrap/mailtrap-openapi):
+ * - Send/Batch API (`/api/send`, `/api/batch`, `/bulk/api/…`; email-sending-transactional and
+ *   email-sending-bulk.openapi.yml): `{"success":false,"errors":[...]}`, 401 `["Unauthorized"]`.
+ * - Account APIs (domains, webhooks, suppressions, email logs, stats; email-sending.openapi.yml,
+ *   `components.responses`) and the emulator's own routes: 401 `{"error":"Incorrect API token"}`
+ *   (Unauthorized), 404 `{"error":"Not Found"}` (NotFound), 422 `{"errors":{field:[msg]}}`
+ *   (UnprocessableEntity), 400 `{"error":msg}` (BAD_REQUEST). The recorded answers in
+ *   mailtrap/mailtrap-ruby spec/fixtures/vcr_cassettes say the same.
+ * A route of either family only throws core errors (or HttpError); it never writes an error body.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { BadRequestError, ConflictError, NotFoundError, ValidationError } from '../core/errors';
+import { BadRequestError, ConflictError, DomainNotAllowedError, NotFoundError, ValidationError } from '../core/errors';
 import type { Logger } from '../core/ports';
 
 export class HttpError extends Error {
@@ -24,18 +29,26 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
-const isSendRoute = (req: Request): boolean => /^\/(bulk\/)?api\/(send|batch)\b/.test(req.path);
+/** The account APIs' fixed bodies (email-sending.openapi.yml, `components.responses`). */
+export const ACCOUNT_UNAUTHORIZED = Object.freeze({ error: 'Incorrect API token' });
+export const ACCOUNT_NOT_FOUND = Object.freeze({ error: 'Not Found' });
+/** The Send/Batch API's 401 (email-sending-transactional.openapi.yml, `Unauthorized`). */
+export const SEND_UNAUTHORIZED = Object.freeze({ success: false, errors: ['Unauthorized'] });
+
+export type ErrorFamily = 'send' | 'account';
+
+export const errorFamily = (req: Request): ErrorFamily => (/^\/(bulk\/)?api\/(send|batch)\b/.test(req.path) ? 'send' : 'account');
+
+/** The body Mailtrap answers with, for a status and its messages, in a family's envelope. */
+export function errorBody(family: ErrorFamily, status: number, messages: string[]): object {
+  if (family === 'send') return status === 401 ? SEND_UNAUTHORIZED : { success: false, errors: messages };
+  if (status === 401) return ACCOUNT_UNAUTHORIZED;
+  if (status === 404) return ACCOUNT_NOT_FOUND;
+  return { error: messages.join('; ') };
+}
 
 export function sendError(req: Request, res: Response, status: number, messages: string[]): void {
-  if (status === 401) {
-    res.status(401).json({ success: false, errors: ['Unauthorized'] });
-  } else if (isSendRoute(req)) {
-    res.status(status).json({ success: false, errors: messages });
-  } else if (status === 404) {
-    res.status(404).json({ error: messages[0] === 'Not found' ? 'Not found' : 'Resource not found' });
-  } else {
-    res.status(status).json({ error: messages.join('; ') });
-  }
+  res.status(status).json(errorBody(errorFamily(req), status, messages));
 }
 
 interface BodyParserError extends Error {
@@ -53,11 +66,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof ValidationError) {
-      if (isSendRoute(req)) sendError(req, res, 422, Object.entries(err.fields).map(([f, m]) => `'${f}' ${m.join(', ')}`));
+      if (errorFamily(req) === 'send') sendError(req, res, 422, Object.entries(err.fields).map(([f, m]) => `'${f}' ${m.join(', ')}`));
       else res.status(422).json({ errors: err.fields });
       return;
     }
-    if (err instanceof NotFoundError) return sendError(req, res, 404, ['Resource not found']);
+    if (err instanceof NotFoundError) return sendError(req, res, 404, ['Not Found']);
+    // --domains strict: the Send API's 401, as Mailtrap answers a send from a domain it does not know.
+    if (err instanceof DomainNotAllowedError) return sendError(req, res, 401, ['Unauthorized']);
     if (err instanceof BadRequestError) return sendError(req, res, 400, err.messages);
     if (err instanceof ConflictError) return sendError(req, res, 409, [err.message]);
     if (err instanceof HttpError) return sendError(req, res, err.status, [err.message]);
@@ -79,4 +94,4 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
 }
 
 /** Unknown route: 404 in the right family's envelope. */
-export const notFound: RequestHandler = (req, res) => sendError(req, res, 404, ['Not found']);
+export const notFound: RequestHandler = (req, res) => sendError(req, res, 404, ['Not Found']);

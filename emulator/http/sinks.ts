@@ -20,8 +20,12 @@ interface Sink {
   requests: SinkRequestDto[];
 }
 
+/** Told of each request a sink answered (the live stream's `sink.request`). */
+export type SinkListener = (sink: string, request: SinkRequestDto) => void;
+
 export class SinkRegistry {
   private readonly sinks = new Map<string, Sink>();
+  private readonly listeners = new Set<SinkListener>();
   private nextId = 1;
 
   constructor(private readonly baseUrl: () => string) {}
@@ -61,6 +65,17 @@ export class SinkRegistry {
     s.requests.push(entry);
     if (s.requests.length > MAX_REQUESTS) s.requests.splice(0, s.requests.length - MAX_REQUESTS);
     return entry;
+  }
+
+  /** The request was answered with `status` (null: scripted to hang, never answered); listeners hear of it. */
+  answered(name: string, entry: SinkRequestDto, status: number | null): void {
+    entry.answeredStatus = status;
+    for (const fn of this.listeners) fn(name, entry);
+  }
+
+  onRequest(fn: SinkListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   get(name: string): SinkDto {

@@ -5,7 +5,7 @@
  * bytes) set category and custom variables. A refused message is a 5xx reply, never a crash.
  */
 import type { AddressObject, ParsedMail } from 'mailparser';
-import { BadRequestError } from '../core/errors';
+import { BadRequestError, DomainNotAllowedError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { LIMITS } from '../core/sending/validation';
@@ -66,6 +66,26 @@ function customVariables(raw: string | undefined, log: Logger): Record<string, u
 }
 
 /** Builds the `onMessage` callback of the SMTP server. */
+/** Mailtrap's words (troubleshooting/sending-from-domain-not-allowed.md), after the 550. */
+export const SMTP_DOMAIN_NOT_ALLOWED = '5.7.1 Sending from domain is not allowed';
+
+/**
+ * MAIL FROM with `--domains strict`: an unknown sender domain is refused at once, as Mailtrap
+ * does ("Mail command failed: 550 5.7.1 …"). Null when allowed (also the empty reverse path).
+ */
+export function smtpSenderCheck(sending: Sending): (address: string) => string | null {
+  return (address) => {
+    if (!address.includes('@')) return null;
+    try {
+      sending.service.checkSender(address);
+      return null;
+    } catch (err) {
+      if (err instanceof DomainNotAllowedError) return SMTP_DOMAIN_NOT_ALLOWED;
+      throw err;
+    }
+  };
+}
+
 export function smtpIngest(sending: Sending, log: Logger): (msg: SmtpMessage) => Promise<string> {
   return async (msg) => {
     let parsed: ParsedMail;
@@ -114,6 +134,7 @@ export function smtpIngest(sending: Sending, log: Logger): (msg: SmtpMessage) =>
       ids = sending.service.ingest(request, 'transactional', 'smtp');
     } catch (err) {
       if (err instanceof BadRequestError) throw refuse(550, `5.6.0 ${err.messages.join('; ')}`);
+      if (err instanceof DomainNotAllowedError) throw refuse(550, SMTP_DOMAIN_NOT_ALLOWED);
       throw err;
     }
     const more = ids.length > 1 ? ` and ${ids.length - 1} more` : '';

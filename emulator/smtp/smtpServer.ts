@@ -22,6 +22,8 @@ export interface SmtpDeps {
    * reject with an Error carrying `responseCode` (5xx) for a clear refusal.
    */
   onMessage?: (msg: SmtpMessage) => Promise<string>;
+  /** MAIL FROM: the text after "550 " to refuse the sender, or null to accept. */
+  checkSender?: (address: string) => string | null;
 }
 
 export const MAX_SMTP_RECIPIENTS = 1000;
@@ -50,6 +52,11 @@ export function createSmtpServer(deps: SmtpDeps): SMTPServer {
     },
     // The Send API takes at most 1000 addresses a field; one SMTP message gets a like bound, so a
     // single DATA cannot make unbounded messages. Later RCPTs get a temporary 452, as RFC 5321 asks.
+    onMailFrom(address, _session, cb) {
+      const refusal = deps.checkSender?.(address.address);
+      if (refusal) return cb(Object.assign(new Error(refusal), { responseCode: 550 }));
+      cb();
+    },
     onRcptTo(_address, session, cb) {
       if (session.envelope.rcptTo.length >= MAX_SMTP_RECIPIENTS) {
         return cb(Object.assign(new Error(`4.5.3 Too many recipients (at most ${MAX_SMTP_RECIPIENTS} a message)`), { responseCode: 452 }));

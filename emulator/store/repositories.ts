@@ -15,6 +15,7 @@ function toDomain(r: Row): Domain {
     trackingOptOutEnabled: bool(r.tracking_opt_out_enabled),
     autoUnsubscribeLinkEnabled: bool(r.auto_unsubscribe_link_enabled),
     inboundEnabled: bool(r.inbound_enabled),
+    dnsVerifiedAt: r.dns_verified_at === null || r.dns_verified_at === undefined ? null : Number(r.dns_verified_at),
   };
 }
 
@@ -38,8 +39,8 @@ export class SqlDomainRepository implements DomainRepository {
   insert(d: Omit<Domain, 'id'>): Domain {
     const [r] = this.store.write(
       `INSERT INTO domains (domain_name, created_at, open_tracking_enabled, click_tracking_enabled,
-         tracking_opt_out_enabled, auto_unsubscribe_link_enabled, inbound_enabled)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         tracking_opt_out_enabled, auto_unsubscribe_link_enabled, inbound_enabled, dns_verified_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       [
         d.domainName,
         d.createdAt,
@@ -48,6 +49,7 @@ export class SqlDomainRepository implements DomainRepository {
         +d.trackingOptOutEnabled,
         +d.autoUnsubscribeLinkEnabled,
         +d.inboundEnabled,
+        d.dnsVerifiedAt,
       ],
     );
     return toDomain(r);
@@ -56,8 +58,8 @@ export class SqlDomainRepository implements DomainRepository {
   update(d: Domain): void {
     this.store.run(
       `UPDATE domains SET open_tracking_enabled = ?, click_tracking_enabled = ?, tracking_opt_out_enabled = ?,
-         auto_unsubscribe_link_enabled = ?, inbound_enabled = ? WHERE id = ?`,
-      [+d.openTrackingEnabled, +d.clickTrackingEnabled, +d.trackingOptOutEnabled, +d.autoUnsubscribeLinkEnabled, +d.inboundEnabled, d.id],
+         auto_unsubscribe_link_enabled = ?, inbound_enabled = ?, dns_verified_at = ? WHERE id = ?`,
+      [+d.openTrackingEnabled, +d.clickTrackingEnabled, +d.trackingOptOutEnabled, +d.autoUnsubscribeLinkEnabled, +d.inboundEnabled, d.dnsVerifiedAt, d.id],
     );
   }
 
@@ -75,6 +77,7 @@ function toWebhook(r: Row): Webhook {
     payloadFormat: r.payload_format as PayloadFormat,
     sendingStream: (r.sending_stream as SendingStream | null) ?? null,
     domainId: r.domain_id === null ? null : Number(r.domain_id),
+    inboundInboxId: r.inbound_inbox_id === null || r.inbound_inbox_id === undefined ? null : Number(r.inbound_inbox_id),
     eventTypes: JSON.parse(String(r.event_types)) as WebhookEventType[],
     signingSecret: String(r.signing_secret),
     createdAt: Number(r.created_at),
@@ -97,8 +100,8 @@ export class SqlWebhookRepository implements WebhookRepository {
   insert(w: Omit<Webhook, 'id'>): Webhook {
     const [r] = this.store.write(
       `INSERT INTO webhooks (url, active, webhook_type, payload_format, sending_stream, domain_id, event_types,
-         signing_secret, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         signing_secret, created_at, updated_at, inbound_inbox_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       [
         w.url,
         +w.active,
@@ -110,20 +113,17 @@ export class SqlWebhookRepository implements WebhookRepository {
         w.signingSecret,
         w.createdAt,
         w.updatedAt,
+        w.inboundInboxId,
       ],
     );
     return toWebhook(r);
   }
 
   update(w: Webhook): void {
-    this.store.run('UPDATE webhooks SET url = ?, active = ?, payload_format = ?, event_types = ?, updated_at = ? WHERE id = ?', [
-      w.url,
-      +w.active,
-      w.payloadFormat,
-      JSON.stringify(w.eventTypes),
-      w.updatedAt,
-      w.id,
-    ]);
+    this.store.run(
+      'UPDATE webhooks SET url = ?, active = ?, payload_format = ?, event_types = ?, inbound_inbox_id = ?, updated_at = ? WHERE id = ?',
+      [w.url, +w.active, w.payloadFormat, JSON.stringify(w.eventTypes), w.inboundInboxId, w.updatedAt, w.id],
+    );
   }
 
   delete(id: number): void {

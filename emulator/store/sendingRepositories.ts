@@ -1,5 +1,5 @@
 /** sql.js implementations of the sending core's repositories (messages, schedule, suppressions). */
-import type { EventPayload } from '../core/events';
+import type { ScheduledItem } from '../core/sending/lifecycle';
 import type {
   Mail,
   MailAttachment,
@@ -10,7 +10,9 @@ import type {
   StoredMessage,
   StoredSend,
   Suppression,
+  SuppressionFilter,
   SuppressionRepository,
+  SuppressionStream,
   SuppressionType,
 } from '../core/sending/model';
 import type { SendingStream } from '../core/types';
@@ -112,14 +114,14 @@ export class SqlMessageRepository implements MessageRepository {
 export class SqlScheduleRepository implements ScheduleRepository {
   constructor(private readonly store: Store) {}
 
-  insert(dueAt: number, payload: EventPayload): void {
+  insert(dueAt: number, payload: ScheduledItem): void {
     this.store.run('INSERT INTO scheduled_events (due_at, payload) VALUES (?, ?)', [dueAt, JSON.stringify(payload)]);
   }
 
   due(at: number): ScheduledEvent[] {
     return this.store
       .all('SELECT * FROM scheduled_events WHERE due_at <= ? ORDER BY due_at, id', [at])
-      .map((r) => ({ id: Number(r.id), dueAt: Number(r.due_at), payload: JSON.parse(String(r.payload)) as EventPayload }));
+      .map((r) => ({ id: Number(r.id), dueAt: Number(r.due_at), payload: JSON.parse(String(r.payload)) as ScheduledItem }));
   }
 
   delete(ids: number[]): void {
@@ -146,7 +148,7 @@ const toSuppression = (r: Row): Suppression => ({
   type: String(r.type) as SuppressionType,
   email: String(r.email),
   domainName: String(r.domain_name),
-  sendingStream: String(r.sending_stream) as SendingStream,
+  sendingStream: String(r.sending_stream) as SuppressionStream,
   createdAt: Number(r.created_at),
   messageId: str(r.message_id),
   bounceCategory: str(r.bounce_category),
@@ -156,8 +158,16 @@ const toSuppression = (r: Row): Suppression => ({
 export class SqlSuppressionRepository implements SuppressionRepository {
   constructor(private readonly store: Store) {}
 
-  find(domainName: string, email: string): Suppression | undefined {
-    const r = this.store.get('SELECT * FROM suppressions WHERE domain_name = ? AND email = ?', [domainName, email]);
+  find(domainName: string, stream: SendingStream, email: string): Suppression | undefined {
+    const r = this.store.get(
+      "SELECT * FROM suppressions WHERE domain_name = ? AND email = ? AND sending_stream IN (?, 'any') ORDER BY seq LIMIT 1",
+      [domainName, email, stream],
+    );
+    return r && toSuppression(r);
+  }
+
+  findExact(domainName: string, stream: SuppressionStream, email: string): Suppression | undefined {
+    const r = this.store.get('SELECT * FROM suppressions WHERE domain_name = ? AND email = ? AND sending_stream = ?', [domainName, email, stream]);
     return r && toSuppression(r);
   }
 
@@ -169,11 +179,15 @@ export class SqlSuppressionRepository implements SuppressionRepository {
     );
   }
 
-  list(f: { email?: string; limit: number }): Suppression[] {
-    const rows = f.email
-      ? this.store.all('SELECT * FROM suppressions WHERE email = ? ORDER BY seq DESC LIMIT ?', [f.email, f.limit])
-      : this.store.all('SELECT * FROM suppressions ORDER BY seq DESC LIMIT ?', [f.limit]);
-    return rows.map(toSuppression);
+  list(f: SuppressionFilter): Suppression[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (f.email !== undefined) where.push('email = ?'), args.push(f.email);
+    if (f.beforeSeq !== undefined) where.push('seq < ?'), args.push(f.beforeSeq);
+    if (f.from !== undefined) where.push('created_at >= ?'), args.push(f.from);
+    if (f.to !== undefined) where.push('created_at <= ?'), args.push(f.to);
+    const sql = `SELECT * FROM suppressions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return this.store.all(sql, [...args, f.limit]).map(toSuppression);
   }
 
   get(id: string): Suppression | undefined {

@@ -22,7 +22,7 @@ function clearErrors(form: HTMLElement): void {
   form.querySelector('.form-error')!.textContent = '';
 }
 
-/** Puts each message under its field (unknown fields go to the form-level line). */
+/** Puts each message under its field (unknown fields go to the form-level line; Mailtrap's `base` messages as they are). */
 function showErrors(form: HTMLElement, fields: Record<string, string[]>, fallback?: string): void {
   const rest: string[] = [];
   for (const [name, msgs] of Object.entries(fields)) {
@@ -30,7 +30,7 @@ function showErrors(form: HTMLElement, fields: Record<string, string[]>, fallbac
     if (el) {
       el.textContent = msgs.join(', ');
       form.querySelector(`#${CSS.escape(name)}`)?.setAttribute('aria-invalid', 'true');
-    } else rest.push(`${name} ${msgs.join(', ')}`);
+    } else rest.push(name === 'base' ? msgs.join(', ') : `${name} ${msgs.join(', ')}`);
   }
   if (fallback && !Object.keys(fields).length) rest.push(fallback);
   form.querySelector('.form-error')!.textContent = rest.join('; ');

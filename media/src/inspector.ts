@@ -2,8 +2,8 @@
  * The payload inspector: a filter bar, a virtual list of batches (paged from the host on demand,
  * live-updated from pushed events) and a detail pane with payload, attempts, headers and response.
  */
-import type { AttemptDto, DeliveryDto, Page } from '../../emulator/http/dto';
-import type { DeliveryFilter, InspectorInit, InspectorMethods } from '../../src/protocol/messages';
+import type { AttemptDto, DeliveryDto, DeliverySummaryDto, Page } from '../../emulator/http/dto';
+import type { DeliveryFilter, InspectorEvents, InspectorInit, InspectorMethods } from '../../src/protocol/messages';
 import { eventLabel } from '../../src/protocol/eventLabels';
 import { basicAuthUser, displayUrl, webhookLabel } from '../../src/protocol/webhookUrl';
 import { PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
@@ -18,7 +18,8 @@ const STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
 const app = document.getElementById('app')!;
 let webhooks: WebhookWire[] = [];
 let filter: DeliveryFilter = {};
-let items: DeliveryDto[] = [];
+/** List rows need only the summary: pages bring whole deliveries, the stream summaries. */
+let items: DeliverySummaryDto[] = [];
 let total = 0;
 let nextBefore: number | null = null;
 let loading = false;
@@ -28,7 +29,7 @@ let errorText = '';
 /** The emulator's API URL: webhook URLs on it are shown by their path. */
 let self: string | undefined;
 
-const rpc = new Rpc<InspectorMethods>((init: InspectorInit & { error?: string }) => {
+const rpc = new Rpc<InspectorMethods, InspectorEvents>((init: InspectorInit & { error?: string }) => {
   webhooks = init.webhooks ?? [];
   filter = init.filter ?? {};
   self = init.self;
@@ -159,7 +160,7 @@ function updateCount(): void {
   els.count.className = errorText ? 'error-text' : 'muted';
 }
 
-function statusBadge(d: DeliveryDto): HTMLElement {
+function statusBadge(d: DeliverySummaryDto): HTMLElement {
   return h('span', { className: `badge s-${d.status}`, text: d.status });
 }
 
@@ -167,7 +168,7 @@ function time(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
 }
 
-function row(d: DeliveryDto | undefined): HTMLElement {
+function row(d: DeliverySummaryDto | undefined): HTMLElement {
   if (!d) return h('div', { className: 'row placeholder', text: 'Loading…' });
   const el = h(
     'div',
@@ -184,18 +185,18 @@ function row(d: DeliveryDto | undefined): HTMLElement {
   return el;
 }
 
-function matchesFilter(d: DeliveryDto): boolean {
+function matchesFilter(d: DeliverySummaryDto): boolean {
   if (filter.webhook_id !== undefined && d.webhookId !== filter.webhook_id) return false;
   if (filter.status && d.status !== filter.status) return false;
-  if (filter.event && !d.eventTypes.includes(filter.event as never)) return false;
+  if (filter.event && !d.eventTypes.some((t) => t === filter.event)) return false;
   return true;
 }
 
 let searchReload: ReturnType<typeof setTimeout> | undefined;
 
-rpc.on('delivery', (d: DeliveryDto) => {
+rpc.on('delivery', (d) => {
   const i = items.findIndex((x) => x.id === d.id);
-  if (i >= 0) items[i] = { ...items[i]!, ...d, body: d.body ?? items[i]!.body };
+  if (i >= 0) items[i] = d;
   else if (matchesFilter(d) && filter.search) {
     // Whether a new batch matches a free-text search (emails, domains) only the emulator can tell.
     clearTimeout(searchReload);
@@ -209,11 +210,11 @@ rpc.on('delivery', (d: DeliveryDto) => {
   list.schedule();
   if (d.id === selectedId) void select(d.id);
 });
-rpc.on('webhooks', (w: WebhookWire[]) => {
+rpc.on('webhooks', (w) => {
   webhooks = w;
   fillWebhookOptions();
 });
-rpc.on('filter', (f: DeliveryFilter) => {
+rpc.on('filter', (f) => {
   filter = f;
   buildLayout();
   void reload();

@@ -1,5 +1,5 @@
 /** Webview side of the protocol (src/protocol/messages.ts): `ready` first, requests with ids, events. */
-import type { ToWebview } from '../../src/protocol/messages';
+import type { EventMap, PushedEvent, ToWebview } from '../../src/protocol/messages';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -15,16 +15,19 @@ export class RequestError extends Error {
 }
 
 type MethodsOf<M> = { [K in keyof M]: { params: unknown; result: unknown } };
+type Handlers<E> = { [K in keyof E]?: (data: E[K]) => void };
 
-export class Rpc<M extends MethodsOf<M>> {
+/** `M`: the host's methods; `E`: the events the host pushes (name → data), as its RpcHost declares them. */
+export class Rpc<M extends MethodsOf<M>, E extends EventMap<E> = Record<never, never>> {
   readonly vscode: VsCodeApi = acquireVsCodeApi();
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  private readonly eventHandlers = new Map<string, (data: any) => void>();
+  private readonly eventHandlers: Handlers<E> = {};
 
   constructor(onInit: (data: any) => void) {
-    window.addEventListener('message', (e: MessageEvent) => {
-      const msg = e.data as ToWebview;
+    // Only the extension host posts to a webview, with the message types of src/protocol/messages.ts.
+    window.addEventListener('message', (e: MessageEvent<ToWebview<E> | null>) => {
+      const msg = e.data;
       if (!msg || typeof msg !== 'object') return;
       if (msg.type === 'init') onInit(msg.data);
       else if (msg.type === 'response' || msg.type === 'error') {
@@ -33,7 +36,7 @@ export class Rpc<M extends MethodsOf<M>> {
         this.pending.delete(msg.id);
         if (msg.type === 'response') p.resolve(msg.result);
         else p.reject(new RequestError(msg.message, msg.fields));
-      } else if (msg.type === 'event') this.eventHandlers.get(msg.name)?.(msg.data);
+      } else if (msg.type === 'event') this.dispatch(msg);
     });
     this.vscode.postMessage({ type: 'ready' });
   }
@@ -46,8 +49,12 @@ export class Rpc<M extends MethodsOf<M>> {
     });
   }
 
-  on(name: string, fn: (data: any) => void): void {
-    this.eventHandlers.set(name, fn);
+  on<K extends keyof E>(name: K, fn: (data: E[K]) => void): void {
+    this.eventHandlers[name] = fn;
+  }
+
+  private dispatch<K extends keyof E>(msg: PushedEvent<E, K>): void {
+    this.eventHandlers[msg.name]?.(msg.data);
   }
 }
 

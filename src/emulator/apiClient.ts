@@ -42,7 +42,8 @@ function parseError(status: number, text: string): ApiError {
   if (body && body.errors && typeof body.errors === 'object') {
     const fields: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(body.errors)) fields[k] = Array.isArray(v) ? v.map(String) : [String(v)];
-    return new ApiError(status, Object.entries(fields).map(([k, v]) => `${k} ${v.join(', ')}`), fields);
+    // `base` holds whole sentences (Mailtrap's "Validation failed: …"), not a field's messages.
+    return new ApiError(status, Object.entries(fields).map(([k, v]) => (k === 'base' ? v.join(', ') : `${k} ${v.join(', ')}`)), fields);
   }
   if (body && typeof body.error === 'string') return new ApiError(status, [body.error]);
   return new ApiError(status, [`HTTP ${status}`]);

@@ -56,7 +56,7 @@ export class EmulatorController implements vscode.Disposable {
   private readonly streamEmitter = new vscode.EventEmitter<StreamMessage>();
   /** Fires on every state change (starting, running, stopping, stopped). */
   readonly onDidChangeState = this.stateEmitter.event;
-  /** Every SSE event of the running emulator. */
+  /** Every event of the running emulator's stream, typed by its name (emulator/http/dto.ts StreamEventMap). */
   readonly onStream = this.streamEmitter.event;
 
   constructor(
@@ -235,6 +235,7 @@ export class EmulatorController implements vscode.Disposable {
       url: `${ready.http}/emulator/stream`,
       token: ready.token,
       onMessage: (m) => this.streamEmitter.fire(m),
+      onInvalid: (ev, problems) => this.log.warn(`[stream] ignored "${ev.name}": ${problems.slice(0, 3).join('; ')}`),
       onStatus: (connected) => !connected && this.sharedLost(),
       onError: (err) => {
         if (this.ready) this.log.trace(`[stream] ${err.message}`);

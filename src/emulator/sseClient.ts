@@ -1,8 +1,15 @@
 /**
- * Client of GET /emulator/stream (Server-Sent Events). Delivers `{name, data}` for each event and
- * reconnects with a capped backoff until disposed, so views stay live across emulator hiccups.
+ * Client of GET /emulator/stream (Server-Sent Events). Each event is checked against the stream's
+ * contract (emulator/http/streamGuards.ts) and delivered typed; one that does not match is reported,
+ * not delivered. Reconnects with a capped backoff until disposed, so views stay live across hiccups.
  */
-export interface StreamMessage {
+import type { StreamMessage } from '../../emulator/http/dto';
+import { decodeStreamMessage } from '../../emulator/http/streamGuards';
+
+export type { StreamMessage };
+
+/** One SSE event as received: its `event:` name and its `data:` (parsed when JSON). */
+export interface SseEvent {
   name: string;
   data: unknown;
 }
@@ -13,9 +20,9 @@ export class SseParser {
   private event = 'message';
   private data: string[] = [];
 
-  push(chunk: string): StreamMessage[] {
+  push(chunk: string): SseEvent[] {
     this.buffer += chunk;
-    const out: StreamMessage[] = [];
+    const out: SseEvent[] = [];
     let nl: number;
     while ((nl = this.buffer.search(/\r?\n/)) >= 0) {
       const line = this.buffer.slice(0, nl);
@@ -51,6 +58,8 @@ export interface SseOptions {
   url: string;
   token: string;
   onMessage(msg: StreamMessage): void;
+  /** An event that is not in the contract, or whose payload does not match it (not delivered). */
+  onInvalid?(event: SseEvent, problems: string[]): void;
   onStatus?(connected: boolean): void;
   onError?(err: Error): void;
   maxBackoffMs?: number;
@@ -89,7 +98,7 @@ export class SseClient {
         const parser = new SseParser();
         const decoder = new TextDecoder();
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          for (const msg of parser.push(decoder.decode(chunk, { stream: true }))) this.opts.onMessage(msg);
+          for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) this.deliver(ev);
         }
       } catch (err) {
         if (this.disposed) break;
@@ -100,6 +109,12 @@ export class SseClient {
       await new Promise((r) => setTimeout(r, backoff));
       backoff = Math.min(backoff * 2, this.opts.maxBackoffMs ?? 5000);
     }
+  }
+
+  private deliver(ev: SseEvent): void {
+    const decoded = decodeStreamMessage(ev.name, ev.data);
+    if (decoded.ok) this.opts.onMessage(decoded.message);
+    else this.opts.onInvalid?.(ev, decoded.problems);
   }
 
   dispose(): void {

@@ -3,18 +3,24 @@
  * `ready` first; the host answers with `init`. Each request carries an id answered by exactly one
  * `response` or `error` with that id. The host pushes live changes as `event`s.
  */
-import type { DeliveryDto, Page } from '../../emulator/http/dto';
+import type { DeliveryDto, DeliverySummaryDto, Page } from '../../emulator/http/dto';
 import type { DomainWire, WebhookInput, WebhookWire } from './wire';
 
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'request'; id: number; method: string; params: unknown };
 
-export type ToWebview =
+/** What a panel's host pushes to its webview: event name → data. */
+export type EventMap<E> = { [K in keyof E]: unknown };
+
+/** One pushed event, tagged: a handler for `name` gets that name's data type. */
+export type PushedEvent<E extends EventMap<E>, K extends keyof E = keyof E> = { [P in K]: { type: 'event'; name: P; data: E[P] } }[K];
+
+export type ToWebview<E extends EventMap<E> = Record<never, never>> =
   | { type: 'init'; data: unknown }
   | { type: 'response'; id: number; result: unknown }
   | { type: 'error'; id: number; message: string; fields?: Record<string, string[]> }
-  | { type: 'event'; name: string; data: unknown };
+  | PushedEvent<E>;
 
 /** Values of the webhook form; the URL is assembled from url + basic auth + token. */
 export interface WebhookFormValues extends Omit<WebhookInput, 'url'> {
@@ -71,10 +77,11 @@ export interface InspectorMethods {
   'clipboard.write': { params: { text: string }; result: null };
 }
 
-/** Pushed by the host to the inspector: a delivery created or updated (without body), the webhook list, a new filter, a batch to select, or a reset (emulator restarted; its API URL). */
-export type InspectorEvent =
-  | { name: 'delivery'; data: DeliveryDto }
-  | { name: 'webhooks'; data: WebhookWire[] }
-  | { name: 'filter'; data: DeliveryFilter }
-  | { name: 'select'; data: number }
-  | { name: 'reset'; data: string | null };
+/** Pushed by the host to the inspector: a delivery created or updated (as the stream has it, without bodies), the webhook list, a new filter, a batch to select, or a reset (emulator restarted; its API URL). */
+export interface InspectorEvents {
+  delivery: DeliverySummaryDto;
+  webhooks: WebhookWire[];
+  filter: DeliveryFilter;
+  select: number;
+  reset: string | null;
+}

@@ -1,30 +1,30 @@
 /**
- * Tells the user when the emulator pauses a webhook after its last retry failed (the `webhook.paused`
- * stream event), as Mailtrap would by email, with a way to look at the failed batch.
+ * Tells the user when the emulator pauses a webhook after its last retry failed (the stream's
+ * `webhook.paused`, which carries the webhook), as Mailtrap would by email: the webhook is named
+ * as the tree shows it, **Resume** resumes it and **Open Inspector** shows its batches.
  */
 import * as vscode from 'vscode';
+import type { WebhookPausedDto } from '../../emulator/http/dto';
 import type { EmulatorController } from '../emulator/controller';
-
-interface PausedEvent {
-  webhookId: number;
-  deliveryId: number;
-  attempts: number;
-  lastError: string | null;
-}
+import type { Node } from './treeProvider';
+import { webhookLabel } from './format';
 
 export const OPEN_INSPECTOR = 'Open Inspector';
 export const RESUME = 'Resume Webhook';
 
+/** `self`: the emulator's API URL, so a webhook on it is named by its path, as in the tree. */
+export function pausedMessage(e: WebhookPausedDto, self?: string): string {
+  const attempts = `${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`;
+  return `Webhook ${webhookLabel(e.webhook.url, self)} (#${e.webhook.id}) was paused: batch #${e.deliveryId} failed after ${attempts}${e.lastError ? ` (${e.lastError})` : ''}.`;
+}
+
 export function watchPausedWebhooks(controller: EmulatorController): vscode.Disposable {
   return controller.onStream(async (m) => {
-    if (m.name !== 'webhook.paused' || !m.data || typeof m.data !== 'object') return;
-    const e = m.data as PausedEvent;
-    const pick = await vscode.window.showWarningMessage(
-      `Webhook #${e.webhookId} was paused: all ${e.attempts} attempts of batch #${e.deliveryId} failed${e.lastError ? ` (${e.lastError})` : ''}.`,
-      OPEN_INSPECTOR,
-      RESUME,
-    );
-    if (pick === OPEN_INSPECTOR) await vscode.commands.executeCommand('mailtrapEmulator.inspector.open', { kind: 'webhook', webhook: { id: e.webhookId } });
-    else if (pick === RESUME) await controller.api?.updateWebhook(e.webhookId, { active: true });
+    if (m.name !== 'webhook.paused') return;
+    const pick = await vscode.window.showWarningMessage(pausedMessage(m.data, controller.ready?.http), OPEN_INSPECTOR, RESUME);
+    // The tree's own commands, given the webhook as its node: same behaviour and error messages as its context menu.
+    const node: Node = { kind: 'webhook', webhook: m.data.webhook };
+    if (pick === OPEN_INSPECTOR) await vscode.commands.executeCommand('mailtrapEmulator.inspector.open', node);
+    else if (pick === RESUME) await vscode.commands.executeCommand('mailtrapEmulator.webhook.resume', node);
   });
 }

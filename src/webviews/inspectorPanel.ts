@@ -3,9 +3,8 @@
  * pages through deliveries on demand and renders only the visible rows.
  */
 import * as vscode from 'vscode';
-import type { DeliveryDto } from '../../emulator/http/dto';
 import type { EmulatorController } from '../emulator/controller';
-import type { DeliveryFilter, InspectorInit, InspectorMethods } from '../protocol/messages';
+import type { DeliveryFilter, InspectorEvents, InspectorInit, InspectorMethods } from '../protocol/messages';
 import { disposeAll, setPanelHtml, webviewOptions } from './basePanel';
 import { inspectorHandlers } from './inspectorHandlers';
 import { ExpectedError, logUnexpected, RpcHost } from './rpcHost';
@@ -13,7 +12,7 @@ import { ExpectedError, logUnexpected, RpcHost } from './rpcHost';
 export class InspectorPanel {
   private static current: InspectorPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly rpc: RpcHost<InspectorMethods>;
+  private readonly rpc: RpcHost<InspectorMethods, InspectorEvents>;
 
   /** `select`: a batch to show at once (e.g. the failed webhook test that led here). */
   static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}, select?: number): InspectorPanel {
@@ -57,7 +56,7 @@ export class InspectorPanel {
       if (!a) throw new ExpectedError('The emulator is not running. Start it to see deliveries.');
       return a;
     };
-    this.rpc = new RpcHost<InspectorMethods>(
+    this.rpc = new RpcHost<InspectorMethods, InspectorEvents>(
       panel.webview,
       inspectorHandlers(
         api,
@@ -76,7 +75,7 @@ export class InspectorPanel {
       this.rpc,
       panel.onDidDispose(() => this.dispose()),
       controller.onStream((m) => {
-        if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data as DeliveryDto);
+        if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data);
         else if (m.name.startsWith('webhook.')) void controller.api?.listWebhooks().then((w) => this.rpc.push('webhooks', w), () => {});
       }),
       // After a restart the list and the open batch are read again (the webview keeps its selection).

@@ -4,10 +4,10 @@
  * until the webview said `ready`. Depends only on a minimal webview shape, so it is unit-tested.
  */
 import { ApiError } from '../emulator/apiClient';
-import type { FromWebview, ToWebview } from '../protocol/messages';
+import type { EventMap, FromWebview, PushedEvent, ToWebview } from '../protocol/messages';
 
-export interface WebviewLike {
-  postMessage(msg: ToWebview): Thenable<boolean> | Promise<boolean> | boolean;
+export interface WebviewLike<E extends EventMap<E> = Record<never, never>> {
+  postMessage(msg: ToWebview<E>): Thenable<boolean> | Promise<boolean> | boolean;
   onDidReceiveMessage(fn: (msg: unknown) => void): { dispose(): void };
 }
 
@@ -23,13 +23,14 @@ export function logUnexpected(log: { error(m: string): void; info(m: string): vo
 export type Methods<M> = { [K in keyof M]: { params: unknown; result: unknown } };
 export type Handlers<M extends Methods<M>> = { [K in keyof M]: (params: M[K]['params']) => Promise<M[K]['result']> | M[K]['result'] };
 
-export class RpcHost<M extends Methods<M>> {
+/** `M`: the methods the webview may call; `E`: the events the host pushes (name → data). */
+export class RpcHost<M extends Methods<M>, E extends EventMap<E> = Record<never, never>> {
   private ready = false;
-  private queue: ToWebview[] = [];
+  private queue: ToWebview<E>[] = [];
   private readonly sub: { dispose(): void };
 
   constructor(
-    private readonly webview: WebviewLike,
+    private readonly webview: WebviewLike<E>,
     private readonly handlers: Handlers<M>,
     /** Data for the `init` message, computed when the webview is ready. */
     private readonly init: () => Promise<unknown> | unknown,
@@ -74,8 +75,8 @@ export class RpcHost<M extends Methods<M>> {
   }
 
   /** Pushes an event now, or after `ready` if the webview is still loading. */
-  push(name: string, data: unknown): void {
-    const msg: ToWebview = { type: 'event', name, data };
+  push<K extends keyof E>(name: K, data: E[K]): void {
+    const msg: PushedEvent<E, K> = { type: 'event', name, data };
     if (this.ready) void this.webview.postMessage(msg);
     else this.queue.push(msg);
   }

@@ -39,7 +39,12 @@ export async function startEmulatorProcess(args: string[] = ['--memory'], env: N
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const ready = await new Promise<Ready>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! });
-    const timer = setTimeout(() => reject(new Error(`no ready line within 10 s; stderr:\n${err}`)), 10_000);
+    // Generous: a busy 2-core CI machine can take seconds to compile and start. On a miss the child is
+    // killed, or its pipes would keep this test process alive for ever.
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`no ready line within 30 s; stderr:\n${err}`));
+    }, 30_000);
     rl.once('line', (line) => {
       clearTimeout(timer);
       try {

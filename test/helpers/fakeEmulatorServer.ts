@@ -80,11 +80,11 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(v));
       };
-      if (req.headers.authorization !== `Bearer ${state.token}`) return json(401, { success: false, errors: ['Unauthorized'] });
+      if (req.headers.authorization !== `Bearer ${state.token}`) return json(401, { error: 'Incorrect API token' });
       const p = `${req.method} ${u.pathname}`;
       let m: RegExpMatchArray | null;
       // Routes an older emulator lacks answer like its catch-all.
-      if (state.missing.some((m) => u.pathname.startsWith(m))) return json(404, { error: 'Not found' });
+      if (state.missing.some((m) => u.pathname.startsWith(m))) return json(404, { error: 'Not Found' });
       if (p === 'GET /emulator/status')
         return json(200, { accountId: 1, dataDir: null, httpPort: 1, smtpPort: 2, pendingDeliveries: state.deliveries.filter((d) => d.status === 'pending' || d.status === 'retrying').length, clock: { now: Date.UTC(2026, 0, 1), iso: '2026-01-01T00:00:00.000Z', unix: 1767225600, scale: 1, pendingTimers: 0, nextDue: null } });
       if (p === 'GET /api/accounts/1/sending_domains') return json(200, { data: [{ id: 1, domain_name: 'acme.test' }] });
@@ -105,10 +105,10 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
       }
       if ((m = p.match(/^GET \/emulator\/deliveries\/(\d+)$/))) {
         const d = state.deliveries.find((x) => x.id === Number(m![1]));
-        return d ? json(200, { data: d }) : json(404, { error: 'Resource not found' });
+        return d ? json(200, { data: d }) : json(404, { error: 'Not Found' });
       }
       if ((m = p.match(/^POST \/emulator\/deliveries\/(\d+)\/resend$/))) return json(200, { data: delivery(999, { kind: 'resend' }) });
-      return json(404, { error: 'Resource not found' });
+      return json(404, { error: 'Not Found' });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -51,7 +51,7 @@ describe('payload inspector (Chromium)', { skip: chromiumMissing }, () => {
     assert.ok(scrollHeight >= 10_000 * 28, 'the scroll height stands for every batch');
 
     await page.$eval('.vlist', (el) => (el.scrollTop = el.scrollHeight));
-    await page.waitForSelector('.row[data-id="1"]', { timeout: 20_000 });
+    await page.waitForSelector('.row[data-id="1"]', { timeout: 60_000 });
     assert.ok((await page.locator('.vlist .row').count()) < 80);
     assert.equal(queries.length, 20, 'pages of 500 fetched as needed');
     assert.deepEqual(page.errors, []);

@@ -291,6 +291,8 @@ export class DeliveryService {
     const number = del.attemptCount + 1;
     const now = this.d.clock.now();
     let exhausted = false;
+    // The webhook as the pause left it, for the `webhook.paused` announcement.
+    let pausedWebhook: Webhook | undefined;
     const updated = this.d.uow.transaction(() => {
       this.d.repo.insertAttempt({ ...out, deliveryId: id, number });
       const current = this.d.repo.get(id)!;
@@ -308,7 +310,7 @@ export class DeliveryService {
       this.d.repo.update(id, u);
       if (exhausted) {
         const w = this.d.webhooks.get(del.webhookId);
-        if (w?.active) this.d.webhookService.setActive(w.id, false);
+        pausedWebhook = w?.active ? this.d.webhookService.setActive(w.id, false) : w;
       }
       return { ...current, ...u };
     });
@@ -320,7 +322,7 @@ export class DeliveryService {
         attempts: number,
         lastError: out.error,
       });
-      this.d.bus.emit('webhook.paused', { webhookId: del.webhookId, deliveryId: id, attempts: number, lastError: out.error });
+      if (pausedWebhook) this.d.bus.emit('webhook.paused', { webhook: pausedWebhook, deliveryId: id, attempts: number, lastError: out.error });
     } else if (!out.ok) {
       // A failed attempt is something to look at (a warning), not routine (info).
       this.d.log.warn('attempt failed', { deliveryId: id, webhookId: del.webhookId, attempt: number, error: out.error });

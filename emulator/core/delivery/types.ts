@@ -5,8 +5,12 @@
 import type { EventPayload } from '../events';
 import type { PayloadEventName, PayloadFormat } from '../types';
 
-export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
-export type DeliveryKind = 'batch' | 'resend' | 'test';
+/** Every status a delivery can have, the one list (filters, the inspector, the stream's guard). */
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+/** `batch`: from the batcher; `resend`: a manual resend; `test`: the test button. */
+export const DELIVERY_KINDS = ['batch', 'resend', 'test'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 /** Statuses that still have attempts to make. */
 export const OPEN_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying'];
 

@@ -23,6 +23,8 @@ export interface EventExtras {
   userAgent?: string;
   url?: string;
   reason?: string;
+  /** For `bounce` / `soft bounce`: which of Mailtrap's categories (default badrecipient / greylisting). */
+  category?: string;
 }
 
 /** Mailtrap's bounce categories (SPEC §3). */
@@ -55,9 +57,31 @@ const USER_AGENTS = [
 /** Documentation ranges (RFC 5737), so nothing looks like a real person's address. */
 const IPS = ['203.0.113.24', '198.51.100.77', '192.0.2.145', '203.0.113.201'];
 
+/**
+ * What the recipient's server answered, per bounce category: plausible SMTP replies. The `spam`
+ * one is Mailtrap's own example (documentation/email-api-smtp/webhooks.md, the Bounce payload).
+ */
+const BOUNCE_ANSWERS: Record<string, { code: number; response: (email: string) => string }> = {
+  badrecipient: { code: 550, response: (e) => `550 5.1.1 <${e}>: Recipient address rejected: User unknown in virtual mailbox table` },
+  block: { code: 554, response: () => '554 5.7.1 Service unavailable; Client host [203.0.113.10] blocked using a DNS blocklist' },
+  spam: { code: 555, response: () => '[CS01] Message rejected due to local policy' },
+  overquota: { code: 552, response: (e) => `552 5.2.2 <${e}>: Mailbox full, over quota` },
+  timeout: { code: 550, response: () => '550 4.4.7 Message expired: the recipient server did not answer in time' },
+  greylisting: { code: 451, response: (e) => `451 4.7.1 <${e}>: Recipient address rejected: Greylisted, please try again later` },
+  transientfail: { code: 421, response: () => '421 4.4.2 Connection timed out, will retry' },
+};
+const answerFor = (category: string) => BOUNCE_ANSWERS[category] ?? { code: 550, response: () => `550 5.0.0 Message bounced (${category})` };
+
 export const DEFAULT_CLICK_URL = 'https://example.com/';
 export const DEFAULT_REJECT_REASON = 'Sending to this recipient is blocked by policy';
 export const DEFAULT_SUSPENSION_REASON = 'Sending is suspended for this domain';
+/**
+ * An unverified sending domain. Mailtrap publishes no payload wording for these; the emulator
+ * uses the words of analytics/statuses-and-events.md ("Email was sent from an unverified domain";
+ * reject: "The domain in question was not verified in time after an initial suspension").
+ */
+export const UNVERIFIED_SUSPENSION_REASON = 'Email was sent from an unverified domain';
+export const UNVERIFIED_REJECT_REASON = 'The domain was not verified in time after an initial suspension of the email';
 
 export const suppressionReason = (type: string): string => `Recipient in suppression list. Reason: ${type}`;
 
@@ -82,15 +106,14 @@ export function buildEvent(event: PayloadEventName, ctx: EventContext, eventId: 
   if (ctx.customVariables && Object.keys(ctx.customVariables).length) p.custom_variables = ctx.customVariables;
   switch (event) {
     case 'bounce':
-      p.response = `550 5.1.1 <${ctx.email}>: Recipient address rejected: User unknown in virtual mailbox table`;
-      p.response_code = 550;
-      p.bounce_category = 'badrecipient';
+    case 'soft bounce': {
+      const category = extras.category ?? (event === 'bounce' ? 'badrecipient' : 'greylisting');
+      const answer = answerFor(category);
+      p.response = answer.response(ctx.email);
+      p.response_code = answer.code;
+      p.bounce_category = category;
       break;
-    case 'soft bounce':
-      p.response = `451 4.7.1 <${ctx.email}>: Recipient address rejected: Greylisted, please try again later`;
-      p.response_code = 451;
-      p.bounce_category = 'greylisting';
-      break;
+    }
     case 'reject':
       p.reason = extras.reason ?? DEFAULT_REJECT_REASON;
       break;

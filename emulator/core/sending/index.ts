@@ -5,8 +5,9 @@
 import type { Core } from '..';
 import type { Logger, Random, UnitOfWork } from '../ports';
 import type { MessageRepository, ScheduleRepository, StoredMessage, StoredSend, SuppressionRepository } from './model';
+import { resolveCheck } from './lifecycle';
 import { EventScheduler } from './scheduler';
-import { SendingService } from './sendingService';
+import { SendingService, type DomainsMode } from './sendingService';
 import { SuppressionService } from './suppressions';
 import { EventTrigger } from './trigger';
 
@@ -17,6 +18,8 @@ export interface SendingDeps {
   uow: UnitOfWork;
   random: Random;
   log: Logger;
+  /** `--domains` (default `auto`). */
+  domains?: DomainsMode;
 }
 
 export interface MessageView {
@@ -37,8 +40,14 @@ export interface Sending {
 export function createSending(core: Core, deps: SendingDeps): Sending {
   const suppressions = new SuppressionService(deps.suppressions, deps.random, core.domains, core.clock);
   suppressions.attach(core.events);
-  const scheduler = new EventScheduler(deps.schedule, core.events, deps.uow, core.clock, deps.log.child('scheduler'));
-  const service = new SendingService(deps.messages, core.domains, core.events, scheduler, suppressions, deps.uow, core.clock, deps.random, core.bus);
+  // A suspended message's re-check looks at its domain as it is now (gone: never verified).
+  const resolve = (check: Parameters<typeof resolveCheck>[0], now: number) =>
+    resolveCheck(check, now, core.domains.findByName(check.ctx.domainName)?.dnsVerifiedAt, () => core.events.newEventId());
+  const scheduler = new EventScheduler(deps.schedule, core.events, deps.uow, core.clock, deps.log.child('scheduler'), resolve);
+  const service = new SendingService(deps.messages, core.domains, core.events, scheduler, suppressions, deps.uow, core.clock, deps.random, core.bus, {
+    domains: deps.domains ?? 'auto',
+    log: deps.log.child('domains'),
+  });
   const trigger = new EventTrigger(deps.messages, core.domains, core.events, core.clock, deps.random);
   const view = (message: StoredMessage): MessageView => ({ message, send: deps.messages.getSend(message.sendId)! });
   return {

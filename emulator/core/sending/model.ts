@@ -1,5 +1,5 @@
 /** Types of the sending core: a validated mail, stored messages, scheduled events, suppressions. */
-import type { EventPayload } from '../events';
+import type { ScheduledItem } from './lifecycle';
 import type { PayloadEventName, SendingStream } from '../types';
 
 export interface Address {
@@ -64,11 +64,15 @@ export interface ScheduledEvent {
   id: number;
   /** Virtual epoch ms. */
   dueAt: number;
-  payload: EventPayload;
+  /** An event to record, or a check to decide (lifecycle.ts). */
+  payload: ScheduledItem;
 }
 
 export const SUPPRESSION_TYPES = ['hard bounce', 'spam complaint', 'unsubscription', 'manual import'] as const;
 export type SuppressionType = (typeof SUPPRESSION_TYPES)[number];
+
+/** `any` (manual adds only) blocks both streams (suppressions-list.md: "Add to stream … Any"). */
+export type SuppressionStream = SendingStream | 'any';
 
 export interface Suppression {
   id: string;
@@ -76,7 +80,7 @@ export interface Suppression {
   type: SuppressionType;
   email: string;
   domainName: string;
-  sendingStream: SendingStream;
+  sendingStream: SuppressionStream;
   createdAt: number;
   messageId: string | null;
   bounceCategory: string | null;
@@ -90,6 +94,12 @@ export const SUPPRESSING_EVENTS: Partial<Record<PayloadEventName, SuppressionTyp
   unsubscribe: 'unsubscription',
 };
 
+/**
+ * Bounces suppress only in these categories: the "Adding to Suppressions: Yes" rows of
+ * mailtrap/mailtrap-docs documentation/email-api-smtp/bounce-categorization.md.
+ */
+export const SUPPRESSING_BOUNCE_CATEGORIES: readonly string[] = ['timeout', 'badrecipient', 'overquota'];
+
 export interface MessageRepository {
   insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number;
   insertMessage(m: Omit<StoredMessage, 'seq'>): void;
@@ -102,7 +112,7 @@ export interface MessageRepository {
 }
 
 export interface ScheduleRepository {
-  insert(dueAt: number, payload: EventPayload): void;
+  insert(dueAt: number, payload: ScheduledItem): void;
   /** Due at or before `at`, in due order. */
   due(at: number): ScheduledEvent[];
   delete(ids: number[]): void;
@@ -110,10 +120,24 @@ export interface ScheduleRepository {
   count(): number;
 }
 
+export interface SuppressionFilter {
+  email?: string;
+  /** Only those listed after this one (newest first: older ones). */
+  beforeSeq?: number;
+  /** Virtual ms, inclusive. */
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
 export interface SuppressionRepository {
-  find(domainName: string, email: string): Suppression | undefined;
+  /** The suppression blocking a send on this domain and stream: one of that stream or `any`. */
+  find(domainName: string, stream: SendingStream, email: string): Suppression | undefined;
+  /** The one with exactly this domain, stream and address. */
+  findExact(domainName: string, stream: SuppressionStream, email: string): Suppression | undefined;
   insert(s: Omit<Suppression, 'seq'>): void;
-  list(filter: { email?: string; limit: number }): Suppression[];
+  /** Newest first. */
+  list(filter: SuppressionFilter): Suppression[];
   get(id: string): Suppression | undefined;
   delete(id: string): void;
 }

@@ -1,14 +1,20 @@
 /**
- * Durable lifecycle scheduling. A send stores its future events (with their due time) in the same
- * transaction as the message, so an acknowledged send gets all its events even if the process is
- * killed before they are due. When an event falls due on the virtual clock it is recorded
- * through `EventService.record` and its schedule row removed, in one transaction. On start,
- * `start()` re-arms what is pending; anything overdue fires at once.
+ * Durable lifecycle scheduling. A send stores its future items (events, and re-checks of a
+ * suspended message: lifecycle.ts) with their due time in the same transaction as the message,
+ * so an acknowledged send gets its whole lifecycle even if the process is killed before it is
+ * due. When items fall due on the virtual clock, in one transaction: their rows are removed,
+ * events are recorded through `EventService.record`, and checks are resolved into the next
+ * items (stored the same way). On start, `start()` re-arms what is pending; anything overdue
+ * fires at once.
  */
 import type { Clock, Timer } from '../clock';
 import type { EventPayload, EventService } from '../events';
 import type { Logger, UnitOfWork } from '../ports';
+import { isCheck, type Planned, type ScheduledItem, type SuspensionCheck } from './lifecycle';
 import type { ScheduleRepository } from './model';
+
+/** Decides a check that fell due at `now` (the domain lookup lives with the caller). */
+export type CheckResolver = (check: SuspensionCheck, now: number) => Planned[];
 
 const RETRY_MS = 60_000;
 
@@ -22,11 +28,12 @@ export class EventScheduler {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly resolve: CheckResolver = () => [],
   ) {}
 
-  /** Store an event to record at `dueAt`. Call inside the caller's transaction; arm after commit. */
-  schedule(dueAt: number, payload: EventPayload): void {
-    this.repo.insert(dueAt, payload);
+  /** Store an item to act on at `dueAt`. Call inside the caller's transaction; arm after commit. */
+  schedule(dueAt: number, item: ScheduledItem): void {
+    this.repo.insert(dueAt, item);
   }
 
   /** Arm a timer for `dueAt` (idempotent). */
@@ -58,17 +65,35 @@ export class EventScheduler {
     return this.repo.count();
   }
 
-  /** Record everything due now, oldest first, and drop their rows, atomically. */
+  /** Act on everything due now, oldest first, and drop their rows, atomically. */
   fireDue(): number {
-    const due = this.repo.due(this.clock.now());
-    if (!due.length) return 0;
-    // Rows go first so `record` (which announces after its consumers ran) is the last step: if a
-    // consumer throws, both roll back and the rows stay for the next attempt.
-    this.uow.transaction(() => {
-      this.repo.delete(due.map((d) => d.id));
-      this.events.record(due.map((d) => d.payload));
-    });
-    return due.length;
+    let fired = 0;
+    // A resolved check may plan an item due right now (a reject): the next round picks it up.
+    for (;;) {
+      const now = this.clock.now();
+      const due = this.repo.due(now);
+      if (!due.length) return fired;
+      const toArm = new Set<number>();
+      // Rows go first so `record` (which announces after its consumers ran) is the last step: if a
+      // consumer throws, everything rolls back and the rows stay for the next attempt.
+      this.uow.transaction(() => {
+        this.repo.delete(due.map((d) => d.id));
+        const events: EventPayload[] = [];
+        for (const d of due) {
+          if (!isCheck(d.payload)) {
+            events.push(d.payload);
+            continue;
+          }
+          for (const next of this.resolve(d.payload, now)) {
+            this.repo.insert(next.dueAt, next.item);
+            toArm.add(next.dueAt);
+          }
+        }
+        if (events.length) this.events.record(events);
+      });
+      for (const t of toArm) if (t > now) this.arm(t);
+      fired += due.length;
+    }
   }
 
   stop(): void {

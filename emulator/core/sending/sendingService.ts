@@ -8,19 +8,32 @@
 import type { CoreBus } from '../bus';
 import type { Clock } from '../clock';
 import type { DomainService } from '../domains';
-import { BadRequestError, ValidationError } from '../errors';
+import { BadRequestError, DomainNotAllowedError, ValidationError } from '../errors';
 import type { EventService } from '../events';
-import type { Random, UnitOfWork } from '../ports';
+import type { Logger, Random, UnitOfWork } from '../ports';
 import type { Domain, SendingStream } from '../types';
-import { buildEvent, suppressionReason } from './eventBuilder';
+import { suppressionReason } from './eventBuilder';
+import { planRecipient } from './lifecycle';
 import type { Mail, MessageCreated, MessageRepository, RecipientKind } from './model';
-import { LIFECYCLES, SUPPRESSED_LIFECYCLE, scenarioFor, type Step } from './scenarios';
+import { scenarioFor } from './scenarios';
 import type { EventScheduler } from './scheduler';
 import type { SuppressionService } from './suppressions';
 import { trackableLinks } from './tracking';
 import { expandBatch, validateMail } from './validation';
 
 export type IngestSource = 'api' | 'smtp';
+
+/**
+ * What a send from an unknown domain does (`--domains`): `auto` creates it, verified, so a first
+ * send just works (the emulator's convenience, logged); `strict` refuses it as Mailtrap does.
+ */
+export type DomainsMode = 'auto' | 'strict';
+export const DOMAINS_MODES: readonly DomainsMode[] = ['auto', 'strict'];
+
+export interface SendingPolicy {
+  domains?: DomainsMode;
+  log?: Logger;
+}
 
 export type BatchResult = { success: true; message_ids: string[] } | { success: false; errors: string[] };
 
@@ -40,7 +53,28 @@ export class SendingService {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly bus: CoreBus,
+    private readonly policy: SendingPolicy = {},
   ) {}
+
+  /** Throws DomainNotAllowedError when `--domains strict` would refuse this sender (nothing is created). */
+  checkSender(email: string): void {
+    const name = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+    if (this.policy.domains === 'strict' && !this.domains.findByName(name)) throw new DomainNotAllowedError(name);
+  }
+
+  /** The account's domain for a sender address, or (auto) a new verified one; strict: DomainNotAllowedError. */
+  senderDomain(email: string): Domain {
+    const name = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+    const known = this.domains.findByName(name);
+    if (known) return known;
+    if (this.policy.domains === 'strict') throw new DomainNotAllowedError(name);
+    const domain = this.domains.create({ domain_name: name }, { verified: true });
+    this.policy.log?.info('sending domain created on first use, verified (--domains auto; use --domains strict to refuse unknown domains)', {
+      domain: name,
+      id: domain.id,
+    });
+    return domain;
+  }
 
   /** Validate and store one send request; resolves to one message id per recipient. */
   ingest(input: unknown, stream: SendingStream, source: IngestSource = 'api'): string[] {
@@ -53,9 +87,10 @@ export class SendingService {
     const requests = expandBatch(input);
     // A batch's requests usually share the sender's domain (from `base`): look each up once.
     const seen = new Map<string, Domain>();
-    const ensure = (name: string) => {
+    const ensure = (email: string) => {
+      const name = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
       let d = seen.get(name);
-      if (!d) seen.set(name, (d = this.domains.ensure(name)));
+      if (!d) seen.set(name, (d = this.senderDomain(email)));
       return d;
     };
     const results: (BatchResult | Prepared)[] = requests.map((r) => {
@@ -63,6 +98,8 @@ export class SendingService {
         return this.prepare(r, ensure);
       } catch (err) {
         if (err instanceof BadRequestError) return { success: false, errors: err.messages };
+        // The request's own answer, as the Send API's 401 words it (the emulator's choice for a batch).
+        if (err instanceof DomainNotAllowedError) return { success: false, errors: ['Unauthorized'] };
         throw err;
       }
     });
@@ -72,11 +109,11 @@ export class SendingService {
     return results.map((r) => ('mail' in r ? { success: true, message_ids: ids[i++] } : r));
   }
 
-  private prepare(input: unknown, ensure = (name: string) => this.domains.ensure(name)): Prepared {
+  private prepare(input: unknown, ensure = (email: string) => this.senderDomain(email)): Prepared {
     const mail = validateMail(input);
     const domainName = mail.from.email.slice(mail.from.email.lastIndexOf('@') + 1).toLowerCase();
     try {
-      return { mail, domain: ensure(domainName) };
+      return { mail, domain: ensure(mail.from.email) };
     } catch (err) {
       if (err instanceof ValidationError) {
         throw new BadRequestError([`'from' address domain '${domainName}' cannot be a sending domain`]);
@@ -122,13 +159,19 @@ export class SendingService {
             category: mail.category,
             customVariables: mail.customVariables,
           };
-          const suppressed = this.suppressions.find(domain.domainName, email);
-          const steps: Step[] = suppressed ? SUPPRESSED_LIFECYCLE : LIFECYCLES[scenarioFor(email)];
-          const reason = suppressed ? suppressionReason(suppressed.type) : undefined;
-          for (const step of steps) {
-            const due = now + step.afterMs;
-            this.scheduler.schedule(due, buildEvent(step.event, ctx, this.events.newEventId(), due, { reason, url }));
-            dueTimes.add(due);
+          const suppressed = this.suppressions.find(domain.domainName, stream, email);
+          const plan = planRecipient({
+            ctx,
+            scenario: scenarioFor(email),
+            sentAt: now,
+            suppressedReason: suppressed ? suppressionReason(suppressed.type) : undefined,
+            domainVerified: domain.dnsVerifiedAt !== null,
+            url,
+            newEventId: () => this.events.newEventId(),
+          });
+          for (const { dueAt, item } of plan) {
+            this.scheduler.schedule(dueAt, item);
+            dueTimes.add(dueAt);
           }
           return id;
         });

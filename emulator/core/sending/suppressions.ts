@@ -1,16 +1,38 @@
 /**
- * Suppressions (SPEC §3): a bounce, spam complaint or unsubscribe suppresses the address for its
- * sending domain. They are made by an event consumer, inside the transaction that records the
- * event, so the two never disagree. A later send to a suppressed address yields `reject`.
+ * Suppressions as Mailtrap keeps them (suppressions-list.md, bounce-categorization.md): a spam
+ * complaint or an unsubscribe always suppresses the address, a bounce only in the categories
+ * `timeout`, `badrecipient`, `overquota`. A suppression belongs to one sending domain and one
+ * stream (`transactional`, `bulk`, or `any` for manual adds) and blocks only sends on that domain
+ * and stream; such a send yields `reject`. Automatic ones are made by an event consumer, inside
+ * the transaction that records the event, so the two never disagree.
  */
+import type { Clock } from '../clock';
 import type { DomainService } from '../domains';
 import { FieldErrors, NotFoundError } from '../errors';
 import type { EventService, StoredEvent } from '../events';
 import type { Random } from '../ports';
-import { SUPPRESSING_EVENTS, SUPPRESSION_TYPES, type Suppression, type SuppressionRepository, type SuppressionType } from './model';
-import { isEmail } from './validation';
-import type { Clock } from '../clock';
 import type { SendingStream } from '../types';
+import {
+  SUPPRESSING_BOUNCE_CATEGORIES,
+  SUPPRESSING_EVENTS,
+  SUPPRESSION_TYPES,
+  type Suppression,
+  type SuppressionRepository,
+  type SuppressionStream,
+  type SuppressionType,
+} from './model';
+import { isEmail } from './validation';
+
+/** Mailtrap's list answers at most 1000 (email-sending.openapi.yml, getSuppressions). */
+export const SUPPRESSION_PAGE = 1000;
+
+export interface SuppressionQuery {
+  email?: string;
+  /** The id of the last suppression of the previous page (`last_id`). */
+  lastId?: string;
+  from?: number;
+  to?: number;
+}
 
 export class SuppressionService {
   constructor(
@@ -29,9 +51,10 @@ export class SuppressionService {
     for (const { payload: p, recordedAt } of stored) {
       const type = SUPPRESSING_EVENTS[p.event];
       if (!type) continue;
+      if (p.event === 'bounce' && !SUPPRESSING_BOUNCE_CATEGORIES.includes(p.bounce_category ?? '')) continue;
       const email = p.email.toLowerCase();
       const domainName = p.sending_domain_name.toLowerCase();
-      if (this.repo.find(domainName, email)) continue;
+      if (this.repo.findExact(domainName, p.sending_stream, email)) continue;
       this.repo.insert({
         id: this.random.uuid(),
         type,
@@ -46,27 +69,33 @@ export class SuppressionService {
     }
   }
 
-  /** A manual suppression (`POST …/suppressions`); an existing one for the address is returned as is. */
-  create(input: unknown): Suppression {
-    const body = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  /**
+   * A manual suppression. The API (`POST …/suppressions`, email-sending.openapi.yml
+   * createSuppression) takes `transactional` or `bulk`; `any` (the web app's "Any") only through
+   * the emulator's own route. One that exists for the address, domain and stream is returned as is.
+   */
+  create(input: unknown, opts: { allowAny?: boolean } = {}): Suppression {
+    const body = (input && typeof input === 'object' && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
     const errors = new FieldErrors();
     const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
-    if (!isEmail(email)) errors.add('email', 'is invalid');
+    if (email === '') errors.add('email', "can't be blank");
+    else if (!isEmail(email)) errors.add('email', 'is invalid');
     const domain = typeof body.domain_id === 'number' ? this.domains.list().find((d) => d.id === body.domain_id) : undefined;
-    if (!domain) errors.add('domain_id', 'is invalid');
+    if (!domain) errors.add('domain', "can't be blank");
+    const streams: readonly string[] = opts.allowAny ? ['transactional', 'bulk', 'any'] : ['transactional', 'bulk'];
     const stream = body.sending_stream;
-    if (stream !== 'transactional' && stream !== 'bulk') errors.add('sending_stream', 'is invalid');
+    if (typeof stream !== 'string' || !streams.includes(stream)) errors.add('sending_stream', `is invalid. Allowed values: ${streams.join(', ')}.`);
     const type = body.type ?? 'manual import';
-    if (!(SUPPRESSION_TYPES as readonly unknown[]).includes(type)) errors.add('type', 'is invalid');
+    if (!(SUPPRESSION_TYPES as readonly unknown[]).includes(type)) errors.add('type', `is invalid. Allowed values: ${SUPPRESSION_TYPES.join(', ')}.`);
     errors.throwIfAny();
-    const existing = this.repo.find(domain!.domainName, email);
+    const existing = this.repo.findExact(domain!.domainName, stream as SuppressionStream, email);
     if (existing) return existing;
     const s: Omit<Suppression, 'seq'> = {
       id: this.random.uuid(),
       type: type as SuppressionType,
       email,
       domainName: domain!.domainName,
-      sendingStream: stream as SendingStream,
+      sendingStream: stream as SuppressionStream,
       createdAt: this.clock.now(),
       messageId: null,
       bounceCategory: null,
@@ -76,12 +105,20 @@ export class SuppressionService {
     return this.repo.get(s.id)!;
   }
 
-  find(domainName: string, email: string): Suppression | undefined {
-    return this.repo.find(domainName.toLowerCase(), email.toLowerCase());
+  /** The suppression that blocks a send of `stream` from `domainName` to `email`, if any. */
+  find(domainName: string, stream: SendingStream, email: string): Suppression | undefined {
+    return this.repo.find(domainName.toLowerCase(), stream, email.toLowerCase());
   }
 
-  list(filter: { email?: string } = {}): Suppression[] {
-    return this.repo.list({ email: filter.email?.toLowerCase(), limit: 1000 });
+  /** Newest first, at most 1000; `lastId` continues after that suppression (an unknown one: nothing). */
+  list(q: SuppressionQuery = {}): Suppression[] {
+    let beforeSeq: number | undefined;
+    if (q.lastId !== undefined) {
+      const last = this.repo.get(q.lastId);
+      if (!last) return [];
+      beforeSeq = last.seq;
+    }
+    return this.repo.list({ email: q.email?.toLowerCase(), beforeSeq, from: q.from, to: q.to, limit: SUPPRESSION_PAGE });
   }
 
   get(id: string): Suppression {

@@ -2,32 +2,13 @@
 import { Router } from 'express';
 import type { Core } from '../../core';
 import { BadRequestError } from '../../core/errors';
-import type { DeliveryView } from '../../core/delivery/types';
-import type { Domain, Webhook } from '../../core/types';
-import { deliveryToStreamDto } from '../deliveryWire';
-import { domainToWire, webhookToWire } from '../wire';
-
-/** Stream payloads stay small: a 500-event recording is announced by count and ids. */
-function summarise(name: string, payload: unknown): unknown {
-  if (name === 'events.recorded' && Array.isArray(payload)) {
-    return { count: payload.length, ids: payload.map((e: { id: number }) => e.id) };
-  }
-  if (name.startsWith('webhook.') && payload && typeof payload === 'object') {
-    return webhookToWire(payload as Webhook);
-  }
-  if (name.startsWith('delivery.') && payload && typeof payload === 'object') {
-    return deliveryToStreamDto(payload as DeliveryView);
-  }
-  if (name.startsWith('domain.') && payload && typeof payload === 'object') {
-    return domainToWire(payload as Domain);
-  }
-  return payload ?? null;
-}
+import type { SinkRegistry } from '../sinks';
+import { sseFrame, toStreamMessage } from '../stream';
 
 /** The longest single jump: ten years of virtual time. */
 const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
 
-export function emulatorRoutes(core: Core, info: () => Record<string, unknown>): Router {
+export function emulatorRoutes(core: Core, info: () => Record<string, unknown>, sinks?: SinkRegistry): Router {
   const r = Router();
 
   r.get('/emulator/status', (_req, res) => {
@@ -55,14 +36,14 @@ export function emulatorRoutes(core: Core, info: () => Record<string, unknown>):
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    res.write(`event: hello\ndata: ${JSON.stringify({ clock: core.clock.info() })}\n\n`);
-    const off = core.bus.onAny((name, payload) => {
-      res.write(`event: ${String(name)}\ndata: ${JSON.stringify(summarise(String(name), payload))}\n\n`);
-    });
+    res.write(sseFrame({ name: 'hello', data: { clock: core.clock.info() } }));
+    const offBus = core.bus.onAny((m) => res.write(sseFrame(toStreamMessage(m))));
+    const offSinks = sinks?.onRequest((sink, { body: _body, ...request }) => res.write(sseFrame({ name: 'sink.request', data: { sink, request } })));
     // Keep-alive uses a real timer: it is transport, not emulated time.
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.on('close', () => {
-      off();
+      offBus();
+      offSinks?.();
       clearInterval(keepAlive);
     });
   });

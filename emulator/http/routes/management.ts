@@ -5,8 +5,9 @@
  */
 import { Router, type Request } from 'express';
 import type { Core } from '../../core';
-import { BadRequestError, NotFoundError } from '../../core/errors';
-import { domainToWire, webhookToWire } from '../wire';
+import { BadRequestError, FieldErrors, NotFoundError } from '../../core/errors';
+import { isEmail } from '../../core/sending/validation';
+import { createdWebhookToWire, domainToWire, webhookToWire } from '../wire';
 
 function idParam(req: Request): number {
   const id = Number(req.params.id);
@@ -47,7 +48,22 @@ export function managementRoutes(core: Core): Router {
       core.domains.delete(idParam(req));
       res.status(204).end();
     });
+    // sendDomainSetupInstructions: 204, nothing is mailed (there is no one to mail from here).
+    r.post(`${base}/:id/send_setup_instructions`, (req, res) => {
+      core.domains.get(idParam(req));
+      const email = (req.body as Record<string, unknown> | undefined)?.email;
+      const errors = new FieldErrors();
+      if (email === undefined || email === null || email === '') errors.add('email', "can't be blank");
+      else if (typeof email !== 'string' || !isEmail(email)) errors.add('email', 'is invalid');
+      errors.throwIfAny();
+      res.status(204).end();
+    });
   }
+
+  // Emulator-only: there is no DNS to check, so verification is a button (tree: Mark DNS Verified).
+  r.post('/emulator/domains/:id/verify', (req, res) => {
+    res.json(domainToWire(core.domains.verify(idParam(req))));
+  });
 
   const webhookPaths = ['/api/accounts/:accountId/webhooks', '/api/webhooks'];
   for (const base of webhookPaths) {
@@ -55,7 +71,7 @@ export function managementRoutes(core: Core): Router {
       res.json({ data: core.webhooks.list().map((w) => webhookToWire(w)) });
     });
     r.post(base, (req, res) => {
-      res.json({ data: webhookToWire(core.webhooks.create(wrapped(req, 'webhook')), true) });
+      res.json({ data: createdWebhookToWire(core.webhooks.create(wrapped(req, 'webhook'))) });
     });
     r.get(`${base}/:id`, (req, res) => {
       res.json({ data: webhookToWire(core.webhooks.get(idParam(req))) });

@@ -35,11 +35,11 @@ export function sinkReceiver(core: Core, sinks: SinkRegistry, limit = '30mb'): R
       body: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '',
     });
     const answer = sinks.nextAnswer(name);
-    if (answer.hang) return; // never answered: the sender's own timeout ends it
+    if (answer.hang) return sinks.answered(name, entry, null); // never answered: the sender's own timeout ends it
     const reply = () => {
       if (res.destroyed) return;
       const status = answer.status ?? 200;
-      entry.answeredStatus = status;
+      sinks.answered(name, entry, status);
       res.status(status);
       res.set(answer.headers ?? { 'Content-Type': 'text/plain; charset=utf-8' });
       res.send(answer.body ?? (status === 200 ? 'OK' : ''));

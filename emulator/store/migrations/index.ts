@@ -6,6 +6,7 @@ import * as m001 from './001_init';
 import * as m002 from './002_events';
 import * as m003 from './003_delivery';
 import * as m004 from './004_sending';
+import * as m005 from './005_fidelity';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, ...m002 },
   { version: 3, ...m003 },
   { version: 4, ...m004 },
+  { version: 5, ...m005 },
 ];

@@ -109,6 +109,16 @@ export class CrashHarness {
   async start(): Promise<RunningEmulator> {
     const emu = await startEmulatorProcess(['--data', this.dir, ...EMULATOR_FLAGS], COMPACT_ENV);
     this.stats.starts++;
+    try {
+      this.checkOpenedCleanly(emu);
+    } catch (err) {
+      await emu.kill9();
+      throw err;
+    }
+    return emu;
+  }
+
+  private checkOpenedCleanly(emu: RunningEmulator): void {
     const lines = emu
       .stderr()
       .split('\n')
@@ -119,7 +129,6 @@ export class CrashHarness {
     if (!lines.some((l) => l.msg === 'store opened')) throw new Error(`no 'store opened' line:\n${emu.stderr()}`);
     this.stats.tornTails += lines.filter((l) => /torn/.test(l.msg)).length;
     this.stats.snapshotFallbacks += lines.filter((l) => /snapshot/.test(l.msg) && l.level === 'warn').length;
-    return emu;
   }
 
   /** One crash point: start, run the load for a random while, kill -9 in the middle of it. */
@@ -263,15 +272,16 @@ export class CrashHarness {
   }
 
   /**
-   * Final phase: every receiver answers 200; advance the clock (lifecycles take up to 63 s, then a
-   * batch interval, then retries every 5 s) until nothing acknowledged is missing or the bound is hit.
+   * Final phase: every receiver answers 200; advance the clock (lifecycles take up to 10 virtual
+   * minutes: a suspension's re-checks, a failing soft bounce's retries; then a batch interval, then
+   * retries every 5 s) until nothing acknowledged is missing or the bound is hit.
    */
   async settle(): Promise<RunningEmulator> {
     this.turbulent = false;
     const emu = await this.start();
     const call = api(emu.ready);
     for (let i = 0; i < 60 && this.missingCount() > 0; i++) {
-      const r = await call('POST', '/emulator/clock/advance', { seconds: i < 3 ? 30 : 10 });
+      const r = await call('POST', '/emulator/clock/advance', { seconds: i < 3 ? 240 : 10 });
       if (r.status !== 200) throw new Error(`advance ${r.status}`);
       await new Promise((res) => setTimeout(res, 20));
     }

@@ -3,7 +3,7 @@
  * answered 200 to. Only acknowledged operations count: a request cut off by a kill -9 may or may
  * not have happened, so it is neither expected nor forbidden.
  */
-import { scenarioFor, LIFECYCLES } from '../../../emulator/core/sending/scenarios';
+import { plannedEvents, scenarioFor } from '../../../emulator/core/sending/scenarios';
 
 export type Stream = 'transactional' | 'bulk';
 
@@ -50,7 +50,7 @@ export class Ledger {
 
   /** The events each acknowledged message must produce, from its scenario. */
   static expectedEvents(m: AckedMessage): string[] {
-    return LIFECYCLES[scenarioFor(m.email)].map((s) => s.event);
+    return plannedEvents(scenarioFor(m.email));
   }
 
   /** Acknowledged messages of `stream` with an expected event the receiver never answered 200 to. */
@@ -78,4 +78,4 @@ export class Ledger {
 }
 
 export const ALL_EVENT_TYPES = ['delivery', 'open', 'click', 'unsubscribe', 'spam_complaint', 'soft_bounce', 'bounce', 'suspension', 'reject'];
-export const SCENARIO_TAGS = ['', '+bounce', '+soft-bounce', '+reject', '+suspension', '+open', '+click', '+unsubscribe', '+spam'];
+export const SCENARIO_TAGS = ['', '+bounce', '+bounce-block', '+soft-bounce', '+soft-bounce-fail', '+reject', '+suspension', '+open', '+click', '+unsubscribe', '+spam'];

@@ -29,6 +29,7 @@ const hook = (over: Partial<Webhook> = {}): Webhook => ({
   payloadFormat: 'json',
   sendingStream: 'transactional',
   domainId: null,
+  inboundInboxId: null,
   eventTypes: ['delivery'],
   signingSecret: 'a'.repeat(32),
   createdAt: 0,

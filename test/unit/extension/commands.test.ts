@@ -8,12 +8,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tempDir } from '../../helpers/emulatorProcess';
+import { always, startReceiver } from '../../helpers/receiver';
 import { delivery, startFakeEmulator, type FakeEmulator } from '../../helpers/fakeEmulatorServer';
 import { EventEmitter, FakeLogChannel, Uri } from '../../helpers/fakeVscode';
 import { COMMANDS } from '../../../src/commands';
 import type { CommandContext } from '../../../src/commands/context';
 import { EmulatorApi } from '../../../src/emulator/apiClient';
 import type { EmulatorController } from '../../../src/emulator/controller';
+import type { StreamMessage } from '../../../src/emulator/sseClient';
 import { SigningSecrets } from '../../../src/emulator/secrets';
 import type { Node } from '../../../src/views/treeProvider';
 
@@ -26,6 +28,8 @@ describe('commands against the real emulator', { concurrency: false }, () => {
   let ctx: CommandContext;
   let controller: EmulatorController;
   before(async () => {
+    // No retries: a batch's first failed attempt is its last, so a webhook is paused after one batch interval.
+    process.env.MT_EMULATOR_RETRIES = '0';
     h = await activateExtension();
     const { EmulatorController } = await import('../../../src/emulator/controller');
     const { EmulatorTreeProvider } = await import('../../../src/views/treeProvider');
@@ -34,7 +38,10 @@ describe('commands against the real emulator', { concurrency: false }, () => {
     await waitFor(() => controller.state === 'running', 'the emulator');
     ctx = { extensionUri: Uri.file(REPO_ROOT) as never, controller, tree, secrets: new SigningSecrets(undefined) };
   });
-  after(() => h.dispose());
+  after(async () => {
+    delete process.env.MT_EMULATOR_RETRIES;
+    await h.dispose();
+  });
 
   test('advance the clock: +5 minutes and a custom "1h30m" move the virtual clock', async () => {
     const t0 = (await controller.api!.status()).clock.now;
@@ -78,7 +85,7 @@ describe('commands against the real emulator', { concurrency: false }, () => {
     assert.match(dialog.message, /^Delete the webhook http:\/\/127\.0\.0\.1:9\/x\?$/);
     fake.answers.push({ match: 'Delete the webhook', pick: 'Delete' });
     await run(ctx, 'mailtrapEmulator.webhook.delete', node);
-    await assert.rejects(api.getWebhook(w.id), /Resource not found/);
+    await assert.rejects(api.getWebhook(w.id), /Not Found/);
   });
 
   test('from the palette, a webhook is picked from a list', async () => {
@@ -87,6 +94,42 @@ describe('commands against the real emulator', { concurrency: false }, () => {
     fake.quickPicks.push((items: { webhook: { id: number } }[]) => items.find((i) => i.webhook.id === w.id));
     await run(ctx, 'mailtrapEmulator.webhook.pause');
     assert.equal((await api.getWebhook(w.id)).active, false);
+  });
+
+  test('a webhook paused after its last attempt failed is named as the tree shows it; Resume resumes it, Open Inspector filters to it', async () => {
+    const api = controller.api!;
+    const receiver = await startReceiver(always(500));
+    try {
+      const w = await api.createWebhook({ url: `${receiver.url}/hooks/paused`, active: true, payload_format: 'json', sending_stream: 'transactional', event_types: ['delivery'] });
+      // Another local port: named by port and path, as the tree shows it.
+      const label = `:${receiver.port}/hooks/paused`;
+      const failOnce = async () => {
+        await api.send({ from: { email: 'app@pause.test' }, to: [{ email: 'ann@example.com' }], subject: 'Hi', text: 'Hi' });
+        await api.advanceClock(40); // the delivery event (2 s), one batch interval (30 s), the attempt's 500
+      };
+      const shown = (n: number) => fake.shown.filter((m) => m.message.startsWith(`Webhook ${label} (#${w.id}) was paused`)).length >= n;
+
+      fake.answers.push({ match: `Webhook ${label} (#${w.id}) was paused`, pick: 'Resume Webhook' });
+      await failOnce();
+      await waitFor(() => shown(1), 'the paused notification');
+      const note = fake.shown.find((m) => m.message.includes(`(#${w.id}) was paused`))!;
+      assert.equal(note.level, 'warning');
+      assert.match(note.message, new RegExp(`^Webhook ${label.replace(/\./g, '\\.')} \\(#${w.id}\\) was paused: batch #\\d+ failed after 1 attempt \\(status 500\\)\\.$`));
+      assert.deepEqual(note.items, ['Open Inspector', 'Resume Webhook']);
+      await waitFor(async () => (await api.getWebhook(w.id)).active, 'Resume to make the webhook active again');
+
+      fake.answers.push({ match: `Webhook ${label} (#${w.id}) was paused`, pick: 'Open Inspector' });
+      await failOnce();
+      await waitFor(() => shown(2), 'the second paused notification');
+      const panel = await waitFor(() => fake.panels.find((p) => p.viewType === 'mailtrapEmulator.inspector' && !p.disposed), 'the inspector');
+      panel.webview.send({ type: 'ready' });
+      const init = await waitFor(() => panel.webview.posted.find((m) => m.type === 'init'), 'init');
+      assert.deepEqual(init.data.filter, { webhook_id: w.id });
+      assert.equal((await api.getWebhook(w.id)).active, false, 'Open Inspector leaves it paused');
+      panel.dispose();
+    } finally {
+      await receiver.close();
+    }
   });
 
   test('copy settings: the nodemailer snippet carries the running SMTP port and token', async () => {
@@ -109,7 +152,7 @@ describe('commands against the real emulator', { concurrency: false }, () => {
 describe('commands against routes served by the fake emulator server', () => {
   let emu: FakeEmulator;
   let ctx: CommandContext;
-  const stream = new EventEmitter<{ name: string; data: unknown }>();
+  const stream = new EventEmitter<StreamMessage>();
   before(async () => {
     emu = await startFakeEmulator();
     const api = new EmulatorApi(emu.url, emu.token);
@@ -137,7 +180,7 @@ describe('commands against routes served by the fake emulator server', () => {
     await run(ctx, 'mailtrapEmulator.webhook.test', webhookNode);
     const shown = fake.shown.at(-1)!;
     assert.deepEqual([shown.level, shown.message, shown.items], ['warning', 'Webhook test failed: 500 in 40 ms (status 500).', ['Open Inspector']]);
-    const panel = await waitFor(() => fake.panels.find((p) => p.viewType === 'mailtrapEmulator.inspector'), 'the inspector');
+    const panel = await waitFor(() => fake.panels.find((p) => p.viewType === 'mailtrapEmulator.inspector' && !p.disposed), 'the inspector');
     assert.match(panel.webview.html, /default-src 'none'/);
     assert.match(panel.webview.html, /script-src 'nonce-([A-Za-z0-9]+)'[\s\S]*<script nonce="\1"/);
     assert.deepEqual(panel.options.localResourceRoots.map((u: Uri) => u.fsPath), [path.join(REPO_ROOT, 'media')]);
@@ -145,9 +188,10 @@ describe('commands against routes served by the fake emulator server', () => {
     const init = await waitFor(() => panel.webview.posted.find((m) => m.type === 'init'), 'init');
     assert.deepEqual(init.data.filter, { webhook_id: 1 });
     // Live: a delivery announced on the stream is forwarded to the webview.
-    stream.fire({ name: 'delivery.updated', data: { id: 42, status: 'delivered' } });
+    const d42 = delivery(42, { status: 'delivered' });
+    stream.fire({ name: 'delivery.updated', data: d42 });
     const ev = await waitFor(() => panel.webview.posted.find((m) => m.type === 'event' && m.name === 'delivery'), 'the forwarded delivery');
-    assert.deepEqual(ev.data, { id: 42, status: 'delivered' });
+    assert.deepEqual(ev.data, d42);
     panel.dispose();
   });
 
@@ -167,24 +211,12 @@ describe('commands against routes served by the fake emulator server', () => {
     assert.equal(fake.shown.at(-1)!.message, 'Webhook test failed: connection refused (nothing listens at that address): connect ECONNREFUSED 127.0.0.1:9.');
   });
 
-  test('a webhook paused after its last retry is announced, with Open Inspector on it', async () => {
-    const { watchPausedWebhooks } = await import('../../../src/views/pauseNotifier');
-    const sub = watchPausedWebhooks(ctx.controller);
-    fake.answers.push({ match: 'was paused', pick: 'Open Inspector' });
-    stream.fire({ name: 'webhook.paused', data: { webhookId: 1, deliveryId: 7, attempts: 41, lastError: 'status 500' } });
-    const opened = await waitFor(() => fake.executed.find((e) => e.id === 'mailtrapEmulator.inspector.open'), 'the inspector command');
-    assert.deepEqual(opened.args, [{ kind: 'webhook', webhook: { id: 1 } }]);
-    assert.equal(fake.shown.at(-1)!.message, 'Webhook #1 was paused: all 41 attempts of batch #7 failed (status 500).');
-    sub.dispose();
-    for (const p of fake.panels) p.dispose();
-  });
-
   test('the status bar counts pending deliveries, refreshed by the stream', async () => {
     const { EmulatorStatusBar } = await import('../../../src/views/statusBar');
     const bar = new EmulatorStatusBar(ctx.controller, 0);
     assert.equal(bar.item.text, '$(mail) Mailtrap :1 · SMTP 2');
     emu.deliveries = [delivery(2, { status: 'retrying' }), delivery(1, { status: 'pending' })];
-    stream.fire({ name: 'delivery.created', data: {} });
+    stream.fire({ name: 'delivery.created', data: delivery(3) });
     await waitFor(() => bar.item.text.endsWith('· 2 pending'), 'the pending count');
     assert.match(String(bar.item.tooltip), /2 deliveries pending/);
     emu.deliveries = [];

@@ -29,7 +29,7 @@ describe('webview protocol (host side)', () => {
 
   test('init answers ready; events pushed before ready arrive after init; a reload gets init again', async () => {
     const w = new FakeWebview();
-    const rpc = new RpcHost<FormMethods>(w, formHandlers({ api, secrets: new SigningSecrets(undefined) }, () => {}, async () => {}), () => ({ hello: 1 }));
+    const rpc = new RpcHost<FormMethods, { early: number }>(w, formHandlers({ api, secrets: new SigningSecrets(undefined) }, () => {}, async () => {}), () => ({ hello: 1 }));
     rpc.push('early', 1);
     await tick();
     assert.deepEqual(w.posted, [], 'nothing before ready');
@@ -54,7 +54,8 @@ describe('webview protocol (host side)', () => {
     w.send({ type: 'request', id: 8, method: 'domain.create', params: { domainName: 'proto.test' } });
     const dup = await reply(w, 8);
     assert.equal(dup.type, 'error');
-    assert.deepEqual(dup.fields, { domain_name: ['has already been taken'] });
+    assert.deepEqual(dup.fields, { base: ['Validation failed: Domain name has already been taken'] });
+    assert.equal(dup.message, 'Validation failed: Domain name has already been taken');
     assert.equal(w.posted.filter((m) => m.id === 7 || m.id === 8).length, 2);
   });
 

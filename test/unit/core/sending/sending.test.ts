@@ -48,12 +48,13 @@ describe('sending core', () => {
     assert.equal(sending.scheduler.pending(), 0);
   });
 
-  it('an unsubscribe suppresses the address for its domain only; the next send is a reject with the reason', async () => {
+  it('an unsubscribe suppresses the address for its domain and stream only; the next send there is a reject with the reason', async () => {
     const { core, sending } = await setup();
     sending.service.ingest(mail('u+unsubscribe@example.net'), 'bulk');
     await core.advanceClock(60);
-    assert.equal(sending.suppressions.find('core.test', 'U+Unsubscribe@example.net')?.type, 'unsubscription');
-    assert.equal(sending.suppressions.find('other.test', 'u+unsubscribe@example.net'), undefined);
+    assert.equal(sending.suppressions.find('core.test', 'bulk', 'U+Unsubscribe@example.net')?.type, 'unsubscription');
+    assert.equal(sending.suppressions.find('core.test', 'transactional', 'u+unsubscribe@example.net'), undefined, 'the other stream is not blocked');
+    assert.equal(sending.suppressions.find('other.test', 'bulk', 'u+unsubscribe@example.net'), undefined, 'another domain is not blocked');
     const [id] = sending.service.ingest(mail('u+unsubscribe@example.net'), 'bulk');
     await core.advanceClock(60);
     const [e] = core.events.list({ messageId: id });
