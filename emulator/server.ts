@@ -13,7 +13,7 @@ import { VirtualClock, type RealTime } from './core/clock';
 import { DeliveryService } from './core/delivery/deliveryService';
 import { retryPolicy } from './core/delivery/retryPolicy';
 import { displayUrl } from './core/delivery/target';
-import { followOwnSink, rememberOrigin } from './core/ownSink';
+import { followOwnSink, isOwnSinkUrl, rememberOrigin } from './core/ownSink';
 import type { Logger } from './core/ports';
 import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
@@ -76,7 +76,9 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
 
 /**
  * Built-in-sink webhooks follow the emulator to its new port (before any delivery runs, so
- * nothing goes to the old one). See core/ownSink.ts for why the URL is rewritten.
+ * nothing goes to the old one). See core/ownSink.ts for why the URL is rewritten. The origins the
+ * emulator listened on are remembered only when a webhook points at its sink (at start, or when
+ * one is created or changed): nothing is written for a store without such webhooks.
  */
 function followOwnSinks(store: Store, core: Core, current: string, log: Logger): void {
   let past: string[] = [];
@@ -85,16 +87,25 @@ function followOwnSinks(store: Store, core: Core, current: string, log: Logger):
   } catch {
     /* unreadable history: nothing to follow */
   }
-  // Remembered first: a crash between the two steps leaves a history that still finds the old URLs.
-  store.run("INSERT INTO meta (key, value) VALUES ('own_origins', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
-    JSON.stringify(rememberOrigin(past, current)),
-  ]);
-  for (const w of core.webhooks.list()) {
+  const remember = () => {
+    if (past.at(-1) === current) return;
+    past = rememberOrigin(past, current);
+    store.run("INSERT INTO meta (key, value) VALUES ('own_origins', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [JSON.stringify(past)]);
+  };
+  const pointsHere = (url: string) => isOwnSinkUrl(url, current);
+  const moved = core.webhooks.list().flatMap((w) => {
     const next = followOwnSink(w.url, past, current);
-    if (!next) continue;
-    core.webhooks.update(w.id, { url: next });
-    log.info('built-in sink webhook follows the emulator to its new port', { webhookId: w.id, url: displayUrl(next) });
+    return next ? [{ id: w.id, url: next }] : [];
+  });
+  // Remembered before the rewrite: a crash between the two leaves a history that still finds the old URLs.
+  if (moved.length || core.webhooks.list().some((w) => pointsHere(w.url))) remember();
+  for (const m of moved) {
+    core.webhooks.update(m.id, { url: m.url });
+    log.info('built-in sink webhook follows the emulator to its new port', { webhookId: m.id, url: displayUrl(m.url) });
   }
+  const onChange = (w: { url: string }) => pointsHere(w.url) && remember();
+  core.bus.on('webhook.created', onChange);
+  core.bus.on('webhook.updated', onChange);
 }
 
 export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {

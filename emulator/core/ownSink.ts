@@ -34,6 +34,16 @@ export function followOwnSink(url: string, pastOrigins: readonly string[], curre
   return u.toString();
 }
 
+/** True when `url` is the built-in sink (`/sink/…`) of the emulator listening at `origin`. */
+export function isOwnSinkUrl(url: string, origin: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.pathname.startsWith('/sink/') && originKey(u) === originKey(new URL(origin));
+  } catch {
+    return false;
+  }
+}
+
 /** The remembered origins with `current` added last (deduplicated, capped). */
 export function rememberOrigin(pastOrigins: readonly string[], current: string): string[] {
   return [...pastOrigins.filter((o) => o !== current), current].slice(-MAX_OWN_ORIGINS);

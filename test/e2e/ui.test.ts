@@ -101,6 +101,9 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     await wb.screenshot('domain-form');
     await form.locator(sel.form.submit).click();
     await wb.waitRowDescription('acme.test', /no webhooks/);
+    // Domains start unverified (mail from them is suspended); there is no DNS here, so verify it.
+    const domains = await emulatorApi(cs.userDataDir, 'GET', '/api/accounts/1/sending_domains');
+    await emulatorApi(cs.userDataDir, 'POST', `/emulator/domains/${domains.data[0].id}/verify`);
   });
 
   step('creates a webhook through the form, pointing at the built-in sink; its secret is shown once', async () => {
