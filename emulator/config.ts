@@ -30,6 +30,8 @@ export interface Config {
   readonly retention: number;
   /** A send from an unknown domain: `auto` creates it verified, `strict` refuses it as Mailtrap does. */
   readonly domains: 'auto' | 'strict';
+  /** Stop by itself once the process that started it has exited (the extension passes it). */
+  readonly exitWithParent: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +60,7 @@ const OPTIONS: Record<string, Option> = {
   timeout: { key: 'timeout', kind: 'number', min: 0.001, describe: 'seconds an attempt may take [30]' },
   retention: { key: 'retention', kind: 'int', min: 1, describe: 'delivered events kept for inspection [100000]' },
   domains: { key: 'domains', kind: 'choice', choices: ['auto', 'strict'], describe: 'unknown sender domains: auto (create, verified) or strict (refuse) [auto]' },
+  'exit-with-parent': { key: 'exitWithParent', kind: 'flag', describe: 'exit cleanly within 5 s once the parent process is gone [off]' },
   help: { key: 'help', kind: 'flag', describe: 'print this help' },
 };
 
@@ -78,7 +81,7 @@ export const DEFAULTS = {
 
 export function usage(): string {
   const lines = Object.entries(OPTIONS).map(([flag, o]) => `  --${flag}${o.kind === 'flag' ? '' : ' <value>'}`.padEnd(30) + o.describe);
-  return ['Usage: mailtrap-emulator [options]', '', ...lines, '', 'Every option is also an environment variable: --smtp-port → MT_EMULATOR_SMTP_PORT.'].join('\n');
+  return ['Usage: mailtrap-emulator [options]', '       mailtrap-emulator check <url> --secret <signing secret> [--format json|jsonlines] [--timeout S] [--json] [--junit FILE]', '', ...lines, '', 'Every option is also an environment variable: --smtp-port → MT_EMULATOR_SMTP_PORT.'].join('\n');
 }
 
 const envName = (flag: string): string => `MT_EMULATOR_${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -156,6 +159,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = {}): Parsed
     timeout: (values.timeout as number) ?? DEFAULTS.timeout,
     retention: (values.retention as number) ?? DEFAULTS.retention,
     domains: (values.domains as Config['domains']) ?? DEFAULTS.domains,
+    exitWithParent: values.exitWithParent === true,
   });
   return { config, help: values.help === true };
 }

@@ -1,5 +1,6 @@
 /** JSON-lines logger on stderr: one object a line, tagged with its component (SPEC §1). */
 import type { Logger } from './core/ports';
+import { safeOutput } from './output';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -9,7 +10,8 @@ export function createLogger(
   opts: { level?: Level; write?: (line: string) => void } = {},
 ): Logger {
   const min = ORDER[opts.level ?? ((process.env.MT_EMULATOR_LOG_LEVEL as Level) || 'info')] ?? ORDER.info;
-  const write = opts.write ?? ((line: string) => process.stderr.write(line));
+  // A line that cannot be written (the reader of stderr is gone) is dropped, never logged again.
+  const write = opts.write ?? ((line: string) => safeOutput(process.stderr).write(line));
   const make = (comp: string): Logger => {
     const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
       if (ORDER[level] < min) return;

@@ -5,21 +5,32 @@
  */
 import { ConfigError, parseConfig, usage } from './config';
 import { createLogger } from './log';
+import { isBrokenOutput, safeOutput } from './output';
+import { watchParent } from './parentWatch';
 import { startEmulator } from './server';
 
+const stdout = safeOutput(process.stdout);
+const stderr = safeOutput(process.stderr);
+
 async function main(): Promise<void> {
+  // `check <url> …` checks a user's endpoint and exits; it starts no emulator.
+  if (process.argv[2] === 'check') {
+    const { runCheckCli } = await import('./cli/check');
+    process.exitCode = await runCheckCli(process.argv.slice(3));
+    return;
+  }
   let parsed;
   try {
     parsed = parseConfig(process.argv.slice(2), process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`mailtrap-emulator: ${err.message}\n`);
+      stderr.write(`mailtrap-emulator: ${err.message}\n`);
       process.exit(2);
     }
     throw err;
   }
   if (parsed.help) {
-    process.stdout.write(usage() + '\n');
+    stdout.write(usage() + '\n');
     return;
   }
   const { config } = parsed;
@@ -47,6 +58,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (config.exitWithParent) watchParent(() => stop('parent exited'));
   try {
     emulator = await startEmulator(config, log);
   } catch (err) {
@@ -54,22 +66,23 @@ async function main(): Promise<void> {
     // Names the listener: the user has one setting to change, not two to guess between.
     const msg = e.code === 'EADDRINUSE' ? `${e.listener ? `${e.listener} ` : ''}port ${e.port ?? ''} is already in use`.replace('  ', ' ') : String(e.message ?? e);
     log.error('failed to start', { error: msg, code: e.code });
-    process.stderr.write(`mailtrap-emulator: ${msg}\n`);
+    stderr.write(`mailtrap-emulator: ${msg}\n`);
     process.exit(1);
   }
   if (stopping) {
     await emulator.close();
     process.exit(0);
   }
-  process.stdout.write(JSON.stringify(emulator.ready) + '\n');
-  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir });
+  stdout.write(JSON.stringify(emulator.ready) + '\n');
+  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir, ui: emulator.ready.ui });
 }
 
+// Logged and survived; an error that only says an output's reader is gone is not logged (to where?).
 process.on('uncaughtException', (err) => {
-  createLogger('main').error('uncaught exception', { error: err.stack ?? String(err) });
+  if (!isBrokenOutput(err)) createLogger('main').error('uncaught exception', { error: err.stack ?? String(err) });
 });
 process.on('unhandledRejection', (err) => {
-  createLogger('main').error('unhandled rejection', { error: err instanceof Error ? err.stack : String(err) });
+  if (!isBrokenOutput(err)) createLogger('main').error('unhandled rejection', { error: err instanceof Error ? err.stack : String(err) });
 });
 
 void main();

@@ -19,12 +19,16 @@ import { createSending, type Sending } from './core/sending';
 import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
+import { checkEndpoint } from './outbound/endpointCheck';
+import { SampleFiles, WebAssets } from './http/webAssets';
+import { WebSessions } from './http/webSession';
 import { UndiciWebhookSender } from './outbound/webhookSender';
 import { cryptoRandom } from './random';
 import { realTime } from './realTime';
 import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
+import { SqlClockState } from './store/clockState';
 import { Store } from './store/database';
 import { SqlDeliveryRepository } from './store/deliveryRepository';
 import { SqlEventRepository } from './store/eventRepository';
@@ -32,6 +36,8 @@ import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories'
 import { RetentionService, retentionLimits } from './core/retention';
 import { SqlRetentionRepository } from './store/retentionRepository';
 import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
+import { EmailLogService } from './core/logs/emailLogService';
+import { SqlEmailLogRepository } from './store/emailLogRepository';
 
 export const ACCOUNT_ID = 1;
 
@@ -42,6 +48,7 @@ export interface Emulator {
   readonly core: Core;
   readonly store: Store;
   readonly sending: Sending;
+  readonly emailLogs: EmailLogService;
   close(): Promise<void>;
 }
 
@@ -116,7 +123,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const lock = dataDir ? lockDataDir(dataDir) : null;
   let store: Store;
   try {
-    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes });
+    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes, groupCommit: true });
   } catch (err) {
     lock?.release();
     throw err;
@@ -124,15 +131,13 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const token = resolveToken({ ...config, dataDir });
 
   // Virtual time never runs backwards across restarts: resume from the last saved virtual now.
-  const saved = Number(store.get<{ value: string }>("SELECT value FROM meta WHERE key = 'clock_now'")?.value ?? 0);
+  const clockState = new SqlClockState(store);
+  const saved = clockState.saved();
   const clockLog = log.child('clock');
   const clock = new VirtualClock(real, config.timeScale, Math.max(real.now(), saved), 1000, (err) =>
     clockLog.error('timer callback failed', { error: err instanceof Error ? err.stack : String(err) }),
   );
-  const saveClock = () =>
-    store.run("INSERT INTO meta (key, value) VALUES ('clock_now', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
-      String(clock.now()),
-    ]);
+  const saveClock = () => clockState.save(clock.now());
 
   const core = createCore({
     domains: new SqlDomainRepository(store),
@@ -181,7 +186,15 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const publicUrl = () => `http://${hostForUrl}:${info.httpPort}`;
   const sinks = new SinkRegistry(publicUrl);
+  const emailLogs = new EmailLogService(new SqlEmailLogRepository(store), sending, core.events, core.domains);
+  const sessions = new WebSessions(token);
+  // Bundled: dist/emulator.js beside dist/web and dist/samples; from sources (tsx): emulator/ beside dist/ and samples/.
+  const here = __dirname;
   const app = createApp({
+    emailLogs,
+    sessions,
+    webAssets: new WebAssets([path.join(here, 'web'), path.join(here, '..', 'dist', 'web')]),
+    samples: new SampleFiles([path.join(here, 'samples'), path.join(here, '..', 'samples')]),
     core,
     token,
     log: log.child('http'),
@@ -190,6 +203,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     sinks,
     sending,
     publicUrl,
+    whenDurable: (cb) => store.whenDurable(cb),
+    check: (input) => checkEndpoint(input),
   });
   const { createServer } = await import('node:http');
   const httpServer = createServer(app);
@@ -203,7 +218,16 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   const smtpLog = log.child('smtp');
-  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage: smtpIngest(sending, smtpLog), checkSender: smtpSenderCheck(sending) });
+  const ingest = smtpIngest(sending, smtpLog);
+  // Group commit: the `250` waits until the journal holds the message (a 451 if it cannot).
+  const onMessage = async (msg: Parameters<typeof ingest>[0]) => {
+    const reply = await ingest(msg);
+    await store.durable().catch(() => {
+      throw Object.assign(new Error('4.3.0 Message not stored, try again later'), { responseCode: 451 });
+    });
+    return reply;
+  };
+  const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage, checkSender: smtpSenderCheck(sending) });
 
   try {
     info.httpPort = await listen(httpServer, config.port, config.host).catch((e) => Promise.reject(Object.assign(e, { listener: 'HTTP' })));
@@ -235,6 +259,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     token,
     accountId: ACCOUNT_ID,
     dataDir,
+    ui: sessions.loginUrl(`http://${hostForUrl}:${info.httpPort}`),
   };
 
   let closing: Promise<void> | null = null;
@@ -254,5 +279,5 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       lock?.release();
     })());
 
-  return { ready, core, store, sending, close };
+  return { ready, core, store, sending, emailLogs, close };
 }

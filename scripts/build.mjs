@@ -1,7 +1,8 @@
 // Bundles the emulator (and, when present, the extension) with esbuild, and copies sql-wasm.wasm
 // beside the emulator bundle so dist/ runs without node_modules.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, chmodSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -42,10 +43,32 @@ if (existsSync('src/extension.ts')) {
   });
 }
 
+// The library (`import { startEmulator } from 'mailtrap-webhooks-emulator'`, package.json `exports`):
+// CommonJS and ESM bundles plus declarations, .d.ts for require and .d.mts for import. It spawns
+// dist/emulator.js, so it bundles none of the emulator. Not in the .vsix (see .vscodeignore).
+if (existsSync('lib/index.ts')) {
+  rmSync('dist/lib', { recursive: true, force: true });
+  const lib = { ...common, entryPoints: ['lib/index.ts'], minify: false };
+  await build({ ...lib, outfile: 'dist/lib/index.cjs', format: 'cjs' });
+  await build({
+    ...lib,
+    outfile: 'dist/lib/index.mjs',
+    format: 'esm',
+    // The sources use __dirname (CommonJS); in the ESM bundle it comes from import.meta.url.
+    banner: { js: "import { fileURLToPath as __mtFileURLToPath } from 'node:url'; import { dirname as __mtDirname } from 'node:path'; const __dirname = __mtDirname(__mtFileURLToPath(import.meta.url));" },
+  });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.lib.json'], { stdio: 'inherit' });
+  for (const name of readdirSync('dist/lib').filter((n) => n.endsWith('.d.ts'))) {
+    // ESM declarations name their relative imports with the extension, as ESM itself does.
+    const text = readFileSync(`dist/lib/${name}`, 'utf8').replace(/(from |import\()(['"])(\.\.?\/[^'"]+)\2/g, '$1$2$3.mjs$2');
+    writeFileSync(`dist/lib/${name.replace(/\.d\.ts$/, '.d.mts')}`, text);
+  }
+}
+
 // Webview bundles (browser code in media/src) → media/dist/*.js, loaded by the panels' HTML.
 if (existsSync('media/src/form.ts')) {
   await build({
-    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts' },
+    entryPoints: { form: 'media/src/form.ts', inspector: 'media/src/inspector.ts', message: 'media/src/message.ts', web: 'media/src/web/main.ts' },
     outdir: 'media/dist',
     bundle: true,
     platform: 'browser',
@@ -56,4 +79,12 @@ if (existsSync('media/src/form.ts')) {
     logLevel: 'warning',
     legalComments: 'none',
   });
+}
+
+// The emulator's web UI serves the same bundles and styles from dist/web (the bin runs without media/).
+if (existsSync('media/dist/web.js')) {
+  rmSync('dist/web', { recursive: true, force: true });
+  mkdirSync('dist/web', { recursive: true });
+  for (const f of ['web.js', 'form.js', 'inspector.js']) copyFileSync(`media/dist/${f}`, `dist/web/${f}`);
+  for (const f of ['webview.css', 'web.css', 'icon.svg']) copyFileSync(`media/${f}`, `dist/web/${f}`);
 }

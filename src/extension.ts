@@ -6,6 +6,7 @@ import { SigningSecrets } from './emulator/secrets';
 import { watchPausedWebhooks } from './views/pauseNotifier';
 import { EmulatorStatusBar } from './views/statusBar';
 import { EmulatorTreeProvider } from './views/treeProvider';
+import { MessagesTreeProvider } from './views/messagesProvider';
 import { FormPanel } from './webviews/formPanel';
 import { InspectorPanel } from './webviews/inspectorPanel';
 
@@ -19,6 +20,7 @@ let controller: EmulatorController | undefined;
 export interface ExtensionExports {
   controller: EmulatorController;
   tree: EmulatorTreeProvider;
+  messages: MessagesTreeProvider;
   deactivate(): Promise<void>;
 }
 
@@ -32,14 +34,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const tree = new EmulatorTreeProvider(controller, secrets);
   const view = vscode.window.createTreeView('mailtrapEmulator.tree', { treeDataProvider: tree, showCollapseAll: false });
   const c = controller;
+  const messages = new MessagesTreeProvider(c);
+  const messagesView = vscode.window.createTreeView('mailtrapEmulator.messages', { treeDataProvider: messages });
   context.subscriptions.push(
+    messages,
+    messagesView,
     log,
     c,
     tree,
     view,
     new EmulatorStatusBar(c),
     watchPausedWebhooks(c),
-    ...registerCommands({ extensionUri: context.extensionUri, controller: c, tree, secrets }),
+    ...registerCommands({ extensionUri: context.extensionUri, controller: c, tree, secrets, messages }),
     c.onDidChangeState(async (s) => {
       const ready = c.ready;
       if (s !== 'running' || !ready) return;
@@ -53,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
   );
   void vscode.commands.executeCommand('setContext', 'mailtrapEmulator.state', 'stopped');
   if (c.settings().autoStart) void c.start();
-  return { controller: c, tree, deactivate };
+  return { controller: c, tree, messages, deactivate };
 }
 
 export async function deactivate(): Promise<void> {

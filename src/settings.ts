@@ -8,6 +8,7 @@ export const Setting = {
   timeScale: 'timeScale',
   batchIntervalSeconds: 'batchIntervalSeconds',
   dataLocation: 'dataLocation',
+  domains: 'domains',
 } as const;
 
 /** Settings whose change needs the emulator restarted (everything except autoStart). */
@@ -17,6 +18,7 @@ export const RESTART_SETTINGS = [
   Setting.timeScale,
   Setting.batchIntervalSeconds,
   Setting.dataLocation,
+  Setting.domains,
 ] as const;
 
 export type DataLocation = 'workspace' | 'global' | 'memory';
@@ -28,6 +30,8 @@ export interface EmulatorSettings {
   timeScale: number;
   batchIntervalSeconds: number;
   dataLocation: DataLocation;
+  /** `--domains`: unknown sender domains are created (`auto`) or refused (`strict`). */
+  domains: 'auto' | 'strict';
 }
 
 export const DEFAULT_SETTINGS: Readonly<EmulatorSettings> = Object.freeze({
@@ -37,6 +41,7 @@ export const DEFAULT_SETTINGS: Readonly<EmulatorSettings> = Object.freeze({
   timeScale: 1,
   batchIntervalSeconds: 30,
   dataLocation: 'workspace',
+  domains: 'auto',
 });
 
 type Getter = <T>(key: string, fallback: T) => T;
@@ -54,16 +59,22 @@ export function readSettings(get: Getter): EmulatorSettings {
     timeScale: positive(get(Setting.timeScale, DEFAULT_SETTINGS.timeScale), DEFAULT_SETTINGS.timeScale),
     batchIntervalSeconds: positive(get(Setting.batchIntervalSeconds, DEFAULT_SETTINGS.batchIntervalSeconds), DEFAULT_SETTINGS.batchIntervalSeconds),
     dataLocation: loc === 'global' || loc === 'memory' ? loc : 'workspace',
+    domains: get<string>(Setting.domains, DEFAULT_SETTINGS.domains) === 'strict' ? 'strict' : 'auto',
   });
 }
 
-/** The emulator's command-line flags for these settings; `dataDir` is null for memory. */
+/**
+ * The emulator's command-line flags for these settings; `dataDir` is null for memory. With
+ * `--exit-with-parent` an emulator whose extension host died stops by itself within seconds.
+ */
 export function emulatorArgs(s: EmulatorSettings, dataDir: string | null): string[] {
   const args = [
     '--port', String(s.httpPort),
     '--smtp-port', String(s.smtpPort),
     '--time-scale', String(s.timeScale),
     '--batch-interval', String(s.batchIntervalSeconds),
+    '--domains', s.domains,
+    '--exit-with-parent',
   ];
   return dataDir ? [...args, '--data', dataDir] : [...args, '--memory'];
 }

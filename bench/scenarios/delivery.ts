@@ -1,11 +1,13 @@
 /**
- * End-to-end delivery against a raw client posting the same number of events.
+ * Delivery against a raw client posting the same number of events (issue 13's two figures).
  *
- * Subject: `/api/batch` sends (500 messages a call, durable store) → `delivery` lifecycle events
- * → signed batches of 500 → the express receiver answering 200, with virtual time run forward by
- * `clock/advance` so batch windows cost no real time. Baseline: an undici Pool posting pre-built
- * 500-event bodies to the same receiver. The emulator posts one webhook's batches in order, one
- * at a time (SPEC §5, oldest first), so the baseline also posts one at a time.
+ * Engine: ready-made events fed by `/emulator/replay` (JSON Lines, 20,000 a request) → signed
+ * batches of 500 → the express receiver answering 200. End-to-end: `/api/batch` sends (20
+ * requests × 1,000 recipients a call) → `delivery` lifecycle events → the same batches. Both on a
+ * durable store, with virtual time run forward by `clock/advance` so batch windows cost no real
+ * time. Baseline: an undici Pool posting pre-built 500-event bodies to the same receiver. The
+ * emulator posts one webhook's batches in order, one at a time (SPEC §5, oldest first), so the
+ * baseline also posts one at a time.
  */
 import { Pool } from 'undici';
 import type { Spawned } from '../lib';
@@ -33,10 +35,15 @@ export async function rawDelivery(rx: CountingReceiver, n: number): Promise<numb
 }
 
 export interface DeliveryEmulator {
-  /** Events/s for `n` messages sent, delivered and received. */
+  /** Events/s for `n` messages sent (or events replayed), delivered and received. */
   run(n: number): Promise<number>;
+  /** The same, fed by replay instead of sends. */
+  replay(n: number): Promise<number>;
   close(): Promise<void>;
 }
+
+const REPLAY_CHUNK = 20_000;
+const RECIPIENTS = 1000;
 
 /** One durable emulator with one webhook to `rx`, reused across rounds. */
 export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): Promise<DeliveryEmulator> {
@@ -45,22 +52,42 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
   await c.call('POST', '/api/webhooks', webhookFor(rx.url));
   const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
   let sent = 0;
+  // Lifecycle events fall due 2 s after the send, batches 30 s after that: run time forward.
+  const drain = async (target: number) => {
+    for (let guard = 0; rx.events < target && guard < 200; guard++) {
+      await c.call('POST', '/emulator/clock/advance', { seconds: 30 });
+    }
+    await rx.waitFor(target);
+  };
   return {
     async run(n) {
       const target = rx.events + n;
       const t0 = performance.now();
       const sends: Promise<unknown>[] = [];
-      for (let i = 0; i < n; i += 500) {
-        const requests = Array.from({ length: Math.min(500, n - i) }, (_, k) => ({ to: [{ email: `user${sent + i + k}@example.net` }] }));
+      // 20 requests of 1,000 recipients a call (the last call smaller when n is not a multiple).
+      for (let i = 0; i < n; i += 20 * RECIPIENTS) {
+        const requests = [];
+        for (let r = i; r < Math.min(n, i + 20 * RECIPIENTS); r += RECIPIENTS) {
+          const to = Array.from({ length: Math.min(RECIPIENTS, n - r) }, (_, k) => ({ email: `user${sent + r + k}@example.net` }));
+          requests.push({ to });
+        }
         sends.push(c.call('POST', '/api/batch', { base, requests }));
       }
       await Promise.all(sends);
       sent += n;
-      // Lifecycle events fall due 2 s after the send, batches 30 s after that: run time forward.
-      for (let guard = 0; rx.events < target && guard < 200; guard++) {
-        await c.call('POST', '/emulator/clock/advance', { seconds: 30 });
+      await drain(target);
+      return n / ((performance.now() - t0) / 1000);
+    },
+    async replay(n) {
+      const target = rx.events + n;
+      const chunks: string[] = [];
+      for (let i = 0; i < n; i += REPLAY_CHUNK) {
+        chunks.push(Array.from({ length: Math.min(REPLAY_CHUNK, n - i) }, (_, k) => JSON.stringify(sampleEvent(sent + i + k))).join('\n'));
       }
-      await rx.waitFor(target);
+      sent += n;
+      const t0 = performance.now();
+      for (const lines of chunks) await c.call('POST', '/emulator/replay', lines, 'application/jsonl');
+      await drain(target);
       return n / ((performance.now() - t0) / 1000);
     },
     async close() {

@@ -18,15 +18,14 @@ export async function countingReceiver(status = 200): Promise<CountingReceiver> 
   let requests = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
   const app = express();
-  app.use(express.text({ type: () => true, limit: '50mb' }));
+  // express.json for `{"events":[…]}` bodies (what a typical consumer runs), text for JSON Lines.
+  app.use(express.json({ limit: '50mb' }));
+  app.use(express.text({ type: 'application/jsonl', limit: '50mb' }));
   app.post('/hook', (req, res) => {
     requests++;
-    const body = String(req.body ?? '');
-    try {
-      events += (JSON.parse(body) as { events: unknown[] }).events.length;
-    } catch {
-      events += body.split('\n').filter(Boolean).length;
-    }
+    const body: unknown = req.body;
+    if (typeof body === 'string') events += body.split('\n').filter(Boolean).length;
+    else events += (body as { events?: unknown[] }).events?.length ?? 0;
     res.status(status).json({ ok: status === 200 });
     for (const w of waiters.splice(0)) (events >= w.n ? w.resolve() : waiters.push(w));
   });

@@ -46,6 +46,8 @@ export interface StoredEvent {
 
 export interface EventRepository {
   insert(payload: EventPayload, recordedAt: number): StoredEvent;
+  /** The same for many events, in order (ids increase with position). */
+  insertMany(payloads: EventPayload[], recordedAt: number): StoredEvent[];
   get(id: number): StoredEvent | undefined;
   findByEventId(eventId: string): StoredEvent | undefined;
   list(filter: EventFilter): StoredEvent[];
@@ -88,7 +90,7 @@ export class EventService {
     if (!payloads.length) return [];
     const now = this.clock.now();
     const stored = this.uow.transaction(() => {
-      const out = payloads.map((p) => this.repo.insert(p, now));
+      const out = this.repo.insertMany(payloads, now);
       for (const c of this.consumers) c(out);
       return out;
     });

@@ -21,6 +21,11 @@ export interface WebhookRepository {
 /** Runs `fn` atomically: every write inside it is durable together, or none is. */
 export interface UnitOfWork {
   transaction<T>(fn: () => T): T;
+  /**
+   * Resolves once every transaction committed so far is durable (a store with group commit
+   * writes them at the end of the event-loop turn). Absent: `transaction` returns durable.
+   */
+  durable?(): Promise<void>;
 }
 
 export interface Logger {

@@ -4,8 +4,9 @@ import type { Core } from '../core';
 import type { DeliveryService } from '../core/delivery/deliveryService';
 import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
-import { requireToken } from './auth';
 import { errorHandler, notFound } from './errors';
+import { holdUntilDurable, type WhenDurable } from './holdUntilDurable';
+import { checkRoutes, type EndpointChecker } from './routes/check';
 import { deliveryRoutes } from './routes/deliveries';
 import { emulatorRoutes } from './routes/emulator';
 import { sinkReceiver, sinkRoutes } from './routes/sinks';
@@ -16,6 +17,12 @@ import { messageRoutes } from './routes/messages';
 import { sendRoutes } from './routes/send';
 import { suppressionRoutes } from './routes/suppressions';
 import { trackingRoutes } from './routes/tracking';
+import type { EmailLogService } from '../core/logs/emailLogService';
+import { emailLogRoutes, rawMessageRoute } from './routes/emailLogs';
+import { statsRoutes } from './routes/stats';
+import { webUiApiRoutes, webUiRoutes } from './routes/webUi';
+import { SampleFiles, WebAssets } from './webAssets';
+import { requireTokenOrSession, WebSessions } from './webSession';
 
 export interface AppDeps {
   core: Core;
@@ -33,6 +40,18 @@ export interface AppDeps {
   sending?: Sending;
   /** The emulator's own origin, for tracking links (e.g. `http://127.0.0.1:8780`). */
   publicUrl?: () => string;
+  /** Group commit: every answer waits until the journal holds what came before it. */
+  whenDurable?: WhenDurable;
+  /** Email Logs and Stats (read models over messages and events); needs `sending`. */
+  emailLogs?: EmailLogService;
+  /** The endpoint check (`POST /emulator/check`). */
+  check?: EndpointChecker;
+  /** Web UI sessions and login links (one per process: the ready line's link is minted from it). */
+  sessions?: WebSessions;
+  /** The web UI's built files (none: `/` answers 503). */
+  webAssets?: WebAssets;
+  /** The bundled sample batches, for the web UI's replay. */
+  samples?: SampleFiles;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
@@ -43,13 +62,17 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   const publicUrl = deps.publicUrl ?? (() => '');
+  if (deps.whenDurable) app.use(holdUntilDurable(deps.whenDurable));
+  const sessions = deps.sessions ?? new WebSessions(deps.token);
   // Token-free (tracking links) or token-in-query (message HTML for a browser) routes come first.
   if (deps.sending) {
     app.use(trackingRoutes(deps.sending));
-    app.use(messageHtmlRoute(deps.sending, deps.token, publicUrl));
+    app.use(messageHtmlRoute(deps.sending, deps.token, publicUrl, sessions));
+    if (deps.emailLogs) app.use(rawMessageRoute(deps.sending, deps.emailLogs, deps.token, publicUrl));
   }
   // Then auth: an unauthenticated request is answered 401 before its body is even parsed.
-  const auth = requireToken(deps.token);
+  // A browser of the web UI authenticates with its session cookie instead (webSession.ts).
+  const auth = requireTokenOrSession(deps.token, sessions);
   app.use(['/api', '/bulk/api', '/emulator'], auth);
   const limit = deps.bodyLimit ?? '30mb';
   // Sinks read their own raw body (exact bytes), so they come before the JSON parsers.
@@ -73,10 +96,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({})), deps.sinks));
   if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
   if (deps.sinks) app.use(sinkRoutes(deps.sinks));
+  if (deps.check) app.use(checkRoutes(deps.core, deps.check));
   if (deps.sending) {
     app.use(suppressionRoutes(deps.sending));
     app.use(messageRoutes(deps.core, deps.sending, publicUrl));
   }
+  if (deps.emailLogs) {
+    app.use(emailLogRoutes(deps.emailLogs, deps.token, publicUrl));
+    app.use(statsRoutes(deps.emailLogs));
+  }
+  // The web UI: public static pages and the login exchange; its API helpers behind auth.
+  app.use(webUiRoutes(deps.webAssets ?? new WebAssets([]), sessions));
+  app.use(webUiApiRoutes(sessions, deps.samples ?? new SampleFiles([]), publicUrl));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

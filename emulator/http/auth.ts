@@ -1,14 +1,7 @@
 /** Token auth for every Mailtrap-compatible and emulator route: Bearer or Api-Token (SPEC §2). */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { tokenDigest, tokenMatches } from '../token';
 import { UnauthorizedError } from './errors';
-
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-/** Constant-time comparison: both sides are hashed to equal length first. */
-export function tokenMatches(given: string, expected: string | Buffer): boolean {
-  return timingSafeEqual(digest(given), typeof expected === 'string' ? digest(expected) : expected);
-}
 
 export function extractToken(headers: Record<string, string | string[] | undefined>): string | null {
   const auth = headers.authorization;
@@ -22,7 +15,7 @@ export function extractToken(headers: Record<string, string | string[] | undefin
 }
 
 export function requireToken(token: string): RequestHandler {
-  const expected = digest(token); // once, not per request
+  const expected = tokenDigest(token); // once, not per request
   return (req, _res, next) => {
     const given = extractToken(req.headers);
     if (given === null || !tokenMatches(given, expected)) return next(new UnauthorizedError());

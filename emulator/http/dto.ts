@@ -9,9 +9,13 @@
  */
 import type { DeliveryKind, DeliveryStatus } from '../core/delivery/types';
 import type { EventPayload } from '../core/events';
+import type { EmailLogStatus } from '../core/logs/emailLog';
 import type { PayloadEventName, PayloadFormat, SendingStream, WebhookEventType, WebhookType } from '../core/types';
 
-export type { DeliveryKind, DeliveryStatus, EventPayload };
+export type { DeliveryKind, DeliveryStatus, EmailLogStatus, EventPayload };
+
+// ---- POST /emulator/check {"url","secret","format"?,"timeout"?} | {"webhook_id"} → CheckReport (the endpoint check)
+export type { CheckId, CheckReport, CheckResult } from '../core/check/types';
 
 /** The ready line: the emulator's first stdout line, one JSON object (SPEC §1). */
 export interface ReadyInfo {
@@ -22,6 +26,8 @@ export interface ReadyInfo {
   token: string;
   accountId: number;
   dataDir: string | null;
+  /** Opens the web UI logged in: a one-time login link (`http://…/#login=<code>`, issue 15). */
+  ui: string;
 }
 
 export interface Page<T> {
@@ -190,6 +196,8 @@ export interface MessageSummaryDto {
   recipients: string[];
   /** Events recorded so far for this message, by type. */
   eventCounts: Partial<Record<PayloadEventName, number>>;
+  /** The status Mailtrap's Email Logs show for it (core/logs/emailLog.ts `deriveStatus`). */
+  status: EmailLogStatus;
 }
 export interface MessageDto extends MessageSummaryDto {
   headers: Record<string, string>;
@@ -302,3 +310,13 @@ export interface StreamEventMap {
 export type StreamEventName = keyof StreamEventMap;
 /** One stream event, tagged: `switch (m.name)` narrows `m.data`. */
 export type StreamMessage<K extends StreamEventName = StreamEventName> = { [P in K]: { name: P; data: StreamEventMap[P] } }[K];
+
+// ---- web UI (issue 15): POST /emulator/ui/login → {url} (a fresh one-time login link);
+//      GET /emulator/samples → {data: SampleDto[]}; GET /emulator/samples/{name} → the sample's text.
+//      Public: GET / (the app), GET /ui/inspector|form (frames), GET /ui/assets/{file},
+//      POST /ui/session {"code"|"token"} → 204 + session cookie, POST /ui/logout.
+export interface SampleDto {
+  name: string;
+  format: 'json' | 'jsonlines';
+  bytes: number;
+}

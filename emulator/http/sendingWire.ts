@@ -1,4 +1,5 @@
 /** Sending objects → wire shapes: MessageDto (dto.ts) and Mailtrap's suppression object. */
+import { deriveStatus } from '../core/logs/emailLog';
 import type { MessageView } from '../core/sending';
 import type { Address, Suppression } from '../core/sending/model';
 import { trackHtml } from '../core/sending/tracking';
@@ -20,6 +21,7 @@ export function messageSummaryToDto(v: MessageView, events: EventPayload[]): Mes
     category: v.send.mail.category,
     recipients: [v.message.email],
     eventCounts,
+    status: deriveStatus(events.map((e) => e.event)),
   };
 }
 

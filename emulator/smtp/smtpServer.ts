@@ -4,7 +4,7 @@
  */
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { Logger } from '../core/ports';
-import { tokenMatches } from '../http/auth';
+import { tokenMatches } from '../token';
 
 export interface SmtpMessage {
   raw: Buffer;

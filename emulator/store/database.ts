@@ -3,7 +3,10 @@
  * journal of committed transactions plus atomically written snapshots.
  *
  * Contract: when `transaction()` returns, its writes are in the journal file (one write(2)), so a
- * kill -9 at any later moment loses nothing. On open: load the newest usable snapshot generation,
+ * kill -9 at any later moment loses nothing. With `groupCommit` the write is deferred to the end of
+ * the event-loop turn instead: every transaction committed in one turn shares one journal record
+ * and one write(2), and whoever acknowledges a change waits for it with `whenDurable` (the HTTP
+ * and SMTP adapters hold every answer until then). On open: load the newest usable snapshot generation,
  * replay journal entries newer than its sequence number (meta.journal_seq), cut off a torn tail.
  * Compaction writes a new snapshot generation and rotates the journal; the previous snapshot and
  * its journal stay, so a torn or corrupt snapshot falls back to them (see snapshots.ts).
@@ -28,8 +31,20 @@ export interface StoreOptions {
   log: Logger;
   /** Compact when the journal grows past this many bytes. */
   compactBytes?: number;
+  /**
+   * Group commit: transactions of one event-loop turn share one journal record, written at the
+   * end of the turn (setImmediate); callers acknowledge through `whenDurable`. Off by default:
+   * then each transaction is written before `transaction()` returns.
+   */
+  groupCommit?: boolean;
 }
 
+/** Called once the journal holds everything committed before `whenDurable`, or with why it cannot. */
+export type DurableCallback = (err?: Error) => void;
+
+
+/** Rows per multi-row INSERT: large enough to amortise the statement, small enough for few distinct SQL texts. */
+const MULTI_ROWS = 64;
 
 let sqlJs: ReturnType<typeof initSqlJs> | null = null;
 
@@ -43,11 +58,19 @@ function locateWasm(): string {
 
 export class Store implements UnitOfWork {
   private readonly statements = new Map<string, Statement>();
+  private readonly multiRowSql = new Map<string, string>();
   /** Result column names per prepared statement: fetched once, not per row (see `row`). */
   private columns = new WeakMap<Statement, string[]>();
   private pending: Op[] | null = null;
   private seq = 0;
   private closed = false;
+  private groupCommit = false;
+  /** Ops of committed transactions not yet in the journal (group commit only). */
+  private unflushed: Op[] = [];
+  private waiters: DurableCallback[] = [];
+  private flushScheduled = false;
+  /** Set when a journal write failed: memory is ahead of the disk, so nothing more may commit. */
+  private failed: Error | null = null;
 
   private constructor(
     private db: SqlJsDatabase,
@@ -87,6 +110,7 @@ export class Store implements UnitOfWork {
       store.compact();
       log.warn('recovered from an unusable snapshot; it was kept as ' + FILES.corrupt, { seq: store.seq });
     }
+    store.groupCommit = Boolean(opts.groupCommit && journal);
     // No compaction here: start-up stays fast; the journal keeps growing until compactBytes or a clean stop.
     return store;
   }
@@ -122,23 +146,85 @@ export class Store implements UnitOfWork {
    */
   transaction<T>(fn: () => T): T {
     if (this.closed) throw new Error('store is closed');
+    if (this.failed) throw new Error(`store is unavailable after a failed journal write: ${this.failed.message}`);
     if (this.pending) return fn();
     this.pending = [];
     this.db.exec('BEGIN');
     let result: T;
     try {
       result = fn();
-      if (this.journal && this.pending.length) this.journal.append({ q: this.seq + 1, o: this.pending });
+      if (this.journal && this.pending.length && !this.groupCommit) this.journal.append({ q: this.seq + 1, o: this.pending });
     } catch (err) {
       this.pending = null;
       this.db.exec('ROLLBACK');
       throw err;
     }
-    if (this.pending.length) this.seq++;
+    const ops = this.pending;
     this.pending = null;
     this.db.exec('COMMIT');
-    if (this.journal && this.journal.size > this.compactBytes) this.compact();
+    if (this.groupCommit) {
+      if (ops.length) this.queueForJournal(ops);
+    } else {
+      if (ops.length) this.seq++;
+      if (this.journal && this.journal.size > this.compactBytes) this.compact();
+    }
     return result;
+  }
+
+  private queueForJournal(ops: Op[]): void {
+    for (const op of ops) this.unflushed.push(op);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /**
+   * Calls `cb` once everything committed so far is in the journal: at once when it already is
+   * (always, without group commit), else after this turn's write. On a failed write `cb` gets the
+   * error: the change must not be acknowledged.
+   */
+  whenDurable(cb: DurableCallback): void {
+    if (this.failed) return cb(this.failed);
+    if (!this.unflushed.length) return cb();
+    this.waiters.push(cb);
+  }
+
+  /** `whenDurable` as a promise (rejects when the write failed). */
+  durable(): Promise<void> {
+    return new Promise((resolve, reject) => this.whenDurable((err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Write the turn's transactions as one journal record, then release whoever waits for them. */
+  flush(compactIfLarge = true): void {
+    this.flushScheduled = false;
+    if (this.closed) return; // close() flushed already
+    const waiters = this.waiters;
+    this.waiters = [];
+    if (this.unflushed.length && this.journal && !this.failed) {
+      try {
+        this.journal.append({ q: this.seq + 1, o: this.unflushed });
+        this.seq++;
+        this.unflushed = [];
+      } catch (err) {
+        this.failed = err instanceof Error ? err : new Error(String(err));
+        this.log.error('journal write failed; no further change will be accepted', { error: this.failed.message });
+      }
+    }
+    for (const w of waiters) {
+      try {
+        w(this.failed ?? undefined);
+      } catch (err) {
+        this.log.error('durability callback failed', { error: err instanceof Error ? err.stack : String(err) });
+      }
+    }
+    if (compactIfLarge && !this.failed && this.journal && this.journal.size > this.compactBytes) {
+      try {
+        this.compact();
+      } catch (err) {
+        // The journal still holds everything; the next flush tries again.
+        this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
   }
 
   /** A write. Outside a transaction it is a transaction of its own. */
@@ -165,6 +251,26 @@ export class Store implements UnitOfWork {
     } finally {
       last.reset();
     }
+  }
+
+  /**
+   * Many rows of one table, `MULTI_ROWS` per statement: one trip into WebAssembly and one journal
+   * op per chunk instead of per row. `head` is `INSERT INTO t (a, b, …)`; every row has `width`
+   * values. Returns the rowid of the last row; a chunk's rows get consecutive rowids (one writer,
+   * ids only grow), so a caller may count back from it.
+   */
+  insertMany(head: string, width: number, rows: SqlValue[][]): number {
+    let last = 0;
+    for (let i = 0; i < rows.length; i += MULTI_ROWS) {
+      const n = Math.min(MULTI_ROWS, rows.length - i);
+      const key = `${head}|${width}|${n}`;
+      let sql = this.multiRowSql.get(key);
+      if (!sql) this.multiRowSql.set(key, (sql = `${head} VALUES ${Array(n).fill(`(${Array(width).fill('?').join(', ')})`).join(', ')}`));
+      const params: SqlValue[] = [];
+      for (let k = i; k < i + n; k++) for (const v of rows[k]) params.push(v);
+      last = this.insert(sql, params);
+    }
+    return last;
   }
 
   /** A write with `RETURNING`: journaled like `run`, returns the rows. */
@@ -229,7 +335,11 @@ export class Store implements UnitOfWork {
    * just the first `steps` compaction steps, as if the process died right after them.
    */
   compact(steps = COMPACTION_STEPS.length): void {
-    if (!this.dir || !this.journal) return;
+    if (!this.dir || !this.journal || this.failed) return;
+    // The snapshot will hold every committed change: journal the pending ones first, so that their
+    // record is not replayed on top of a snapshot that already has them.
+    if (this.unflushed.length) this.flush(false);
+    if (this.failed) return;
     const started = process.hrtime.bigint();
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
       String(this.seq),
@@ -249,6 +359,7 @@ export class Store implements UnitOfWork {
 
   close(): void {
     if (this.closed) return;
+    if (this.unflushed.length || this.waiters.length) this.flush(false);
     if (this.journal) {
       this.compact();
       this.journal.close();

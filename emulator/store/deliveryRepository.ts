@@ -1,5 +1,5 @@
 /** sql.js implementation of the delivery repository (queue, batches, their events, attempts). */
-import type { EventPayload } from '../core/events';
+import type { PayloadEventName } from '../core/types';
 import type {
   Attempt,
   Delivery,
@@ -9,6 +9,7 @@ import type {
   DeliveryUpdate,
   QueuedEvent,
 } from '../core/delivery/types';
+import type { SqlValue } from 'sql.js';
 import type { Row, Store } from './database';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -83,28 +84,34 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
 export class SqlDeliveryRepository implements DeliveryRepository {
   constructor(private readonly store: Store) {}
 
-  enqueue(webhookId: number, eventRowId: number, queuedAt: number): void {
-    this.store.run('INSERT INTO delivery_queue (webhook_id, event_row_id, queued_at) VALUES (?, ?, ?)', [webhookId, eventRowId, queuedAt]);
+  enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): void {
+    this.store.insertMany(
+      'INSERT INTO delivery_queue (webhook_id, event_row_id, queued_at)',
+      3,
+      entries.map((e) => [e.webhookId, e.eventRowId, queuedAt]),
+    );
   }
 
   queued(webhookId: number, limit: number): QueuedEvent[] {
+    // events.type is the payload's `event` and events.email is stored lower-cased: the keys come
+    // from columns, the body from the stored JSON text, and nothing is parsed.
     return this.store
       .all(
-        `SELECT q.id AS queue_id, e.payload AS payload FROM delivery_queue q JOIN events e ON e.id = q.event_row_id
+        `SELECT q.id AS queue_id, e.payload AS payload, e.event_id AS event_id, e.type AS type, e.message_id AS message_id, e.email AS email
+         FROM delivery_queue q JOIN events e ON e.id = q.event_row_id
          WHERE q.webhook_id = ? ORDER BY q.id LIMIT ?`,
         [webhookId, limit],
       )
-      .map((r) => ({ queueId: Number(r.queue_id), payload: JSON.parse(String(r.payload)) as EventPayload }));
+      .map((r) => ({
+        queueId: Number(r.queue_id),
+        json: String(r.payload),
+        key: { eventId: String(r.event_id), type: r.type as PayloadEventName, messageId: String(r.message_id), email: String(r.email) },
+      }));
   }
 
-  dequeue(queueIds: number[]): void {
-    if (!queueIds.length) return;
-    // Ids are taken in order, so a range covers them; the webhook's later events are above it.
-    const ids = [...queueIds].sort((a, b) => a - b);
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      this.store.run(`DELETE FROM delivery_queue WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
-    }
+  dequeueThrough(webhookId: number, lastQueueId: number): void {
+    // `queued` took the webhook's lowest ids, so a range covers exactly them.
+    this.store.run('DELETE FROM delivery_queue WHERE webhook_id = ? AND id <= ?', [webhookId, lastQueueId]);
   }
 
   clearQueue(webhookId: number): number {
@@ -115,6 +122,43 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     return this.store
       .all('SELECT webhook_id, MIN(queued_at) AS oldest FROM delivery_queue GROUP BY webhook_id ORDER BY webhook_id')
       .map((r) => ({ webhookId: Number(r.webhook_id), oldestQueuedAt: Number(r.oldest) }));
+  }
+
+  insertFromQueue(d: Omit<Delivery, 'id'>, lastQueueId: number): Delivery {
+    // Deterministic given the store's state, so replaying the journal rebuilds the same body.
+    const queue = 'FROM delivery_queue q JOIN events e ON e.id = q.event_row_id WHERE q.webhook_id = ? AND q.id <= ?';
+    const [prefix, separator, suffix] = d.payloadFormat === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
+    const id = this.store.insert(
+      `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
+         created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? || (SELECT group_concat(e.payload, ? ORDER BY q.id) ${queue}) || ?)`,
+      [...this.columns(d), prefix, separator, d.webhookId, lastQueueId, suffix],
+    );
+    this.store.run(
+      `INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email) SELECT ?, e.event_id, e.type, e.message_id, e.email ${queue} ORDER BY q.id`,
+      [id, d.webhookId, lastQueueId],
+    );
+    return { ...d, id };
+  }
+
+  /** Every column but `body`, in the order of the INSERTs here. */
+  private columns(d: Omit<Delivery, 'id'>): SqlValue[] {
+    return [
+      d.kind,
+      d.webhookId,
+      d.webhookUrl,
+      d.status,
+      d.payloadFormat,
+      d.eventCount,
+      JSON.stringify(d.eventTypes),
+      JSON.stringify(d.messageIds),
+      d.createdAt,
+      d.attemptCount,
+      d.nextAttemptAt,
+      d.lastStatus,
+      d.lastError,
+      d.sourceId,
+    ];
   }
 
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
@@ -141,15 +185,11 @@ export class SqlDeliveryRepository implements DeliveryRepository {
       ],
     );
     const id = Number(r.id);
-    for (const e of events) {
-      this.store.run('INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email) VALUES (?, ?, ?, ?, ?)', [
-        id,
-        e.eventId,
-        e.type,
-        e.messageId,
-        e.email,
-      ]);
-    }
+    this.store.insertMany(
+      'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email)',
+      5,
+      events.map((e) => [id, e.eventId, e.type, e.messageId, e.email]),
+    );
     return { ...d, id };
   }
 

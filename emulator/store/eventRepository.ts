@@ -30,6 +30,14 @@ export class SqlEventRepository implements EventRepository {
     return { id, payload, recordedAt };
   }
 
+  insertMany(payloads: EventPayload[], recordedAt: number): StoredEvent[] {
+    if (payloads.length === 1) return [this.insert(payloads[0], recordedAt)];
+    const rows = payloads.map((p) => [p.event_id, p.message_id, p.event, p.email.toLowerCase(), recordedAt, JSON.stringify(p)]);
+    const last = this.store.insertMany('INSERT INTO events (event_id, message_id, type, email, recorded_at, payload)', 6, rows);
+    const first = last - payloads.length + 1;
+    return payloads.map((payload, i) => ({ id: first + i, payload, recordedAt }));
+  }
+
   get(id: number): StoredEvent | undefined {
     const r = this.store.get('SELECT * FROM events WHERE id = ?', [id]);
     return r && toEvent(r);

@@ -59,6 +59,15 @@ export class SqlMessageRepository implements MessageRepository {
     ]);
   }
 
+  insertMessages(ms: Omit<StoredMessage, 'seq'>[]): void {
+    if (ms.length === 1) return this.insertMessage(ms[0]);
+    this.store.insertMany(
+      'INSERT INTO messages (id, send_id, email, kind, created_at)',
+      5,
+      ms.map((m) => [m.id, m.sendId, m.email.toLowerCase(), m.kind, m.createdAt]),
+    );
+  }
+
   get(id: string): StoredMessage | undefined {
     const r = this.store.get('SELECT * FROM messages WHERE id = ?', [id]);
     return r && toMessage(r);
@@ -116,6 +125,15 @@ export class SqlScheduleRepository implements ScheduleRepository {
 
   insert(dueAt: number, payload: ScheduledItem): void {
     this.store.run('INSERT INTO scheduled_events (due_at, payload) VALUES (?, ?)', [dueAt, JSON.stringify(payload)]);
+  }
+
+  insertMany(items: { dueAt: number; item: ScheduledItem }[]): void {
+    if (items.length === 1) return this.insert(items[0].dueAt, items[0].item);
+    this.store.insertMany('INSERT INTO scheduled_events (due_at, payload)', 2, items.map((i) => [i.dueAt, JSON.stringify(i.item)]));
+  }
+
+  deleteDue(at: number): void {
+    this.store.run('DELETE FROM scheduled_events WHERE due_at <= ?', [at]);
   }
 
   due(at: number): ScheduledEvent[] {

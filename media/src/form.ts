@@ -67,19 +67,23 @@ async function submit(form: HTMLElement, button: HTMLButtonElement, run: () => P
 
 function domainForm(): void {
   const name = h('input', { id: 'domain_name', type: 'text', placeholder: 'example.com', autocomplete: 'off' });
+  // On Mailtrap a new domain waits for its DNS records; here that step is this box (or, later,
+  // Mark DNS Verified in the tree). Left unticked, mail from it is suspended, then rejected.
+  const verified = h('input', { id: 'verified', type: 'checkbox', checked: true });
   const save = h('button', { type: 'submit', text: 'Add domain' });
   const form = h(
     'form',
     { className: 'form', novalidate: true },
     h('h1', { text: 'New sending domain' }),
-    field('domain_name', 'Domain name', name, 'The emulator marks it verified and compliant at once.'),
+    field('domain_name', 'Domain name', name),
+    h('label', { className: 'check' }, verified, 'Mark DNS verified now (unticked, it starts unverified as on Mailtrap: its mail is suspended until you mark it)'),
     ...footer(save),
   );
   onSubmit(form, save, async () => {
     const domainName = name.value.trim();
     if (!domainName) return showErrors(form, { domain_name: ['is required'] });
     if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domainName)) return showErrors(form, { domain_name: ['must be a domain like example.com'] });
-    await rpc.request('domain.create', { domainName });
+    await rpc.request('domain.create', { domainName, verified: verified.checked });
     await rpc.request('panel.close', {});
   });
   app.replaceChildren(form);

@@ -153,6 +153,8 @@ async function loadPage(gen: number, before: number | undefined): Promise<void> 
   }
   updateCount();
   list.render();
+  const at = selectedId === null ? -1 : items.findIndex((d) => d.id === selectedId);
+  if (at >= 0 && before === undefined) list.scrollToIndex(at);
 }
 
 function updateCount(): void {

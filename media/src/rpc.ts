@@ -1,12 +1,25 @@
-/** Webview side of the protocol (src/protocol/messages.ts): `ready` first, requests with ids, events. */
-import type { EventMap, PushedEvent, ToWebview } from '../../src/protocol/messages';
+/**
+ * Webview side of the protocol (src/protocol/messages.ts): `ready` first, requests with ids, events.
+ * The same components run in two hosts: a VS Code webview (messages go to the extension through
+ * `acquireVsCodeApi`) and a frame of the emulator's web UI (messages go to the parent page, which
+ * serves the protocol over the emulator's HTTP API and its event stream: media/src/web/).
+ */
+import type { EventMap, FromWebview, PushedEvent, ToWebview } from '../../src/protocol/messages';
 
-interface VsCodeApi {
-  postMessage(msg: unknown): void;
-  getState(): unknown;
-  setState(s: unknown): void;
+interface HostChannel {
+  postMessage(msg: FromWebview): void;
 }
-declare function acquireVsCodeApi(): VsCodeApi;
+declare const acquireVsCodeApi: (() => HostChannel) | undefined;
+
+const inVsCode = typeof acquireVsCodeApi === 'function';
+
+function hostChannel(): HostChannel {
+  if (inVsCode) return acquireVsCodeApi!();
+  return { postMessage: (msg) => window.parent.postMessage(msg, location.origin) };
+}
+
+/** In a browser only the parent page of this origin may speak for the host. */
+const fromHost = (e: MessageEvent): boolean => inVsCode || (e.source === window.parent && e.origin === location.origin);
 
 export class RequestError extends Error {
   constructor(message: string, readonly fields?: Record<string, string[]>) {
@@ -19,14 +32,15 @@ type Handlers<E> = { [K in keyof E]?: (data: E[K]) => void };
 
 /** `M`: the host's methods; `E`: the events the host pushes (name → data), as its RpcHost declares them. */
 export class Rpc<M extends MethodsOf<M>, E extends EventMap<E> = Record<never, never>> {
-  readonly vscode: VsCodeApi = acquireVsCodeApi();
+  private readonly host: HostChannel = hostChannel();
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private readonly eventHandlers: Handlers<E> = {};
 
   constructor(onInit: (data: any) => void) {
-    // Only the extension host posts to a webview, with the message types of src/protocol/messages.ts.
+    // Only the host posts to a component (the extension, or the web UI's page), with the message types of src/protocol/messages.ts.
     window.addEventListener('message', (e: MessageEvent<ToWebview<E> | null>) => {
+      if (!fromHost(e)) return;
       const msg = e.data;
       if (!msg || typeof msg !== 'object') return;
       if (msg.type === 'init') onInit(msg.data);
@@ -38,14 +52,14 @@ export class Rpc<M extends MethodsOf<M>, E extends EventMap<E> = Record<never, n
         else p.reject(new RequestError(msg.message, msg.fields));
       } else if (msg.type === 'event') this.dispatch(msg);
     });
-    this.vscode.postMessage({ type: 'ready' });
+    this.host.postMessage({ type: 'ready' });
   }
 
   request<K extends keyof M & string>(method: K, params: M[K]['params']): Promise<M[K]['result']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.vscode.postMessage({ type: 'request', id, method, params });
+      this.host.postMessage({ type: 'request', id, method, params });
     });
   }
 

@@ -6,6 +6,7 @@ import type { EmulatorController } from '../emulator/controller';
 import type { SigningSecrets } from '../emulator/secrets';
 import type { WebhookWire, DomainWire } from '../protocol/wire';
 import type { EmulatorTreeProvider, Node } from '../views/treeProvider';
+import type { MessagesTreeProvider } from '../views/messagesProvider';
 import { displayUrl } from '../views/format';
 
 export interface CommandContext {
@@ -13,6 +14,8 @@ export interface CommandContext {
   controller: EmulatorController;
   tree: EmulatorTreeProvider;
   secrets: SigningSecrets;
+  /** The Messages view (absent in tests that do not need it). */
+  messages?: MessagesTreeProvider;
 }
 
 export type Handler = (ctx: CommandContext, ...args: any[]) => unknown;
@@ -61,13 +64,19 @@ export async function pickWebhook(
   return pick?.webhook;
 }
 
-export async function pickDomain(ctx: CommandContext, node: Node | undefined, placeHolder: string): Promise<DomainWire | undefined> {
+export async function pickDomain(
+  ctx: CommandContext,
+  node: Node | undefined,
+  placeHolder: string,
+  filter: (d: DomainWire) => boolean = () => true,
+): Promise<DomainWire | undefined> {
   if (node?.kind === 'domain') return node.domain;
   const api = await needApi(ctx);
   if (!api) return undefined;
-  const domains = await api.listDomains();
+  const all = await api.listDomains();
+  const domains = all.filter(filter);
   if (!domains.length) {
-    void vscode.window.showInformationMessage('No sending domains yet.');
+    void vscode.window.showInformationMessage(all.length ? 'No sending domain fits.' : 'No sending domains yet.');
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(domains.map((d) => ({ label: d.domain_name, domain: d })), { placeHolder });

@@ -69,6 +69,21 @@ async function copyToken(ctx: CommandContext): Promise<void> {
   );
 }
 
+/**
+ * The emulator's web UI in the default browser, logged in: a fresh one-time link each time (the
+ * ready line's link works once). asExternalUri forwards the port under remote development.
+ */
+async function openInBrowser(ctx: CommandContext): Promise<void> {
+  const api = await needApi(ctx);
+  if (!api) return;
+  try {
+    const link = vscode.Uri.parse(await api.webUiLink());
+    await vscode.env.openExternal(await vscode.env.asExternalUri(link));
+  } catch (err) {
+    await showFailure('Opening the web UI', err);
+  }
+}
+
 async function menu(ctx: CommandContext): Promise<void> {
   const running = ctx.controller.state === 'running';
   const items: (vscode.QuickPickItem & { command: string })[] = running
@@ -76,6 +91,7 @@ async function menu(ctx: CommandContext): Promise<void> {
         { label: '$(debug-restart) Restart emulator', command: 'mailtrapEmulator.emulator.restart' },
         { label: '$(debug-stop) Stop emulator', command: 'mailtrapEmulator.emulator.stop' },
         { label: '$(inspect) Open payload inspector', command: 'mailtrapEmulator.inspector.open' },
+        { label: '$(globe) Open in browser', command: 'mailtrapEmulator.browser.open' },
         { label: '$(mail) Send test email…', command: 'mailtrapEmulator.mail.sendTest' },
         { label: '$(watch) Advance clock…', command: 'mailtrapEmulator.clock.advance' },
         { label: '$(copy) Copy SMTP / API settings…', command: 'mailtrapEmulator.settings.copySnippet' },
@@ -92,6 +108,7 @@ export const emulatorCommands: Record<string, Handler> = {
   'mailtrapEmulator.emulator.stop': (ctx) => ctx.controller.stop(),
   'mailtrapEmulator.emulator.restart': (ctx) => ctx.controller.restart(),
   'mailtrapEmulator.emulator.menu': menu,
+  'mailtrapEmulator.browser.open': openInBrowser,
   'mailtrapEmulator.emulator.showLogs': (ctx) => ctx.controller.log.show(true),
   'mailtrapEmulator.emulator.openSettings': () => vscode.commands.executeCommand('workbench.action.openSettings', SECTION),
   'mailtrapEmulator.tree.refresh': (ctx) => ctx.tree.refresh(),

@@ -22,7 +22,8 @@ async function sendTest(ctx: CommandContext, scenarioId?: unknown): Promise<void
   if (!scenario) return;
   try {
     const domains = await api.listDomains();
-    const domain = domains[0]?.domain_name ?? FALLBACK_DOMAIN;
+    // A verified domain if there is one: mail from an unverified one is suspended (unless that is the point).
+    const domain = (domains.find((d) => d.dns_verified !== false) ?? domains[0])?.domain_name ?? FALLBACK_DOMAIN;
     const r = await api.send(testEmailBody(scenario, domain));
     // Said, not done silently: with no domain yet, the send creates one (the emulator's --domains auto).
     const created = domains.length ? '' : ` There was no sending domain, so it was sent from ${FALLBACK_DOMAIN}, which the emulator created for it.`;

@@ -102,6 +102,20 @@ async function deleteDomain(ctx: CommandContext, node?: Node): Promise<void> {
   }
 }
 
+/** There is no DNS to check: this stands for adding the records and Mailtrap finding them. */
+async function verifyDomain(ctx: CommandContext, node?: Node): Promise<void> {
+  const d = await pickDomain(ctx, node, 'Domain to mark DNS verified', (x) => x.dns_verified === false);
+  const api = ctx.controller.api;
+  if (!d || !api) return;
+  try {
+    await api.verifyDomain(d.id);
+    ctx.tree.refreshSoon();
+    vscode.window.setStatusBarMessage(`$(pass) ${d.domain_name}: DNS verified`, 3000);
+  } catch (err) {
+    await showFailure('Marking the domain verified', err);
+  }
+}
+
 async function copySecret(ctx: CommandContext, node?: Node): Promise<void> {
   const w = await pickWebhook(ctx, node, 'Webhook whose signing secret to copy', (x) => ctx.secrets.has(x.id), () => 'none was created in VS Code (a signing secret is only shown when a webhook is created)');
   if (!w) return;
@@ -117,6 +131,7 @@ async function copySecret(ctx: CommandContext, node?: Node): Promise<void> {
 export const webhookCommands: Record<string, Handler> = {
   'mailtrapEmulator.domain.add': (ctx) => openForm(ctx, { kind: 'domain' }),
   'mailtrapEmulator.domain.delete': deleteDomain,
+  'mailtrapEmulator.domain.verify': verifyDomain,
   'mailtrapEmulator.webhook.add': (ctx, node?: Node) =>
     openForm(ctx, { kind: 'webhook', domainId: node?.kind === 'domain' ? node.domain.id : node?.kind === 'allDomains' ? null : undefined }),
   'mailtrapEmulator.webhook.edit': async (ctx, node?: Node) => {

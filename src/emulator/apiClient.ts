@@ -4,6 +4,7 @@
  * Every non-2xx answer becomes an ApiError carrying Mailtrap's error shapes.
  */
 import type {
+  CheckReport,
   DeliveryDto,
   EventPayload,
   MessageDto,
@@ -74,7 +75,8 @@ export class EmulatorApi {
       res = await fetch(this.baseUrl + path, {
         method,
         headers: {
-          Authorization: `Bearer ${this.token}`,
+          // No token: the web UI in a browser, authenticated by its session cookie instead.
+          ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
           ...(body !== undefined ? { 'Content-Type': contentType } : {}),
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -92,11 +94,15 @@ export class EmulatorApi {
   }
 
   status = () => this.request<StatusDto>('GET', '/emulator/status');
+  /** A fresh one-time link that logs a browser into the emulator's web UI. */
+  webUiLink = async () => (await this.request<{ url: string }>('POST', '/emulator/ui/login')).url;
   advanceClock = (seconds: number) => this.request<{ clock: StatusDto['clock'] }>('POST', '/emulator/clock/advance', { seconds });
 
   listDomains = async () => (await this.request<{ data: DomainWire[] }>('GET', `${this.acct}/sending_domains`)).data;
   createDomain = (domain_name: string) => this.request<DomainWire>('POST', `${this.acct}/sending_domains`, { sending_domain: { domain_name } });
   deleteDomain = (id: number) => this.request<void>('DELETE', `${this.acct}/sending_domains/${id}`);
+  /** Emulator-only: marks the domain's DNS records verified (a suspended message then goes out at its next re-check). */
+  verifyDomain = (id: number) => this.request<DomainWire>('POST', `/emulator/domains/${id}/verify`);
 
   listWebhooks = async () => (await this.request<{ data: WebhookWire[] }>('GET', `${this.acct}/webhooks`)).data;
   getWebhook = async (id: number) => (await this.request<{ data: WebhookWire }>('GET', `${this.acct}/webhooks/${id}`)).data;
@@ -106,6 +112,9 @@ export class EmulatorApi {
     (await this.request<{ data: WebhookWire }>('PATCH', `${this.acct}/webhooks/${id}`, { webhook: w })).data;
   deleteWebhook = async (id: number) => (await this.request<{ data: WebhookWire }>('DELETE', `${this.acct}/webhooks/${id}`)).data;
   testWebhook = (id: number) => this.request<WebhookTestResult>('POST', `/emulator/webhooks/${id}/test`);
+  /** The endpoint check: a URL with its secret, or one of the emulator's webhooks (its own URL, secret and format). */
+  checkEndpoint = (body: { webhook_id: number } | { url: string; secret: string; format?: 'json' | 'jsonlines'; timeout?: number }) =>
+    this.request<CheckReport>('POST', '/emulator/check', body);
 
   listDeliveries = (q: DeliveryQuery = {}) => this.request<Page<DeliveryDto>>('GET', `/emulator/deliveries${query(q)}`);
   getDelivery = async (id: number) => (await this.request<{ data: DeliveryDto }>('GET', `/emulator/deliveries/${id}`)).data;
@@ -114,7 +123,7 @@ export class EmulatorApi {
 
   send = (body: unknown, stream: 'transactional' | 'bulk' = 'transactional') =>
     this.request<{ success: true; message_ids: string[] }>('POST', stream === 'bulk' ? '/bulk/api/send' : '/api/send', body);
-  listMessages = (q: { email?: string; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
+  listMessages = (q: { email?: string; before?: number; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
   getMessage = (id: string) => this.request<MessageDto>('GET', `/emulator/messages/${encodeURIComponent(id)}`);
   /** A one-time browser URL of a message's tracked HTML (the token stays out of URLs and browser history). */
   messageLink = async (id: string) => (await this.request<{ url: string }>('POST', `/emulator/messages/${encodeURIComponent(id)}/link`)).url;

@@ -206,7 +206,8 @@ export class EmulatorController implements vscode.Disposable {
 
   /** Uses another window's emulator of the same data location (its data, token and ports). */
   private share(r: RunningRecord): ReadyInfo {
-    const ready: ReadyInfo = Object.freeze({ ready: true, http: r.http, httpPort: r.httpPort, smtpPort: r.smtpPort, token: r.token, accountId: r.accountId ?? 1, dataDir: r.dataDir });
+    // The web UI link of the ready line worked once, for its owner; this window asks for fresh ones (Open in Browser).
+    const ready: ReadyInfo = Object.freeze({ ready: true, http: r.http, httpPort: r.httpPort, smtpPort: r.smtpPort, token: r.token, accountId: r.accountId ?? 1, dataDir: r.dataDir, ui: `${r.http}/` });
     this.shared = { record: r, ready };
     this._ownership = { sharedWith: r.workspace };
     this._lastFailure = undefined;

@@ -25,6 +25,8 @@ export interface RunningRecord {
   dataDir: string | null;
   /** The owner window's workspace name, to tell the user whose emulator it is. */
   workspace: string;
+  /** The ready line's web UI link (one-time), if recorded. */
+  ui?: string;
 }
 
 export function alive(pid: number): boolean {

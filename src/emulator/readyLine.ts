@@ -30,5 +30,7 @@ export function parseReadyLine(line: string): ReadyInfo {
     token: o.token,
     accountId: o.accountId as number,
     dataDir: (o.dataDir as string | null) ?? null,
+    // The web UI's first login link (one-time); Open in Browser mints a fresh one anyway.
+    ui: typeof o.ui === 'string' && o.ui.startsWith(`${o.http}/`) ? o.ui : '',
   });
 }

@@ -89,7 +89,8 @@ export class SseClient {
     while (!this.disposed) {
       try {
         const res = await fetch(this.opts.url, {
-          headers: { Authorization: `Bearer ${this.opts.token}`, Accept: 'text/event-stream' },
+          // No token: the web UI in a browser, authenticated by its session cookie instead.
+          headers: { ...(this.opts.token ? { Authorization: `Bearer ${this.opts.token}` } : {}), Accept: 'text/event-stream' },
           signal: this.abort.signal,
         });
         if (!res.ok || !res.body) throw new Error(`stream answered HTTP ${res.status}`);
@@ -97,8 +98,12 @@ export class SseClient {
         backoff = 250;
         const parser = new SseParser();
         const decoder = new TextDecoder();
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) this.deliver(ev);
+        // A reader loop rather than `for await`: it also runs in browsers without async-iterable streams (the web UI).
+        const reader = res.body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          for (const ev of parser.push(decoder.decode(value, { stream: true }))) this.deliver(ev);
         }
       } catch (err) {
         if (this.disposed) break;

@@ -3,7 +3,7 @@
  * `ready` first; the host answers with `init`. Each request carries an id answered by exactly one
  * `response` or `error` with that id. The host pushes live changes as `event`s.
  */
-import type { DeliveryDto, DeliverySummaryDto, Page } from '../../emulator/http/dto';
+import type { DeliveryDto, DeliverySummaryDto, MessageDto, Page } from '../../emulator/http/dto';
 import type { DomainWire, WebhookInput, WebhookWire } from './wire';
 
 export type FromWebview =
@@ -42,7 +42,8 @@ export interface FormInit {
 }
 
 export interface FormMethods {
-  'domain.create': { params: { domainName: string }; result: DomainWire };
+  /** `verified` (default true): mark its DNS verified right after creating it. */
+  'domain.create': { params: { domainName: string; verified?: boolean }; result: DomainWire };
   'webhook.save': { params: WebhookFormValues & { id?: number }; result: { webhook: WebhookWire; signingSecret?: string } };
   'clipboard.write': { params: { text: string }; result: null };
   'panel.close': { params: Record<string, never>; result: null };
@@ -59,7 +60,7 @@ export interface DeliveryFilter {
 export interface InspectorInit {
   webhooks: WebhookWire[];
   filter: DeliveryFilter;
-  /** A batch to select at once (e.g. the failed test that opened the inspector). */
+  /** A batch to select at once (a failed webhook test, the message timeline's jump to a batch). */
   select?: number;
   /** The emulator's API URL, so webhook URLs on it show by their path. */
   self?: string;
@@ -84,4 +85,33 @@ export interface InspectorEvents {
   filter: DeliveryFilter;
   select: number;
   reset: string | null;
+}
+
+/** The message timeline: a message, its events (oldest first, in `message.events`) and the batches that carried them. */
+export interface MessageTimeline {
+  message: MessageDto;
+  /** Batches with at least one of its events, newest first (bodies included). */
+  deliveries: DeliveryDto[];
+  /** event_id → ids of the batches whose body carries it (one per webhook, plus resends). */
+  carriedBy: Record<string, number[]>;
+  /** The emulator's virtual now (epoch ms). */
+  now: number;
+}
+
+export interface MessagePanelInit {
+  messageId: string;
+}
+
+export interface MessagePanelMethods {
+  'message.load': { params: { id: string }; result: MessageTimeline };
+  'message.openInBrowser': { params: { id: string }; result: null };
+  'message.trigger': { params: { id: string }; result: null };
+  'message.copyId': { params: { id: string }; result: null };
+  'inspector.open': { params: { messageId: string; deliveryId?: number }; result: null };
+}
+
+/** Pushed to the timeline: show another message, or reload (its events or batches changed). */
+export interface MessagePanelEvents {
+  show: MessagePanelInit;
+  changed: null;
 }

@@ -10,6 +10,9 @@ export interface DomainWire {
   domain_name: string;
   open_tracking_enabled?: boolean;
   click_tracking_enabled?: boolean;
+  /** False for a domain created through the API until it is marked verified (Mailtrap's fresh domain). */
+  dns_verified?: boolean;
+  compliance_status?: string;
 }
 
 export interface WebhookWire {

@@ -158,9 +158,13 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         const item = new vscode.TreeItem(node.domain.domain_name, count ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         // A new id when the first webhook arrives: VS Code keeps a node's old (leaf) state for a known id.
         item.id = `domain.${node.domain.id}${count ? '' : '.empty'}`;
-        item.description = count ? `${count} webhook${count > 1 ? 's' : ''}` : 'no webhooks';
-        item.iconPath = new vscode.ThemeIcon('globe');
-        item.contextValue = 'domain';
+        const hooks = count ? `${count} webhook${count > 1 ? 's' : ''}` : 'no webhooks';
+        // An unverified domain's mail is suspended, then rejected: say so where the user looks.
+        const unverified = node.domain.dns_verified === false;
+        item.description = unverified ? `DNS not verified · ${hooks}` : hooks;
+        item.iconPath = new vscode.ThemeIcon(unverified ? 'warning' : 'globe');
+        if (unverified) item.tooltip = 'DNS not verified: mail from this domain is suspended and re-checked, then rejected. Use Mark DNS Verified.';
+        item.contextValue = unverified ? 'domainUnverified' : 'domain';
         return item;
       }
       case 'allDomains': {

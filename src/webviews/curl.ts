@@ -26,12 +26,19 @@ export function curlFor(d: DeliveryDto, attempt?: AttemptDto, auth?: CurlAuth): 
   if (auth) {
     parts.push(
       auth.reveal
-        ? `-H ${q(`Authorization: Basic ${Buffer.from(`${auth.user}:${auth.password}`, 'utf8').toString('base64')}`)}`
+        ? `-H ${q(`Authorization: Basic ${base64Utf8(`${auth.user}:${auth.password}`)}`)}`
         : `-u ${q(`${auth.user}:PASSWORD`)}`,
     );
   }
   parts.push(`--data-binary ${q(body)}`);
   return parts.join(' \\\n  ');
+}
+
+/** Base64 of the UTF-8 bytes (the browser's web UI shares this module: no Buffer). */
+function base64Utf8(s: string): string {
+  let bin = '';
+  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
+  return btoa(bin);
 }
 
 /** The basic-auth credentials of a webhook URL, decoded; undefined without userinfo. */

@@ -6,10 +6,10 @@
 import * as vscode from 'vscode';
 import type { EmulatorApi } from '../emulator/apiClient';
 import type { SigningSecrets } from '../emulator/secrets';
-import type { FormInit, FormMethods, WebhookFormValues } from '../protocol/messages';
-import { assembleWebhookUrl } from '../protocol/webhookUrl';
+import type { FormInit, FormMethods } from '../protocol/messages';
 import type { WebhookWire } from '../protocol/wire';
 import { disposeAll, setPanelHtml, webviewOptions } from './basePanel';
+import { formHandlers } from './formHandlers';
 import { logUnexpected, RpcHost } from './rpcHost';
 
 export interface FormDeps {
@@ -19,46 +19,9 @@ export interface FormDeps {
   log: vscode.LogOutputChannel;
 }
 
-export type FormTarget = { kind: 'domain' } | { kind: 'webhook'; webhook?: WebhookWire; domainId?: number | null };
+export { formHandlers };
 
-/** Host-side save logic (separate from the panel so it is unit-tested against a real emulator). */
-export function formHandlers(deps: Pick<FormDeps, 'api' | 'secrets'>, onClose: () => void, clipboard: (t: string) => Thenable<void> | Promise<void>) {
-  return {
-    'domain.create': ({ domainName }) => deps.api.createDomain(String(domainName ?? '').trim()),
-    'webhook.save': async (v: WebhookFormValues & { id?: number }) => {
-      const assembled = assembleWebhookUrl(v);
-      if ('error' in assembled) throw Object.assign(new Error(`url ${assembled.error}`), { fields: { url: [assembled.error] } });
-      if (v.id) {
-        const webhook = await deps.api.updateWebhook(v.id, {
-          url: assembled.url,
-          active: v.active,
-          payload_format: v.payload_format,
-          event_types: v.event_types,
-        });
-        return { webhook };
-      }
-      const created = await deps.api.createWebhook({
-        url: assembled.url,
-        active: v.active,
-        payload_format: v.payload_format,
-        sending_stream: v.sending_stream,
-        domain_id: v.domain_id ?? null,
-        event_types: v.event_types,
-      });
-      const { signing_secret: signingSecret, ...webhook } = created;
-      if (signingSecret) await deps.secrets.set(created.id, signingSecret);
-      return { webhook, signingSecret };
-    },
-    'clipboard.write': async ({ text }) => {
-      await clipboard(String(text));
-      return null;
-    },
-    'panel.close': () => {
-      onClose();
-      return null;
-    },
-  } satisfies { [K in keyof FormMethods]: (p: FormMethods[K]['params']) => unknown };
-}
+export type FormTarget = { kind: 'domain' } | { kind: 'webhook'; webhook?: WebhookWire; domainId?: number | null };
 
 export class FormPanel {
   private static readonly panels = new Map<string, FormPanel>();

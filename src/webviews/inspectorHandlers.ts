@@ -18,14 +18,14 @@ export function deliveryQuery(filter: DeliveryFilter, before?: number, limit = 2
 }
 
 /** Asks the user to choose (a modal in VS Code); resolves with the chosen label or undefined. */
-export type Ask = (message: string, detail: string, choices: string[]) => Thenable<string | undefined> | Promise<string | undefined>;
+export type Ask = (message: string, detail: string, choices: string[]) => PromiseLike<string | undefined>;
 
 export const COPY_WITH_PASSWORD = 'Copy with Password';
 export const COPY_REDACTED = 'Copy without Password';
 
-const bytes = (s: string) => Buffer.byteLength(s, 'utf8').toLocaleString('en-US');
+const bytes = (s: string) => new TextEncoder().encode(s).length.toLocaleString('en-US');
 
-export function inspectorHandlers(api: () => EmulatorApi, clipboard: (t: string) => Thenable<void> | Promise<void>, ask: Ask = async () => COPY_REDACTED): Handlers<InspectorMethods> {
+export function inspectorHandlers(api: () => EmulatorApi, clipboard: (t: string) => PromiseLike<void>, ask: Ask = async () => COPY_REDACTED): Handlers<InspectorMethods> {
   return {
     'deliveries.list': async ({ filter, before, limit }) => {
       try {

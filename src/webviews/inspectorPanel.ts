@@ -14,7 +14,7 @@ export class InspectorPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly rpc: RpcHost<InspectorMethods, InspectorEvents>;
 
-  /** `select`: a batch to show at once (e.g. the failed webhook test that led here). */
+  /** `select`: a batch to show at once (its id): a failed webhook test, a message's timeline. */
   static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}, select?: number): InspectorPanel {
     if (InspectorPanel.current) {
       InspectorPanel.current.panel.reveal();

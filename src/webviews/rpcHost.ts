@@ -7,7 +7,7 @@ import { ApiError } from '../emulator/apiClient';
 import type { EventMap, FromWebview, PushedEvent, ToWebview } from '../protocol/messages';
 
 export interface WebviewLike<E extends EventMap<E> = Record<never, never>> {
-  postMessage(msg: ToWebview<E>): Thenable<boolean> | Promise<boolean> | boolean;
+  postMessage(msg: ToWebview<E>): PromiseLike<boolean> | boolean;
   onDidReceiveMessage(fn: (msg: unknown) => void): { dispose(): void };
 }
 

@@ -156,6 +156,30 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     await wb.closeAllEditors();
   });
 
+  step('the Messages view: the bounced message’s timeline, and one click to the batch that carried its bounce', async () => {
+    const bounced = 'test+bounce@example.com';
+    await wb.waitRowDescription(bounced, /^Not delivered · /);
+    await wb.row(bounced).click();
+    const timeline = wb.webview();
+    const bounce = timeline.locator(sel.timeline.event('bounce'));
+    await bounce.waitFor();
+    assert.equal(await timeline.locator(sel.timeline.status).textContent(), 'Not delivered');
+    await bounce.getByText('badrecipient').waitFor();
+    const batch = bounce.locator(sel.timeline.batchButton).first();
+    const label = (await batch.textContent()) ?? '';
+    const batchId = /^Batch #(\d+) · delivered 200$/.exec(label)?.[1];
+    assert.ok(batchId, `the bounce was carried by a delivered batch: "${label}"`);
+    await wb.screenshot('message-timeline-bounce');
+    await batch.click();
+    const inspector = wb.webview();
+    await inspector.locator(sel.inspector.detail).getByText(`Batch #${batchId}`, { exact: true }).waitFor();
+    await inspector.locator(sel.inspector.selectedRow).filter({ hasText: `#${batchId}` }).waitFor();
+    assert.match(await inspector.locator(sel.inspector.search).inputValue(), /^[0-9a-f-]{36}$/, 'filtered to the message');
+    await inspector.locator(sel.inspector.detail).getByText('"event": "bounce"', { exact: false }).first().waitFor();
+    await wb.screenshot('message-batch-in-inspector');
+    await wb.closeAllEditors();
+  });
+
   step('tests the webhook from the tree’s context menu', async () => {
     await wb.contextMenu(wb.row(sinkLabel), 'Test Webhook');
     await wb.toast(/Webhook test passed: 200 in \d+ ms/).waitFor();

@@ -114,6 +114,8 @@ export const fake = {
   inputBoxes: [] as (string | undefined)[],
   clipboard: '',
   opened: [] as string[],
+  /** Documents opened with `workspace.openTextDocument({language, content})` and shown. */
+  documents: [] as { language?: string; content: string; shown: boolean }[],
   executed: [] as { id: string; args: unknown[] }[],
   context: new Map<string, unknown>(),
   settings: new Map<string, unknown>(),
@@ -132,6 +134,7 @@ export function resetFake(): void {
   fake.inputBoxes.length = 0;
   fake.clipboard = '';
   fake.opened.length = 0;
+  fake.documents.length = 0;
   fake.executed.length = 0;
   fake.context.clear();
   fake.settings.clear();
@@ -241,6 +244,10 @@ export const window = {
     return v;
   },
   showOpenDialog: async () => undefined,
+  showTextDocument: async (doc: { language?: string; content: string; shown: boolean }) => {
+    doc.shown = true;
+    return { document: doc };
+  },
   withProgress: async (_o: unknown, task: (p: unknown) => Promise<unknown>) => task({ report() {} }),
   createOutputChannel: (name: string) => {
     const c = new FakeLogChannel(name);
@@ -272,6 +279,11 @@ export const workspace = {
     },
   }),
   onDidChangeConfiguration: fake.configChanged.event,
+  openTextDocument: async (o: { language?: string; content?: string }) => {
+    const doc = { language: o.language, content: o.content ?? '', shown: false, getText: () => o.content ?? '' };
+    fake.documents.push(doc);
+    return doc;
+  },
   workspaceFolders: undefined,
   name: 'fake-workspace',
 };
@@ -297,4 +309,6 @@ export const env = {
     fake.opened.push(u.toString());
     return true;
   },
+  /** Local: no port forwarding, the URI as given. */
+  asExternalUri: async (u: Uri) => u,
 };

@@ -46,7 +46,7 @@ export type WebviewPage = Page & {
 
 export interface WebviewHarness {
   browser: Browser;
-  open(bundle: 'form' | 'inspector', host: Host): Promise<WebviewPage>;
+  open(bundle: 'form' | 'inspector' | 'message', host: Host): Promise<WebviewPage>;
   close(): Promise<void>;
 }
 

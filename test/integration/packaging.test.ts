@@ -12,11 +12,11 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 test('the vsix holds only dist/ bundles, media, README, LICENSE and the manifest', () => {
   const vsce = path.join(ROOT, 'node_modules/@vscode/vsce/vsce');
   const files = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').sort();
-  for (const required of ['dist/emulator.js', 'dist/extension.js', 'dist/sql-wasm.wasm', 'media/dist/form.js', 'media/dist/inspector.js', 'media/webview.css', 'README.md', 'LICENSE', 'package.json']) {
+  for (const required of ['dist/emulator.js', 'dist/extension.js', 'dist/sql-wasm.wasm', 'media/dist/form.js', 'media/dist/inspector.js', 'media/dist/message.js', 'media/webview.css', 'dist/web/web.js', 'dist/web/web.css', 'README.md', 'LICENSE', 'package.json']) {
     assert.ok(files.includes(required), `${required} is packaged`);
   }
   for (const f of files) {
-    assert.match(f, /^(dist\/[^/]+\.(js|wasm)|dist\/samples\/.+|media\/dist\/[^/]+\.js|media\/[^/]+\.(css|svg|png)|README\.md|LICENSE|package\.json)$/, `${f} should not be packaged`);
+    assert.match(f, /^(dist\/[^/]+\.(js|wasm)|dist\/samples\/.+|dist\/web\/[^/]+\.(js|css|svg)|media\/dist\/[^/]+\.js|media\/[^/]+\.(css|svg|png)|README\.md|LICENSE|package\.json)$/, `${f} should not be packaged`);
     assert.doesNotMatch(f, /\.map$|node_modules|^src\/|^test\//);
   }
   // Activation loads only the extension bundle: keep it small.
@@ -25,14 +25,14 @@ test('the vsix holds only dist/ bundles, media, README, LICENSE and the manifest
 
 test('the manifest: activation events, commands with icons, menus naming declared commands, settings matching settings.ts', () => {
   // Contributed commands activate the extension by themselves (VS Code >= 1.74); the start and inspector commands are listed for clarity.
-  assert.deepEqual(manifest.activationEvents.sort(), ['onCommand:mailtrapEmulator.emulator.start', 'onCommand:mailtrapEmulator.inspector.open', 'onStartupFinished', 'onView:mailtrapEmulator.tree', 'onWebviewPanel:mailtrapEmulator.inspector']);
+  assert.deepEqual(manifest.activationEvents.sort(), ['onCommand:mailtrapEmulator.emulator.start', 'onCommand:mailtrapEmulator.inspector.open', 'onStartupFinished', 'onView:mailtrapEmulator.messages', 'onView:mailtrapEmulator.tree', 'onWebviewPanel:mailtrapEmulator.inspector']);
   assert.equal(manifest.main, './dist/extension.js');
   const declared = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
   for (const c of manifest.contributes.commands) assert.match(c.icon, /^\$\([a-z-]+\)$/, `${c.command} has a codicon`);
   for (const [where, items] of Object.entries(manifest.contributes.menus) as [string, { command: string; when?: string }[]][]) {
     for (const m of items) {
       assert.ok(declared.has(m.command), `${where}: ${m.command} is declared`);
-      if (where.startsWith('view/')) assert.match(m.when!, /view == mailtrapEmulator\.tree/);
+      if (where.startsWith('view/')) assert.match(m.when!, /view == mailtrapEmulator\.(tree|messages)\b/);
     }
   }
   const props = Object.keys(manifest.contributes.configuration.properties).sort();

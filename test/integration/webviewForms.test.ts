@@ -148,7 +148,11 @@ describe('webview forms (Chromium)', { skip: chromiumMissing }, () => {
     await page.fill('#domain_name', 'new.acme.test');
     await page.click('button[type=submit]');
     await page.waitForFunction(() => (window as any).__posted.some((m: any) => m.method === 'panel.close'));
-    assert.deepEqual(requests(await page.posted(), 'domain.create').map((r) => r.params.domainName), ['acme.test', 'new.acme.test']);
+    assert.deepEqual(
+      requests(await page.posted(), 'domain.create').map((r) => [r.params.domainName, r.params.verified]),
+      [['acme.test', true], ['new.acme.test', true]],
+      'Mark DNS verified now is ticked by default',
+    );
     await page.close();
   });
 });

@@ -15,6 +15,7 @@ describe('parseConfig', () => {
     assert.equal(config.retryInterval, 300);
     assert.equal(config.timeout, 30);
     assert.equal(config.token, null);
+    assert.equal(config.exitWithParent, false);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -33,6 +34,12 @@ describe('parseConfig', () => {
     assert.equal(config.port, 9001);
     assert.equal(config.batchMax, 10);
     assert.equal(config.dataDir, null);
+  });
+
+  it('--exit-with-parent, or MT_EMULATOR_EXIT_WITH_PARENT, ties the emulator to its parent process', () => {
+    assert.equal(parseConfig(['--exit-with-parent']).config.exitWithParent, true);
+    assert.equal(parseConfig([], { MT_EMULATOR_EXIT_WITH_PARENT: '1' }).config.exitWithParent, true);
+    assert.equal(parseConfig([], { MT_EMULATOR_EXIT_WITH_PARENT: 'false' }).config.exitWithParent, false);
   });
 
   for (const [args, pattern] of [

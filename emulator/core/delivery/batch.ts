@@ -5,13 +5,13 @@ import type { Delivery, DeliveryEventKey, DeliveryKind } from './types';
 
 const MAX_MESSAGE_IDS = 50;
 
-/** Pending, due at `now`, no attempts yet. */
+/** Pending, due at `now`, no attempts yet; `events` are the batch's events' keys (see `eventKeys`). */
 export function newDelivery(
   kind: DeliveryKind,
   webhookId: number,
   webhookUrl: string,
   format: PayloadFormat,
-  events: EventPayload[],
+  events: DeliveryEventKey[],
   body: string,
   now: number,
 ): Omit<Delivery, 'id'> {
@@ -22,8 +22,8 @@ export function newDelivery(
     status: 'pending',
     payloadFormat: format,
     eventCount: events.length,
-    eventTypes: [...new Set(events.map((e) => e.event))],
-    messageIds: [...new Set(events.map((e) => e.message_id))].slice(0, MAX_MESSAGE_IDS),
+    eventTypes: [...new Set(events.map((e) => e.type))],
+    messageIds: [...new Set(events.map((e) => e.messageId))].slice(0, MAX_MESSAGE_IDS),
     createdAt: now,
     attemptCount: 0,
     nextAttemptAt: now,

@@ -20,7 +20,7 @@ import type { Logger, Random, UnitOfWork, WebhookRepository } from '../ports';
 import type { Domain, Webhook } from '../types';
 import { performAttempt } from './attempt';
 import { eventKeys, newDelivery } from './batch';
-import { buildBody, parseBody } from './body';
+import { bodyFromJson, buildBody, parseBody } from './body';
 import { dummyEvents } from './dummyEvents';
 import { nextAttemptAt, scheduleBase, type RetryPolicy } from './retryPolicy';
 import { routes } from './routing';
@@ -129,7 +129,7 @@ export class DeliveryService {
     const now = this.d.clock.now();
     const del = this.d.uow.transaction(() =>
       this.d.repo.insert(
-        { ...newDelivery('resend', src.webhookId, src.webhookUrl, src.payloadFormat, events, body, now), sourceId: src.id },
+        { ...newDelivery('resend', src.webhookId, src.webhookUrl, src.payloadFormat, eventKeys(events), body, now), sourceId: src.id },
         eventKeys(events),
       ),
     );
@@ -155,7 +155,7 @@ export class DeliveryService {
       shutdown: this.shutdown.signal,
     });
     const del = this.d.uow.transaction(() => {
-      const base = newDelivery('test', webhook.id, displayUrl(webhook.url), webhook.payloadFormat, events, body, out.startedAt);
+      const base = newDelivery('test', webhook.id, displayUrl(webhook.url), webhook.payloadFormat, eventKeys(events), body, out.startedAt);
       const inserted = this.d.repo.insert(
         { ...base, status: out.ok ? 'delivered' : 'failed', attemptCount: 1, nextAttemptAt: null, lastStatus: out.response?.status ?? null, lastError: out.error },
         eventKeys(events),
@@ -187,13 +187,15 @@ export class DeliveryService {
       return domains.get(id);
     };
     const touched = new Set<number>();
+    const entries: { webhookId: number; eventRowId: number }[] = [];
     for (const e of events) {
       for (const w of hooks) {
         if (!routes(w, e.payload, domainOf)) continue;
-        this.d.repo.enqueue(w.id, e.id, now);
+        entries.push({ webhookId: w.id, eventRowId: e.id });
         touched.add(w.id);
       }
     }
+    if (entries.length) this.d.repo.enqueue(entries, now);
     // Arming before commit is harmless: a flush of a rolled-back queue finds nothing.
     for (const id of touched) this.armFlush(id, now);
   }
@@ -217,14 +219,12 @@ export class DeliveryService {
       const del = this.d.uow.transaction(() => {
         const queued = this.d.repo.queued(webhookId, this.d.batchMax);
         if (!queued.length) return null;
-        const events = queued.map((q) => q.payload);
-        const body = buildBody(events, webhook.payloadFormat);
+        const keys = queued.map((q) => q.key);
+        const body = bodyFromJson(queued.map((q) => q.json), webhook.payloadFormat);
         const now = this.d.clock.now();
-        const inserted = this.d.repo.insert(
-          newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, events, body, now),
-          eventKeys(events),
-        );
-        this.d.repo.dequeue(queued.map((q) => q.queueId));
+        const last = queued[queued.length - 1].queueId;
+        const inserted = this.d.repo.insertFromQueue(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, now), last);
+        this.d.repo.dequeueThrough(webhookId, last);
         return inserted;
       });
       if (!del) break;
@@ -278,6 +278,8 @@ export class DeliveryService {
       return null;
     }
     if (!webhook.active) return null; // waits; resume() reschedules it
+    // Nothing leaves the process before the journal holds the batch and the events in it.
+    await this.d.uow.durable?.();
     const out = await performAttempt({
       sender: this.d.sender,
       clock: this.d.clock,

@@ -35,6 +35,8 @@ export interface Sending {
   /** Newest first. */
   listMessages(filter: { email?: string; beforeSeq?: number; limit: number }): { items: MessageView[]; total: number };
   getMessage(id: string): MessageView | undefined;
+  /** Decoded bytes of a send's attachment (by position). */
+  attachmentContent(sendId: number, position: number): Uint8Array | undefined;
 }
 
 export function createSending(core: Core, deps: SendingDeps): Sending {
@@ -62,6 +64,7 @@ export function createSending(core: Core, deps: SendingDeps): Sending {
       const m = deps.messages.get(id);
       return m && view(m);
     },
+    attachmentContent: (sendId, position) => deps.messages.attachmentContent(sendId, position),
   };
 }
 

@@ -24,7 +24,7 @@ export interface SuspensionCheck {
   message_id: string;
   /** 1 … SUSPENSION_RECHECKS. */
   attempt: number;
-  /** When the message was sent: a verification at or after it counts as "verified meanwhile". */
+  /** When the message was sent: a verification after it counts as "verified meanwhile". */
   sentAt: number;
   scenario: Scenario;
   ctx: EventContext;
@@ -77,12 +77,12 @@ export function planRecipient(p: RecipientPlanInput): Planned[] {
 
 /**
  * A re-check falls due. `domainVerifiedAt` is the sending domain's verification time now (null:
- * unverified; undefined: the domain is gone). Verified since the send: the mail goes out, and
+ * unverified; undefined: the domain is gone). Verified after the send: the mail goes out, and
  * the recipient's scenario runs from now (a `+suspension` one is then a plain delivery). Not
  * verified after the last re-check: `reject`. Otherwise: the next re-check.
  */
 export function resolveCheck(check: SuspensionCheck, now: number, domainVerifiedAt: number | null | undefined, newEventId: () => string): Planned[] {
-  if (domainVerifiedAt !== null && domainVerifiedAt !== undefined && domainVerifiedAt >= check.sentAt) {
+  if (domainVerifiedAt !== null && domainVerifiedAt !== undefined && domainVerifiedAt > check.sentAt) {
     const scenario = check.scenario === 'suspension' ? 'delivery' : check.scenario;
     return steps(LIFECYCLES[scenario], now, check.ctx, newEventId, { url: check.url });
   }

@@ -103,19 +103,26 @@ export const SUPPRESSING_BOUNCE_CATEGORIES: readonly string[] = ['timeout', 'bad
 export interface MessageRepository {
   insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number;
   insertMessage(m: Omit<StoredMessage, 'seq'>): void;
+  /** The same for many, in order (a batch's recipients: one write instead of one per row). */
+  insertMessages(ms: Omit<StoredMessage, 'seq'>[]): void;
   get(id: string): StoredMessage | undefined;
   getSend(id: number): StoredSend | undefined;
   /** Newest first; `beforeSeq` pages. */
   list(filter: { email?: string; beforeSeq?: number; limit: number }): StoredMessage[];
   count(filter: { email?: string }): number;
   latestForEmail(email: string): StoredMessage | undefined;
+  /** Decoded bytes of a send's attachment (by position), for the raw message. */
+  attachmentContent(sendId: number, position: number): Uint8Array | undefined;
 }
 
 export interface ScheduleRepository {
   insert(dueAt: number, payload: ScheduledItem): void;
+  insertMany(items: { dueAt: number; item: ScheduledItem }[]): void;
   /** Due at or before `at`, in due order. */
   due(at: number): ScheduledEvent[];
   delete(ids: number[]): void;
+  /** Deletes every row due at or before `at`: exactly what `due(at)` returned in the same transaction. */
+  deleteDue(at: number): void;
   nextDue(): number | null;
   count(): number;
 }

@@ -6,6 +6,8 @@
 import type { EventPayload } from '../events';
 import { PAYLOAD_EVENT_NAMES, type PayloadEventName } from '../types';
 import { buildEvent, type EventContext } from './eventBuilder';
+import { isCheck, planRecipient, resolveCheck, type Planned } from './lifecycle';
+import { scenarioFor } from './scenarios';
 
 const START_MS = Date.UTC(2026, 0, 15, 9, 0, 0);
 
@@ -83,11 +85,41 @@ export function engagement(): EventPayload[] {
   return out.sort((a, b) => a.timestamp - b.timestamp);
 }
 
+const eventsIn = (planned: Planned[]): EventPayload[] => planned.flatMap((p) => (isCheck(p.item) ? [] : [p.item]));
+
+/**
+ * Lifecycles that resolve, as the emulator plays them (lifecycle.ts): a soft bounce delivered at
+ * the first retry; soft bounces ending in a bounce after 10 retries; mail from an unverified
+ * domain suspended, then delivered when the domain is verified at the 3rd re-check; and one
+ * rejected after the 10th. Oldest first.
+ */
+export function lifecycles(): EventPayload[] {
+  const msg = idMaker(7);
+  const evt = idMaker(8);
+  const out: EventPayload[] = [];
+  for (const email of ['ann+soft-bounce@example.net', 'bob+soft-bounce-fail@example.net']) {
+    out.push(...eventsIn(planRecipient({ ctx: ctx(msg(), email), scenario: scenarioFor(email), sentAt: START_MS, domainVerified: true, newEventId: evt })));
+  }
+  for (const [email, verifiedAtCheck] of [['cat@example.net', 3], ['dan@example.net', null]] as const) {
+    const c = ctx(msg(), email, { domainName: 'new-domain.example.com' });
+    let planned = planRecipient({ ctx: c, scenario: 'delivery', sentAt: START_MS, domainVerified: false, newEventId: evt });
+    for (;;) {
+      out.push(...eventsIn(planned));
+      const check = planned.find((p) => isCheck(p.item));
+      if (!check || !isCheck(check.item)) break;
+      const verified = verifiedAtCheck !== null && check.item.attempt >= verifiedAtCheck ? check.dueAt - 1000 : null;
+      planned = resolveCheck(check.item, check.dueAt, verified, evt);
+    }
+  }
+  return out.sort((a, b) => a.timestamp - b.timestamp);
+}
+
 /** File name → contents, as shipped. */
 export function sampleFiles(): Record<string, string> {
   return {
     'all-event-types.json': JSON.stringify({ events: allEventTypes() }, null, 2) + '\n',
     'bounce-storm.jsonl': bounceStorm().map((e) => JSON.stringify(e)).join('\n') + '\n',
     'engagement.json': JSON.stringify({ events: engagement() }, null, 2) + '\n',
+    'lifecycles.json': JSON.stringify({ events: lifecycles() }, null, 2) + '\n',
   };
 }

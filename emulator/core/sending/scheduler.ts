@@ -36,6 +36,11 @@ export class EventScheduler {
     this.repo.insert(dueAt, item);
   }
 
+  /** The same for many items (one write for a whole batch). */
+  scheduleMany(items: { dueAt: number; item: ScheduledItem }[]): void {
+    if (items.length) this.repo.insertMany(items);
+  }
+
   /** Arm a timer for `dueAt` (idempotent). */
   arm(dueAt: number): void {
     if (this.timers.has(dueAt)) return;
@@ -77,7 +82,7 @@ export class EventScheduler {
       // Rows go first so `record` (which announces after its consumers ran) is the last step: if a
       // consumer throws, everything rolls back and the rows stay for the next attempt.
       this.uow.transaction(() => {
-        this.repo.delete(due.map((d) => d.id));
+        this.repo.deleteDue(now);
         const events: EventPayload[] = [];
         for (const d of due) {
           if (!isCheck(d.payload)) {

@@ -13,8 +13,8 @@ import type { EventService } from '../events';
 import type { Logger, Random, UnitOfWork } from '../ports';
 import type { Domain, SendingStream } from '../types';
 import { suppressionReason } from './eventBuilder';
-import { planRecipient } from './lifecycle';
-import type { Mail, MessageCreated, MessageRepository, RecipientKind } from './model';
+import { planRecipient, type ScheduledItem } from './lifecycle';
+import type { Mail, MessageCreated, MessageRepository, RecipientKind, StoredMessage } from './model';
 import { scenarioFor } from './scenarios';
 import type { EventScheduler } from './scheduler';
 import type { SuppressionService } from './suppressions';
@@ -126,8 +126,11 @@ export class SendingService {
     if (!batch.length) return [];
     const now = this.clock.now();
     const dueTimes = new Set<number>();
-    const out = this.uow.transaction(() =>
-      batch.map(({ mail, domain }) => {
+    const out = this.uow.transaction(() => {
+      // Rows are collected and written together at the end: one multi-row write per table.
+      const messages: Omit<StoredMessage, 'seq'>[] = [];
+      const scheduled: { dueAt: number; item: ScheduledItem }[] = [];
+      const ids = batch.map(({ mail, domain }) => {
         const { attachments, ...rest } = mail;
         const sendId = this.messages.insertSend(
           {
@@ -150,7 +153,7 @@ export class SendingService {
         const url = mail.html ? trackableLinks(mail.html)[0] : undefined;
         return recipients.map(([kind, email]) => {
           const id = this.random.uuid();
-          this.messages.insertMessage({ id, sendId, email, kind, createdAt: now });
+          messages.push({ id, sendId, email, kind, createdAt: now });
           const ctx = {
             messageId: id,
             email,
@@ -169,14 +172,17 @@ export class SendingService {
             url,
             newEventId: () => this.events.newEventId(),
           });
-          for (const { dueAt, item } of plan) {
-            this.scheduler.schedule(dueAt, item);
-            dueTimes.add(dueAt);
+          for (const p of plan) {
+            scheduled.push(p);
+            dueTimes.add(p.dueAt);
           }
           return id;
         });
-      }),
-    );
+      });
+      this.messages.insertMessages(messages);
+      this.scheduler.scheduleMany(scheduled);
+      return ids;
+    });
     for (const due of dueTimes) this.scheduler.arm(due);
     batch.forEach(({ mail }, i) =>
       this.bus.emit('message.created', {

@@ -1,9 +1,9 @@
 /**
- * `GET /emulator/messages/{id}/html?link=…` (or `?token=…`): the tracked HTML for a browser, so a
- * person can open a message and cause real opens and clicks. A browser cannot send the token
- * header; `POST /emulator/messages/{id}/link` (token in the header) hands out a one-time link
- * instead, so the token never lands in a URL. These routes are mounted before the header check and
- * do their own.
+ * `GET /emulator/messages/{id}/html?link=…` (or `?token=…`, or the web UI's session cookie): the
+ * tracked HTML for a browser, so a person can open a message and cause real opens and clicks. A
+ * browser cannot send the token header; `POST /emulator/messages/{id}/link` (token in the header)
+ * hands out a one-time link instead, so the token never lands in a URL. These routes are mounted
+ * before the header check and do their own.
  *
  * The HTML is the sender's own, served from the emulator's origin with a sandboxing CSP (no
  * scripts, so nothing in it can read the token from the URL) and no referrer.
@@ -12,9 +12,11 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import type { Sending } from '../../core/sending';
 import { trackHtml } from '../../core/sending/tracking';
-import { extractToken, tokenMatches } from '../auth';
+import { tokenMatches } from '../../token';
+import { extractToken } from '../auth';
 import { NotFoundError } from '../../core/errors';
 import { UnauthorizedError } from '../errors';
+import type { WebSessions } from '../webSession';
 
 const CSP = [
   "default-src 'none'",
@@ -30,7 +32,7 @@ const escapeHtml = (s: string): string =>
 /** Links handed out and not used yet; the oldest go first beyond the cap (nothing here needs a clock). */
 const MAX_LINKS = 100;
 
-export function messageHtmlRoute(sending: Sending, token: string, publicUrl: () => string): Router {
+export function messageHtmlRoute(sending: Sending, token: string, publicUrl: () => string, sessions?: WebSessions): Router {
   const r = Router();
   /** code → message id. A code opens its message once: a URL in a browser's history or a shared screen is dead. */
   const links = new Map<string, string>();
@@ -55,7 +57,9 @@ export function messageHtmlRoute(sending: Sending, token: string, publicUrl: () 
       links.delete(link);
     } else {
       const given = typeof req.query.token === 'string' ? req.query.token : extractToken(req.headers);
-      if (!given || !tokenMatches(given, token)) return next(new UnauthorizedError());
+      // The web UI links here with its session cookie instead (a GET: nothing changes).
+      const bySession = !given && !!sessions?.sessionOf(req.headers);
+      if (!bySession && (!given || !tokenMatches(given, token))) return next(new UnauthorizedError());
     }
     const v = sending.getMessage(id);
     if (!v) return next(new NotFoundError());

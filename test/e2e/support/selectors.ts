@@ -25,7 +25,7 @@ export const sel = {
   webviewInner: '#active-frame',
   editorTab: '.tabs-container .tab',
   statusBarItem: '.statusbar .statusbar-item',
-  // Inside the extension's webviews (media/src/form.ts, media/src/inspector.ts).
+  // Inside the extension's webviews (media/src/form.ts, media/src/inspector.ts, media/src/message.ts).
   form: {
     domainName: '#domain_name',
     url: '#url',
@@ -36,6 +36,8 @@ export const sel = {
     done: '#done',
   },
   inspector: {
+    search: '#f-search',
+    selectedRow: '.row.selected',
     row: '.row[data-id]',
     webhookFilter: '#f-webhook',
     copyPayload: '#copy-payload',
@@ -44,5 +46,11 @@ export const sel = {
     rowCode: '.code',
     detail: '#detail',
     attemptOk: '.attempt.ok',
+  },
+  // The message timeline (media/src/message.ts).
+  timeline: {
+    status: '#status',
+    event: (type: string) => `#timeline li.ev-${type}`,
+    batchButton: '.carriers button',
   },
 } as const;

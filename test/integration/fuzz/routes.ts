@@ -47,8 +47,23 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/emulator/messages/:id/link' },
   { method: 'GET', path: '/emulator/events' },
   { method: 'POST', path: '/emulator/events', mutates: true },
+  { method: 'GET', path: '/api/accounts/1/email_logs' },
+  { method: 'GET', path: '/api/accounts/1/email_logs/:id' },
+  { method: 'GET', path: '/api/email_logs' },
+  { method: 'GET', path: '/emulator/email_logs/:id/raw' },
+  { method: 'GET', path: '/api/accounts/1/stats' },
+  { method: 'GET', path: '/api/accounts/1/stats/domains' },
+  { method: 'GET', path: '/api/stats/email_service_providers' },
+  { method: 'GET', path: '/api/stats/date' },
   { method: 'GET', path: '/t/o/:id', public: true },
   { method: 'GET', path: '/t/c/:id', public: true },
+  // The web UI (issue 15): its shell and login exchange are public (and reveal nothing).
+  { method: 'GET', path: '/', public: true },
+  { method: 'GET', path: '/ui/assets/:name', public: true },
+  { method: 'POST', path: '/ui/session', public: true },
+  { method: 'POST', path: '/emulator/ui/login' },
+  { method: 'GET', path: '/emulator/samples' },
+  { method: 'GET', path: '/emulator/samples/:name' },
 ];
 
 /** Read routes with query parameters, and the parameters they read (for query-string fuzzing). */
@@ -59,6 +74,24 @@ export const QUERY_ROUTES: { path: string; params: string[] }[] = [
   { path: '/api/accounts/1/suppressions', params: ['email'] },
   { path: '/emulator/messages/1/html', params: ['token', 'link'] },
   { path: '/emulator/replay', params: ['keep_ids'] },
+  {
+    path: '/api/accounts/1/email_logs',
+    params: [
+      'search_after',
+      'filters',
+      'filters[to][operator]',
+      'filters[to][value]',
+      'filters[to][value][]',
+      'filters[status][operator]',
+      'filters[status][value][]',
+      'filters[events][value][0]',
+      'filters[opens_count][value]',
+      'filters[sent_after]',
+      'filters[__proto__][operator]',
+    ],
+  },
+  { path: '/api/accounts/1/stats/categories', params: ['start_date', 'end_date', 'sending_domain_ids[]', 'sending_streams[]', 'categories[]'] },
+  { path: '/emulator/email_logs/1/raw', params: ['signature'] },
 ];
 
 export const validBodies: Record<string, () => Record<string, unknown>> = {

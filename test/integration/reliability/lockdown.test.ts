@@ -26,6 +26,7 @@ async function allRoutes(): Promise<{ method: string; path: string }[]> {
       delivery: {} as never,
       sinks: {} as never,
       sending: t.emu.sending,
+      emailLogs: t.emu.emailLogs,
     }) as unknown as { router: { stack: Layer[] } };
     type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
     const out: { method: string; path: string }[] = [];
@@ -46,6 +47,12 @@ async function allRoutes(): Promise<{ method: string; path: string }[]> {
 
 const concrete = (p: string) => p.replace(/\*rest/, 'x/y').replace(/:accountId/, '1').replace(/:[a-zA-Z]+/g, '1');
 const isPublic = (p: string) => p.startsWith('/t/') || p.startsWith('/sink/');
+/**
+ * The web UI's public routes (issue 15), exactly these: its static pages and assets, and the login
+ * exchange. None of them may reveal data or hand out a session without a credential.
+ */
+const WEB_UI_PUBLIC = ['GET /', 'GET /ui/inspector', 'GET /ui/form', 'GET /ui/assets/:file', 'POST /ui/session', 'POST /ui/logout'];
+const isWebUi = (method: string, p: string) => WEB_UI_PUBLIC.includes(`${method} ${p}`);
 
 describe('lock-down', () => {
   let emu: RunningEmulator;
@@ -75,8 +82,13 @@ describe('lock-down', () => {
     }
   });
 
-  it('every route but the sink and tracking links answers 401 without the token, with a wrong one, and with a near miss', async () => {
+  it('every route but the sink, tracking links and web UI shell answers 401 without the token, with a wrong one, and with a near miss', async () => {
     const routes = await allRoutes();
+    assert.deepEqual(
+      routes.filter((r) => r.path === '/' || r.path.startsWith('/ui/')).map((r) => `${r.method} ${r.path}`).sort(),
+      [...WEB_UI_PUBLIC].sort(),
+      'the web UI opens exactly its shell and the login exchange',
+    );
     assert.ok(routes.length >= 45, `found ${routes.length} routes`);
     const token = emu.ready.token;
     const nearMiss = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a');
@@ -93,6 +105,14 @@ describe('lock-down', () => {
       for (const headers of credentials) {
         const res = await fetch(url, { method: r.method, headers: { 'Content-Type': 'application/json', ...headers }, body: r.method === 'GET' ? undefined : '{}' });
         const text = await res.text();
+        if (isWebUi(r.method, r.path)) {
+          // Public, but empty-handed: no session cookie, no token, no data.
+          assert.ok(!/mt_emulator_\d+=[0-9a-f]/.test(res.headers.get('set-cookie') ?? ''), `${r.method} ${r.path} opened a session`);
+          assert.ok(!text.includes(token), `${r.method} ${r.path} reveals the token`);
+          if (r.method === 'POST') assert.ok([401, 403].includes(res.status), `${r.method} ${r.path}: ${res.status}`);
+          else assert.ok([200, 404].includes(res.status) && !/"data"|"domain_name"|"webhook/.test(text), `${r.method} ${r.path}: ${res.status}`);
+          continue;
+        }
         if (isPublic(r.path)) {
           assert.notEqual(res.status, 401, `${r.method} ${r.path} is public`);
           continue;

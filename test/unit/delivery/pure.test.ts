@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyWebhookSignature } from 'mailtrap';
-import { buildBody, contentType, parseBody } from '../../../emulator/core/delivery/body';
+import { bodyFromJson, buildBody, contentType, parseBody } from '../../../emulator/core/delivery/body';
 import { nextAttemptAt, retryPolicy, scheduleBase } from '../../../emulator/core/delivery/retryPolicy';
 import { routes } from '../../../emulator/core/delivery/routing';
 import { sign } from '../../../emulator/core/delivery/signature';
@@ -76,6 +76,13 @@ describe('bodies', () => {
     assert.deepEqual(parseBody(buildBody(events, 'jsonlines'), 'jsonlines'), events);
     assert.equal(contentType('jsonlines'), 'application/jsonl');
     assert.equal(contentType('json'), 'application/json');
+  });
+
+  it('a body built from the stored JSON text is byte for byte the one built from the events', () => {
+    const events = [ev({ event_id: '1', category: 'Grüße ✉ "q" \u2028' }), ev({ event_id: '2', event: 'soft bounce', custom_variables: { a: [1, null], b: -0 } })];
+    for (const format of ['json', 'jsonlines'] as const) {
+      assert.equal(bodyFromJson(events.map((e) => JSON.stringify(e)), format), buildBody(events, format));
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DeliveryDto } from '../../../emulator/http/dto';
 import { scenarioAddress, SCENARIOS, testEmailBody } from '../../../src/commands/scenarios';
+import { scenarioFor } from '../../../emulator/core/sending/scenarios';
 import { snippet } from '../../../src/commands/snippets';
 import { parseReadyLine, ReadyLineError } from '../../../src/emulator/readyLine';
 import { SseParser } from '../../../src/emulator/sseClient';
@@ -12,24 +13,29 @@ import { displayUrl, parseDuration, webhookHealth } from '../../../src/views/for
 import { curlFor } from '../../../src/webviews/curl';
 import { deliveryQuery } from '../../../src/webviews/inspectorHandlers';
 
-const READY = '{"ready":true,"http":"http://127.0.0.1:8780","httpPort":8780,"smtpPort":2525,"token":"abc","accountId":1,"dataDir":null}';
+const READY = '{"ready":true,"http":"http://127.0.0.1:8780","httpPort":8780,"smtpPort":2525,"token":"abc","accountId":1,"dataDir":null,"ui":"http://127.0.0.1:8780/#login=0a1b"}';
 
 describe('settings', () => {
   test('defaults give the documented ports and a workspace data dir', () => {
     const s = readSettings((_k, d) => d);
-    assert.deepEqual(emulatorArgs(s, '/data'), ['--port', '8780', '--smtp-port', '2525', '--time-scale', '1', '--batch-interval', '30', '--data', '/data']);
+    assert.deepEqual(emulatorArgs(s, '/data'), ['--port', '8780', '--smtp-port', '2525', '--time-scale', '1', '--batch-interval', '30', '--domains', 'auto', '--exit-with-parent', '--data', '/data']);
     assert.equal(s.dataLocation, 'workspace');
   });
   test('memory location passes --memory; invalid values fall back to defaults', () => {
-    const values: Record<string, unknown> = { httpPort: 70000, smtpPort: 0, timeScale: -1, batchIntervalSeconds: 5, dataLocation: 'memory' };
+    const values: Record<string, unknown> = { httpPort: 70000, smtpPort: 0, timeScale: -1, batchIntervalSeconds: 5, dataLocation: 'memory', domains: 'strict' };
     const s = readSettings((k, d) => (k in values ? (values[k] as typeof d) : d));
-    assert.deepEqual(emulatorArgs(s, null), ['--port', '8780', '--smtp-port', '0', '--time-scale', '1', '--batch-interval', '5', '--memory']);
+    assert.deepEqual(emulatorArgs(s, null), ['--port', '8780', '--smtp-port', '0', '--time-scale', '1', '--batch-interval', '5', '--domains', 'strict', '--exit-with-parent', '--memory']);
+    assert.equal(readSettings((k, d) => (k === 'domains' ? ('lenient' as typeof d) : d)).domains, 'auto', 'an unknown value falls back to auto');
   });
 });
 
 describe('ready line', () => {
   test('a valid line is parsed', () => {
     assert.deepEqual(parseReadyLine(READY), JSON.parse(READY));
+  });
+  test('a ui link on another origin is dropped (the extension only opens its own emulator)', () => {
+    assert.equal(parseReadyLine(READY.replace('http://127.0.0.1:8780/#', 'http://evil.test/#')).ui, '');
+    assert.equal(parseReadyLine(READY.replace(',"ui":"http://127.0.0.1:8780/#login=0a1b"', '')).ui, '');
   });
   test('garbage, missing token or bad ports are rejected with a reason', () => {
     assert.throws(() => parseReadyLine('Listening on 8780'), /not JSON/);
@@ -101,7 +107,9 @@ test('scenarios put the plus-tag SPEC §3 defines on the recipient', () => {
   assert.equal(scenarioAddress(SCENARIOS.find((s) => s.id === 'soft-bounce')!), 'test+soft-bounce@example.com');
   assert.deepEqual(testEmailBody(bounce, 'acme.test').to, [{ email: 'test+bounce@example.com' }]);
   assert.equal(testEmailBody(bounce, 'acme.test').from.email, 'hello@acme.test');
-  assert.equal(SCENARIOS.length, 9);
+  // Every quick-pick entry is a scenario the emulator knows by that name (its own parser decides).
+  for (const s of SCENARIOS) assert.equal(scenarioFor(scenarioAddress(s)), s.id, s.id);
+  assert.equal(SCENARIOS.length, 14);
 });
 
 test('snippets point nodemailer and the SDK at the running emulator', () => {

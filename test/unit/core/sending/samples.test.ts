@@ -43,4 +43,14 @@ describe('sample batches', () => {
     assert.deepEqual([...new Set(events.map((e: any) => e.event))].sort(), ['click', 'delivery', 'open', 'unsubscribe']);
     for (const e of events.filter((x: any) => x.event === 'click')) assert.match(e.url, /^https:\/\//);
   });
+
+  it('lifecycles: soft bounces resolving both ways, and a suspension resolving both ways (statuses-and-events.md)', () => {
+    const events = JSON.parse(sampleFiles()['lifecycles.json']).events as any[];
+    const byEmail = (email: string) => events.filter((e) => e.email === email).map((e) => e.event);
+    assert.deepEqual(byEmail('ann+soft-bounce@example.net'), ['soft bounce', 'delivery']);
+    assert.deepEqual(byEmail('bob+soft-bounce-fail@example.net'), [...Array(10).fill('soft bounce'), 'bounce']);
+    assert.deepEqual(byEmail('cat@example.net'), ['suspension', 'delivery']);
+    assert.deepEqual(byEmail('dan@example.net'), ['suspension', 'reject']);
+    assert.deepEqual(events.map((e) => e.timestamp), [...events.map((e) => e.timestamp)].sort((a, b) => a - b));
+  });
 });

@@ -1,0 +1,198 @@
+/**
+ * sql.js implementation of the email-log read model: messages joined with their send and sending
+ * domain, with status and counts derived from the events table at query time (nothing extra is
+ * written on the hot path). Every list value is bound as one JSON parameter (`json_each(?)`), so
+ * the SQL text depends only on which filters are present and prepared statements stay few.
+ *
+ * `lower()` folds ASCII only, as SQLite's does; the `ci_*` operators are case-insensitive for
+ * ASCII letters.
+ */
+import type { EmailLogEntry, EmailLogFilter, EmailLogRepository, EmailLogStatus, SetFilter, StatsBucket, StatsQuery, TextFilter, TextOperator } from '../core/logs/emailLog';
+import { EMULATOR_IP } from '../core/logs/emailLog';
+import { PROVIDERS } from '../core/logs/providers';
+import type { SendingStream } from '../core/types';
+import type { Row, Store } from './database';
+
+type Params = (string | number)[];
+
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * Every per-message subquery reads the events through their message_id index. Its type condition
+ * is written `+e.type` so SQLite cannot pick the (type, id) index instead: that plan scans every
+ * event of the type for each message, quadratic in the store's size.
+ */
+const EVENTS_OF = 'SELECT 1 FROM events e WHERE e.message_id = m.id';
+/** deriveStatus() (core/logs/emailLog.ts) in SQL. */
+const STATUS = `(CASE
+  WHEN EXISTS (${EVENTS_OF} AND +e.type IN ('spam', 'unsubscribe')) THEN 'opted_out'
+  ELSE COALESCE((SELECT CASE e.type WHEN 'delivery' THEN 'delivered' ELSE 'not_delivered' END FROM events e
+                 WHERE e.message_id = m.id AND +e.type IN ('delivery', 'bounce', 'reject') ORDER BY e.id DESC LIMIT 1), 'enqueued')
+END)`;
+const countOf = (type: string) => `(SELECT COUNT(*) FROM events e WHERE e.message_id = m.id AND +e.type = ${quote(type)})`;
+const OPENS = countOf('open');
+const CLICKS = countOf('click');
+const RECIPIENT_DOMAIN = "substr(m.email, instr(m.email, '@') + 1)";
+/** providers.ts as SQL: the provider's name and MX host of the recipient's domain. */
+const byProvider = (pick: (p: (typeof PROVIDERS)[number]) => string, otherwise: string) =>
+  `(CASE ${PROVIDERS.map((p) => `WHEN ${RECIPIENT_DOMAIN} IN (${p.domains.map(quote).join(', ')}) THEN ${quote(pick(p))}`).join(' ')} ELSE ${otherwise} END)`;
+const PROVIDER = byProvider((p) => p.name, quote('Other'));
+const RECIPIENT_MX = byProvider((p) => p.mx, `'mx.' || ${RECIPIENT_DOMAIN}`);
+const FROM_EMAIL = "json_extract(s.mail, '$.from.email')";
+const SUBJECT = "json_extract(s.mail, '$.subject')";
+const CATEGORY = "json_extract(s.mail, '$.category')";
+const SENDS = 'FROM sends s LEFT JOIN domains d ON d.domain_name = s.domain_name';
+const BASE = 'FROM messages m JOIN sends s ON s.id = m.send_id LEFT JOIN domains d ON d.domain_name = s.domain_name';
+
+function text(expr: string, f: TextFilter, params: Params): string {
+  const value = `lower(COALESCE(${expr}, ''))`;
+  const lowered = JSON.stringify(f.values.map((v) => v.toLowerCase()));
+  switch (f.op) {
+    case 'empty':
+      return `${value} = ''`;
+    case 'not_empty':
+      return `${value} <> ''`;
+    case 'ci_equal':
+    case 'ci_not_equal':
+      params.push(lowered);
+      return `${f.op === 'ci_not_equal' ? 'NOT ' : ''}${value} IN (SELECT value FROM json_each(?))`;
+    case 'ci_contain':
+    case 'ci_not_contain':
+      params.push(lowered);
+      return `${f.op === 'ci_not_contain' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM json_each(?) v WHERE instr(${value}, v.value) > 0)`;
+  }
+}
+
+function oneOf<T extends string | number>(expr: string, f: SetFilter<T>, params: Params): string {
+  params.push(JSON.stringify(f.values));
+  return `${f.negate ? 'NOT ' : ''}${expr} IN (SELECT value FROM json_each(?))`;
+}
+
+const isNegative = (f: TextFilter) => f.op === 'ci_not_contain' || f.op === 'ci_not_equal' || f.op === 'empty';
+const POSITIVE: Partial<Record<TextOperator, TextOperator>> = { ci_not_contain: 'ci_contain', ci_not_equal: 'ci_equal', empty: 'not_empty' };
+const positive = (f: TextFilter): TextFilter => ({ ...f, op: POSITIVE[f.op] ?? f.op });
+
+function where(f: EmailLogFilter): { sql: string; params: Params } {
+  const parts: string[] = [];
+  const params: Params = [];
+  if (f.messageIds) parts.push(oneOf('m.id', { negate: false, values: f.messageIds }, params));
+  if (f.sentAfter !== undefined) parts.push('m.created_at >= ?'), params.push(f.sentAfter);
+  if (f.sentBefore !== undefined) parts.push('m.created_at <= ?'), params.push(f.sentBefore);
+  if (f.to) parts.push(text('m.email', f.to, params));
+  if (f.status) parts.push(oneOf(STATUS, f.status, params));
+  if (f.events) {
+    params.push(JSON.stringify(f.events.values));
+    parts.push(`${f.events.negate ? 'NOT ' : ''}EXISTS (${EVENTS_OF} AND +e.type IN (SELECT value FROM json_each(?)))`);
+  }
+  for (const [expr, n] of [[OPENS, f.opensCount], [CLICKS, f.clicksCount]] as const) {
+    if (!n) continue;
+    parts.push(`${expr} ${n.op === 'equal' ? '=' : n.op === 'greater_than' ? '>' : '<'} ?`);
+    params.push(n.value);
+  }
+  if (f.clientIp) parts.push(text(quote(EMULATOR_IP), f.clientIp, params));
+  if (f.sendingIp) parts.push(text(quote(EMULATOR_IP), f.sendingIp, params));
+  if (f.espResponse) {
+    // A message matches when one of its bounces' responses does; "not" means none of them does.
+    const cond = text("json_extract(e.payload, '$.response')", positive(f.espResponse), params);
+    parts.push(`${isNegative(f.espResponse) ? 'NOT ' : ''}EXISTS (${EVENTS_OF} AND +e.type IN ('bounce', 'soft bounce') AND ${cond})`);
+  }
+  if (f.esp) parts.push(oneOf(PROVIDER, f.esp, params));
+  if (f.recipientMx) parts.push(text(RECIPIENT_MX, f.recipientMx, params));
+  // Filters on the send (shared by its recipients' messages) are evaluated once per send, not per
+  // message: a send to 1,000 recipients has one mail document, and parsing it is the costly part.
+  const sendParts: string[] = [];
+  if (f.from) sendParts.push(text(FROM_EMAIL, f.from, params));
+  if (f.subject) sendParts.push(text(SUBJECT, f.subject, params));
+  if (f.category) sendParts.push(oneOf(`COALESCE(${CATEGORY}, '')`, f.category, params));
+  if (f.domainIds) sendParts.push(oneOf('COALESCE(d.id, 0)', f.domainIds, params));
+  if (f.streams) sendParts.push(oneOf('s.stream', f.streams, params));
+  if (sendParts.length) parts.push(`m.send_id IN (SELECT s.id ${SENDS} WHERE ${sendParts.join(' AND ')})`);
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+const object = (v: unknown): Record<string, unknown> | null => {
+  if (typeof v !== 'string') return null;
+  const o: unknown = JSON.parse(v);
+  return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
+};
+
+const toEntry = (r: Row): EmailLogEntry => ({
+  seq: Number(r.seq),
+  messageId: String(r.id),
+  email: String(r.email),
+  createdAt: Number(r.created_at),
+  sendId: Number(r.send_id),
+  stream: String(r.stream) as SendingStream,
+  domainName: String(r.domain_name),
+  domainId: r.domain_id === null ? null : Number(r.domain_id),
+  from: String(r.from_email ?? ''),
+  subject: str(r.subject),
+  category: str(r.category),
+  customVariables: object(r.custom_variables),
+  templateVariables: object(r.template_variables),
+  headers: (object(r.headers) ?? {}) as Record<string, string>,
+  status: String(r.status) as EmailLogStatus,
+  opensCount: Number(r.opens),
+  clicksCount: Number(r.clicks),
+});
+
+export class SqlEmailLogRepository implements EmailLogRepository {
+  constructor(private readonly store: Store) {}
+
+  list(f: EmailLogFilter, page: { beforeSeq?: number; limit: number }): EmailLogEntry[] {
+    const w = where(f);
+    const cursor = page.beforeSeq === undefined ? '' : `${w.sql ? ' AND' : 'WHERE'} m.seq < ?`;
+    const sql = `SELECT m.seq, m.id, m.email, m.created_at, m.send_id, s.stream, s.domain_name, d.id AS domain_id,
+        ${FROM_EMAIL} AS from_email, ${SUBJECT} AS subject, ${CATEGORY} AS category,
+        json_extract(s.mail, '$.customVariables') AS custom_variables, json_extract(s.mail, '$.templateVariables') AS template_variables,
+        json_extract(s.mail, '$.headers') AS headers, ${STATUS} AS status, ${OPENS} AS opens, ${CLICKS} AS clicks
+      ${BASE} ${w.sql}${cursor} ORDER BY m.seq DESC LIMIT ?`;
+    const params = [...w.params, ...(page.beforeSeq === undefined ? [] : [page.beforeSeq]), page.limit];
+    return this.store.all(sql, params).map(toEntry);
+  }
+
+  count(f: EmailLogFilter): number {
+    const w = where(f);
+    return Number(this.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM messages m ${w.sql}`, w.params)?.n ?? 0);
+  }
+
+  seqOf(messageId: string): number | undefined {
+    const r = this.store.get<{ seq: number }>('SELECT seq FROM messages WHERE id = ?', [messageId]);
+    return r ? Number(r.seq) : undefined;
+  }
+
+  statsBuckets(q: StatsQuery): StatsBucket[] {
+    // Messages are counted per (send, day, recipient domain) first; each send's mail document is
+    // then read once per group rather than once per message.
+    const params: Params = [q.startMs, q.endMs];
+    const sendParts: string[] = [];
+    if (q.domainNames) sendParts.push(oneOf('s.domain_name', { negate: false, values: q.domainNames }, params));
+    if (q.streams) sendParts.push(oneOf('s.stream', { negate: false, values: q.streams }, params));
+    if (q.categories) sendParts.push(oneOf(CATEGORY, { negate: false, values: q.categories }, params));
+    const has = (types: string) => `SUM(EXISTS (${EVENTS_OF} AND +e.type IN (${types})))`;
+    const sql = `SELECT g.day, s.domain_name, ${CATEGORY} AS category, s.stream, g.recipient_domain,
+        SUM(g.delivered) AS delivered, SUM(g.bounced) AS bounced, SUM(g.opened) AS opened, SUM(g.clicked) AS clicked, SUM(g.spam) AS spam
+      FROM (SELECT m.send_id, date(m.created_at / 1000, 'unixepoch') AS day, ${RECIPIENT_DOMAIN} AS recipient_domain,
+              ${has("'delivery'")} AS delivered, ${has("'bounce'")} AS bounced, ${has("'open'")} AS opened,
+              ${has("'click'")} AS clicked, ${has("'spam'")} AS spam
+            FROM messages m WHERE m.created_at >= ? AND m.created_at < ?
+            GROUP BY 1, 2, 3) g
+      JOIN sends s ON s.id = g.send_id
+      ${sendParts.length ? `WHERE ${sendParts.join(' AND ')}` : ''}
+      GROUP BY 1, 2, 3, 4, 5`;
+    return this.store.all(sql, params).map((r) => ({
+      day: String(r.day),
+      domainName: String(r.domain_name),
+      category: str(r.category),
+      stream: String(r.stream) as SendingStream,
+      recipientDomain: String(r.recipient_domain),
+      delivered: Number(r.delivered),
+      bounced: Number(r.bounced),
+      opened: Number(r.opened),
+      clicked: Number(r.clicked),
+      spam: Number(r.spam),
+    }));
+  }
+}
