@@ -123,7 +123,7 @@ describe('extension activation', { concurrency: false }, () => {
       const pid = controller.supervisor.pid;
       assert.equal((await controller.api!.status()).clock.scale, 1);
       changeSettings({ 'mailtrapEmulator.timeScale': 60 });
-      await waitFor(() => controller.state === 'running' && controller.supervisor.pid !== pid, 'the restart');
+      await waitFor(() => controller.state === 'running' && controller.supervisor.pid !== pid, 'the restart', 30_000); // a restart under a loaded machine can take more than 10 s
       assert.equal((await controller.api!.status()).clock.scale, 60);
       // autoStart is not a restart setting.
       const pid2 = controller.supervisor.pid;
