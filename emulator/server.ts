@@ -11,6 +11,8 @@ import { assembleServices } from './assembly';
 import type { Config } from './config';
 import type { Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
+import { followOwnSink, isOwnSinkUrl, rememberOrigin } from './core/ownSink';
+import { displayUrl } from './core/urls';
 import type { Logger } from './core/ports';
 import type { Sending } from './core/sending';
 import { createApp } from './http/app';
@@ -26,6 +28,7 @@ import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
 import { SqlClockState } from './store/clockState';
+import { loadOwnOrigins, saveOwnOrigins } from './store/ownOrigins';
 import { Store } from './store/database';
 import { EmailLogService } from './core/logs/emailLogService';
 import { SqlEmailLogRepository } from './store/emailLogRepository';
@@ -70,6 +73,40 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
       resolve((net.address() as AddressInfo).port);
     });
   });
+}
+
+/**
+ * Built-in-sink webhooks follow the emulator to its new port (before any delivery runs, so
+ * nothing goes to the old one). See core/ownSink.ts for why the URL is rewritten. The origins the
+ * emulator listened on are remembered only when a webhook points at its sink (at start, or when
+ * one is created or changed): nothing is written for a store without such webhooks.
+ */
+function followOwnSinks(store: Store, core: Core, current: string, log: Logger): void {
+  let past: string[] = [];
+  try {
+    past = loadOwnOrigins(store);
+  } catch {
+    /* unreadable history: nothing to follow */
+  }
+  const remember = () => {
+    if (past.at(-1) === current) return;
+    past = rememberOrigin(past, current);
+    saveOwnOrigins(store, past);
+  };
+  const pointsHere = (url: string) => isOwnSinkUrl(url, current);
+  const moved = core.webhooks.list().flatMap((w) => {
+    const next = followOwnSink(w.url, past, current);
+    return next ? [{ id: w.id, url: next }] : [];
+  });
+  // Remembered before the rewrite: a crash between the two leaves a history that still finds the old URLs.
+  if (moved.length || core.webhooks.list().some((w) => pointsHere(w.url))) remember();
+  for (const m of moved) {
+    core.webhooks.update(m.id, { url: m.url });
+    log.info('built-in sink webhook follows the emulator to its new port', { webhookId: m.id, url: displayUrl(m.url) });
+  }
+  const onChange = (w: { url: string }) => pointsHere(w.url) && remember();
+  core.bus.on('webhook.created', onChange);
+  core.bus.on('webhook.updated', onChange);
 }
 
 export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {
@@ -159,8 +196,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage, checkSender: smtpSenderCheck(sending) });
 
   try {
-    info.httpPort = await listen(httpServer, config.port, config.host);
-    info.smtpPort = await listen(smtpServer, config.smtpPort, config.host);
+    info.httpPort = await listen(httpServer, config.port, config.host).catch((e) => Promise.reject(Object.assign(e, { listener: 'HTTP' })));
+    info.smtpPort = await listen(smtpServer, config.smtpPort, config.host).catch((e) => Promise.reject(Object.assign(e, { listener: 'SMTP' })));
   } catch (err) {
     httpServer.close();
     clock.stop();
@@ -168,6 +205,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     lock?.release();
     throw err;
   }
+  followOwnSinks(store, core, `http://${hostForUrl}:${info.httpPort}`, log.child('webhooks'));
   retention.prune();
   delivery.start();
   // Lifecycle events stored before a restart (or a kill -9) are due now or later.

@@ -25,7 +25,7 @@ test('the vsix holds only dist/ bundles, media, README, LICENSE and the manifest
 
 test('the manifest: activation events, commands with icons, menus naming declared commands, settings matching settings.ts', () => {
   // Contributed commands activate the extension by themselves (VS Code >= 1.74); the start and inspector commands are listed for clarity.
-  assert.deepEqual(manifest.activationEvents.sort(), ['onCommand:mailtrapEmulator.emulator.start', 'onCommand:mailtrapEmulator.inspector.open', 'onStartupFinished', 'onView:mailtrapEmulator.messages', 'onView:mailtrapEmulator.tree']);
+  assert.deepEqual(manifest.activationEvents.sort(), ['onCommand:mailtrapEmulator.emulator.start', 'onCommand:mailtrapEmulator.inspector.open', 'onStartupFinished', 'onView:mailtrapEmulator.messages', 'onView:mailtrapEmulator.tree', 'onWebviewPanel:mailtrapEmulator.inspector']);
   assert.equal(manifest.main, './dist/extension.js');
   const declared = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
   for (const c of manifest.contributes.commands) assert.match(c.icon, /^\$\([a-z-]+\)$/, `${c.command} has a codicon`);

@@ -323,7 +323,8 @@ export class DeliveryService {
       });
       if (pausedWebhook) this.d.bus.emit('webhook.paused', { webhook: pausedWebhook, deliveryId: id, attempts: number, lastError: out.error });
     } else if (!out.ok) {
-      this.d.log.info('attempt failed', { deliveryId: id, webhookId: del.webhookId, attempt: number, error: out.error });
+      // A failed attempt is something to look at (a warning), not routine (info).
+      this.d.log.warn('attempt failed', { deliveryId: id, webhookId: del.webhookId, attempt: number, error: out.error });
     }
     return updated;
   }

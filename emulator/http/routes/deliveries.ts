@@ -27,7 +27,7 @@ function positiveInt(v: unknown, name: string): number | undefined {
 function filterOf(req: Request): DeliveryFilter {
   const q = req.query as Record<string, string | undefined>;
   // `?email=a&email=b` parses to an array: one value each, or a clear 400 (found by fuzzing).
-  for (const key of ['webhook_id', 'status', 'event', 'message_id', 'email', 'before', 'limit']) {
+  for (const key of ['webhook_id', 'status', 'event', 'message_id', 'email', 'q', 'before', 'limit']) {
     if (typeof q[key] !== 'string' && q[key] !== undefined) throw new BadRequestError([`'${key}' must be given once`]);
   }
   const f: DeliveryFilter = {};
@@ -43,6 +43,10 @@ function filterOf(req: Request): DeliveryFilter {
   }
   if (q.message_id) f.messageId = q.message_id;
   if (q.email) f.email = q.email;
+  if (q.q?.trim()) {
+    if (q.q.length > 320) throw new BadRequestError([`'q' is at most 320 characters`]);
+    f.search = q.q.trim();
+  }
   f.beforeId = positiveInt(q.before, 'before');
   const limit = positiveInt(q.limit, 'limit') ?? 50;
   if (limit > 500) throw new BadRequestError([`'limit' is at most 500`]);

@@ -50,6 +50,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/emulator/messages' },
   { method: 'GET', path: '/emulator/messages/:id' },
   { method: 'GET', path: '/emulator/messages/:id/html' },
+  { method: 'POST', path: '/emulator/messages/:id/link' },
   { method: 'GET', path: '/emulator/events' },
   { method: 'POST', path: '/emulator/events', mutates: true },
   { method: 'GET', path: '/api/accounts/1/email_logs' },
@@ -75,10 +76,10 @@ export const ROUTES: RouteSpec[] = [
 export const QUERY_ROUTES: { path: string; params: string[] }[] = [
   { path: '/emulator/events', params: ['type', 'message_id', 'email', 'webhook_id', 'before', 'limit'] },
   { path: '/emulator/messages', params: ['email', 'before', 'limit'] },
-  { path: '/emulator/deliveries', params: ['webhook_id', 'status', 'event', 'message_id', 'email', 'before', 'limit'] },
+  { path: '/emulator/deliveries', params: ['webhook_id', 'status', 'event', 'message_id', 'email', 'q', 'before', 'limit'] },
   { path: '/api/accounts/1/suppressions', params: ['email'] },
   { path: '/api/suppressions', params: ['email', 'last_id', 'start_time', 'end_time'] },
-  { path: '/emulator/messages/1/html', params: ['token'] },
+  { path: '/emulator/messages/1/html', params: ['token', 'link'] },
   { path: '/emulator/replay', params: ['keep_ids'] },
   {
     path: '/api/accounts/1/email_logs',
