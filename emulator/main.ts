@@ -62,8 +62,9 @@ async function main(): Promise<void> {
   try {
     emulator = await startEmulator(config, log);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { port?: number };
-    const msg = e.code === 'EADDRINUSE' ? `port ${e.port ?? ''} is already in use`.replace('  ', ' ') : String(e.message ?? e);
+    const e = err as NodeJS.ErrnoException & { port?: number; listener?: string };
+    // Names the listener: the user has one setting to change, not two to guess between.
+    const msg = e.code === 'EADDRINUSE' ? `${e.listener ? `${e.listener} ` : ''}port ${e.port ?? ''} is already in use`.replace('  ', ' ') : String(e.message ?? e);
     log.error('failed to start', { error: msg, code: e.code });
     stderr.write(`mailtrap-emulator: ${msg}\n`);
     process.exit(1);

@@ -7,13 +7,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import * as path from 'node:path';
 import type { SMTPServer } from 'smtp-server';
+import { assembleServices } from './assembly';
 import type { Config } from './config';
-import { createCore, type Core } from './core';
+import type { Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
-import { DeliveryService } from './core/delivery/deliveryService';
-import { retryPolicy } from './core/delivery/retryPolicy';
+import { followOwnSink, isOwnSinkUrl, rememberOrigin } from './core/ownSink';
+import { displayUrl } from './core/urls';
 import type { Logger } from './core/ports';
-import { createSending, type Sending } from './core/sending';
+import type { Sending } from './core/sending';
 import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
@@ -27,13 +28,8 @@ import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
 import { SqlClockState } from './store/clockState';
+import { loadOwnOrigins, saveOwnOrigins } from './store/ownOrigins';
 import { Store } from './store/database';
-import { SqlDeliveryRepository } from './store/deliveryRepository';
-import { SqlEventRepository } from './store/eventRepository';
-import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
-import { RetentionService, retentionLimits } from './core/retention';
-import { SqlRetentionRepository } from './store/retentionRepository';
-import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
 import { EmailLogService } from './core/logs/emailLogService';
 import { SqlEmailLogRepository } from './store/emailLogRepository';
 
@@ -79,6 +75,40 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
   });
 }
 
+/**
+ * Built-in-sink webhooks follow the emulator to its new port (before any delivery runs, so
+ * nothing goes to the old one). See core/ownSink.ts for why the URL is rewritten. The origins the
+ * emulator listened on are remembered only when a webhook points at its sink (at start, or when
+ * one is created or changed): nothing is written for a store without such webhooks.
+ */
+function followOwnSinks(store: Store, core: Core, current: string, log: Logger): void {
+  let past: string[] = [];
+  try {
+    past = loadOwnOrigins(store);
+  } catch {
+    /* unreadable history: nothing to follow */
+  }
+  const remember = () => {
+    if (past.at(-1) === current) return;
+    past = rememberOrigin(past, current);
+    saveOwnOrigins(store, past);
+  };
+  const pointsHere = (url: string) => isOwnSinkUrl(url, current);
+  const moved = core.webhooks.list().flatMap((w) => {
+    const next = followOwnSink(w.url, past, current);
+    return next ? [{ id: w.id, url: next }] : [];
+  });
+  // Remembered before the rewrite: a crash between the two leaves a history that still finds the old URLs.
+  if (moved.length || core.webhooks.list().some((w) => pointsHere(w.url))) remember();
+  for (const m of moved) {
+    core.webhooks.update(m.id, { url: m.url });
+    log.info('built-in sink webhook follows the emulator to its new port', { webhookId: m.id, url: displayUrl(m.url) });
+  }
+  const onChange = (w: { url: string }) => pointsHere(w.url) && remember();
+  core.bus.on('webhook.created', onChange);
+  core.bus.on('webhook.updated', onChange);
+}
+
 export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {
   const dataDir = config.dataDir ? path.resolve(config.dataDir) : null;
   // MT_EMULATOR_COMPACT_BYTES is a testing knob (not a documented flag): the crash harness sets it
@@ -103,43 +133,15 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   );
   const saveClock = () => clockState.save(clock.now());
 
-  const core = createCore({
-    domains: new SqlDomainRepository(store),
-    webhooks: new SqlWebhookRepository(store),
-    events: new SqlEventRepository(store),
-    uow: store,
+  const { core, sending, delivery, retention } = assembleServices({
+    store,
     clock,
     random: cryptoRandom,
-    log: log.child('core'),
+    log,
+    sender: new UndiciWebhookSender(),
+    settings: config,
   });
   core.bus.on('clock.advanced', saveClock);
-  const sending = createSending(core, {
-    messages: new SqlMessageRepository(store),
-    schedule: new SqlScheduleRepository(store),
-    suppressions: new SqlSuppressionRepository(store),
-    domains: config.domains,
-    uow: store,
-    random: cryptoRandom,
-    log: log.child('sending'),
-  });
-
-  const webhookRepo = new SqlWebhookRepository(store);
-  const delivery = new DeliveryService({
-    repo: new SqlDeliveryRepository(store),
-    webhooks: webhookRepo,
-    webhookService: core.webhooks,
-    domains: core.domains,
-    events: core.events,
-    sender: new UndiciWebhookSender(),
-    uow: store,
-    clock,
-    bus: core.bus,
-    random: cryptoRandom,
-    log: log.child('delivery'),
-    policy: retryPolicy(config),
-    batchIntervalMs: Math.round(config.batchInterval * 1000),
-    batchMax: config.batchMax,
-  });
 
   const info = {
     accountId: ACCOUNT_ID,
@@ -194,8 +196,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const smtpServer = createSmtpServer({ token, log: smtpLog, onMessage, checkSender: smtpSenderCheck(sending) });
 
   try {
-    info.httpPort = await listen(httpServer, config.port, config.host);
-    info.smtpPort = await listen(smtpServer, config.smtpPort, config.host);
+    info.httpPort = await listen(httpServer, config.port, config.host).catch((e) => Promise.reject(Object.assign(e, { listener: 'HTTP' })));
+    info.smtpPort = await listen(smtpServer, config.smtpPort, config.host).catch((e) => Promise.reject(Object.assign(e, { listener: 'SMTP' })));
   } catch (err) {
     httpServer.close();
     clock.stop();
@@ -203,13 +205,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     lock?.release();
     throw err;
   }
-  const retention = new RetentionService({
-    repo: new SqlRetentionRepository(store),
-    uow: store,
-    bus: core.bus,
-    log: log.child('retention'),
-    limits: retentionLimits(config.retention),
-  });
+  followOwnSinks(store, core, `http://${hostForUrl}:${info.httpPort}`, log.child('webhooks'));
   retention.prune();
   delivery.start();
   // Lifecycle events stored before a restart (or a kill -9) are due now or later.

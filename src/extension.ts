@@ -8,6 +8,7 @@ import { EmulatorStatusBar } from './views/statusBar';
 import { EmulatorTreeProvider } from './views/treeProvider';
 import { MessagesTreeProvider } from './views/messagesProvider';
 import { FormPanel } from './webviews/formPanel';
+import { InspectorPanel } from './webviews/inspectorPanel';
 
 let controller: EmulatorController | undefined;
 
@@ -26,7 +27,7 @@ export interface ExtensionExports {
 export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const log = vscode.window.createOutputChannel('Mailtrap Emulator', { log: true });
   controller = new EmulatorController(
-    { extensionPath: context.extensionUri.fsPath, workspaceStorage: context.storageUri?.fsPath, globalStorage: context.globalStorageUri.fsPath },
+    { extensionPath: context.extensionUri.fsPath, workspaceStorage: context.storageUri?.fsPath, globalStorage: context.globalStorageUri.fsPath, workspaceName: vscode.workspace.name },
     log,
   );
   const secrets = new SigningSecrets(context.secrets);
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
       tree.refresh();
     }),
     { dispose: () => FormPanel.disposeAll() },
+    InspectorPanel.register(context.extensionUri, c),
   );
   void vscode.commands.executeCommand('setContext', 'mailtrapEmulator.state', 'stopped');
   if (c.settings().autoStart) void c.start();

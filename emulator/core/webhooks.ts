@@ -40,7 +40,9 @@ const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T =>
  */
 export function validateWebhookUrl(v: unknown): string[] {
   if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return ["can't be blank", 'is invalid'];
-  if (typeof v !== 'string' || v.length > MAX_URL_LENGTH) return ['is invalid'];
+  if (typeof v !== 'string') return ['is invalid'];
+  // Rails' wording for a length limit (Mailtrap's API is a Rails app): says the limit, unlike "is invalid".
+  if (v.length > MAX_URL_LENGTH) return [`is too long (maximum is ${MAX_URL_LENGTH} characters)`];
   let u: URL;
   try {
     u = new URL(v.trim());

@@ -68,6 +68,15 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
   if (f.messageId) ev.push('e.message_id = ?'), params.push(f.messageId);
   if (f.email) ev.push('e.email = ?'), params.push(f.email.toLowerCase());
   if (ev.length) parts.push(`d.id IN (SELECT e.delivery_id FROM delivery_events e WHERE ${ev.join(' AND ')})`);
+  if (f.search) {
+    // Part of an address or its domain, the start of a message id, or a batch id: what people paste.
+    const like = f.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const alt = ["e.email LIKE ? ESCAPE '\\'", "e.message_id LIKE ? ESCAPE '\\'"];
+    params.push(`%${like}%`, `${like}%`);
+    const id = /^#?(\d{1,15})$/.exec(f.search.trim());
+    parts.push(`(d.id IN (SELECT e.delivery_id FROM delivery_events e WHERE ${alt.join(' OR ')})${id ? ' OR d.id = ?' : ''})`);
+    if (id) params.push(Number(id[1]));
+  }
   if (f.beforeId) parts.push('d.id < ?'), params.push(f.beforeId);
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }

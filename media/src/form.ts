@@ -5,20 +5,9 @@
  */
 import type { FormInit, FormMethods, WebhookFormValues } from '../../src/protocol/messages';
 import { assembleWebhookUrl, splitWebhookUrl } from '../../src/protocol/webhookUrl';
+import { eventLabel } from '../../src/protocol/eventLabels';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../src/protocol/wire';
 import { h, RequestError, Rpc } from './rpc';
-
-const EVENT_LABELS: Record<WebhookEventType, string> = {
-  delivery: 'Delivery',
-  soft_bounce: 'Soft bounce',
-  bounce: 'Bounce',
-  suspension: 'Suspension',
-  unsubscribe: 'Unsubscribe',
-  open: 'Open',
-  spam_complaint: 'Spam complaint',
-  click: 'Click',
-  reject: 'Reject',
-};
 
 const app = document.getElementById('app')!;
 const rpc = new Rpc<FormMethods>((init: FormInit) => (init.kind === 'domain' ? domainForm() : webhookForm(init)));
@@ -129,7 +118,7 @@ function webhookForm(init: FormInit): void {
     { id: 'event_types', className: 'checks' },
     h('legend', { text: 'Event types' }),
     ...WEBHOOK_EVENT_TYPES.map((t) =>
-      h('label', { className: 'check' }, h('input', { type: 'checkbox', name: 'event_types', value: t, checked: selected.has(t) }), EVENT_LABELS[t]),
+      h('label', { className: 'check' }, h('input', { type: 'checkbox', name: 'event_types', value: t, checked: selected.has(t) }), eventLabel(t)),
     ),
     h('div', { className: 'error', id: 'event_types-error', role: 'alert' }),
   );

@@ -4,14 +4,15 @@
  */
 import type { AttemptDto, DeliveryDto, DeliverySummaryDto, Page } from '../../emulator/http/dto';
 import type { DeliveryFilter, InspectorEvents, InspectorInit, InspectorMethods } from '../../src/protocol/messages';
-import { PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
-import { jsonView, prettyText } from './jsonView';
+import { eventLabel } from '../../src/protocol/eventLabels';
+import { basicAuthUser, displayUrl, webhookLabel } from '../../src/protocol/webhookUrl';
+import { DELIVERY_STATUSES, PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
+import { jsonView } from './jsonView';
 import { h, Rpc } from './rpc';
 import { VirtualList } from './virtualList';
 
 const ROW_HEIGHT = 28;
 const PAGE = 500;
-const STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
 
 const app = document.getElementById('app')!;
 let webhooks: WebhookWire[] = [];
@@ -24,20 +25,28 @@ let loading = false;
 let generation = 0;
 let selectedId: number | null = null;
 let errorText = '';
+/** The emulator's API URL: webhook URLs on it are shown by their path. */
+let self: string | undefined;
 
 const rpc = new Rpc<InspectorMethods, InspectorEvents>((init: InspectorInit & { error?: string }) => {
   webhooks = init.webhooks ?? [];
   filter = init.filter ?? {};
+  self = init.self;
   buildLayout();
-  void reload();
-  if (typeof init.select === 'number') void select(init.select);
+  void reload().then(() => (init.select !== undefined ? select(init.select) : undefined));
 });
 
 const els = {
   webhook: h('select', { id: 'f-webhook', 'aria-label': 'Webhook' }),
   status: h('select', { id: 'f-status', 'aria-label': 'Status' }),
   event: h('select', { id: 'f-event', 'aria-label': 'Event type' }),
-  search: h('input', { id: 'f-search', type: 'search', placeholder: 'Message id or email', 'aria-label': 'Message id or email' }),
+  search: h('input', {
+    id: 'f-search',
+    type: 'search',
+    placeholder: 'Search: email, domain, message id, #batch',
+    title: 'Part of an email address or its domain, the start of a message id, or a batch number (#12)',
+    'aria-label': 'Search by email, domain, message id or batch number',
+  }),
   count: h('span', { id: 'count', className: 'muted' }),
   detail: h('section', { id: 'detail', className: 'detail' }),
 };
@@ -57,14 +66,20 @@ function options(sel: HTMLSelectElement, opts: [string, string][], value: string
 }
 
 function fillWebhookOptions(): void {
-  options(els.webhook, [['', 'All webhooks'], ...webhooks.map((w): [string, string] => [String(w.id), `#${w.id} ${w.url}`])], String(filter.webhook_id ?? ''));
+  // Never the URL as stored: it may carry a basic-auth password.
+  options(els.webhook, [['', 'All webhooks'], ...webhooks.map((w): [string, string] => [String(w.id), webhookOption(w)])], String(filter.webhook_id ?? ''));
+}
+
+function webhookOption(w: WebhookWire): string {
+  const user = basicAuthUser(w.url);
+  return `#${w.id} ${webhookLabel(w.url, self)}${user ? ` (basic auth: ${user})` : ''}`;
 }
 
 /** Fills the controls from `filter` and lays the page out; safe to call again (no listeners here). */
 function buildLayout(): void {
   fillWebhookOptions();
-  options(els.status, [['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s])], filter.status ?? '');
-  options(els.event, [['', 'Any event'], ...PAYLOAD_EVENT_NAMES.map((s): [string, string] => [s, s])], filter.event ?? '');
+  options(els.status, [['', 'Any status'], ...DELIVERY_STATUSES.map((s): [string, string] => [s, s])], filter.status ?? '');
+  options(els.event, [['', 'Any event'], ...PAYLOAD_EVENT_NAMES.map((s): [string, string] => [s, eventLabel(s)])], filter.event ?? '');
   els.search.value = filter.search ?? '';
   els.detail.replaceChildren(h('p', { className: 'muted', text: 'Select a batch to see its payload and attempts.' }));
   app.replaceChildren(
@@ -162,8 +177,9 @@ function row(d: DeliverySummaryDto | undefined): HTMLElement {
     h('span', { className: 'id', text: `#${d.id}` }),
     statusBadge(d),
     h('span', { className: 'code', text: d.lastStatus !== null ? String(d.lastStatus) : d.lastError ? '✕' : '…' }),
-    h('span', { className: 'events', text: `${d.eventCount} × ${d.eventTypes.join(', ')}` }),
-    h('span', { className: 'url', text: d.webhookUrl }),
+    h('span', { className: 'events', text: `${d.eventCount} × ${d.eventTypes.map(eventLabel).join(', ')}` }),
+    // The distinguishing part (path, or host and path), not the same "http://127.0…" on every row.
+    h('span', { className: 'url', text: webhookLabel(d.webhookUrl, self), title: displayUrl(d.webhookUrl) }),
     h('span', { className: 'time', text: time(d.createdAt) }),
   );
   el.addEventListener('click', () => select(d.id));
@@ -174,17 +190,20 @@ function matchesFilter(d: DeliverySummaryDto): boolean {
   if (filter.webhook_id !== undefined && d.webhookId !== filter.webhook_id) return false;
   if (filter.status && d.status !== filter.status) return false;
   if (filter.event && !d.eventTypes.some((t) => t === filter.event)) return false;
-  if (filter.search) {
-    // An email can't be checked from a summary; a message id can.
-    if (filter.search.includes('@') || !d.messageIds.includes(filter.search)) return false;
-  }
   return true;
 }
+
+let searchReload: ReturnType<typeof setTimeout> | undefined;
 
 rpc.on('delivery', (d) => {
   const i = items.findIndex((x) => x.id === d.id);
   if (i >= 0) items[i] = d;
-  else if (matchesFilter(d)) {
+  else if (matchesFilter(d) && filter.search) {
+    // Whether a new batch matches a free-text search (emails, domains) only the emulator can tell.
+    clearTimeout(searchReload);
+    searchReload = setTimeout(() => void reload(), 500);
+    return;
+  } else if (matchesFilter(d)) {
     items.unshift(d);
     total++;
   } else return;
@@ -201,17 +220,39 @@ rpc.on('filter', (f) => {
   buildLayout();
   void reload();
 });
-rpc.on('select', (id: number) => void select(id));
-rpc.on('reset', () => void reload());
+rpc.on('select', (id: number) => void reload().then(() => select(id)));
+rpc.on('reset', (url: string | null) => {
+  // The emulator restarted (maybe on another port): read the list and the open batch again.
+  self = url ?? self;
+  fillWebhookOptions();
+  const open = selectedId;
+  void reload().then(() => (open !== null ? select(open) : undefined));
+});
 
-function button(text: string, id: string, onClick: () => Promise<unknown>): HTMLButtonElement {
+/** Where every action says what it did (copied what, resent as which batch); read out by screen readers. */
+const notice = h('p', { id: 'notice', className: 'notice', role: 'status', 'aria-live': 'polite' });
+
+function say(text: string, error = false): void {
+  notice.textContent = text;
+  notice.className = `notice${error ? ' error-text' : ''}`;
+}
+
+/** A button whose action answers with `{note}` (what happened) or null (the user cancelled). */
+function button(text: string, id: string, onClick: () => Promise<{ note: string } | null | void>): HTMLButtonElement {
   const b = h('button', { type: 'button', id, text });
   b.addEventListener('click', () => {
     b.disabled = true;
+    say('');
     onClick()
       .then(
-        () => flash(b, text, 'Done'),
-        (err) => flash(b, text, `Failed: ${(err as Error).message}`),
+        (r) => {
+          if (r) say(r.note);
+          flash(b, text, r ? `${text} ✓` : text);
+        },
+        (err) => {
+          say(`${text} failed: ${(err as Error).message}`, true);
+          flash(b, text, `${text} ✕`);
+        },
       )
       .finally(() => (b.disabled = false));
   });
@@ -220,7 +261,7 @@ function button(text: string, id: string, onClick: () => Promise<unknown>): HTML
 
 function flash(b: HTMLButtonElement, text: string, msg: string): void {
   b.textContent = msg;
-  setTimeout(() => (b.textContent = text), 1500);
+  setTimeout(() => (b.textContent = text), 2000);
 }
 
 function headersTable(headers: Record<string, string>): HTMLTableElement {
@@ -258,10 +299,10 @@ async function select(id: number): Promise<void> {
   }
   if (selectedId !== id) return;
   const meta: [string, string][] = [
-    ['Webhook', `#${d.webhookId} ${d.webhookUrl}`],
+    ['Webhook', `#${d.webhookId} ${displayUrl(d.webhookUrl)}`],
     ['Status', d.status],
     ['Kind', d.kind],
-    ['Events', `${d.eventCount} (${d.eventTypes.join(', ')})`],
+    ['Events', `${d.eventCount} (${d.eventTypes.map(eventLabel).join(', ')})`],
     ['Format', d.payloadFormat],
     ['Created', time(d.createdAt)],
     ['Attempts', String(d.attemptCount)],
@@ -274,11 +315,19 @@ async function select(id: number): Promise<void> {
     h(
       'div',
       { className: 'actions' },
-      button('Resend', 'resend', () => rpc.request('delivery.resend', { id: d.id })),
+      button('Resend', 'resend', async () => {
+        const r = await rpc.request('delivery.resend', { id: d.id });
+        // Show the new batch (the list gets it pushed too); the note stays visible over it.
+        await reload();
+        await select(r.id);
+        return r;
+      }),
       button('Copy as curl', 'copy-curl', () => rpc.request('delivery.copyCurl', { id: d.id })),
-      button('Copy payload', 'copy-payload', () => rpc.request('clipboard.write', { text: prettyText(d.body) })),
+      // The exact bytes sent and signed: an HMAC over a pretty-printed copy would not match.
+      button('Copy payload', 'copy-payload', () => rpc.request('delivery.copyBody', { id: d.id })),
     ),
-    h('h3', { text: 'Payload' }),
+    notice,
+    h('h3', { text: 'Payload (pretty-printed view; Copy payload copies the exact signed bytes)' }),
     jsonView(d.body),
     h('h3', { text: `Attempts (${d.attempts.length})` }),
     ...(d.attempts.length ? [...d.attempts].reverse().map((a, i) => attemptView(d, a, i === 0)) : [h('p', { className: 'muted', text: 'No attempt yet.' })]),

@@ -25,24 +25,36 @@ export async function needApi(ctx: CommandContext): Promise<EmulatorApi | undefi
   return ctx.controller.ensureApi();
 }
 
-/** A user-facing message for a failed API call; a 404 on an emulator-only route means "not in this build". */
-export function failure(what: string, err: unknown): string {
-  if (err instanceof ApiError && err.status === 404) return `${what} failed: not found. The resource may be gone, or this emulator version does not support it yet.`;
+/** A user-facing message for a failed API call (a 404 is a thing that is not there, e.g. deleted meanwhile). */
+export function failure(what: string, err: unknown, thing?: string): string {
+  if (err instanceof ApiError && err.status === 404) return `${what} failed: ${thing ?? 'it'} was not found (deleted meanwhile?).`;
   return `${what} failed: ${(err as Error)?.message ?? String(err)}`;
 }
 
-export async function showFailure(what: string, err: unknown): Promise<void> {
-  await vscode.window.showErrorMessage(failure(what, err));
+export async function showFailure(what: string, err: unknown, thing?: string): Promise<void> {
+  await vscode.window.showErrorMessage(failure(what, err, thing));
 }
 
-/** The webhook of a tree node, or one picked from a list (palette use). */
-export async function pickWebhook(ctx: CommandContext, node: Node | undefined, placeHolder: string, filter: (w: WebhookWire) => boolean = () => true): Promise<WebhookWire | undefined> {
+/**
+ * The webhook of a tree node, or one picked from a list (palette use). `none` says why the list is
+ * empty when webhooks exist but none fits (e.g. "none is paused"), given how many there are.
+ */
+export async function pickWebhook(
+  ctx: CommandContext,
+  node: Node | undefined,
+  placeHolder: string,
+  filter: (w: WebhookWire) => boolean = () => true,
+  none: (all: WebhookWire[]) => string = () => 'none fits',
+): Promise<WebhookWire | undefined> {
   if (node?.kind === 'webhook') return node.webhook;
   const api = await needApi(ctx);
   if (!api) return undefined;
-  const hooks = (await api.listWebhooks()).filter(filter);
+  const all = await api.listWebhooks();
+  const hooks = all.filter(filter);
   if (!hooks.length) {
-    void vscode.window.showInformationMessage('No matching webhooks. Add one first.');
+    void vscode.window.showInformationMessage(
+      all.length ? `${all.length} webhook${all.length === 1 ? '' : 's'}, but ${none(all)}.` : 'No webhooks yet. Add one with "Add Webhook…".',
+    );
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
@@ -61,8 +73,12 @@ export async function pickDomain(
   if (node?.kind === 'domain') return node.domain;
   const api = await needApi(ctx);
   if (!api) return undefined;
-  const domains = (await api.listDomains()).filter(filter);
-  if (!domains.length) return undefined;
+  const all = await api.listDomains();
+  const domains = all.filter(filter);
+  if (!domains.length) {
+    void vscode.window.showInformationMessage(all.length ? 'No sending domain fits.' : 'No sending domains yet.');
+    return undefined;
+  }
   const pick = await vscode.window.showQuickPick(domains.map((d) => ({ label: d.domain_name, domain: d })), { placeHolder });
   return pick?.domain;
 }

@@ -1,7 +1,7 @@
 /** Emulator lifecycle, the status-bar menu, snippets and the clock. */
 import * as vscode from 'vscode';
 import { SECTION } from '../settings';
-import { parseDuration } from '../views/format';
+import { formatDuration, parseDuration } from '../views/format';
 import { needApi, showFailure, type CommandContext, type Handler } from './context';
 import { snippet, type SnippetKind } from './snippets';
 
@@ -31,7 +31,7 @@ async function advance(ctx: CommandContext, seconds?: number): Promise<void> {
   }
   try {
     const r = await api.advanceClock(s);
-    vscode.window.setStatusBarMessage(`$(watch) Clock advanced ${s} s → ${r.clock.iso}`, 4000);
+    vscode.window.setStatusBarMessage(`$(watch) Clock advanced ${formatDuration(s)} → ${r.clock.iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`, 4000);
   } catch (err) {
     await showFailure('Advancing the clock', err);
   }
@@ -55,6 +55,18 @@ async function copySnippet(ctx: CommandContext, kind?: SnippetKind): Promise<voi
   if (!k) return;
   await vscode.env.clipboard.writeText(snippet(k, ready));
   void vscode.window.showInformationMessage(`Copied the ${k} settings for the emulator (contains its token).`);
+}
+
+/** The token apps authenticate with (Bearer / Api-Token, SMTP password): copied, never shown in a notification. */
+async function copyToken(ctx: CommandContext): Promise<void> {
+  const ready = await ctx.controller.start();
+  if (!ready) return;
+  await vscode.env.clipboard.writeText(ready.token);
+  const { sharedWith } = ctx.controller.ownership;
+  void vscode.window.showInformationMessage(
+    `Copied the API token of ${sharedWith ? `the emulator shared with the window "${sharedWith}"` : "this window's emulator"} (${ready.http}). ` +
+      'Send it as "Authorization: Bearer <token>" or "Api-Token: <token>"; it is also the SMTP password of user "api".',
+  );
 }
 
 /**
@@ -83,6 +95,7 @@ async function menu(ctx: CommandContext): Promise<void> {
         { label: '$(mail) Send test email…', command: 'mailtrapEmulator.mail.sendTest' },
         { label: '$(watch) Advance clock…', command: 'mailtrapEmulator.clock.advance' },
         { label: '$(copy) Copy SMTP / API settings…', command: 'mailtrapEmulator.settings.copySnippet' },
+        { label: '$(key) Copy API token', command: 'mailtrapEmulator.settings.copyToken' },
       ]
     : [{ label: '$(play) Start emulator', command: 'mailtrapEmulator.emulator.start' }];
   items.push({ label: '$(output) Show logs', command: 'mailtrapEmulator.emulator.showLogs' }, { label: '$(gear) Settings', command: 'mailtrapEmulator.emulator.openSettings' });
@@ -100,5 +113,6 @@ export const emulatorCommands: Record<string, Handler> = {
   'mailtrapEmulator.emulator.openSettings': () => vscode.commands.executeCommand('workbench.action.openSettings', SECTION),
   'mailtrapEmulator.tree.refresh': (ctx) => ctx.tree.refresh(),
   'mailtrapEmulator.clock.advance': (ctx, seconds?: unknown) => advance(ctx, typeof seconds === 'number' ? seconds : undefined),
+  'mailtrapEmulator.settings.copyToken': copyToken,
   'mailtrapEmulator.settings.copySnippet': (ctx, kind?: unknown) => copySnippet(ctx, typeof kind === 'string' ? (kind as SnippetKind) : undefined),
 };

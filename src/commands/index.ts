@@ -1,5 +1,6 @@
 /** The one table of command id → handler; registration wraps each so a failure becomes a message, not a silent rejection. */
 import * as vscode from 'vscode';
+import { logUnexpected } from '../webviews/rpcHost';
 import { checkCommands } from './checkCommands';
 import type { CommandContext, Handler } from './context';
 import { emulatorCommands } from './emulatorCommands';
@@ -15,7 +16,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       try {
         return await handler(ctx, ...args);
       } catch (err) {
-        ctx.controller.log.error(`[commands] ${id}: ${(err as Error)?.stack ?? String(err)}`);
+        logUnexpected(ctx.controller.log, `commands] [${id}`, err);
         void vscode.window.showErrorMessage(`Mailtrap emulator: ${(err as Error)?.message ?? String(err)}`);
       }
     }),

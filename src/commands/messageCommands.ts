@@ -31,7 +31,8 @@ export function messageActions(ctx: CommandContext): MessageActions {
   return {
     async openInBrowser(id) {
       const api = await needApi(ctx);
-      if (api) await vscode.env.openExternal(vscode.Uri.parse(api.messageHtmlUrl(id)));
+      // A one-time link: the token never appears in the browser's address bar or history.
+      if (api) await vscode.env.openExternal(vscode.Uri.parse(await api.messageLink(id)));
     },
     async trigger(id) {
       const api = await needApi(ctx);

@@ -1,7 +1,8 @@
 /** Domains and webhooks: forms, test, pause/resume, delete, signing secret, inspector. */
 import * as vscode from 'vscode';
 import type { Node } from '../views/treeProvider';
-import { displayUrl } from '../views/format';
+import type { WebhookTestResult } from '../../emulator/http/dto';
+import { displayUrl, webhookLabel } from '../views/format';
 import { FormPanel } from '../webviews/formPanel';
 import { InspectorPanel } from '../webviews/inspectorPanel';
 import { needApi, pickDomain, pickWebhook, showFailure, type CommandContext, type Handler } from './context';
@@ -14,6 +15,15 @@ async function openForm(ctx: CommandContext, target: Parameters<typeof FormPanel
 
 export const OPEN_INSPECTOR = 'Open Inspector';
 
+/** A failed test in words: the status and time when there was an answer, else what happened (refused, timed out…). */
+export function testOutcome(r: WebhookTestResult): string {
+  if (r.status !== null) return `${r.status} in ${Math.round(r.durationMs)} ms${r.error ? ` (${r.error})` : ''}`;
+  const e = r.error ?? 'no response';
+  if (/ECONNREFUSED|refused/i.test(e)) return `connection refused (nothing listens at that address): ${e}`;
+  if (/timed? ?out|ETIMEDOUT|abort/i.test(e)) return `no response within ${Math.round(r.durationMs / 1000)} s: ${e}`;
+  return e;
+}
+
 async function testWebhook(ctx: CommandContext, node?: Node): Promise<void> {
   const w = await pickWebhook(ctx, node, 'Webhook to test');
   const api = ctx.controller.api;
@@ -23,27 +33,28 @@ async function testWebhook(ctx: CommandContext, node?: Node): Promise<void> {
       { location: vscode.ProgressLocation.Notification, title: `Testing ${displayUrl(w.url)}…` },
       () => api.testWebhook(w.id),
     );
-    const summary = `${r.status ?? 'no response'} in ${Math.round(r.durationMs)} ms`;
     if (r.ok) {
-      void vscode.window.showInformationMessage(`Webhook test passed: ${summary}.`);
+      void vscode.window.showInformationMessage(`Webhook test passed: ${r.status} in ${Math.round(r.durationMs)} ms.`);
     } else {
-      const pick = await vscode.window.showWarningMessage(`Webhook test failed: ${summary}${r.error ? ` (${r.error})` : ''}.`, OPEN_INSPECTOR);
-      if (pick === OPEN_INSPECTOR) InspectorPanel.createOrShow(ctx.extensionUri, ctx.controller, { webhook_id: w.id });
+      const pick = await vscode.window.showWarningMessage(`Webhook test failed: ${testOutcome(r)}.`, OPEN_INSPECTOR);
+      if (pick === OPEN_INSPECTOR) InspectorPanel.createOrShow(ctx.extensionUri, ctx.controller, { webhook_id: w.id }, r.deliveryId);
     }
   } catch (err) {
-    await showFailure('Testing the webhook', err);
+    await showFailure('Testing the webhook', err, 'the webhook');
   }
 }
 
 async function setActive(ctx: CommandContext, node: Node | undefined, active: boolean): Promise<void> {
-  const w = await pickWebhook(ctx, node, active ? 'Webhook to resume' : 'Webhook to pause', (x) => x.active !== active);
+  const w = await pickWebhook(ctx, node, active ? 'Webhook to resume' : 'Webhook to pause', (x) => x.active !== active, () =>
+    active ? 'none is paused' : 'all are paused already',
+  );
   const api = ctx.controller.api;
   if (!w || !api) return;
   try {
     await api.updateWebhook(w.id, { active });
     ctx.tree.refreshSoon();
   } catch (err) {
-    await showFailure(active ? 'Resuming the webhook' : 'Pausing the webhook', err);
+    await showFailure(active ? 'Resuming the webhook' : 'Pausing the webhook', err, 'the webhook');
   }
 }
 
@@ -62,7 +73,7 @@ async function deleteWebhook(ctx: CommandContext, node?: Node): Promise<void> {
     await ctx.secrets.delete(w.id);
     ctx.tree.refreshSoon();
   } catch (err) {
-    await showFailure('Deleting the webhook', err);
+    await showFailure('Deleting the webhook', err, 'the webhook');
   }
 }
 
@@ -70,13 +81,24 @@ async function deleteDomain(ctx: CommandContext, node?: Node): Promise<void> {
   const d = await pickDomain(ctx, node, 'Domain to delete');
   const api = ctx.controller.api;
   if (!d || !api) return;
-  const ok = await vscode.window.showWarningMessage(`Delete the sending domain ${d.domain_name}?`, { modal: true, detail: 'This cannot be undone.' }, 'Delete');
+  // What goes with it, counted now (the tree may be a moment old): its webhooks are deleted too.
+  const hooks = (await api.listWebhooks()).filter((w) => w.domain_id === d.id);
+  const n = hooks.length;
+  const detail = n
+    ? `Its ${n} webhook${n === 1 ? '' : 's'} (${hooks.map((w) => webhookLabel(w.url, api.baseUrl)).join(', ')}) ${n === 1 ? 'is' : 'are'} deleted with it, and their queued batches dropped. This cannot be undone.`
+    : 'It has no webhooks. This cannot be undone.';
+  const ok = await vscode.window.showWarningMessage(
+    n ? `Delete the sending domain ${d.domain_name} and its ${n} webhook${n === 1 ? '' : 's'}?` : `Delete the sending domain ${d.domain_name}?`,
+    { modal: true, detail },
+    'Delete',
+  );
   if (ok !== 'Delete') return;
   try {
     await api.deleteDomain(d.id);
+    for (const w of hooks) await ctx.secrets.delete(w.id);
     ctx.tree.refreshSoon();
   } catch (err) {
-    await showFailure('Deleting the domain', err);
+    await showFailure('Deleting the domain', err, 'the domain');
   }
 }
 
@@ -95,7 +117,7 @@ async function verifyDomain(ctx: CommandContext, node?: Node): Promise<void> {
 }
 
 async function copySecret(ctx: CommandContext, node?: Node): Promise<void> {
-  const w = await pickWebhook(ctx, node, 'Webhook whose signing secret to copy', (x) => ctx.secrets.has(x.id));
+  const w = await pickWebhook(ctx, node, 'Webhook whose signing secret to copy', (x) => ctx.secrets.has(x.id), () => 'none was created in VS Code (a signing secret is only shown when a webhook is created)');
   if (!w) return;
   const secret = ctx.secrets.get(w.id);
   if (!secret) {

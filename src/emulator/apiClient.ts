@@ -56,6 +56,8 @@ export interface DeliveryQuery {
   event?: string;
   message_id?: string;
   email?: string;
+  /** Free text: part of an email or domain, a message id prefix, a batch id. */
+  q?: string;
   before?: number;
   limit?: number;
 }
@@ -123,8 +125,8 @@ export class EmulatorApi {
     this.request<{ success: true; message_ids: string[] }>('POST', stream === 'bulk' ? '/bulk/api/send' : '/api/send', body);
   listMessages = (q: { email?: string; before?: number; limit?: number } = {}) => this.request<Page<MessageSummaryDto>>('GET', `/emulator/messages${query(q)}`);
   getMessage = (id: string) => this.request<MessageDto>('GET', `/emulator/messages/${encodeURIComponent(id)}`);
-  /** The browser URL of a message's tracked HTML (token in the query, as dto.ts specifies). */
-  messageHtmlUrl = (id: string) => `${this.baseUrl}/emulator/messages/${encodeURIComponent(id)}/html?token=${encodeURIComponent(this.token)}`;
+  /** A one-time browser URL of a message's tracked HTML (the token stays out of URLs and browser history). */
+  messageLink = async (id: string) => (await this.request<{ url: string }>('POST', `/emulator/messages/${encodeURIComponent(id)}/link`)).url;
   triggerEvent = (body: { type: string; message_id?: string; email?: string; overrides?: Record<string, unknown> }) =>
     this.request<{ data: EventPayload }>('POST', '/emulator/events', body);
   /** `text` is a JSON batch (`{"events":[…]}`) or JSON Lines. */

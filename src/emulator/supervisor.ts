@@ -12,8 +12,16 @@ export type EmulatorState = 'stopped' | 'starting' | 'running' | 'stopping';
 export type StartFailure = 'portInUse' | 'badOptions' | 'exited' | 'badReadyLine' | 'timeout';
 
 export class StartError extends Error {
+  /** For portInUse: which listener and port (from the emulator's "HTTP port N is already in use"). */
+  readonly listener?: 'HTTP' | 'SMTP';
+  readonly port?: number;
   constructor(readonly kind: StartFailure, message: string) {
     super(message);
+    const m = /\b(HTTP|SMTP) port (\d+) is already in use/.exec(message);
+    if (m) {
+      this.listener = m[1] as 'HTTP' | 'SMTP';
+      this.port = Number(m[2]);
+    }
   }
 }
 
@@ -36,6 +44,7 @@ export interface LaunchOptions {
 }
 
 export interface ExitInfo {
+  pid: number | undefined;
   code: number | null;
   signal: NodeJS.Signals | null;
   /** True when the process ended without stop() asking. */
@@ -158,7 +167,7 @@ export class EmulatorSupervisor {
         else this.log.info(`emulator stopped (code ${code})`);
         this.setState('stopped');
         resolveExit();
-        for (const fn of this.exitListeners) fn({ code, signal, unexpected, lastError });
+        for (const fn of this.exitListeners) fn({ pid: proc.pid, code, signal, unexpected, lastError });
       });
       this.setState('running');
       return this._ready;
@@ -170,9 +179,10 @@ export class EmulatorSupervisor {
     }
     // Exited before ready: let stderr drain so the reason is known.
     await Promise.race([stderrClosed, new Promise((r) => setTimeout(r, 1000))]);
-    const reason = errors.join('\n') || `exit code ${first.code}`;
+    // The emulator says why twice (its JSON log line and its plain stderr line): once is enough.
+    const reason = [...new Set(errors.map((e) => e.replace(/^mailtrap-emulator: /, '').trim()))].join('\n') || `exit code ${first.code}`;
     const kind: StartFailure = /already in use|EADDRINUSE/i.test(reason) ? 'portInUse' : first.code === 2 ? 'badOptions' : 'exited';
-    return this.failed(resolveExit, new StartError(kind, reason.replace(/^mailtrap-emulator: /gm, '')));
+    return this.failed(resolveExit, new StartError(kind, reason));
   }
 
   private failed(resolveExit: () => void, err: StartError): never {

@@ -53,32 +53,38 @@ export interface DeliveryFilter {
   webhook_id?: number;
   status?: string;
   event?: string;
-  /** A message id or an email address. */
+  /** Free text: part of an email or domain, a message id prefix, a batch id. */
   search?: string;
 }
 
 export interface InspectorInit {
   webhooks: WebhookWire[];
   filter: DeliveryFilter;
-  /** A batch to show at once (the message timeline's jump to the batch that carried an event). */
+  /** A batch to select at once (a failed webhook test, the message timeline's jump to a batch). */
   select?: number;
+  /** The emulator's API URL, so webhook URLs on it show by their path. */
+  self?: string;
 }
 
 export interface InspectorMethods {
   'deliveries.list': { params: { filter: DeliveryFilter; before?: number; limit?: number }; result: Page<DeliveryDto> };
   'delivery.get': { params: { id: number }; result: DeliveryDto };
-  'delivery.resend': { params: { id: number }; result: null };
-  'delivery.copyCurl': { params: { id: number; attempt?: number }; result: null };
+  /** The new batch (kind `resend`) and what happened, for the webview to select and say. */
+  'delivery.resend': { params: { id: number }; result: { id: number; note: string } };
+  /** `note` says what was copied; null when the user cancelled (basic auth: with or without the password). */
+  'delivery.copyCurl': { params: { id: number; attempt?: number }; result: { note: string } | null };
+  /** Copies the body exactly as sent and signed. */
+  'delivery.copyBody': { params: { id: number }; result: { note: string } };
   'clipboard.write': { params: { text: string }; result: null };
 }
 
-/** Pushed by the host to the inspector: a delivery created or updated (as the stream has it, without bodies), the webhook list, a new filter, a batch to select, or a reset (emulator restarted). */
+/** Pushed by the host to the inspector: a delivery created or updated (as the stream has it, without bodies), the webhook list, a new filter, a batch to select, or a reset (emulator restarted; its API URL). */
 export interface InspectorEvents {
   delivery: DeliverySummaryDto;
   webhooks: WebhookWire[];
   filter: DeliveryFilter;
   select: number;
-  reset: null;
+  reset: string | null;
 }
 
 /** The message timeline: a message, its events (oldest first, in `message.events`) and the batches that carried them. */

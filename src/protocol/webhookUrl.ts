@@ -45,3 +45,45 @@ export function splitWebhookUrl(url: string): UrlParts {
     return { url, username: '', password: '', token: '' };
   }
 }
+
+/** The URL without any basic-auth password (trees, tooltips, inspector): the emulator's one rule. */
+export { displayUrl } from '../../emulator/core/urls';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * What tells webhooks apart, first: on the emulator itself (`self`, its API URL) just the path
+ * (`/sink/demo`), on another local port `:3000/hooks`, elsewhere `host/path`. Never userinfo; a
+ * `token` query value is shortened.
+ */
+export function webhookLabel(url: string, self?: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const token = u.searchParams.get('token');
+  if (token) u.searchParams.set('token', token.length > 4 ? `${token.slice(0, 4)}…` : token);
+  const rest = `${u.pathname}${u.search}`.replace(/%E2%80%A6/g, '…');
+  let own = false;
+  try {
+    const s = new URL(self ?? '');
+    own = LOOPBACK.has(u.hostname) && LOOPBACK.has(s.hostname) && u.port === s.port;
+  } catch {
+    /* no emulator URL known */
+  }
+  if (own) return rest;
+  if (LOOPBACK.has(u.hostname)) return `:${u.port || (u.protocol === 'https:' ? 443 : 80)}${rest}`;
+  return `${u.host}${rest === '/' ? '' : rest}`;
+}
+
+/** The basic-auth user name of a webhook URL, decoded (`ann@example.com`, not `ann%40example.com`). */
+export function basicAuthUser(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.username ? decodeURIComponent(u.username) : undefined;
+  } catch {
+    return undefined;
+  }
+}

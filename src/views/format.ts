@@ -1,21 +1,22 @@
 /** Pure formatting for views (no vscode): URL display, relative virtual times, webhook health. */
 import type { DeliveryDto } from '../../emulator/http/dto';
+import { displayUrl } from '../../emulator/core/urls';
 import type { WebhookWire } from '../protocol/wire';
 
-/** The URL without any basic-auth password (shown in trees and tooltips). */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
+export { basicAuthUser, displayUrl, webhookLabel } from '../protocol/webhookUrl';
 
-/** How the tree labels a webhook (its URL, masked, without the scheme); messages name webhooks the same way. */
-export function webhookLabel(w: Pick<WebhookWire, 'url'>): string {
-  return displayUrl(w.url).replace(/^https?:\/\//, '');
+/** A duration for people: 90 → "1m30s", 5400 → "1h30m", 86400 → "1d". */
+export function formatDuration(seconds: number): string {
+  let s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const parts: string[] = [];
+  for (const [unit, n] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (s >= n) {
+      parts.push(`${Math.floor(s / n)}${unit}`);
+      s %= n;
+    }
+  }
+  return parts.join('');
 }
 
 export function relativeTime(at: number, now: number): string {

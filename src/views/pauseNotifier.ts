@@ -12,15 +12,16 @@ import { webhookLabel } from './format';
 export const OPEN_INSPECTOR = 'Open Inspector';
 export const RESUME = 'Resume Webhook';
 
-export function pausedMessage(e: WebhookPausedDto): string {
+/** `self`: the emulator's API URL, so a webhook on it is named by its path, as in the tree. */
+export function pausedMessage(e: WebhookPausedDto, self?: string): string {
   const attempts = `${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`;
-  return `Webhook ${webhookLabel(e.webhook)} (#${e.webhook.id}) was paused: batch #${e.deliveryId} failed after ${attempts}${e.lastError ? ` (${e.lastError})` : ''}.`;
+  return `Webhook ${webhookLabel(e.webhook.url, self)} (#${e.webhook.id}) was paused: batch #${e.deliveryId} failed after ${attempts}${e.lastError ? ` (${e.lastError})` : ''}.`;
 }
 
 export function watchPausedWebhooks(controller: EmulatorController): vscode.Disposable {
   return controller.onStream(async (m) => {
     if (m.name !== 'webhook.paused') return;
-    const pick = await vscode.window.showWarningMessage(pausedMessage(m.data), OPEN_INSPECTOR, RESUME);
+    const pick = await vscode.window.showWarningMessage(pausedMessage(m.data, controller.ready?.http), OPEN_INSPECTOR, RESUME);
     // The tree's own commands, given the webhook as its node: same behaviour and error messages as its context menu.
     const node: Node = { kind: 'webhook', webhook: m.data.webhook };
     if (pick === OPEN_INSPECTOR) await vscode.commands.executeCommand('mailtrapEmulator.inspector.open', node);

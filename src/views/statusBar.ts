@@ -45,8 +45,17 @@ export class EmulatorStatusBar implements vscode.Disposable {
     const { state, ready } = this.controller;
     if (state === 'running' && ready) {
       const pending = this.pending ? ` · ${this.pending} pending` : '';
-      this.item.text = `$(mail) Mailtrap :${ready.httpPort} · SMTP ${ready.smtpPort}${pending}`;
-      this.item.tooltip = `Mailtrap emulator running\nAPI ${ready.http}\nSMTP 127.0.0.1:${ready.smtpPort}${pending ? `\n${this.pending} deliveries pending` : ''}\nClick for actions`;
+      const { sharedWith, portNote } = this.controller.ownership;
+      const whose = sharedWith ? `the emulator of the VS Code window "${sharedWith}" (same data location), shared` : "this window's emulator";
+      this.item.text = `$(mail) Mailtrap${sharedWith ? ' (shared)' : ''} :${ready.httpPort} · SMTP ${ready.smtpPort}${pending}`;
+      this.item.tooltip = [
+        `Mailtrap: ${whose}`,
+        `API ${ready.http}`,
+        `SMTP 127.0.0.1:${ready.smtpPort}`,
+        portNote,
+        pending ? `${this.pending} deliveries pending` : undefined,
+        'Click for actions',
+      ].filter(Boolean).join('\n');
       this.item.backgroundColor = undefined;
     } else if (state === 'starting' || state === 'stopping') {
       this.item.text = `$(loading~spin) Mailtrap ${state}…`;

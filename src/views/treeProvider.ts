@@ -8,10 +8,13 @@ import type { DeliveryDto, StatusDto } from '../../emulator/http/dto';
 import type { EmulatorController } from '../emulator/controller';
 import type { SigningSecrets } from '../emulator/secrets';
 import type { DomainWire, WebhookWire } from '../protocol/wire';
-import { displayUrl, lastDeliveryText, webhookHealth, webhookLabel } from './format';
+import { eventLabel } from '../protocol/eventLabels';
+import { basicAuthUser, displayUrl, lastDeliveryText, webhookHealth, webhookLabel } from './format';
 
 interface Snapshot {
   status: StatusDto | undefined;
+  /** Real time when `status` was read: the clock row runs on from there. */
+  fetchedAt: number;
   domains: DomainWire[];
   webhooks: WebhookWire[];
   lastDelivery: Map<number, DeliveryDto>;
@@ -34,6 +37,8 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   private snapshot: Promise<Snapshot> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private clockTimer: NodeJS.Timeout | undefined;
+  private clockNode: Node | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
@@ -77,7 +82,7 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 
   private async fetch(): Promise<Snapshot> {
     const api = this.controller.api;
-    const empty: Snapshot = { status: undefined, domains: [], webhooks: [], lastDelivery: new Map() };
+    const empty: Snapshot = { status: undefined, fetchedAt: Date.now(), domains: [], webhooks: [], lastDelivery: new Map() };
     if (!api) return empty;
     try {
       const [status, domains, webhooks] = await Promise.all([api.status(), api.listDomains(), api.listWebhooks()]);
@@ -85,7 +90,7 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       // Deliveries come with the delivery engine; an emulator without it answers 404 and the tree shows none.
       const recent = await api.listDeliveries({ limit: 200 }).catch(() => undefined);
       for (const d of recent?.data ?? []) if (d.kind !== 'test' && !lastDelivery.has(d.webhookId)) lastDelivery.set(d.webhookId, d);
-      return { status, domains, webhooks, lastDelivery };
+      return { status, fetchedAt: Date.now(), domains, webhooks, lastDelivery };
     } catch (err) {
       return { ...empty, error: (err as Error).message };
     }
@@ -104,8 +109,8 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         { kind: 'info', label: 'SMTP', value: `127.0.0.1:${r.smtpPort}`, icon: 'mail' },
       ];
       if (snap.status) {
-        const c = snap.status.clock;
-        info.push({ kind: 'info', label: 'Clock', value: `${c.iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}${c.scale !== 1 ? ` (×${c.scale})` : ''}`, icon: 'watch' });
+        info.push((this.clockNode = { kind: 'info', label: 'Clock', value: this.clockText(snap), icon: 'watch' }));
+        this.scheduleClockTick(snap);
       }
       const domains: Node[] = snap.domains.map((domain) => ({ kind: 'domain', domain }));
       if (snap.webhooks.some((w) => w.domain_id === null)) domains.push({ kind: 'allDomains' });
@@ -121,20 +126,28 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     switch (node.kind) {
       case 'emulator': {
         const state = this.controller.state;
+        // The root is asked for before its children load the snapshot: wait for it, or "N pending" is lost.
+        const snap = state === 'running' ? await this.load() : undefined;
         const item = new vscode.TreeItem('Mailtrap emulator', vscode.TreeItemCollapsibleState.Expanded);
         item.id = 'emulator';
         item.description = state === 'running' ? 'running' : state;
         item.iconPath = state === 'running' ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('vm-outline');
         item.contextValue = `emulator.${state}`;
+        const { sharedWith, portNote } = this.controller.ownership;
+        if (state === 'running' && sharedWith) item.description += ` · shared with "${sharedWith}"`;
         const pending = snap?.status?.pendingDeliveries;
         if (pending) item.description += ` · ${pending} pending`;
+        item.tooltip = sharedWith
+          ? `The emulator of the VS Code window "${sharedWith}": it serves the same data location, so this window uses it too.`
+          : `This window's emulator.${portNote ? ` ${portNote}` : ''}`;
         return item;
       }
       case 'info': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = `info.${node.label}`;
+        if (node === this.clockNode && snap) node.value = this.clockText(snap);
         item.description = node.value;
-        item.tooltip = `${node.label}: ${node.value}`;
+        item.tooltip = node.label === 'API' ? `API: ${node.value}\nToken: right-click → Copy API Token (or the key button)` : `${node.label}: ${node.value}`;
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.contextValue = `info.${node.label.toLowerCase()}`;
         if (node.label === 'Clock') item.command = { command: 'mailtrapEmulator.clock.advance', title: 'Advance the clock' };
@@ -183,12 +196,12 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     const last = snap?.lastDelivery.get(w.id);
     const health = webhookHealth(w, last);
     const url = displayUrl(w.url);
-    // The scheme is in the tooltip; the label keeps what tells webhooks apart.
-    const item = new vscode.TreeItem(webhookLabel(w), vscode.TreeItemCollapsibleState.None);
+    // What tells webhooks apart comes first (the sidebar cuts the rest); the full URL is in the tooltip.
+    const item = new vscode.TreeItem(webhookLabel(w.url, this.controller.ready?.http), vscode.TreeItemCollapsibleState.None);
     item.id = `webhook.${w.id}`;
     const now = snap?.status?.clock.now ?? Date.now();
     const lastText = lastDeliveryText(last, now);
-    item.description = [health, w.event_types.length === 9 ? 'all events' : w.event_types.join(', '), lastText].filter(Boolean).join(' · ');
+    item.description = [health, w.event_types.length === 9 ? 'all events' : w.event_types.map(eventLabel).join(', '), lastText].filter(Boolean).join(' · ');
     item.iconPath =
       health === 'failing'
         ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
@@ -196,7 +209,9 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
           ? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('disabledForeground'))
           : new vscode.ThemeIcon('broadcast', new vscode.ThemeColor('testing.iconPassed'));
     const md = new vscode.MarkdownString();
-    md.appendText(`${url}\n\n${health} · ${w.sending_stream ?? 'all streams'} · ${w.payload_format}\n\nEvents: ${w.event_types.join(', ')}`);
+    const user = basicAuthUser(w.url);
+    md.appendText(`${url}\n\n${health} · ${w.sending_stream ?? 'all streams'} · ${w.payload_format}\n\nEvents: ${w.event_types.map(eventLabel).join(', ')}`);
+    if (user) md.appendText(`\n\nBasic auth: user ${user} (password hidden)`);
     if (lastText) md.appendText(`\n\nLast delivery: ${lastText}`);
     item.tooltip = md;
     item.contextValue = `webhook.${w.active ? 'active' : 'paused'}${this.secrets.has(w.id) ? '.secret' : ''}`;
@@ -204,8 +219,31 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     return item;
   }
 
+  /** The virtual clock to the minute, run on locally from the last status (no polling). */
+  private clockText(snap: Snapshot): string {
+    const c = snap.status!.clock;
+    const now = c.now + (Date.now() - snap.fetchedAt) * c.scale;
+    return `${new Date(now).toISOString().replace('T', ' ').slice(0, 16)}Z${c.scale !== 1 ? ` (×${c.scale})` : ''}`;
+  }
+
+  /** Re-renders the clock row when its virtual minute turns (advances re-read it from the stream). */
+  private scheduleClockTick(snap: Snapshot): void {
+    clearTimeout(this.clockTimer);
+    const c = snap.status!.clock;
+    const now = c.now + (Date.now() - snap.fetchedAt) * c.scale;
+    const realMs = Math.max(1000, (60_000 - (now % 60_000)) / c.scale);
+    this.clockTimer = setTimeout(() => {
+      if (this.snapshot && this.clockNode) {
+        this.changed.fire(this.clockNode);
+        this.scheduleClockTick(snap);
+      }
+    }, realMs);
+    this.clockTimer.unref?.();
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.clockTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -10,7 +10,7 @@ import type { FormInit, FormMethods } from '../protocol/messages';
 import type { WebhookWire } from '../protocol/wire';
 import { disposeAll, setPanelHtml, webviewOptions } from './basePanel';
 import { formHandlers } from './formHandlers';
-import { RpcHost } from './rpcHost';
+import { logUnexpected, RpcHost } from './rpcHost';
 
 export interface FormDeps {
   extensionUri: vscode.Uri;
@@ -78,7 +78,7 @@ export class FormPanel {
         domainId: target.kind === 'webhook' ? target.domainId : undefined,
         sinkUrl: `${deps.api.baseUrl}/sink/demo`,
       }),
-      (err) => deps.log.error(`[form] ${(err as Error)?.stack ?? String(err)}`),
+      (err) => logUnexpected(deps.log, 'form', err),
     );
     this.disposables.push(rpc, panel.onDidDispose(() => this.dispose()));
     setPanelHtml(panel, deps.extensionUri, 'form', panel.title);

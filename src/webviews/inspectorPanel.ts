@@ -7,14 +7,14 @@ import type { EmulatorController } from '../emulator/controller';
 import type { DeliveryFilter, InspectorEvents, InspectorInit, InspectorMethods } from '../protocol/messages';
 import { disposeAll, setPanelHtml, webviewOptions } from './basePanel';
 import { inspectorHandlers } from './inspectorHandlers';
-import { RpcHost } from './rpcHost';
+import { ExpectedError, logUnexpected, RpcHost } from './rpcHost';
 
 export class InspectorPanel {
   private static current: InspectorPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly rpc: RpcHost<InspectorMethods, InspectorEvents>;
 
-  /** `select`: a batch to show at once (its id), e.g. from a message's timeline. */
+  /** `select`: a batch to show at once (its id): a failed webhook test, a message's timeline. */
   static createOrShow(extensionUri: vscode.Uri, controller: EmulatorController, filter: DeliveryFilter = {}, select?: number): InspectorPanel {
     if (InspectorPanel.current) {
       InspectorPanel.current.panel.reveal();
@@ -29,6 +29,20 @@ export class InspectorPanel {
     return (InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, filter, select));
   }
 
+  /**
+   * Restores the inspector after a window reload (VS Code keeps the tab and asks its serializer):
+   * the panel gets the inspector again, unfiltered, and fills in as soon as the emulator runs.
+   */
+  static register(extensionUri: vscode.Uri, controller: EmulatorController): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer('mailtrapEmulator.inspector', {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        panel.webview.options = webviewOptions(extensionUri);
+        InspectorPanel.current?.dispose();
+        InspectorPanel.current = new InspectorPanel(panel, extensionUri, controller, {});
+      },
+    });
+  }
+
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
@@ -39,14 +53,23 @@ export class InspectorPanel {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     const api = () => {
       const a = controller.api;
-      if (!a) throw new Error('The emulator is not running. Start it to see deliveries.');
+      if (!a) throw new ExpectedError('The emulator is not running. Start it to see deliveries.');
       return a;
     };
     this.rpc = new RpcHost<InspectorMethods, InspectorEvents>(
       panel.webview,
-      inspectorHandlers(api, (t) => vscode.env.clipboard.writeText(t)),
-      async (): Promise<InspectorInit> => ({ webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [], filter, select }),
-      (err) => controller.log.error(`[inspector] ${(err as Error)?.stack ?? String(err)}`),
+      inspectorHandlers(
+        api,
+        (t) => vscode.env.clipboard.writeText(t),
+        (message, detail, choices) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...choices),
+      ),
+      async (): Promise<InspectorInit> => ({
+        webhooks: (await controller.api?.listWebhooks().catch(() => [])) ?? [],
+        filter,
+        select,
+        self: controller.ready?.http,
+      }),
+      (err) => logUnexpected(controller.log, 'inspector', err),
     );
     this.disposables.push(
       this.rpc,
@@ -55,7 +78,8 @@ export class InspectorPanel {
         if (m.name === 'delivery.created' || m.name === 'delivery.updated') this.rpc.push('delivery', m.data);
         else if (m.name.startsWith('webhook.')) void controller.api?.listWebhooks().then((w) => this.rpc.push('webhooks', w), () => {});
       }),
-      controller.onDidChangeState((s) => s === 'running' && this.rpc.push('reset', null)),
+      // After a restart the list and the open batch are read again (the webview keeps its selection).
+      controller.onDidChangeState((s) => s === 'running' && this.rpc.push('reset', controller.ready?.http ?? null)),
     );
     setPanelHtml(panel, extensionUri, 'inspector', 'Payload Inspector');
   }

@@ -11,6 +11,15 @@ export interface WebviewLike<E extends EventMap<E> = Record<never, never>> {
   onDidReceiveMessage(fn: (msg: unknown) => void): { dispose(): void };
 }
 
+/** A failure that is a normal state (the emulator stopped, say): shown to the user, logged without a stack. */
+export class ExpectedError extends Error {}
+
+/** Logs a webview request's failure: a stack trace only for what is a bug, one line for the rest. */
+export function logUnexpected(log: { error(m: string): void; info(m: string): void }, tag: string, err: unknown): void {
+  if (err instanceof ExpectedError || err instanceof ApiError) log.info(`[${tag}] ${(err as Error).message}`);
+  else log.error(`[${tag}] ${(err as Error)?.stack ?? String(err)}`);
+}
+
 export type Methods<M> = { [K in keyof M]: { params: unknown; result: unknown } };
 export type Handlers<M extends Methods<M>> = { [K in keyof M]: (params: M[K]['params']) => Promise<M[K]['result']> | M[K]['result'] };
 

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { startCodeServer, type CodeServer } from './support/codeServer';
-import { alive, e2ePaths, packageVsix, RESULTS, TEST_SETTINGS, tempWorkspace } from './support/prepare';
+import { alive, e2ePaths, emulatorRecords, packageVsix, RESULTS, TEST_SETTINGS, tempWorkspace } from './support/prepare';
 import { sel } from './support/selectors';
 import { Workbench } from './support/workbench';
 
@@ -20,20 +20,7 @@ const SHOTS = path.join(RESULTS, 'vscode');
 
 /** The running emulator as the extension recorded it (its URL and token), for scripting the sink. */
 function emulatorRecord(userDataDir: string): { pid: number; http: string; token: string } {
-  const find = (dir: string): string | undefined => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isFile() && e.name === 'running-emulator.json') return p;
-      if (e.isDirectory()) {
-        const hit = find(p);
-        if (hit) return hit;
-      }
-    }
-    return undefined;
-  };
-  const file = find(userDataDir);
-  assert.ok(file, 'the extension recorded its running emulator');
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+  return emulatorRecords(userDataDir)[0]!;
 }
 
 async function emulatorApi(userDataDir: string, method: string, route: string, body?: unknown): Promise<any> {
@@ -74,7 +61,8 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     });
 
   before(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
+    // This suite's screenshots only (test/e2e/environment.test.ts keeps its own in environment/).
+    for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f));
     const paths = await e2ePaths();
     const vsix = packageVsix();
     workspace = tempWorkspace();
@@ -113,6 +101,9 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     await wb.screenshot('domain-form');
     await form.locator(sel.form.submit).click();
     await wb.waitRowDescription('acme.test', /no webhooks/);
+    // Domains start unverified (mail from them is suspended); there is no DNS here, so verify it.
+    const domains = await emulatorApi(cs.userDataDir, 'GET', '/api/accounts/1/sending_domains');
+    await emulatorApi(cs.userDataDir, 'POST', `/emulator/domains/${domains.data[0].id}/verify`);
   });
 
   step('creates a webhook through the form, pointing at the built-in sink; its secret is shown once', async () => {
@@ -122,7 +113,8 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     await url.waitFor();
     const value = await url.inputValue();
     assert.match(value, /^http:\/\/127\.0\.0\.1:\d+\/sink\/demo$/, 'the URL defaults to the built-in sink');
-    sinkLabel = new RegExp(`^${value.replace(/^http:\/\//, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+    // On the emulator itself, a webhook's row starts with what tells it apart: its path.
+    sinkLabel = /^\/sink\/demo$/;
     await wb.screenshot('webhook-form');
     await form.locator(sel.form.submit).click();
     const secret = form.locator(sel.form.secret);
@@ -219,12 +211,12 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
       webhook: { url: `${http}/sink/failing`, webhook_type: 'email_sending', sending_stream: 'transactional', domain_id: domains.data[0].id, event_types: ['delivery'] },
     });
     const failing = new RegExp(`/sink/failing$`);
-    await wb.waitRowDescription(failing, /^active · delivery$/);
+    await wb.waitRowDescription(failing, /^active · Delivery$/);
     await wb.command('Mailtrap Emulator: Send Test Email…');
     await wb.pick('Delivery');
     await wb.command('Mailtrap Emulator: Advance Clock…');
     await wb.pick('+5 minutes');
-    await wb.waitRowDescription(failing, /^failing · delivery · 500 /);
+    await wb.waitRowDescription(failing, /^failing · Delivery · 500 /);
     await wb.clearNotifications();
     await wb.row(failing).click();
     const row = wb.webview().locator(sel.inspector.row).filter({ hasText: 'delivery' }).first();
@@ -233,6 +225,34 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
     await row.click();
     await wb.webview().locator(sel.inspector.detail).getByText('down for maintenance').first().waitFor();
     await wb.screenshot('webhook-failing');
+  });
+
+  step('when its last retry fails the webhook is paused: the notification names it as the tree does; Resume makes it active again', async () => {
+    await wb.closeAllEditors();
+    await wb.clearNotifications();
+    const { http } = emulatorRecord(cs.userDataDir);
+    const failing = /\/sink\/failing$/;
+    const label = `${http.replace(/^http:\/\//, '')}/sink/failing`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const paused = new RegExp(`Webhook ${label} \\(#\\d+\\) was paused: batch #\\d+ failed after 41 attempts \\(status 500\\)`);
+    // Mailtrap's schedule: 40 retries 5 minutes apart; four virtual hours run it out.
+    for (let i = 0; i < 4; i++) {
+      await wb.command('Mailtrap Emulator: Advance Clock…');
+      await wb.pick('+1 hour');
+    }
+    await wb.toast(paused).waitFor();
+    await wb.waitRowDescription(failing, /^paused · delivery/);
+    await wb.screenshot('webhook-paused-notification');
+    // The endpoint is fixed, then the user resumes from the notification: new mail is delivered again.
+    await emulatorApi(cs.userDataDir, 'PUT', '/emulator/sinks/failing', { responses: [{ status: 200 }] });
+    await wb.toastAction(paused, 'Resume Webhook');
+    await wb.waitRowDescription(failing, /^(active|failing) · delivery/);
+    await wb.clearNotifications();
+    await wb.command('Mailtrap Emulator: Send Test Email…');
+    await wb.pick('Delivery');
+    await wb.command('Mailtrap Emulator: Advance Clock…');
+    await wb.pick('+5 minutes');
+    await wb.waitRowDescription(failing, /^active · delivery · 200 /);
+    await wb.screenshot('webhook-resumed-active');
   });
 
   step('closing the window ends the extension host, which stops the emulator: no orphan process', async () => {

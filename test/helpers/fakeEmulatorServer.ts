@@ -92,7 +92,7 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
         return json(200, { data: [{ id: 1, url: 'http://127.0.0.1:9/sink/demo', active: true, webhook_type: 'email_sending', payload_format: 'json', sending_stream: 'transactional', domain_id: 1, event_types: ['bounce'] }] });
       if ((m = p.match(/^POST \/emulator\/webhooks\/(\d+)\/test$/))) return json(200, state.testResult);
       if (p === 'POST /api/send') return json(200, { success: true, message_ids: ['msg-1'] });
-      if (p === 'POST /emulator/events') return json(200, { data: { event: JSON.parse(body).type, event_id: 'ev-1' } });
+      if (p === 'POST /emulator/events') return json(200, { data: { event: JSON.parse(body).type, event_id: 'ev-1', email: JSON.parse(body).email ?? 'b@example.com' } });
       if (p === 'POST /emulator/replay') return json(200, { data: { recorded: body.trim().split('\n').length, event_ids: [] } });
       if (p === 'GET /emulator/messages')
         return json(200, { data: [{ id: 'msg-1', createdAt: 0, stream: 'transactional', from: 'a@acme.test', subject: 'Hi', category: null, recipients: ['b@example.com'], eventCounts: {} }], next_before: null, total: 1 });

@@ -119,6 +119,7 @@ export const fake = {
   executed: [] as { id: string; args: unknown[] }[],
   context: new Map<string, unknown>(),
   settings: new Map<string, unknown>(),
+  updates: [] as { key: string; value: unknown; target?: number }[],
   commands: new Map<string, (...a: unknown[]) => unknown>(),
   statusBarItems: [] as FakeStatusBarItem[],
   channels: [] as FakeLogChannel[],
@@ -137,6 +138,7 @@ export function resetFake(): void {
   fake.executed.length = 0;
   fake.context.clear();
   fake.settings.clear();
+  fake.updates.length = 0;
   fake.commands.clear();
   fake.statusBarItems.length = 0;
   fake.channels.length = 0;
@@ -258,6 +260,7 @@ export const window = {
     return s;
   },
   createTreeView: () => ({ dispose() {} }),
+  registerWebviewPanelSerializer: () => new Disposable(() => {}),
   createWebviewPanel: (viewType: string, title: string, _col: unknown, options: unknown) => {
     const p = new FakeWebviewPanel(viewType, title, options);
     fake.panels.push(p);
@@ -268,6 +271,12 @@ export const window = {
 export const workspace = {
   getConfiguration: (section: string) => ({
     get: <T>(key: string, fallback: T): T => (fake.settings.has(`${section}.${key}`) ? (fake.settings.get(`${section}.${key}`) as T) : fallback),
+    inspect: (key: string) => ({ globalValue: fake.settings.get(`${section}.${key}`) }),
+    /** Records where it was written; the change fires onDidChangeConfiguration as in VS Code. */
+    update: async (key: string, value: unknown, target?: number) => {
+      fake.updates.push({ key: `${section}.${key}`, value, target });
+      changeSettings({ [`${section}.${key}`]: value });
+    },
   }),
   onDidChangeConfiguration: fake.configChanged.event,
   openTextDocument: async (o: { language?: string; content?: string }) => {
@@ -276,6 +285,7 @@ export const workspace = {
     return doc;
   },
   workspaceFolders: undefined,
+  name: 'fake-workspace',
 };
 
 export const commands = {

@@ -90,6 +90,7 @@ describe('webhooks through the official client', () => {
     const cases: Array<[Record<string, unknown>, Record<string, string[]>]> = [
       [{ ...base, url: 'ftp://x.test/' }, { url: ['is invalid'] }],
       [{ ...base, url: 'not a url' }, { url: ['is invalid'] }],
+      [{ ...base, url: `https://ok.test/${'a'.repeat(3000)}` }, { url: ['is too long (maximum is 2048 characters)'] }],
       [{ ...base, url: undefined }, { url: ["can't be blank", 'is invalid'] }],
       [{ ...base, sending_stream: undefined }, { sending_stream: ["can't be blank"] }],
       [{ ...base, sending_stream: 'marketing' }, { sending_stream: ['is not included in the list'] }],

@@ -56,6 +56,8 @@ export interface DeliveryFilter {
   event?: PayloadEventName;
   messageId?: string;
   email?: string;
+  /** Free text: part of an email or domain, a message id prefix, or a batch id (`#12`). */
+  search?: string;
   beforeId?: number;
   limit?: number;
 }

@@ -2,14 +2,14 @@
 import { Router, type Request } from 'express';
 import type { Core } from '../../core';
 import type { DeliveryService } from '../../core/delivery/deliveryService';
-import type { DeliveryFilter, DeliveryStatus } from '../../core/delivery/types';
+import { DELIVERY_STATUSES, type DeliveryFilter, type DeliveryStatus } from '../../core/delivery/types';
 import { BadRequestError, NotFoundError } from '../../core/errors';
 import { parseReplay } from '../../core/replay';
 import { parseEventType, toPayloadEventName } from '../../core/types';
 import { deliveryToDto } from '../deliveryWire';
 import type { DeliveryDto, Page, ReplayResult, WebhookTestResult } from '../dto';
 
-const STATUSES: DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
+const isStatus = (s: string): s is DeliveryStatus => DELIVERY_STATUSES.some((x) => x === s);
 
 function idParam(req: Request): number {
   const id = Number(req.params.id);
@@ -27,14 +27,14 @@ function positiveInt(v: unknown, name: string): number | undefined {
 function filterOf(req: Request): DeliveryFilter {
   const q = req.query as Record<string, string | undefined>;
   // `?email=a&email=b` parses to an array: one value each, or a clear 400 (found by fuzzing).
-  for (const key of ['webhook_id', 'status', 'event', 'message_id', 'email', 'before', 'limit']) {
+  for (const key of ['webhook_id', 'status', 'event', 'message_id', 'email', 'q', 'before', 'limit']) {
     if (typeof q[key] !== 'string' && q[key] !== undefined) throw new BadRequestError([`'${key}' must be given once`]);
   }
   const f: DeliveryFilter = {};
   f.webhookId = positiveInt(q.webhook_id, 'webhook_id');
   if (q.status) {
-    if (!STATUSES.includes(q.status as DeliveryStatus)) throw new BadRequestError([`'status' must be one of ${STATUSES.join(', ')}`]);
-    f.status = q.status as DeliveryStatus;
+    if (!isStatus(q.status)) throw new BadRequestError([`'status' must be one of ${DELIVERY_STATUSES.join(', ')}`]);
+    f.status = q.status;
   }
   if (q.event) {
     const t = parseEventType(q.event);
@@ -43,6 +43,10 @@ function filterOf(req: Request): DeliveryFilter {
   }
   if (q.message_id) f.messageId = q.message_id;
   if (q.email) f.email = q.email;
+  if (q.q?.trim()) {
+    if (q.q.length > 320) throw new BadRequestError([`'q' is at most 320 characters`]);
+    f.search = q.q.trim();
+  }
   f.beforeId = positiveInt(q.before, 'before');
   const limit = positiveInt(q.limit, 'limit') ?? 50;
   if (limit > 500) throw new BadRequestError([`'limit' is at most 500`]);

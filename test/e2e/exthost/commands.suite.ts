@@ -100,6 +100,11 @@ const CHECKS: Record<string, Check> = {
     const text = await vscode.env.clipboard.readText();
     assert.ok(text.includes(`MAILTRAP_API_URL=${ready.http}`) && text.includes(`SMTP_PORT=${ready.smtpPort}`), text);
   },
+  'mailtrapEmulator.settings.copyToken': async (x) => {
+    const { ready } = await running(x);
+    await vscode.commands.executeCommand('mailtrapEmulator.settings.copyToken');
+    assert.equal(await vscode.env.clipboard.readText(), ready.token);
+  },
   'mailtrapEmulator.mail.sendTest': async (x) => {
     const before = await total(x, '/emulator/messages');
     await vscode.commands.executeCommand('mailtrapEmulator.mail.sendTest', 'delivery');

@@ -60,3 +60,18 @@ export function alive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** Every window's running emulator, as the extension records it in its global storage (`emulators/<pid>.json`). */
+export function emulatorRecords(userDataDir: string): { pid: number; http: string; token: string; workspace: string }[] {
+  const out: string[] = [];
+  const find = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isFile() && /^\d+\.json$/.test(e.name) && path.basename(dir) === 'emulators') out.push(p);
+      else if (e.isDirectory()) find(p);
+    }
+  };
+  find(userDataDir);
+  if (!out.length) throw new Error('the extension recorded no running emulator');
+  return out.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+}

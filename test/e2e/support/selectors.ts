@@ -19,6 +19,8 @@ export const sel = {
   dialog: '.monaco-dialog-box',
   dialogButton: '.monaco-dialog-box .dialog-buttons .monaco-button',
   toast: '.notifications-toasts .notification-toast',
+  /** An action button of a notification (inside a toast). */
+  toastButton: '.notification-list-item-buttons-container .monaco-button',
   /** Webviews: the ready outer iframe, then the document inside it. */
   webviewOuter: 'iframe.webview.ready',
   webviewInner: '#active-frame',
@@ -28,6 +30,8 @@ export const sel = {
   form: {
     domainName: '#domain_name',
     url: '#url',
+    username: '#username',
+    password: '#password',
     submit: 'button[type=submit]',
     secret: '#signing-secret',
     done: '#done',
@@ -36,6 +40,10 @@ export const sel = {
     search: '#f-search',
     selectedRow: '.row.selected',
     row: '.row[data-id]',
+    webhookFilter: '#f-webhook',
+    copyPayload: '#copy-payload',
+    notice: '#notice',
+    signature: 'table.headers tr:has(th:text("mailtrap-signature")) td',
     rowCode: '.code',
     detail: '#detail',
     attemptOk: '.attempt.ok',

@@ -16,6 +16,8 @@ export class Workbench {
   constructor(
     readonly page: Page,
     private readonly screenshotDir: string,
+    /** Prepended to screenshot names (two windows saving into one folder). */
+    private readonly prefix = '',
   ) {
     fs.mkdirSync(screenshotDir, { recursive: true });
   }
@@ -77,6 +79,11 @@ export class Workbench {
     return this.page.locator(sel.toast).filter({ hasText: text });
   }
 
+  /** Clicks a notification's action button (e.g. "Resume Webhook") on the toast matching `text`. */
+  async toastAction(text: RegExp, label: string): Promise<void> {
+    await this.toast(text).locator(sel.toastButton).filter({ hasText: new RegExp(`^${escape(label)}$`) }).first().click();
+  }
+
   /** The visible webview's document. */
   webview(): FrameLocator {
     return this.page.frameLocator(`${sel.webviewOuter}:visible`).frameLocator(sel.webviewInner);
@@ -106,8 +113,18 @@ export class Workbench {
 
   /** Saves `NN-name.png`; returns its path. */
   async screenshot(name: string): Promise<string> {
-    const file = path.join(this.screenshotDir, `${String(++this.shot).padStart(2, '0')}-${name}.png`);
+    const file = path.join(this.screenshotDir, `${this.prefix}${String(++this.shot).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: file });
     return file;
+  }
+
+  /** The clipboard's text, as the page sees it (the context must grant clipboard-read). */
+  async clipboard(): Promise<string> {
+    return this.page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+  }
+
+  /** A button of the notification toast whose text matches. */
+  toastButton(text: RegExp, label: string): Locator {
+    return this.toast(text).locator(sel.toastButton).filter({ hasText: new RegExp(`^${escape(label)}$`) });
   }
 }

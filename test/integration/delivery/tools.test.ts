@@ -153,3 +153,28 @@ describe('status and stream', () => {
     assert.ok((await fx.t.call('GET', '/emulator/status')).json.pendingDeliveries >= 1);
   });
 });
+
+describe('inspector search (?q=)', () => {
+  it('matches part of an email or its domain, the start of a message id, or a batch id; wildcards are literal', async () => {
+    const r = await receiver(always(200));
+    const hook = await fx.t.webhook({ url: r.url, event_types: ['delivery'] });
+    await fx.t.replay({
+      events: [
+        { event: 'delivery', message_id: 'aaaa1111-x', email: 'ann@shop.example', sending_stream: 'transactional', sending_domain_name: 'example.com' },
+        { event: 'delivery', message_id: 'bbbb2222-y', email: 'bob_x@other.test', sending_stream: 'transactional', sending_domain_name: 'example.com' },
+      ],
+    });
+    await fx.t.advance(30);
+    const ids = async (q: string) =>
+      (await fx.t.call('GET', `/emulator/deliveries?webhook_id=${hook.id}&q=${encodeURIComponent(q)}`)).json.data.map((d: { id: number }) => d.id);
+    const [batch] = await ids('shop.example');
+    assert.ok(batch, 'a domain finds the batch');
+    assert.deepEqual(await ids('ANN@'), [batch], 'part of an address, any case');
+    assert.deepEqual(await ids('bbbb'), [batch], 'a message id prefix');
+    assert.deepEqual(await ids(`#${batch}`), [batch], 'a batch id');
+    assert.deepEqual(await ids('1111'), [], 'message ids match from their start only');
+    assert.deepEqual(await ids('%'), [], 'LIKE wildcards are literal');
+    assert.deepEqual(await ids('b_x'), [batch], '_ matches itself');
+    assert.equal((await fx.t.call('GET', `/emulator/deliveries?q=${'x'.repeat(400)}`)).status, 400);
+  });
+});

@@ -30,6 +30,8 @@ test('start → domain → webhook on the sink → bouncing email → advance cl
 
     const form = formHandlers({ api: c.api!, secrets }, () => {}, async () => {});
     const domain = await form['domain.create']({ domainName: 'acme.test' });
+    // Domains start unverified (mail from them is suspended); verify it as a user would.
+    await c.api!.request('POST', `/emulator/domains/${domain.id}/verify`);
     const { webhook, signingSecret } = await form['webhook.save']({
       url: `${c.ready!.http}/sink/demo`, username: '', password: '', token: '',
       active: true, payload_format: 'json', sending_stream: 'transactional', domain_id: domain.id,

@@ -1,6 +1,7 @@
 /** activate/deactivate with the fake vscode and the real emulator: auto start, status bar, commands, failures, restarts. */
 import { waitFor, activateExtension, fake, REPO_ROOT } from '../../helpers/extensionHarness';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -46,22 +47,48 @@ describe('extension activation', { concurrency: false }, () => {
     }
   });
 
-  test('a port in use gives a clear message with Restart / Open Settings; Open Settings opens ours', async () => {
+  test('a port in use: one clear message naming the HTTP port, Open Setting opens that setting, and fixing it starts the emulator', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as net.AddressInfo).port;
     const h = await activateExtension({ 'mailtrapEmulator.autoStart': false, 'mailtrapEmulator.httpPort': port });
     try {
-      fake.answers.push({ match: 'could not start', pick: 'Open Settings' });
+      fake.answers.push({ match: 'could not start', pick: 'Open Setting' });
       await fake.commands.get('mailtrapEmulator.emulator.start')!();
       const shown = await waitFor(() => fake.shown.find((s) => s.level === 'error'), 'an error message');
-      assert.match(shown.message, new RegExp(`port ${port} is already in use`));
+      assert.match(shown.message, new RegExp(`HTTP port ${port} is already in use`));
+      assert.equal(shown.message.match(/already in use/g)!.length, 1, 'said once');
+      assert.doesNotMatch(shown.message, /SMTP/, 'names the one port that is taken');
       assert.match(shown.message, /mailtrapEmulator\.httpPort/);
-      assert.deepEqual(shown.items, ['Restart', 'Open Settings', 'Show Logs']);
+      assert.deepEqual(shown.items, ['Use a Free Port', 'Open Setting', 'Show Logs']);
       await waitFor(() => fake.executed.find((e) => e.id === 'workbench.action.openSettings'), 'settings to open');
-      assert.deepEqual(fake.executed.find((e) => e.id === 'workbench.action.openSettings')!.args, ['mailtrapEmulator']);
+      assert.deepEqual(fake.executed.find((e) => e.id === 'workbench.action.openSettings')!.args, ['mailtrapEmulator.httpPort']);
       assert.equal(statusText(), '$(error) Mailtrap failed');
       assert.match(String(fake.statusBarItems[0]!.tooltip), /already in use/);
+      // The user fixes the port in Settings: the emulator starts on it, no Restart needed.
+      changeSettings({ 'mailtrapEmulator.httpPort': 0 });
+      await waitFor(running, 'the emulator to start after the fix');
+      assert.match(statusText(), /^\$\(mail\) Mailtrap :\d+ · SMTP \d+$/);
+    } finally {
+      blocker.close();
+      await h.dispose();
+    }
+  });
+
+  test('a port in use: "Use a Free Port" writes a free port into the setting and the emulator starts on it', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const h = await activateExtension({ 'mailtrapEmulator.autoStart': false, 'mailtrapEmulator.smtpPort': port });
+    try {
+      fake.answers.push({ match: 'could not start', pick: 'Use a Free Port' });
+      await fake.commands.get('mailtrapEmulator.emulator.start')!();
+      const shown = await waitFor(() => fake.shown.find((s) => s.level === 'error'), 'an error message');
+      assert.match(shown.message, new RegExp(`SMTP port ${port} is already in use[\\s\\S]*mailtrapEmulator\\.smtpPort`));
+      const update = await waitFor(() => fake.updates.find((u) => u.key === 'mailtrapEmulator.smtpPort'), 'the setting to be written');
+      assert.ok(Number.isInteger(update.value) && update.value !== port && (update.value as number) > 0);
+      await waitFor(running, 'the emulator to start on the free port');
+      assert.match(statusText(), new RegExp(`SMTP ${update.value}$`));
     } finally {
       blocker.close();
       await h.dispose();
@@ -96,7 +123,7 @@ describe('extension activation', { concurrency: false }, () => {
       const pid = controller.supervisor.pid;
       assert.equal((await controller.api!.status()).clock.scale, 1);
       changeSettings({ 'mailtrapEmulator.timeScale': 60 });
-      await waitFor(() => controller.state === 'running' && controller.supervisor.pid !== pid, 'the restart');
+      await waitFor(() => controller.state === 'running' && controller.supervisor.pid !== pid, 'the restart', 30_000); // a restart under a loaded machine can take more than 10 s
       assert.equal((await controller.api!.status()).clock.scale, 60);
       // autoStart is not a restart setting.
       const pid2 = controller.supervisor.pid;
@@ -125,7 +152,20 @@ describe('extension activation', { concurrency: false }, () => {
   test('an emulator left running by a crashed session is stopped, so its ports are free again', async () => {
     const orphan = await startEmulatorProcess(['--memory']);
     const storage = tempDir('mt-ext-');
-    recordRunning(path.join(storage, 'global', 'running-emulator.json'), { pid: orphan.proc.pid!, http: orphan.ready.http, token: orphan.ready.token });
+    // Its owner, an extension host that crashed, is gone.
+    const owner = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((r) => owner.once('exit', r));
+    recordRunning(path.join(storage, 'global', 'emulators'), {
+      pid: orphan.proc.pid!,
+      ownerPid: owner.pid!,
+      http: orphan.ready.http,
+      httpPort: orphan.ready.httpPort,
+      smtpPort: orphan.ready.smtpPort,
+      token: orphan.ready.token,
+      accountId: 1,
+      dataDir: null,
+      workspace: 'crashed',
+    });
     const exited = new Promise((r) => orphan.proc.once('exit', r));
     const h = await activateExtension({ 'mailtrapEmulator.httpPort': orphan.ready.httpPort }, storage);
     try {

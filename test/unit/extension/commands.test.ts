@@ -53,7 +53,21 @@ describe('commands against the real emulator', { concurrency: false }, () => {
     fake.inputBoxes.push('1h30m');
     await run(ctx, 'mailtrapEmulator.clock.advance');
     assert.ok((await controller.api!.status()).clock.now - t1 >= 5_400_000);
-    assert.ok(fake.shown.some((s) => /Clock advanced 5400 s/.test(s.message)));
+    assert.ok(fake.shown.some((s) => /Clock advanced 1h30m → \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/.test(s.message)));
+  });
+
+  test('open a message in the browser through a one-time link: no token in the URL, and it works once', async () => {
+    const api = controller.api!;
+    const sent = await api.send({ from: { email: 'app@links.test' }, to: [{ email: 'ann@example.com' }], subject: 'Hi', html: '<p>Hello <a href="https://example.com/">link</a></p>' });
+    fake.quickPicks.push((items: { id: string }[]) => items.find((i) => i.id === sent.message_ids[0]));
+    await run(ctx, 'mailtrapEmulator.message.open');
+    const url = fake.opened.at(-1)!;
+    assert.ok(url.startsWith(`${controller.ready!.http}/emulator/messages/${sent.message_ids[0]}/html?link=`), url);
+    assert.ok(!url.includes(controller.ready!.token), 'the token is not in the URL');
+    const first = await fetch(url);
+    assert.equal(first.status, 200);
+    assert.match(await first.text(), /Hello/);
+    assert.equal((await fetch(url)).status, 401, 'a used link is dead');
   });
 
   test('pause, resume and delete (only after the modal confirm)', async () => {
@@ -87,7 +101,8 @@ describe('commands against the real emulator', { concurrency: false }, () => {
     const receiver = await startReceiver(always(500));
     try {
       const w = await api.createWebhook({ url: `${receiver.url}/hooks/paused`, active: true, payload_format: 'json', sending_stream: 'transactional', event_types: ['delivery'] });
-      const label = `127.0.0.1:${receiver.port}/hooks/paused`;
+      // Another local port: named by port and path, as the tree shows it.
+      const label = `:${receiver.port}/hooks/paused`;
       const failOnce = async () => {
         await api.send({ from: { email: 'app@pause.test' }, to: [{ email: 'ann@example.com' }], subject: 'Hi', text: 'Hi' });
         await api.advanceClock(40); // the delivery event (2 s), one batch interval (30 s), the attempt's 500
@@ -143,7 +158,7 @@ describe('commands against routes served by the fake emulator server', () => {
     const api = new EmulatorApi(emu.url, emu.token);
     const ready = { ready: true as const, http: emu.url, httpPort: 1, smtpPort: 2, token: emu.token, accountId: 1, dataDir: null };
     const controller = {
-      api, ready, state: 'running', log: new FakeLogChannel('t'),
+      api, ready, state: 'running', log: new FakeLogChannel('t'), ownership: {},
       ensureApi: async () => api, start: async () => ready,
       onStream: stream.event, onDidChangeState: new EventEmitter().event,
     } as unknown as EmulatorController;
@@ -180,14 +195,20 @@ describe('commands against routes served by the fake emulator server', () => {
     panel.dispose();
   });
 
-  test('a route the emulator lacks (an older build) gives a clear message, not a crash', async () => {
+  test('a 404 says the thing is not there (deleted meanwhile), not "this version does not support it"', async () => {
     emu.missing = ['/emulator/webhooks/'];
     try {
       await run(ctx, 'mailtrapEmulator.webhook.test', webhookNode);
-      assert.match(fake.shown.at(-1)!.message, /^Testing the webhook failed: not found\. .*does not support it yet/);
+      assert.equal(fake.shown.at(-1)!.message, 'Testing the webhook failed: the webhook was not found (deleted meanwhile?).');
     } finally {
       emu.missing = [];
     }
+  });
+
+  test('a refused connection reads as refused, not as "no response in 1 ms"', async () => {
+    emu.testResult = { ok: false, status: null, durationMs: 1, error: 'connect ECONNREFUSED 127.0.0.1:9', responseBody: null };
+    await run(ctx, 'mailtrapEmulator.webhook.test', webhookNode);
+    assert.equal(fake.shown.at(-1)!.message, 'Webhook test failed: connection refused (nothing listens at that address): connect ECONNREFUSED 127.0.0.1:9.');
   });
 
   test('the status bar counts pending deliveries, refreshed by the stream', async () => {
@@ -212,11 +233,18 @@ describe('commands against routes served by the fake emulator server', () => {
     assert.match(fake.shown.at(-1)!.message, /Sent a bounce test to test\+bounce@example\.com \(message msg-1\)/);
   });
 
-  test('trigger an event for an address', async () => {
-    fake.quickPicks.push(pickLabel('soft bounce'));
+  test('trigger an event: picked from the recent messages, or typed as an address', async () => {
+    fake.quickPicks.push(pickLabel('Soft bounce'));
+    fake.quickPicks.push((items: { detail?: string }[]) => items.find((i) => i.detail === 'msg-1'));
+    await run(ctx, 'mailtrapEmulator.event.trigger');
+    let req = emu.requests.filter((r) => r.path === '/emulator/events' && r.method === 'POST').at(-1)!;
+    assert.deepEqual(JSON.parse(req.body), { type: 'soft bounce', message_id: 'msg-1' });
+    assert.equal(fake.shown.at(-1)!.message, 'Triggered Soft bounce for b@example.com (event ev-1).');
+    fake.quickPicks.push(pickLabel('Soft bounce'));
+    fake.quickPicks.push((items: { label: string }[]) => items.at(-1));
     fake.inputBoxes.push('someone@example.com');
     await run(ctx, 'mailtrapEmulator.event.trigger');
-    const req = emu.requests.find((r) => r.path === '/emulator/events' && r.method === 'POST')!;
+    req = emu.requests.filter((r) => r.path === '/emulator/events' && r.method === 'POST').at(-1)!;
     assert.deepEqual(JSON.parse(req.body), { type: 'soft bounce', email: 'someone@example.com' });
   });
 
@@ -229,9 +257,4 @@ describe('commands against routes served by the fake emulator server', () => {
     assert.match(fake.shown.at(-1)!.message, /Replayed 2 events from batch\.jsonl/);
   });
 
-  test('open a message in the browser with its tracked HTML URL', async () => {
-    fake.quickPicks.push((items: { id: string }[]) => items[0]);
-    await run(ctx, 'mailtrapEmulator.message.open');
-    assert.deepEqual(fake.opened, [`${emu.url}/emulator/messages/msg-1/html?token=${emu.token}`]);
-  });
 });

@@ -69,7 +69,7 @@ describe('webhook URL fields', () => {
     assert.match((assembleWebhookUrl({ url: 'http://x', username: '', password: 'p', token: '' }) as { error: string }).error, /user name/);
   });
   test('the tree never shows a basic-auth password', () => {
-    assert.equal(displayUrl('https://me:secret@h.example/x'), 'https://me:****@h.example/x');
+    assert.equal(displayUrl('https://me:secret@h.example/x'), 'https://me:***@h.example/x');
   });
 });
 
@@ -93,11 +93,12 @@ test('copy as curl repeats the exact request, safely quoted', () => {
   assert.ok(curl.includes(`--data-binary '{"events":[{"category":"it'\\''s"}]}'`));
 });
 
-test('inspector search: an address filters by email, anything else by message id', () => {
-  assert.deepEqual(deliveryQuery({ search: 'a@b.c', status: 'failed' }, 10, 9999), {
-    webhook_id: undefined, status: 'failed', event: undefined, email: 'a@b.c', message_id: undefined, before: 10, limit: 500,
+test('inspector search is free text for the emulator (part of an email or domain, a message id prefix, a batch id)', () => {
+  assert.deepEqual(deliveryQuery({ search: 'b.c', status: 'failed' }, 10, 9999), {
+    webhook_id: undefined, status: 'failed', event: undefined, q: 'b.c', before: 10, limit: 500,
   });
-  assert.equal(deliveryQuery({ search: ' 4f1c ' }).message_id, '4f1c');
+  assert.equal(deliveryQuery({ search: ' 4f1c ' }).q, '4f1c');
+  assert.equal(deliveryQuery({ search: '  ' }).q, undefined);
 });
 
 test('scenarios put the plus-tag SPEC §3 defines on the recipient', () => {
@@ -125,4 +126,45 @@ test('SSE parser handles split chunks, comments and multi-line data', () => {
     { name: 'hello', data: { a: 1 } },
     { name: 'x', data: 'one\ntwo' },
   ]);
+});
+
+describe('issue #17 helpers', () => {
+  test('webhook labels start with what tells webhooks apart; never userinfo', async () => {
+    const { webhookLabel, basicAuthUser } = await import('../../../src/protocol/webhookUrl');
+    const self = 'http://127.0.0.1:8780';
+    assert.equal(webhookLabel('http://127.0.0.1:8780/sink/demo', self), '/sink/demo');
+    assert.equal(webhookLabel('http://localhost:8780/sink/demo?token=abcdef', self), '/sink/demo?token=abcd…');
+    assert.equal(webhookLabel('http://127.0.0.1:3000/hooks', self), ':3000/hooks');
+    assert.equal(webhookLabel('https://ann%40x.test:pw@hooks.example.com/mt', self), 'hooks.example.com/mt');
+    assert.equal(webhookLabel('https://hooks.example.com/', self), 'hooks.example.com');
+    assert.equal(basicAuthUser('https://ann%40x.test:pw@hooks.example.com/mt'), 'ann@x.test');
+    assert.equal(displayUrl('https://ann%40x.test:pw@hooks.example.com/mt'), 'https://ann@x.test:***@hooks.example.com/mt');
+  });
+
+  test('one vocabulary for event types; durations for people', async () => {
+    const { eventLabel } = await import('../../../src/protocol/eventLabels');
+    const { formatDuration } = await import('../../../src/views/format');
+    assert.deepEqual(['soft_bounce', 'soft bounce', 'spam_complaint', 'spam', 'delivery'].map(eventLabel), ['Soft bounce', 'Soft bounce', 'Spam complaint', 'Spam complaint', 'Delivery']);
+    assert.deepEqual([45, 90, 5400, 86400, 90061].map(formatDuration), ['45s', '1m30s', '1h30m', '1d', '1d1h1m1s']);
+  });
+
+  test('a free port is written where the setting comes from', async () => {
+    const { portTarget } = await import('../../../src/emulator/ports');
+    assert.equal(portTarget({ workspaceValue: 9999, globalValue: 1 }, true), 2);
+    assert.equal(portTarget({ globalValue: 9999 }, true), 1);
+    assert.equal(portTarget({}, true), 2);
+    assert.equal(portTarget({}, false), 1);
+  });
+
+  test('a basic-auth curl carries the real Authorization only when asked', () => {
+    const body = '{"events":[]}';
+    const d = { webhookUrl: 'http://127.0.0.1:9/h', payloadFormat: 'json', body } as unknown as DeliveryDto;
+    const attempt = { request: { method: 'POST', url: 'http://127.0.0.1:9/h', headers: { Authorization: 'Basic [redacted]', 'mailtrap-signature': 's' }, body } } as unknown as DeliveryDto['attempts'][number];
+    const withPw = curlFor(d, attempt, { user: 'ann@x.test', password: "p'w", reveal: true });
+    assert.ok(withPw.includes(`-H 'Authorization: Basic ${Buffer.from("ann@x.test:p'w").toString('base64')}'`));
+    assert.ok(!withPw.includes('[redacted]'));
+    const without = curlFor(d, attempt, { user: 'ann@x.test', password: "p'w", reveal: false });
+    assert.ok(without.includes(`-u 'ann@x.test:PASSWORD'`));
+    assert.ok(!without.includes("p'\\''w") && !without.includes(Buffer.from("ann@x.test:p'w").toString('base64')));
+  });
 });

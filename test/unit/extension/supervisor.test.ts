@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { after, describe, test } from 'node:test';
 import { EMULATOR_JS } from '../../helpers/emulatorProcess';
 import { EmulatorSupervisor, StartError, type ExitInfo } from '../../../src/emulator/supervisor';
-import { reapOrphan, recordRunning } from '../../../src/emulator/orphans';
+import { readRecords, reapOrphans, recordRunning, type RunningRecord } from '../../../src/emulator/orphans';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { tempDir } from '../../helpers/emulatorProcess';
@@ -15,6 +15,17 @@ function sink() {
   return { lines, trace: add('trace'), info: add('info'), warn: add('warn'), error: add('error') };
 }
 const MEMORY = ['--memory', '--port', '0', '--smtp-port', '0'];
+
+function record(r: Partial<RunningRecord> & { pid: number; ownerPid: number }): RunningRecord {
+  return { http: 'http://127.0.0.1:1', httpPort: 1, smtpPort: 2, token: 't', accountId: 1, dataDir: null, workspace: 'other', ...r };
+}
+
+/** The pid of a process that has exited (a window whose extension host is gone). */
+async function deadPid(): Promise<number> {
+  const p = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  await new Promise((r) => p.once('exit', r));
+  return p.pid!;
+}
 
 describe('EmulatorSupervisor', () => {
   const running: EmulatorSupervisor[] = [];
@@ -109,14 +120,38 @@ describe('EmulatorSupervisor', () => {
 
   test('an orphan record never kills a process that is not our emulator (pid reused)', async () => {
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
-    const file = path.join(tempDir(), 'running-emulator.json');
-    recordRunning(file, { pid: other.pid!, http: 'http://127.0.0.1:1', token: 't' });
+    const dir = tempDir();
+    recordRunning(dir, record({ pid: other.pid!, ownerPid: await deadPid(), http: 'http://127.0.0.1:1' }));
     try {
-      assert.equal(await reapOrphan(file, () => {}), undefined);
+      assert.deepEqual(await reapOrphans(dir, () => {}), []);
       assert.equal(other.exitCode, null);
       process.kill(other.pid!, 0); // still alive
+      assert.deepEqual(readRecords(dir), [], 'the stale record is dropped');
     } finally {
       other.kill();
+    }
+  });
+
+  test("another window's emulator (its owner alive) is never stopped as an orphan", async () => {
+    const sup = new EmulatorSupervisor(sink());
+    const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    const dir = tempDir();
+    try {
+      const ready = await sup.start({ script: EMULATOR_JS, args: MEMORY });
+      recordRunning(dir, record({ pid: sup.pid!, ownerPid: owner.pid!, http: ready.http, token: ready.token }));
+      assert.deepEqual(await reapOrphans(dir, () => {}), []);
+      assert.equal(sup.state, 'running');
+      assert.equal((await fetch(`${ready.http}/emulator/status`, { headers: { Authorization: `Bearer ${ready.token}` } })).status, 200);
+      // Its owner gone (the window crashed), the same emulator is an orphan and is stopped.
+      owner.kill();
+      await new Promise((r) => owner.once('exit', r));
+      const exited = new Promise<ExitInfo>((r) => sup.onExit(r));
+      const pid = sup.pid!;
+      assert.deepEqual(await reapOrphans(dir, () => {}), [pid]);
+      await exited;
+    } finally {
+      owner.kill();
+      await sup.stop();
     }
   });
 });
