@@ -26,7 +26,7 @@ describe('web UI in Chromium: the VS Code flow', { skip: chromiumMissing }, () =
     await emu?.stop();
   });
 
-  it('domain → webhook (secret copied once) → bounce → clock → signed batch and the sink\'s 200 → timeline → pause, resume, delete', { timeout: 120_000 }, async () => {
+  it('domain → webhook (secret copied once) → bounce → clock → signed batch and the sink\'s 200 → timeline → pause, resume, delete', { timeout: 240_000 }, async () => {
     const call = api(emu.ready);
     const { page, context, errors } = await web.page();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: emu.ready.http });
@@ -88,7 +88,7 @@ describe('web UI in Chromium: the VS Code flow', { skip: chromiumMissing }, () =
     // The inspector (the VS Code component in its frame) shows the signed batch and the sink's 200, live.
     await page.click('#tab-inspector');
     const batch = inspector(page).locator('.row', { hasText: 'bounce' });
-    await batch.locator('.badge:text("delivered")').waitFor({ timeout: 20_000 });
+    await batch.locator('.badge:text("delivered")').waitFor({ timeout: 60_000 });
     assert.equal(await batch.locator('.code').textContent(), '200');
     await batch.click();
     await inspector(page).locator('h2:text("Batch #")').waitFor();

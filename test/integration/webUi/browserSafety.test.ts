@@ -71,7 +71,7 @@ describe('web UI in Chromium: hostile text and 10,000 batches', { skip: chromium
 
     await page.click('#tab-inspector');
     const batch = inspector(page).locator('.row', { hasText: 'click' });
-    await batch.waitFor({ timeout: 20_000 });
+    await batch.waitFor({ timeout: 60_000 });
     await batch.click();
     await inspector(page).locator('h2:text("Batch #")').waitFor();
     const payload = (await inspector(page).locator('pre.json').first().textContent())!;
