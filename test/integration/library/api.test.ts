@@ -45,6 +45,20 @@ describe('startEmulator', () => {
     assert.deepEqual(await sink.requests(), []);
   });
 
+  it('createDomain: verified by default, so its mail is delivered; unverified on request, so it is suspended', async () => {
+    const ok = await emu.createDomain('verified.test');
+    assert.equal(ok.dns_verified, true);
+    const raw = await emu.createDomain('pending.test', { verified: false });
+    assert.equal(raw.compliance_status, 'unverified_dns');
+    const hook = await emu.createWebhook({ url: emu.sink('domains').url, event_types: ['delivery', 'suspension'] });
+    await emu.send({ from: { email: 'a@verified.test' }, to: [{ email: 'x@example.com' }], subject: 'Hi', text: 'Hi' });
+    await emu.send({ from: { email: 'a@pending.test' }, to: [{ email: 'y@example.com' }], subject: 'Hi', text: 'Hi' });
+    await emu.clock.advance('1m');
+    await emu.waitForDelivery({ webhook_id: hook.id, email: 'y@example.com' });
+    const events = await emu.sink('domains').events();
+    assert.deepEqual(events.map((e) => [e.sending_domain_name, e.event]).sort(), [['pending.test', 'suspension'], ['verified.test', 'delivery']]);
+  });
+
   it('waitForDelivery says what it found instead; API errors carry Mailtrap\'s body', async () => {
     await assert.rejects(emu.waitForDelivery({ email: 'nobody@example.com' }, { timeout: 200 }), /no delivered delivery matching \{"email":"nobody@example.com"\} within 200 ms; none matches yet \(did you advance the clock/);
     const err = await emu.createWebhook({ url: 'not a url' }).catch((e: unknown) => e);
