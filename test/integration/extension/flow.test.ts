@@ -25,7 +25,7 @@ test('start → domain → webhook on the sink → bouncing email → advance cl
     const { EmulatorTreeProvider } = await import('../../../src/views/treeProvider');
     const c = h.context.subscriptions.find((d) => d instanceof EmulatorController) as EmulatorController;
     const tree = h.context.subscriptions.find((d) => d instanceof EmulatorTreeProvider) as EmulatorTreeProvider;
-    await waitFor(() => c.state === 'running', 'the emulator');
+    await waitFor(() => c.state === 'running', 'the emulator', 30_000);
     const secrets = (tree as unknown as { secrets: SigningSecrets }).secrets;
 
     const form = formHandlers({ api: c.api!, secrets }, () => {}, async () => {});
