@@ -66,7 +66,11 @@ describe('Messages view', { concurrency: false }, () => {
     const panel = fake.panels.find((p) => p.viewType === 'mailtrapEmulator.message') as FakeWebviewPanel;
     assert.ok(panel, 'a timeline panel opened');
     assert.match(panel.webview.html, /Content-Security-Policy/);
-    const timeline = (await rpc(panel, 'message.load', { id: ids.ann })) as MessageTimeline;
+    // The sink's 200 may land a moment after the clock advance answered: wait for what a user would see.
+    const timeline = await waitFor(async () => {
+      const t = (await rpc(panel, 'message.load', { id: ids.ann })) as MessageTimeline;
+      return t.deliveries[0]?.status === 'delivered' ? t : undefined;
+    }, 'the bounce batch delivered');
     const m: MessageDto = timeline.message;
     assert.equal(m.status, 'not_delivered');
     assert.deepEqual(m.events.map((e) => e.event), ['bounce']);
