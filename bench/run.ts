@@ -28,6 +28,7 @@ interface Ratio {
 }
 
 const figures: Figure[] = [];
+const failed: string[] = [];
 const ratios: Record<string, Ratio> = {};
 const add = (name: string, unit: string, runs: number[]) => figures.push({ name, unit, runs: runs.map((x) => round(x)) });
 const log = (msg: string) => console.error(`[bench] ${msg}`);
@@ -140,7 +141,12 @@ async function main() {
     ['memory', memory],
   ] as const) {
     const t0 = performance.now();
-    await fn();
+    try {
+      await fn();
+    } catch (err) {
+      // One broken figure must not lose the others: it is reported and the run goes on.
+      failed.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     log(`${name}: ${Math.round(performance.now() - t0)} ms`);
   }
   printTable(figures.map((f) => ({ figure: f.name, unit: f.unit, ...summarize(f), runs: f.runs.length })));
@@ -148,6 +154,7 @@ async function main() {
   printTable(
     Object.entries(ratios).map(([k, v]) => ({ ratio: k, value: v.value, goal: v.goal, met: v.met ? 'yes' : v.scaled ? 'n/a (scaled)' : 'NO' })),
   );
+  for (const f of failed) console.log(`FAILED ${f}`);
   const cpus = os.cpus();
   const machine = { cpus: cpus.length, model: cpus[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvg: os.loadavg().map((x) => round(x, 2)) };
   const out = {
@@ -156,8 +163,10 @@ async function main() {
     seconds: round((performance.now() - started) / 1000),
     figures: Object.fromEntries(figures.map((f) => [f.name, { unit: f.unit, ...summarize(f), runs: f.runs }])),
     ratios,
+    failed,
   };
   console.log(JSON.stringify(out));
+  if (failed.length) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -7,15 +7,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import * as path from 'node:path';
 import type { SMTPServer } from 'smtp-server';
+import { assembleServices } from './assembly';
 import type { Config } from './config';
-import { createCore, type Core } from './core';
+import type { Core } from './core';
 import { VirtualClock, type RealTime } from './core/clock';
-import { DeliveryService } from './core/delivery/deliveryService';
-import { retryPolicy } from './core/delivery/retryPolicy';
-import { displayUrl } from './core/delivery/target';
 import { followOwnSink, isOwnSinkUrl, rememberOrigin } from './core/ownSink';
+import { displayUrl } from './core/urls';
 import type { Logger } from './core/ports';
-import { createSending, type Sending } from './core/sending';
+import type { Sending } from './core/sending';
 import { createApp } from './http/app';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
@@ -29,13 +28,8 @@ import { smtpIngest, smtpSenderCheck } from './smtp/smtpIngest';
 import { createSmtpServer } from './smtp/smtpServer';
 import { lockDataDir } from './store/dataDirLock';
 import { SqlClockState } from './store/clockState';
+import { loadOwnOrigins, saveOwnOrigins } from './store/ownOrigins';
 import { Store } from './store/database';
-import { SqlDeliveryRepository } from './store/deliveryRepository';
-import { SqlEventRepository } from './store/eventRepository';
-import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
-import { RetentionService, retentionLimits } from './core/retention';
-import { SqlRetentionRepository } from './store/retentionRepository';
-import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
 import { EmailLogService } from './core/logs/emailLogService';
 import { SqlEmailLogRepository } from './store/emailLogRepository';
 
@@ -90,14 +84,14 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
 function followOwnSinks(store: Store, core: Core, current: string, log: Logger): void {
   let past: string[] = [];
   try {
-    past = JSON.parse(store.get<{ value: string }>("SELECT value FROM meta WHERE key = 'own_origins'")?.value ?? '[]');
+    past = loadOwnOrigins(store);
   } catch {
     /* unreadable history: nothing to follow */
   }
   const remember = () => {
     if (past.at(-1) === current) return;
     past = rememberOrigin(past, current);
-    store.run("INSERT INTO meta (key, value) VALUES ('own_origins', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [JSON.stringify(past)]);
+    saveOwnOrigins(store, past);
   };
   const pointsHere = (url: string) => isOwnSinkUrl(url, current);
   const moved = core.webhooks.list().flatMap((w) => {
@@ -139,43 +133,15 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   );
   const saveClock = () => clockState.save(clock.now());
 
-  const core = createCore({
-    domains: new SqlDomainRepository(store),
-    webhooks: new SqlWebhookRepository(store),
-    events: new SqlEventRepository(store),
-    uow: store,
+  const { core, sending, delivery, retention } = assembleServices({
+    store,
     clock,
     random: cryptoRandom,
-    log: log.child('core'),
+    log,
+    sender: new UndiciWebhookSender(),
+    settings: config,
   });
   core.bus.on('clock.advanced', saveClock);
-  const sending = createSending(core, {
-    messages: new SqlMessageRepository(store),
-    schedule: new SqlScheduleRepository(store),
-    suppressions: new SqlSuppressionRepository(store),
-    domains: config.domains,
-    uow: store,
-    random: cryptoRandom,
-    log: log.child('sending'),
-  });
-
-  const webhookRepo = new SqlWebhookRepository(store);
-  const delivery = new DeliveryService({
-    repo: new SqlDeliveryRepository(store),
-    webhooks: webhookRepo,
-    webhookService: core.webhooks,
-    domains: core.domains,
-    events: core.events,
-    sender: new UndiciWebhookSender(),
-    uow: store,
-    clock,
-    bus: core.bus,
-    random: cryptoRandom,
-    log: log.child('delivery'),
-    policy: retryPolicy(config),
-    batchIntervalMs: Math.round(config.batchInterval * 1000),
-    batchMax: config.batchMax,
-  });
 
   const info = {
     accountId: ACCOUNT_ID,
@@ -240,13 +206,6 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     throw err;
   }
   followOwnSinks(store, core, `http://${hostForUrl}:${info.httpPort}`, log.child('webhooks'));
-  const retention = new RetentionService({
-    repo: new SqlRetentionRepository(store),
-    uow: store,
-    bus: core.bus,
-    log: log.child('retention'),
-    limits: retentionLimits(config.retention),
-  });
   retention.prune();
   delivery.start();
   // Lifecycle events stored before a restart (or a kill -9) are due now or later.

@@ -71,6 +71,7 @@ class RunningEmulator implements Emulator {
   readonly smtpPort: number;
   readonly token: string;
   readonly accountId: number;
+  readonly pid: number;
   readonly clock;
 
   constructor(private readonly proc: Spawned) {
@@ -80,6 +81,7 @@ class RunningEmulator implements Emulator {
     this.smtpPort = r.smtpPort;
     this.token = r.token;
     this.accountId = r.accountId;
+    this.pid = proc.proc.pid!;
     this.clock = {
       advance: async (by: number | string): Promise<ClockInfo> =>
         (await this.request<{ clock: ClockInfo }>('POST', '/emulator/clock/advance', { seconds: toSeconds(by) })).clock,
@@ -108,8 +110,11 @@ class RunningEmulator implements Emulator {
     return `/api/accounts/${this.accountId}`;
   }
 
-  async createDomain(domainName: string): Promise<Domain> {
-    return this.request<Domain>('POST', `${this.account}/sending_domains`, { sending_domain: { domain_name: domainName } });
+  async createDomain(domainName: string, options: { verified?: boolean } = {}): Promise<Domain> {
+    const domain = await this.request<Domain>('POST', `${this.account}/sending_domains`, { sending_domain: { domain_name: domainName } });
+    // Created unverified, as on Mailtrap; a test of webhooks wants the verified domain production has.
+    if (options.verified === false) return domain;
+    return this.request<Domain>('POST', `/emulator/domains/${domain.id}/verify`);
   }
 
   async createWebhook(o: WebhookOptions): Promise<Webhook & { signing_secret: string }> {

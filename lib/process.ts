@@ -26,6 +26,10 @@ export function emulatorScript(): string {
   return found;
 }
 
+function withoutEmulatorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MT_EMULATOR_')));
+}
+
 export interface Spawned {
   ready: ReadyLine;
   proc: ChildProcess;
@@ -36,8 +40,12 @@ export interface Spawned {
 export async function spawnEmulator(args: string[], opts: { onLog?: (line: string) => void; startTimeout?: number } = {}): Promise<Spawned> {
   const proc = spawn(process.execPath, [emulatorScript(), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Node, not Electron, whatever started the user's tests.
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    // Node, not Electron, whatever started the user's tests. And an emulator whose test process
+    // was killed outright (no 'exit' event) exits by itself: `--exit-with-parent`, as an env var so
+    // that an emulator build without the option ignores it.
+    // The options given are the whole configuration: MT_EMULATOR_* variables of the user's shell
+    // (meant for their dev emulator) would otherwise mix in.
+    env: { ...withoutEmulatorEnv(process.env), ELECTRON_RUN_AS_NODE: '1', MT_EMULATOR_EXIT_WITH_PARENT: '1' },
   });
   let stderrTail = '';
   createInterface({ input: proc.stderr! }).on('line', (line) => {
@@ -45,8 +53,10 @@ export async function spawnEmulator(args: string[], opts: { onLog?: (line: strin
     opts.onLog?.(line);
   });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  // A test run that ends without stop() must not leave the emulator behind.
-  const killOnExit = () => proc.kill('SIGTERM');
+  // A test run that ends without stop() must not leave the emulator behind. SIGKILL, not SIGTERM:
+  // once this process is gone nobody reads the emulator's log pipes, and a clean stop writes to
+  // them; the store is durable against a kill at any moment anyway.
+  const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);
   void exited.then(() => process.removeListener('exit', killOnExit));
 

@@ -247,8 +247,14 @@ export interface Emulator {
   /** Bearer token of the API; SMTP password for user `api`. */
   readonly token: string;
   readonly accountId: number;
+  /** The emulator's process id. */
+  readonly pid: number;
   readonly clock: Clock;
-  createDomain(domainName: string): Promise<Domain>;
+  /**
+   * A sending domain, verified unless `verified: false` (Mailtrap creates domains unverified, and
+   * suspends mail from them until their DNS checks pass: `verified: false` tests that path).
+   */
+  createDomain(domainName: string, options?: { verified?: boolean }): Promise<Domain>;
   /** The created webhook, with its `signing_secret`. */
   createWebhook(options: WebhookOptions): Promise<Webhook & { signing_secret: string }>;
   send(mail: Mail, options?: { stream?: SendingStream }): Promise<SendResult>;

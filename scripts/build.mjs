@@ -85,6 +85,6 @@ if (existsSync('media/src/form.ts')) {
 if (existsSync('media/dist/web.js')) {
   rmSync('dist/web', { recursive: true, force: true });
   mkdirSync('dist/web', { recursive: true });
-  for (const f of ['web.js', 'form.js', 'inspector.js']) copyFileSync(`media/dist/${f}`, `dist/web/${f}`);
+  for (const f of ['web.js', 'form.js', 'inspector.js', 'message.js']) copyFileSync(`media/dist/${f}`, `dist/web/${f}`);
   for (const f of ['webview.css', 'web.css', 'icon.svg']) copyFileSync(`media/${f}`, `dist/web/${f}`);
 }

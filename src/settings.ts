@@ -1,4 +1,6 @@
 /** Setting keys (section `mailtrapEmulator`) and their typed, validated reading. */
+import { DEFAULTS } from '../emulator/config';
+
 export const SECTION = 'mailtrapEmulator';
 
 export const Setting = {
@@ -34,12 +36,13 @@ export interface EmulatorSettings {
   domains: 'auto' | 'strict';
 }
 
+/** The emulator's own defaults (emulator/config.ts), the one source; package.json's are pinned to them by a test. */
 export const DEFAULT_SETTINGS: Readonly<EmulatorSettings> = Object.freeze({
   autoStart: true,
-  httpPort: 8780,
-  smtpPort: 2525,
-  timeScale: 1,
-  batchIntervalSeconds: 30,
+  httpPort: DEFAULTS.port,
+  smtpPort: DEFAULTS.smtpPort,
+  timeScale: DEFAULTS.timeScale,
+  batchIntervalSeconds: DEFAULTS.batchInterval,
   dataLocation: 'workspace',
   domains: 'auto',
 });

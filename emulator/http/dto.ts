@@ -313,7 +313,7 @@ export type StreamMessage<K extends StreamEventName = StreamEventName> = { [P in
 
 // ---- web UI (issue 15): POST /emulator/ui/login → {url} (a fresh one-time login link);
 //      GET /emulator/samples → {data: SampleDto[]}; GET /emulator/samples/{name} → the sample's text.
-//      Public: GET / (the app), GET /ui/inspector|form (frames), GET /ui/assets/{file},
+//      Public: GET / (the app), GET /ui/inspector|form|message (frames), GET /ui/assets/{file},
 //      POST /ui/session {"code"|"token"} → 204 + session cookie, POST /ui/logout.
 export interface SampleDto {
   name: string;

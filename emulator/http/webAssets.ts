@@ -10,6 +10,7 @@ const TYPES: Record<string, string> = {
   'web.js': 'text/javascript; charset=utf-8',
   'form.js': 'text/javascript; charset=utf-8',
   'inspector.js': 'text/javascript; charset=utf-8',
+  'message.js': 'text/javascript; charset=utf-8',
   'webview.css': 'text/css; charset=utf-8',
   'web.css': 'text/css; charset=utf-8',
   'icon.svg': 'image/svg+xml',

@@ -6,14 +6,13 @@ import type { AttemptDto, DeliveryDto, DeliverySummaryDto, Page } from '../../em
 import type { DeliveryFilter, InspectorEvents, InspectorInit, InspectorMethods } from '../../src/protocol/messages';
 import { eventLabel } from '../../src/protocol/eventLabels';
 import { basicAuthUser, displayUrl, webhookLabel } from '../../src/protocol/webhookUrl';
-import { PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
+import { DELIVERY_STATUSES, PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../src/protocol/wire';
 import { jsonView } from './jsonView';
 import { h, Rpc } from './rpc';
 import { VirtualList } from './virtualList';
 
 const ROW_HEIGHT = 28;
 const PAGE = 500;
-const STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
 
 const app = document.getElementById('app')!;
 let webhooks: WebhookWire[] = [];
@@ -79,7 +78,7 @@ function webhookOption(w: WebhookWire): string {
 /** Fills the controls from `filter` and lays the page out; safe to call again (no listeners here). */
 function buildLayout(): void {
   fillWebhookOptions();
-  options(els.status, [['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s])], filter.status ?? '');
+  options(els.status, [['', 'Any status'], ...DELIVERY_STATUSES.map((s): [string, string] => [s, s])], filter.status ?? '');
   options(els.event, [['', 'Any event'], ...PAYLOAD_EVENT_NAMES.map((s): [string, string] => [s, eventLabel(s)])], filter.event ?? '');
   els.search.value = filter.search ?? '';
   els.detail.replaceChildren(h('p', { className: 'muted', text: 'Select a batch to see its payload and attempts.' }));

@@ -46,17 +46,8 @@ export function splitWebhookUrl(url: string): UrlParts {
   }
 }
 
-/** The URL without any basic-auth password (shown in trees and tooltips); the user name decoded. */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    const user = u.username;
-    return user ? u.toString().replace(`//${user}:`, `//${decodeURIComponent(user)}:`).replace(`//${user}@`, `//${decodeURIComponent(user)}@`) : u.toString();
-  } catch {
-    return url;
-  }
-}
+/** The URL without any basic-auth password (trees, tooltips, inspector): the emulator's one rule. */
+export { displayUrl } from '../../emulator/core/urls';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

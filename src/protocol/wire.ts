@@ -1,8 +1,9 @@
 /** Mailtrap management API shapes the extension reads (SPEC §4), shared by the host and the webviews. */
-// The event-type lists are defined once, in the emulator's core (a module of constants, no imports).
+// The event-type and delivery-status lists are defined once, in the emulator's core (modules of constants, type-only imports).
 import type { WebhookEventType } from '../../emulator/core/types';
 
 export { PAYLOAD_EVENT_NAMES, WEBHOOK_EVENT_TYPES } from '../../emulator/core/types';
+export { DELIVERY_STATUSES } from '../../emulator/core/delivery/types';
 export type { WebhookEventType };
 
 export interface DomainWire {

@@ -1,5 +1,6 @@
 /** Pure formatting for views (no vscode): URL display, relative virtual times, webhook health. */
 import type { DeliveryDto } from '../../emulator/http/dto';
+import { displayUrl } from '../../emulator/core/urls';
 import type { WebhookWire } from '../protocol/wire';
 
 export { basicAuthUser, displayUrl, webhookLabel } from '../protocol/webhookUrl';

@@ -10,7 +10,7 @@ import { tempDir } from './emulatorProcess';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
 /** Polls until `cond` holds (real time; a wait, not a timing assertion). */
-export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await cond();

@@ -1,11 +1,11 @@
-/** A core on an in-memory sql.js store and a fake real-time source, for unit tests. */
-import { createCore } from '../../emulator/core';
+/** The emulator's services (the same assembly as the emulator's) on an in-memory sql.js store and a fake real-time source, for unit tests. */
+import { assembleServices } from '../../emulator/assembly';
+import { parseConfig } from '../../emulator/config';
 import { VirtualClock } from '../../emulator/core/clock';
 import { createLogger } from '../../emulator/log';
+import { UndiciWebhookSender } from '../../emulator/outbound/webhookSender';
 import { cryptoRandom } from '../../emulator/random';
 import { Store } from '../../emulator/store/database';
-import { SqlEventRepository } from '../../emulator/store/eventRepository';
-import { SqlDomainRepository, SqlWebhookRepository } from '../../emulator/store/repositories';
 import { FakeRealTime } from './fakeTime';
 
 export async function inMemoryCore(opts: { scale?: number } = {}) {
@@ -13,14 +13,6 @@ export async function inMemoryCore(opts: { scale?: number } = {}) {
   const store = await Store.open({ dir: null, log });
   const real = new FakeRealTime();
   const clock = new VirtualClock(real, opts.scale ?? 1);
-  const core = createCore({
-    domains: new SqlDomainRepository(store),
-    webhooks: new SqlWebhookRepository(store),
-    events: new SqlEventRepository(store),
-    uow: store,
-    clock,
-    random: cryptoRandom,
-    log,
-  });
-  return { core, store, real, clock, log };
+  const services = assembleServices({ store, clock, random: cryptoRandom, log, sender: new UndiciWebhookSender(), settings: parseConfig([]).config });
+  return { ...services, store, real, clock, log };
 }

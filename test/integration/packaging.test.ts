@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { RESTART_SETTINGS, Setting, SECTION } from '../../src/settings';
+import { DEFAULT_SETTINGS, RESTART_SETTINGS, Setting, SECTION } from '../../src/settings';
 
 const ROOT = path.resolve(__dirname, '../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -39,6 +39,8 @@ test('the manifest: activation events, commands with icons, menus naming declare
   assert.deepEqual(props, Object.values(Setting).map((k) => `${SECTION}.${k}`).sort());
   for (const k of RESTART_SETTINGS) assert.ok(props.includes(`${SECTION}.${k}`));
   assert.deepEqual(manifest.contributes.configuration.properties['mailtrapEmulator.dataLocation'].enum, ['workspace', 'global', 'memory']);
+  // The settings' defaults are the emulator's (one source, emulator/config.ts): the manifest must say the same.
+  for (const [k, v] of Object.entries(DEFAULT_SETTINGS)) assert.equal(manifest.contributes.configuration.properties[`${SECTION}.${k}`].default, v, `${k} default`);
   assert.equal(manifest.contributes.viewsContainers.activitybar[0].id, 'mailtrapEmulator');
   assert.ok(manifest.contributes.viewsWelcome.some((w: { contents: string }) => /command:mailtrapEmulator\.emulator\.start/.test(w.contents) && /command:mailtrapEmulator\.domain\.add/.test(w.contents)));
   assert.match(manifest.devDependencies['@types/vscode'], new RegExp(`^~?${manifest.engines.vscode.replace('^', '').replace(/\.0$/, '').replace(/\./g, '\\.')}`));

@@ -22,7 +22,7 @@ import { performAttempt } from './attempt';
 import { eventKeys, newDelivery } from './batch';
 import { bodyFromJson, buildBody, parseBody } from './body';
 import { dummyEvents } from './dummyEvents';
-import { nextAttemptAt, scheduleBase, type RetryPolicy } from './retryPolicy';
+import { decideAfterAttempt, type RetryPolicy } from './retryPolicy';
 import { routes } from './routing';
 import { displayUrl } from './target';
 import {
@@ -297,24 +297,21 @@ export class DeliveryService {
     let pausedWebhook: Webhook | undefined;
     const updated = this.d.uow.transaction(() => {
       this.d.repo.insertAttempt({ ...out, deliveryId: id, number });
-      const current = this.d.repo.get(id)!;
-      const next = out.ok ? null : nextAttemptAt(this.d.policy, number, scheduleBase(del.nextAttemptAt, out.startedAt, this.d.policy), now);
-      const stillOpen = OPEN_STATUSES.includes(current.status); // a delete may have cancelled it meanwhile
-      const status = !stillOpen ? current.status : out.ok ? 'delivered' : next === null ? 'failed' : 'retrying';
-      exhausted = stillOpen && status === 'failed';
-      const u = {
-        status,
-        attemptCount: number,
-        nextAttemptAt: stillOpen ? next : null,
-        lastStatus: out.response?.status ?? null,
-        lastError: !stillOpen ? current.lastError : exhausted ? `${out.error}; retries exhausted after ${number} attempts, webhook paused` : out.error,
-      } as const;
-      this.d.repo.update(id, u);
-      if (exhausted) {
+      const current = this.d.repo.get(id)!; // a delete may have cancelled it meanwhile
+      const { update, pauseWebhook } = decideAfterAttempt(this.d.policy, {
+        current,
+        dueAt: del.nextAttemptAt,
+        attemptNumber: number,
+        result: { ok: out.ok, status: out.response?.status ?? null, error: out.error, startedAt: out.startedAt },
+        now,
+      });
+      this.d.repo.update(id, update);
+      exhausted = pauseWebhook;
+      if (pauseWebhook) {
         const w = this.d.webhooks.get(del.webhookId);
         pausedWebhook = w?.active ? this.d.webhookService.setActive(w.id, false) : w;
       }
-      return { ...current, ...u };
+      return { ...current, ...update };
     });
     this.emit('delivery.updated', updated);
     if (exhausted) {

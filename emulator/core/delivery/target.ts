@@ -17,13 +17,4 @@ export function requestTarget(raw: string): Target {
   return { url: u.toString(), authorization: 'Basic ' + Buffer.from(`${user}:${pass}`, 'utf8').toString('base64') };
 }
 
-/** For display and logs: the user name stays, the password does not. */
-export function displayUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return raw;
-  }
-}
+export { displayUrl } from '../urls';

@@ -2,14 +2,14 @@
 import { Router, type Request } from 'express';
 import type { Core } from '../../core';
 import type { DeliveryService } from '../../core/delivery/deliveryService';
-import type { DeliveryFilter, DeliveryStatus } from '../../core/delivery/types';
+import { DELIVERY_STATUSES, type DeliveryFilter, type DeliveryStatus } from '../../core/delivery/types';
 import { BadRequestError, NotFoundError } from '../../core/errors';
 import { parseReplay } from '../../core/replay';
 import { parseEventType, toPayloadEventName } from '../../core/types';
 import { deliveryToDto } from '../deliveryWire';
 import type { DeliveryDto, Page, ReplayResult, WebhookTestResult } from '../dto';
 
-const STATUSES: DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'];
+const isStatus = (s: string): s is DeliveryStatus => DELIVERY_STATUSES.some((x) => x === s);
 
 function idParam(req: Request): number {
   const id = Number(req.params.id);
@@ -33,8 +33,8 @@ function filterOf(req: Request): DeliveryFilter {
   const f: DeliveryFilter = {};
   f.webhookId = positiveInt(q.webhook_id, 'webhook_id');
   if (q.status) {
-    if (!STATUSES.includes(q.status as DeliveryStatus)) throw new BadRequestError([`'status' must be one of ${STATUSES.join(', ')}`]);
-    f.status = q.status as DeliveryStatus;
+    if (!isStatus(q.status)) throw new BadRequestError([`'status' must be one of ${DELIVERY_STATUSES.join(', ')}`]);
+    f.status = q.status;
   }
   if (q.event) {
     const t = parseEventType(q.event);

@@ -19,6 +19,7 @@ const PAGES: Record<string, Page> = {
   '/': { title: 'Mailtrap Emulator', script: 'web.js' },
   '/ui/inspector': { title: 'Payload Inspector', script: 'inspector.js' },
   '/ui/form': { title: 'Form', script: 'form.js' },
+  '/ui/message': { title: 'Message Timeline', script: 'message.js' },
 };
 
 function csp(nonce: string): string {

@@ -1,11 +1,23 @@
 /**
- * The components of media/ (payload inspector, domain and webhook forms) in frames of this page,
- * each served by the extension's own handler table through the browser host (host.ts).
+ * The components of media/ (payload inspector, message timeline, domain and webhook forms) in
+ * frames of this page, each served by the extension's own handler table through the browser host
+ * (host.ts). Where the extension asks through VS Code's UI (a quick pick), the page asks itself.
  */
-import type { DeliveryFilter, FormInit, FormMethods, InspectorEvents, InspectorInit, InspectorMethods } from '../../../src/protocol/messages';
-import type { WebhookWire } from '../../../src/protocol/wire';
+import type {
+  DeliveryFilter,
+  FormInit,
+  FormMethods,
+  InspectorEvents,
+  InspectorInit,
+  InspectorMethods,
+  MessagePanelEvents,
+  MessagePanelInit,
+  MessagePanelMethods,
+} from '../../../src/protocol/messages';
+import { PAYLOAD_EVENT_NAMES, type WebhookWire } from '../../../src/protocol/wire';
 import { formHandlers } from '../../../src/webviews/formHandlers';
 import { inspectorHandlers } from '../../../src/webviews/inspectorHandlers';
+import { messageHandlers } from '../../../src/webviews/messageHandlers';
 import { h } from '../rpc';
 import { api, copyText, frameHost, type LiveStream } from './host';
 
@@ -29,9 +41,75 @@ export class InspectorFrame {
     });
   }
 
-  filter(f: DeliveryFilter): void {
+  filter(f: DeliveryFilter, select?: number): void {
     this.rpc.push('filter', f);
+    if (select !== undefined) this.rpc.push('select', select);
   }
+}
+
+/** A message's timeline; the frame is made on the first `show` (the component needs a message). */
+export class MessageFrame {
+  readonly element = h('section', { id: 'm-detail', className: 'detail framed-detail' }, h('p', { className: 'muted', text: 'Select a message to see its timeline.' }));
+  private rpc: ReturnType<typeof frameHost<MessagePanelMethods, MessagePanelEvents>> | undefined;
+  private messageId = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    stream: LiveStream,
+    private readonly openInspector: (messageId: string, deliveryId?: number) => void,
+  ) {
+    stream.on((m) => {
+      if (!this.rpc || !/^(events\.recorded|delivery\.|clock)/.test(m.name)) return;
+      // A burst (a replay, a clock jump) is one reload, as in the extension's panel.
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.rpc?.push('changed', null), 200);
+    });
+  }
+
+  show(messageId: string): void {
+    this.messageId = messageId;
+    if (this.rpc) return this.rpc.push('show', { messageId });
+    const iframe = h('iframe', { id: 'message-frame', title: 'Message timeline', src: '/ui/message' });
+    this.element.replaceChildren(iframe);
+    this.rpc = frameHost<MessagePanelMethods, MessagePanelEvents>(
+      iframe,
+      messageHandlers(() => api, {
+        openInBrowser: async (id) => void window.open(`/emulator/messages/${encodeURIComponent(id)}/html`, '_blank', 'noopener,noreferrer'),
+        trigger: async (id) => {
+          const type = await pickEventType();
+          if (type) await api.triggerEvent({ type, message_id: id });
+        },
+        copy: copyText,
+        openInspector: async (id, deliveryId) => this.openInspector(id, deliveryId),
+      }),
+      (): MessagePanelInit => ({ messageId: this.messageId }),
+    );
+  }
+}
+
+/** The browser's stand-in for the extension's quick pick of an event type. */
+function pickEventType(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const select = h('select', { id: 'trigger-type', 'aria-label': 'Event type' }, ...PAYLOAD_EVENT_NAMES.map((e) => h('option', { value: e, text: e })));
+    const ok = h('button', { type: 'submit', id: 'trigger-ok', text: 'Trigger' });
+    const cancel = h('button', { type: 'button', className: 'secondary', id: 'trigger-cancel', text: 'Cancel' });
+    const form = h('form', { className: 'form' }, h('h1', { text: 'Trigger an event' }), select, h('div', { className: 'actions' }, ok, cancel));
+    const dialog = h('dialog', { className: 'web-dialog small', id: 'trigger-dialog' }, form);
+    let answer: string | undefined;
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      answer = select.value;
+      dialog.close();
+    });
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    select.focus();
+  });
 }
 
 export type FormTarget = { kind: 'domain' } | { kind: 'webhook'; webhook?: WebhookWire; domainId?: number | null };

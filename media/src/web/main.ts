@@ -54,9 +54,9 @@ function mountApp(): void {
       inspector.filter({ webhook_id: webhookId });
     },
   });
-  const messages = new MessagesView(stream, (messageId) => {
+  const messages = new MessagesView(stream, (messageId, deliveryId) => {
     show('inspector');
-    inspector.filter({ search: messageId });
+    inspector.filter({ search: messageId }, deliveryId);
   });
   views.webhooks.append(webhooks.element);
   views.messages.append(messages.element);

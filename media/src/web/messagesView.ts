@@ -1,14 +1,15 @@
 /**
  * Messages and their timelines: every stored message (newest first, paged, only the visible rows
- * in the DOM), and for the selected one its events in order with their details, a link to its
- * tracked HTML (live opens and clicks), its batches in the inspector, and a trigger for any event.
- * Live: new messages and recorded events reload what is shown. All text goes in as text.
+ * in the DOM; the browser's counterpart of the extension's Messages tree), and for the selected
+ * one the extension's timeline component (media/src/message.ts) in a frame: its events with their
+ * details, the batches that carried them, its tracked HTML, a trigger for any event. Live: new
+ * messages and recorded events reload what is shown. All text goes in as text.
  */
-import type { EventPayload, MessageDto, MessageSummaryDto } from '../../../emulator/http/dto';
-import { PAYLOAD_EVENT_NAMES } from '../../../src/protocol/wire';
+import type { MessageSummaryDto } from '../../../emulator/http/dto';
 import { h } from '../rpc';
 import { VirtualList } from '../virtualList';
-import { api, copyText, errorText, type LiveStream } from './host';
+import { MessageFrame } from './frames';
+import { api, errorText, type LiveStream } from './host';
 
 const ROW_HEIGHT = 28;
 const PAGE = 200;
@@ -19,19 +20,6 @@ const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replac
 const RANK = ['reject', 'suspension', 'bounce', 'spam', 'unsubscribe', 'soft bounce', 'click', 'open', 'delivery'];
 function headline(m: MessageSummaryDto): string {
   return RANK.find((e) => (m.eventCounts as Record<string, number>)[e]) ?? 'queued';
-}
-
-function details(e: EventPayload): string {
-  const p = e as unknown as Record<string, unknown>;
-  const parts: string[] = [];
-  // Mailtrap's `response` usually starts with the code already ("550 5.1.1 …").
-  if (p.response !== undefined) parts.push(String(p.response).startsWith(String(p.response_code ?? '')) ? String(p.response) : `${p.response_code} ${p.response}`);
-  else if (p.response_code !== undefined) parts.push(String(p.response_code));
-  if (p.bounce_category) parts.push(`category ${p.bounce_category}`);
-  if (p.reason) parts.push(String(p.reason));
-  if (p.url) parts.push(String(p.url));
-  if (p.user_agent) parts.push(String(p.user_agent));
-  return parts.join(' · ');
 }
 
 export class MessagesView {
@@ -45,7 +33,7 @@ export class MessagesView {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly search = h('input', { id: 'm-search', type: 'search', placeholder: 'Recipient email', 'aria-label': 'Recipient email' });
   private readonly count = h('span', { id: 'm-count', className: 'muted' });
-  private readonly detail = h('section', { id: 'm-detail', className: 'detail' }, h('p', { className: 'muted', text: 'Select a message to see its timeline.' }));
+  private readonly timeline: MessageFrame;
   private readonly list = new VirtualList({
     rowHeight: ROW_HEIGHT,
     count: () => Math.max(this.total, this.items.length),
@@ -55,15 +43,13 @@ export class MessagesView {
     },
   });
 
-  constructor(
-    stream: LiveStream,
-    private readonly openBatches: (messageId: string) => void,
-  ) {
+  constructor(stream: LiveStream, openInspector: (messageId: string, deliveryId?: number) => void) {
+    this.timeline = new MessageFrame(stream, openInspector);
     this.element = h(
       'div',
       { className: 'web-messages', id: 'messages' },
       h('section', { className: 'list-pane' }, h('header', { className: 'toolbar' }, this.search, this.count), this.list.element),
-      this.detail,
+      this.timeline.element,
     );
     let t: ReturnType<typeof setTimeout> | undefined;
     this.search.addEventListener('input', () => {
@@ -104,7 +90,6 @@ export class MessagesView {
     this.total = Math.max(page.total, this.items.length);
     this.updateCount();
     this.list.schedule();
-    if (this.selected && byId.has(this.selected)) void this.select(this.selected);
   }
 
   private async loadMore(): Promise<void> {
@@ -148,73 +133,14 @@ export class MessagesView {
       h('span', { className: 'to', text: m.recipients.join(', ') }),
       h('span', { className: 'time', text: time(m.createdAt) }),
     );
-    el.addEventListener('click', () => void this.select(m.id));
+    el.addEventListener('click', () => this.select(m.id));
     return el;
   }
 
-  async select(id: string): Promise<void> {
+  /** Shows a message's timeline: the extension's timeline component, in the detail frame. */
+  select(id: string): void {
     this.selected = id;
     this.list.schedule();
-    let m: MessageDto;
-    try {
-      m = await api.getMessage(id);
-    } catch (err) {
-      this.detail.replaceChildren(h('p', { className: 'error-text', text: errorText(err) }));
-      return;
-    }
-    if (this.selected !== id) return;
-    const meta: [string, string][] = [
-      ['Message id', m.id],
-      ['From', m.from],
-      ['To', m.recipients.join(', ')],
-      ['Stream', m.stream],
-      ['Created', time(m.createdAt)],
-    ];
-    if (m.category) meta.push(['Category', m.category]);
-    if (m.customVariables) meta.push(['Custom variables', JSON.stringify(m.customVariables)]);
-    const trigger = h('select', { id: 'm-trigger-type', 'aria-label': 'Event type' }, ...PAYLOAD_EVENT_NAMES.map((e) => h('option', { value: e, text: e })));
-    const result = h('span', { id: 'm-result', className: 'web-result', role: 'status' });
-    const act = (label: string, id2: string, run: () => Promise<string>) => {
-      const b = h('button', { type: 'button', className: 'secondary', id: id2, text: label });
-      b.addEventListener('click', () => {
-        b.disabled = true;
-        run()
-          .then((t) => ((result.textContent = t), (result.className = 'web-result ok-text')))
-          .catch((err) => ((result.textContent = errorText(err)), (result.className = 'web-result error-text')))
-          .finally(() => (b.disabled = false));
-      });
-      return b;
-    };
-    const events = [...m.events].sort((a, b) => a.timestamp - b.timestamp);
-    this.detail.replaceChildren(
-      h('h2', { text: m.subject ?? '(no subject)' }),
-      h('dl', { className: 'meta' }, ...meta.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
-      h(
-        'div',
-        { className: 'actions' },
-        h('a', { href: `/emulator/messages/${encodeURIComponent(m.id)}/html`, target: '_blank', rel: 'noopener noreferrer', id: 'm-open-html', text: 'Open HTML (live tracking)' }),
-        act('Batches in inspector', 'm-batches', async () => (this.openBatches(m.id), '')),
-        act('Copy id', 'm-copy-id', async () => (await copyText(m.id), 'Copied')),
-        trigger,
-        act('Trigger', 'm-trigger', async () => `Triggered ${(await api.triggerEvent({ type: trigger.value, message_id: m.id })).data.event}`),
-        result,
-      ),
-      h('h3', { text: `Timeline (${events.length})` }),
-      events.length
-        ? h(
-            'ol',
-            { className: 'timeline', id: 'm-timeline' },
-            ...events.map((e) =>
-              h(
-                'li',
-                { 'data-event': e.event },
-                h('span', { className: 'muted', text: time(e.timestamp * 1000) }),
-                h('span', {}, h('span', { className: `badge e-${e.event.replace(' ', '-')}`, text: e.event })),
-                h('span', { text: `${e.email}${details(e) ? ` · ${details(e)}` : ''}` }),
-              ),
-            ),
-          )
-        : h('p', { className: 'muted', text: 'No event yet: lifecycle events come seconds apart on the virtual clock (advance it).' }),
-    );
+    this.timeline.show(id);
   }
 }

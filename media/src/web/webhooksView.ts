@@ -64,7 +64,7 @@ export class WebhooksView {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.reload();
-    }, 200);
+    }, 500);
   }
 
   async reload(): Promise<void> {

@@ -19,7 +19,8 @@ export const sel = {
   dialog: '.monaco-dialog-box',
   dialogButton: '.monaco-dialog-box .dialog-buttons .monaco-button',
   toast: '.notifications-toasts .notification-toast',
-  toastButton: '.monaco-button',
+  /** An action button of a notification (inside a toast). */
+  toastButton: '.notification-list-item-buttons-container .monaco-button',
   /** Webviews: the ready outer iframe, then the document inside it. */
   webviewOuter: 'iframe.webview.ready',
   webviewInner: '#active-frame',

@@ -80,6 +80,11 @@ export class Workbench {
     return this.page.locator(sel.toast).filter({ hasText: text });
   }
 
+  /** Clicks a notification's action button (e.g. "Resume Webhook") on the toast matching `text`. */
+  async toastAction(text: RegExp, label: string): Promise<void> {
+    await this.toast(text).locator(sel.toastButton).filter({ hasText: new RegExp(`^${escape(label)}$`) }).first().click();
+  }
+
   /** The visible webview's document. */
   webview(): FrameLocator {
     return this.page.frameLocator(`${sel.webviewOuter}:visible`).frameLocator(sel.webviewInner);

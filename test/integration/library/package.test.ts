@@ -46,7 +46,8 @@ describe('the packed package in a scratch project', () => {
     for (const f of ['dist/emulator.js', 'dist/sql-wasm.wasm', 'dist/lib/index.cjs', 'dist/lib/index.mjs', 'dist/lib/index.d.ts', 'dist/lib/index.d.mts', 'package.json', 'README.md', 'LICENSE']) {
       assert.ok(files.includes(f), `${f} is in the package`);
     }
-    for (const f of files) assert.match(f, /^(dist\/(emulator\.js|sql-wasm\.wasm|samples\/[^/]+|lib\/[^/]+\.(cjs|mjs|d\.ts|d\.mts))|package\.json|README\.md|LICENSE)$/, `${f} should not be in the package`);
+    // dist/web: the emulator's own web UI, which it serves.
+    for (const f of files) assert.match(f, /^(dist\/(emulator\.js|sql-wasm\.wasm|samples\/[^/]+|web\/[^/]+\.(js|css|svg)|lib\/[^/]+\.(cjs|mjs|d\.ts|d\.mts))|package\.json|README\.md|LICENSE)$/, `${f} should not be in the package`);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     assert.equal(manifest.dependencies, undefined);
     assert.equal(manifest.main, './dist/extension.js', 'VS Code still loads the extension bundle');

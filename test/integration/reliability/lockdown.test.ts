@@ -51,7 +51,7 @@ const isPublic = (p: string) => p.startsWith('/t/') || p.startsWith('/sink/');
  * The web UI's public routes (issue 15), exactly these: its static pages and assets, and the login
  * exchange. None of them may reveal data or hand out a session without a credential.
  */
-const WEB_UI_PUBLIC = ['GET /', 'GET /ui/inspector', 'GET /ui/form', 'GET /ui/assets/:file', 'POST /ui/session', 'POST /ui/logout'];
+const WEB_UI_PUBLIC = ['GET /', 'GET /ui/inspector', 'GET /ui/form', 'GET /ui/message', 'GET /ui/assets/:file', 'POST /ui/session', 'POST /ui/logout'];
 const isWebUi = (method: string, p: string) => WEB_UI_PUBLIC.includes(`${method} ${p}`);
 
 describe('lock-down', () => {

@@ -45,7 +45,7 @@ describe('web UI access', () => {
     });
     assert.equal(domain.status, 200);
     const nonces = new Set<string>();
-    for (const path of ['/', '/ui/inspector', '/ui/form', '/', '/ui/inspector']) {
+    for (const path of ['/', '/ui/inspector', '/ui/form', '/ui/message', '/', '/ui/inspector']) {
       const res = await fetch(origin + path);
       const html = await res.text();
       assert.equal(res.status, 200, path);
@@ -61,7 +61,7 @@ describe('web UI access', () => {
       assert.equal(res.headers.get('cache-control'), 'no-store');
       for (const secret of [emu.ready.token, 'secret-shop.test', String(emu.ready.smtpPort)]) assert.ok(!html.includes(secret), `${path} reveals ${secret}`);
     }
-    assert.equal(nonces.size, 5, 'a new nonce per response');
+    assert.equal(nonces.size, 6, 'a new nonce per response');
     const js = await fetch(`${origin}/ui/assets/web.js`);
     assert.equal(js.status, 200);
     assert.match(js.headers.get('content-type')!, /javascript/);

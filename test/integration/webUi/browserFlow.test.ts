@@ -98,20 +98,42 @@ describe('web UI in Chromium: the VS Code flow', { skip: chromiumMissing }, () =
     assert.match((await inspector(page).locator('details.attempt summary').first().textContent())!, /Attempt 1 .* 200$/);
     assert.ok((await inspector(page).locator('pre.json').first().textContent())!.includes(messageId));
     await shot(page, 'inspector');
+    // Copy as curl goes to the browser's clipboard; Resend makes a new batch, which appears live.
+    await inspector(page).locator('#copy-curl').click();
+    await until(async () => /^curl -X POST '.*\/sink\/demo'/.test(await page.evaluate(() => navigator.clipboard.readText())), 'the curl command on the clipboard');
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), new RegExp(`-H 'mailtrap-signature: ${signature}'`, 'i'));
+    await inspector(page).locator('#resend').click();
+    await inspector(page).locator('.row', { hasText: 'bounce' }).nth(1).waitFor();
+    assert.equal(await inspector(page).locator('#count').textContent(), '2 batches');
 
-    // The message's timeline, and a jump to its batches.
+    // The message's timeline (the extension's component in its frame), a triggered event, a jump to the batch.
     await page.click('#tab-messages');
     await page.click(`.row[data-message-id="${messageId}"]`);
-    await page.waitForSelector('#m-timeline li[data-event="bounce"]');
-    assert.match((await page.textContent('#m-timeline li[data-event="bounce"]'))!, /test\+bounce@example\.com · 550 .* · category badrecipient/);
+    const timeline = page.frameLocator('#message-frame');
+    const bounce = timeline.locator('#timeline .ev-bounce');
+    await bounce.waitFor();
+    assert.match((await bounce.textContent())!, /550 5\.1\.1.*badrecipient/);
+    assert.match((await bounce.locator('.carriers').textContent())!, new RegExp(`Batch #${delivery.id} · delivered 200`));
     await shot(page, 'messages');
-    await page.click('#m-batches');
-    await inspector(page).locator('#f-search').waitFor();
-    await until(async () => (await inspector(page).locator('#f-search').inputValue()) === messageId, 'the inspector filtered to the message');
-    await inspector(page).locator(`.row[data-id="${delivery.id}"]`).waitFor();
+    await timeline.locator('#trigger').click();
+    await page.selectOption('#trigger-type', 'spam');
+    await page.click('#trigger-ok');
+    await timeline.locator('#timeline .ev-spam').waitFor();
+    await timeline.locator(`#batch-${delivery.id}`).click();
+    await inspector(page).locator(`h2:text("Batch #${delivery.id}")`).waitFor();
+    assert.equal(await inspector(page).locator('#f-search').inputValue(), messageId, 'the inspector filtered to the message');
+
+    // Edit through the form: fewer event types.
+    await page.click('#tab-webhooks');
+    await row.locator('[data-action="edit"]').click();
+    await form(page).locator('h1:text("Edit webhook #1")').waitFor();
+    for (const t of ['open', 'click', 'unsubscribe']) await form(page).locator(`input[name=event_types][value=${t}]`).uncheck();
+    await form(page).locator('button[type=submit]').click();
+    await page.locator('#form-dialog').waitFor({ state: 'detached' });
+    await until(async () => !(await row.locator('.sub').textContent())!.includes('open'), 'the row to show the new event types');
+    assert.deepEqual((await call('GET', '/api/webhooks/1')).json.data.event_types, ['delivery', 'soft_bounce', 'bounce', 'suspension', 'spam_complaint', 'reject']);
 
     // Pause, resume, delete (confirmed in place).
-    await page.click('#tab-webhooks');
     await row.locator('[data-action="test"]').click();
     await row.locator('[data-role="result"]:text-matches("Test: 200 in \\\\d+ ms")').waitFor();
     await row.locator('[data-action="pause"]').click();
@@ -125,6 +147,37 @@ describe('web UI in Chromium: the VS Code flow', { skip: chromiumMissing }, () =
     await row.waitFor({ state: 'detached' });
     assert.equal((await call('GET', '/api/webhooks/1')).status, 404);
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('Send & replay: a bundled sample and an uploaded JSON Lines file are replayed; a bad file says why', { timeout: 60_000 }, async () => {
+    const call = api(emu.ready);
+    const before = (await call('GET', '/emulator/events?limit=1')).json.total as number;
+    const { page, context, errors } = await web.page();
+    await page.goto(emu.ready.http + '/');
+    await page.fill('#login-token', emu.ready.token);
+    await page.click('#login-submit');
+    await page.click('#tab-tools');
+    await page.waitForSelector('#replay-sample option[value="all-event-types.json"]', { state: 'attached' });
+    await page.selectOption('#replay-sample', 'all-event-types.json');
+    await page.click('#replay-bundled');
+    await page.waitForSelector('#replay-result.ok-text:text-matches("Replayed all-event-types\\\\.json: \\\\d+ events recorded")');
+    const bundled = Number(/(\d+) events/.exec((await page.textContent('#replay-result'))!)![1]);
+    assert.ok(bundled >= 9, `${bundled} events`);
+
+    const line = (i: number) => JSON.stringify({ event: 'delivery', message_id: `up-${i}`, event_id: `e-${i}`, timestamp: 1764150000, email: `u${i}@example.net`, sending_stream: 'transactional', sending_domain_name: 'acme.test' });
+    await page.setInputFiles('#replay-file', { name: 'mine.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${line(1)}\n${line(2)}\n`) });
+    await page.click('#replay-upload');
+    await page.waitForSelector('#replay-result:text("Replayed mine.jsonl: 2 events recorded.")');
+    assert.equal((await call('GET', '/emulator/events?limit=1')).json.total, before + bundled + 2);
+
+    await page.setInputFiles('#replay-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"events": [') });
+    await page.click('#replay-upload');
+    await page.waitForSelector('#replay-result.error-text:text-matches("^Failed: ")');
+    assert.equal((await call('GET', '/emulator/events?limit=1')).json.total, before + bundled + 2, 'nothing half-recorded');
+    await shot(page, 'replay');
+    // The browser logs the refused replay's 400 itself; nothing else went wrong.
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
     await context.close();
   });
 

@@ -69,7 +69,7 @@ describe('webhook URL fields', () => {
     assert.match((assembleWebhookUrl({ url: 'http://x', username: '', password: 'p', token: '' }) as { error: string }).error, /user name/);
   });
   test('the tree never shows a basic-auth password', () => {
-    assert.equal(displayUrl('https://me:secret@h.example/x'), 'https://me:****@h.example/x');
+    assert.equal(displayUrl('https://me:secret@h.example/x'), 'https://me:***@h.example/x');
   });
 });
 
@@ -138,7 +138,7 @@ describe('issue #17 helpers', () => {
     assert.equal(webhookLabel('https://ann%40x.test:pw@hooks.example.com/mt', self), 'hooks.example.com/mt');
     assert.equal(webhookLabel('https://hooks.example.com/', self), 'hooks.example.com');
     assert.equal(basicAuthUser('https://ann%40x.test:pw@hooks.example.com/mt'), 'ann@x.test');
-    assert.equal(displayUrl('https://ann%40x.test:pw@hooks.example.com/mt'), 'https://ann@x.test:****@hooks.example.com/mt');
+    assert.equal(displayUrl('https://ann%40x.test:pw@hooks.example.com/mt'), 'https://ann@x.test:***@hooks.example.com/mt');
   });
 
   test('one vocabulary for event types; durations for people', async () => {

@@ -1,27 +1,13 @@
 /** The sending core on an in-memory store and a fake clock: ingest, scheduling, suppressions, tracking HTML. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSending } from '../../../../emulator/core/sending';
 import { scenarioFor } from '../../../../emulator/core/sending/scenarios';
 import { trackHtml, trackableLinks } from '../../../../emulator/core/sending/tracking';
 import { validateMail } from '../../../../emulator/core/sending/validation';
 import { BadRequestError } from '../../../../emulator/core/errors';
-import { cryptoRandom } from '../../../../emulator/random';
-import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from '../../../../emulator/store/sendingRepositories';
 import { inMemoryCore } from '../../../helpers/inMemoryCore';
 
-async function setup() {
-  const base = await inMemoryCore();
-  const sending = createSending(base.core, {
-    messages: new SqlMessageRepository(base.store),
-    schedule: new SqlScheduleRepository(base.store),
-    suppressions: new SqlSuppressionRepository(base.store),
-    uow: base.store,
-    random: cryptoRandom,
-    log: base.log,
-  });
-  return { ...base, sending };
-}
+const setup = () => inMemoryCore();
 
 const mail = (to: string, over: Record<string, unknown> = {}) => ({ from: { email: 'a@core.test' }, to: [{ email: to }], subject: 's', text: 't', ...over });
 
