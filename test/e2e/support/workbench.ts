@@ -23,7 +23,8 @@ export class Workbench {
   }
 
   async open(url: string): Promise<void> {
-    await this.page.goto(url);
+    // A loaded machine can take more than Playwright's default 30 s to serve the workbench.
+    await this.page.goto(url, { timeout: 90_000 });
     await this.page.locator(sel.workbench).waitFor({ timeout: 90_000 });
   }
 

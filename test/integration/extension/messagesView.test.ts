@@ -94,7 +94,8 @@ describe('Messages view', { concurrency: false }, () => {
     await fake.commands.get('mailtrapEmulator.message.copyId')!(node);
     assert.equal(fake.clipboard, ids.bob);
     await fake.commands.get('mailtrapEmulator.message.openInBrowser')!(node);
-    assert.ok(fake.opened.some((u) => u.includes(`/emulator/messages/${ids.bob}/html?token=`)), fake.opened.join('\n'));
+    // A one-time link, never the token in a URL (issue #17).
+    assert.ok(fake.opened.some((u) => u.includes(`/emulator/messages/${ids.bob}/html?link=`) && !u.includes('token=')), fake.opened.join('\n'));
     fake.quickPicks.push((items) => items.find((i: string) => i === 'spam'));
     await fake.commands.get('mailtrapEmulator.message.trigger')!(node);
     assert.ok(fake.shown.some((s) => s.message.startsWith('Triggered spam for bob@example.com')));
