@@ -230,9 +230,9 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
   step('when its last retry fails the webhook is paused: the notification names it as the tree does; Resume makes it active again', async () => {
     await wb.closeAllEditors();
     await wb.clearNotifications();
-    const { http } = emulatorRecord(cs.userDataDir);
     const failing = /\/sink\/failing$/;
-    const label = `${http.replace(/^http:\/\//, '')}/sink/failing`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    // As the tree labels a webhook on the emulator's own sink: just its path.
+    const label = '\\/sink\\/failing';
     const paused = new RegExp(`Webhook ${label} \\(#\\d+\\) was paused: batch #\\d+ failed after 41 attempts \\(status 500\\)`);
     // Mailtrap's schedule: 40 retries 5 minutes apart; four virtual hours run it out.
     for (let i = 0; i < 4; i++) {
@@ -240,18 +240,18 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
       await wb.pick('+1 hour');
     }
     await wb.toast(paused).waitFor();
-    await wb.waitRowDescription(failing, /^paused · delivery/);
+    await wb.waitRowDescription(failing, /^paused · Delivery/);
     await wb.screenshot('webhook-paused-notification');
     // The endpoint is fixed, then the user resumes from the notification: new mail is delivered again.
     await emulatorApi(cs.userDataDir, 'PUT', '/emulator/sinks/failing', { responses: [{ status: 200 }] });
     await wb.toastAction(paused, 'Resume Webhook');
-    await wb.waitRowDescription(failing, /^(active|failing) · delivery/);
+    await wb.waitRowDescription(failing, /^(active|failing) · Delivery/);
     await wb.clearNotifications();
     await wb.command('Mailtrap Emulator: Send Test Email…');
     await wb.pick('Delivery');
     await wb.command('Mailtrap Emulator: Advance Clock…');
     await wb.pick('+5 minutes');
-    await wb.waitRowDescription(failing, /^active · delivery · 200 /);
+    await wb.waitRowDescription(failing, /^active · Delivery · 200 /);
     await wb.screenshot('webhook-resumed-active');
   });
 
