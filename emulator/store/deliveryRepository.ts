@@ -164,25 +164,9 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
     const [r] = this.store.write(
       `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
-         created_at, attempt_count, next_attempt_at, last_status, last_error, body, source_id)
+         created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [
-        d.kind,
-        d.webhookId,
-        d.webhookUrl,
-        d.status,
-        d.payloadFormat,
-        d.eventCount,
-        JSON.stringify(d.eventTypes),
-        JSON.stringify(d.messageIds),
-        d.createdAt,
-        d.attemptCount,
-        d.nextAttemptAt,
-        d.lastStatus,
-        d.lastError,
-        d.body,
-        d.sourceId,
-      ],
+      [...this.columns(d), d.body],
     );
     const id = Number(r.id);
     this.store.insertMany(
