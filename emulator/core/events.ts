@@ -42,6 +42,8 @@ export interface StoredEvent {
   payload: EventPayload;
   /** Virtual epoch ms when it was recorded. */
   recordedAt: number;
+  /** `payload` as JSON, exactly the stored (and POSTed) text: built once, reused for batch bodies. */
+  json: string;
 }
 
 export interface EventRepository {

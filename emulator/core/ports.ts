@@ -22,6 +22,11 @@ export interface WebhookRepository {
 export interface UnitOfWork {
   transaction<T>(fn: () => T): T;
   /**
+   * Runs `fn` once the open transaction has committed (at once outside one); never when it rolls
+   * back. For working copies in memory that must follow the store, not lead it.
+   */
+  afterCommit(fn: () => void): void;
+  /**
    * Resolves once every transaction committed so far is durable (a store with group commit
    * writes them at the end of the event-loop turn). Absent: `transaction` returns durable.
    */

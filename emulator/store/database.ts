@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs, { type Database as SqlJsDatabase, type SqlValue, type Statement } from 'sql.js';
 import type { Logger, UnitOfWork } from '../core/ports';
+import { DEFERRED, DeferredRows, touchesDeferred, type DeferredTable } from './deferredRows';
 import { JournalWriter, type Op } from './journal';
 import { MIGRATIONS } from './migrations';
 import { COMPACTION_STEPS, FILES, openGenerations } from './snapshots';
@@ -45,6 +46,11 @@ export type DurableCallback = (err?: Error) => void;
 
 /** Rows per multi-row INSERT: large enough to amortise the statement, small enough for few distinct SQL texts. */
 const MULTI_ROWS = 64;
+/** Deferred rows (see deferredRows.ts) go into SQLite once this many wait, whatever else happens. */
+const MAX_DEFERRED_ROWS = 200_000;
+/** …and when no transaction has added any for this long (real time), in slices of `IDLE_SLICE`. */
+const IDLE_MS = 50;
+const IDLE_SLICE = 4096;
 
 let sqlJs: ReturnType<typeof initSqlJs> | null = null;
 
@@ -71,6 +77,17 @@ export class Store implements UnitOfWork {
   private flushScheduled = false;
   /** Set when a journal write failed: memory is ahead of the disk, so nothing more may commit. */
   private failed: Error | null = null;
+  /** Committed rows of the read-model tables not yet in SQLite, and those of the open transaction. */
+  private readonly deferred = new DeferredRows();
+  private txnDeferred: DeferredRows | null = null;
+  /** Committed rows the open transaction took out of `deferred` (wrote or dropped): back on rollback. */
+  private txnTaken: Map<DeferredTable, SqlValue[][]>[] = [];
+  /** Next id per explicit-id deferred table, and its value when the open transaction began. */
+  private nextIds = new Map<DeferredTable, number>();
+  private txnNextIds: Map<DeferredTable, number> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** `afterCommit` callbacks of the open transaction. */
+  private txnAfterCommit: (() => void)[] = [];
 
   private constructor(
     private db: SqlJsDatabase,
@@ -149,6 +166,10 @@ export class Store implements UnitOfWork {
     if (this.failed) throw new Error(`store is unavailable after a failed journal write: ${this.failed.message}`);
     if (this.pending) return fn();
     this.pending = [];
+    this.txnDeferred = null;
+    this.txnTaken = [];
+    this.txnNextIds = null;
+    this.txnAfterCommit = [];
     this.db.exec('BEGIN');
     let result: T;
     try {
@@ -157,11 +178,30 @@ export class Store implements UnitOfWork {
     } catch (err) {
       this.pending = null;
       this.db.exec('ROLLBACK');
+      // What the transaction deferred is gone with it; what it wrote of earlier deferred rows waits again.
+      for (const taken of this.txnTaken.reverse()) this.deferred.restore(taken);
+      if (this.txnNextIds) this.nextIds = this.txnNextIds;
+      this.txnDeferred = null;
+      this.txnTaken = [];
+      this.txnAfterCommit = [];
       throw err;
     }
     const ops = this.pending;
     this.pending = null;
     this.db.exec('COMMIT');
+    this.txnTaken = [];
+    // (fn() set it; the compiler still sees the null assigned above.)
+    const txnRows = this.txnDeferred as DeferredRows | null;
+    if (txnRows) {
+      const added = txnRows.take();
+      this.txnDeferred = null;
+      for (const [table, rows] of added) this.deferred.add(table, rows);
+      if (this.deferred.size > MAX_DEFERRED_ROWS) this.materialize();
+      else this.armIdle();
+    }
+    const after = this.txnAfterCommit;
+    this.txnAfterCommit = [];
+    for (const fn of after) fn();
     if (this.groupCommit) {
       if (ops.length) this.queueForJournal(ops);
     } else {
@@ -169,6 +209,11 @@ export class Store implements UnitOfWork {
       if (this.journal && this.journal.size > this.compactBytes) this.compact();
     }
     return result;
+  }
+
+  afterCommit(fn: () => void): void {
+    if (this.pending) this.txnAfterCommit.push(fn);
+    else fn();
   }
 
   private queueForJournal(ops: Op[]): void {
@@ -230,6 +275,7 @@ export class Store implements UnitOfWork {
   /** A write. Outside a transaction it is a transaction of its own. */
   run(sql: string, params: Params = []): number {
     if (!this.pending) return this.transaction(() => this.run(sql, params));
+    this.barrier(sql);
     const stmt = this.prepare(sql);
     stmt.run(params);
     this.pending.push([sql, params]);
@@ -242,6 +288,7 @@ export class Store implements UnitOfWork {
    */
   insert(sql: string, params: Params = []): number {
     if (!this.pending) return this.transaction(() => this.insert(sql, params));
+    this.barrier(sql);
     this.prepare(sql).run(params);
     this.pending.push([sql, params]);
     const last = this.prepare('SELECT last_insert_rowid()');
@@ -286,6 +333,7 @@ export class Store implements UnitOfWork {
   }
 
   get<T = Row>(sql: string, params: Params = []): T | undefined {
+    this.barrier(sql);
     const stmt = this.prepare(sql);
     try {
       stmt.bind(params);
@@ -296,6 +344,7 @@ export class Store implements UnitOfWork {
   }
 
   private query(sql: string, params: Params): Row[] {
+    this.barrier(sql);
     const stmt = this.prepare(sql);
     const rows: Row[] = [];
     try {
@@ -321,6 +370,154 @@ export class Store implements UnitOfWork {
     return r;
   }
 
+  // ---- the read-model tables (deferredRows.ts)
+
+  /** `n` consecutive new ids of an explicit-id deferred table; returns the first. Rolled back with the transaction. */
+  reserveIds(table: DeferredTable, n: number): number {
+    if (!this.pending) throw new Error('reserveIds needs a transaction');
+    let next = this.nextIds.get(table);
+    if (next === undefined) {
+      // No row of `table` waits yet (rows only wait with a reserved id): SQLite has them all.
+      const r = this.rawGet(`SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), COALESCE((SELECT MAX(id) FROM ${table}), 0)) AS m`, [table]);
+      next = Number(r?.[0] ?? 0) + 1;
+    }
+    this.txnNextIds ??= new Map(this.nextIds);
+    this.nextIds.set(table, next + n);
+    return next;
+  }
+
+  /**
+   * Rows of a read-model table, in its `DEFERRED[table].head` column order: journaled now as
+   * multi-row INSERTs (the same statements an immediate insert journals), written into SQLite
+   * later (before anything names the table).
+   */
+  deferInsert(table: DeferredTable, rows: SqlValue[][]): void {
+    if (!rows.length) return;
+    if (!this.pending) return this.transaction(() => this.deferInsert(table, rows));
+    const { head, width } = DEFERRED[table];
+    for (let i = 0; i < rows.length; i += MULTI_ROWS) {
+      const n = Math.min(MULTI_ROWS, rows.length - i);
+      const params: SqlValue[] = [];
+      for (let k = i; k < i + n; k++) for (const v of rows[k]) params.push(v);
+      this.pending.push([this.multiRow(head, width, n), params]);
+    }
+    (this.txnDeferred ??= new DeferredRows()).add(table, rows);
+  }
+
+  /**
+   * DELETE rows of a deferred table: those still waiting, chosen by `match` among the first ones
+   * for which `inPrefix` holds, are dropped in memory; `sql` runs for those already in SQLite and
+   * is journaled. `match` and `sql` must pick the same rows. Explicit-id tables only (a rollback
+   * puts dropped rows back in front, which changes no id).
+   */
+  deleteDeferred(table: DeferredTable, inPrefix: (row: SqlValue[]) => boolean, match: (row: SqlValue[]) => boolean, sql: string, params: Params): void {
+    if (!this.pending) return this.transaction(() => this.deleteDeferred(table, inPrefix, match, sql, params));
+    this.txnDeferred?.drop(table, inPrefix, match);
+    const dropped = this.deferred.drop(table, inPrefix, match);
+    // Gone in memory only if the transaction commits: a rollback puts them back.
+    if (dropped.length) this.txnTaken.push(new Map([[table, dropped]]));
+    this.prepare(sql).run(params);
+    this.pending.push([sql, params]);
+  }
+
+  /** COUNT(*) of a deferred table, waiting rows included, without writing them into SQLite. */
+  countRows(table: DeferredTable): number {
+    const inDb = Number(this.rawGet(`SELECT COUNT(*) FROM ${table}`)?.[0] ?? 0);
+    return inDb + this.deferred.count(table) + (this.txnDeferred?.count(table) ?? 0);
+  }
+
+  /** Rows waiting to be written into SQLite (for tests and logs). */
+  get deferredRows(): number {
+    return this.deferred.size + (this.txnDeferred?.size ?? 0);
+  }
+
+  /** Before a statement that names a deferred table: write the waiting rows. */
+  private barrier(sql: string): void {
+    if ((this.deferred.size || this.txnDeferred?.size) && touchesDeferred(sql)) this.materialize();
+  }
+
+  /**
+   * Write up to `limit` waiting rows into SQLite. Inside a transaction they join it (and wait again
+   * if it rolls back); outside, in a transaction of their own. Nothing is journaled: the journal
+   * has them since they were deferred.
+   */
+  materialize(limit = Infinity): void {
+    if (this.closed) return;
+    if (this.pending) {
+      const committed = this.deferred.take(limit);
+      if (committed.size) this.txnTaken.push(committed);
+      this.writeRows(committed);
+      if (this.txnDeferred) this.writeRows(this.txnDeferred.take());
+      return;
+    }
+    if (!this.deferred.size) return;
+    const rows = this.deferred.take(limit);
+    this.db.exec('BEGIN');
+    try {
+      this.writeRows(rows);
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      this.deferred.restore(rows);
+      throw err;
+    }
+    this.db.exec('COMMIT');
+  }
+
+  private writeRows(rows: Map<DeferredTable, SqlValue[][]>): void {
+    for (const [table, list] of rows) {
+      const { head, width } = DEFERRED[table];
+      for (let i = 0; i < list.length; i += MULTI_ROWS) {
+        const n = Math.min(MULTI_ROWS, list.length - i);
+        const params: SqlValue[] = [];
+        for (let k = i; k < i + n; k++) for (const v of list[k]) params.push(v);
+        this.prepare(this.multiRow(head, width, n)).run(params);
+      }
+    }
+  }
+
+  /** When no transaction defers rows for IDLE_MS, write the waiting ones, a slice a turn. */
+  private armIdle(): void {
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(() => this.idleSlice(), IDLE_MS);
+      this.idleTimer.unref();
+    }
+  }
+
+  private idleSlice(): void {
+    this.idleTimer = null;
+    if (this.closed || this.failed || !this.deferred.size) return;
+    try {
+      this.materialize(IDLE_SLICE);
+    } catch (err) {
+      this.log.error('writing the read model failed; it is retried on the next read', { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (this.deferred.size && !this.idleTimer) {
+      // Still idle unless a transaction re-armed the timer meanwhile: go on next turn.
+      this.idleTimer = setTimeout(() => this.idleSlice(), 0);
+      this.idleTimer.unref();
+    }
+  }
+
+  private multiRow(head: string, width: number, n: number): string {
+    const key = `${head}|${width}|${n}`;
+    let sql = this.multiRowSql.get(key);
+    if (!sql) this.multiRowSql.set(key, (sql = `${head} VALUES ${Array(n).fill(`(${Array(width).fill('?').join(', ')})`).join(', ')}`));
+    return sql;
+  }
+
+  /** A read that skips the barrier (it must not need the waiting rows). First row as an array. */
+  private rawGet(sql: string, params: Params = []): SqlValue[] | undefined {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.bind(params);
+      return stmt.step() ? stmt.get() : undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
   private prepare(sql: string): Statement {
     let stmt = this.statements.get(sql);
     if (!stmt) {
@@ -340,6 +537,7 @@ export class Store implements UnitOfWork {
     // record is not replayed on top of a snapshot that already has them.
     if (this.unflushed.length) this.flush(false);
     if (this.failed) return;
+    this.materialize();
     const started = process.hrtime.bigint();
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
       String(this.seq),
@@ -360,6 +558,8 @@ export class Store implements UnitOfWork {
   close(): void {
     if (this.closed) return;
     if (this.unflushed.length || this.waiters.length) this.flush(false);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (!this.failed) this.materialize();
     if (this.journal) {
       this.compact();
       this.journal.close();

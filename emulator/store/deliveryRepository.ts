@@ -84,64 +84,51 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
 export class SqlDeliveryRepository implements DeliveryRepository {
   constructor(private readonly store: Store) {}
 
-  enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): void {
-    this.store.insertMany(
-      'INSERT INTO delivery_queue (webhook_id, event_row_id, queued_at)',
-      3,
-      entries.map((e) => [e.webhookId, e.eventRowId, queuedAt]),
+  enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): number {
+    // The rows wait in memory (deferredRows.ts): the engine keeps the queue itself, and a row
+    // dequeued before anything read the table never reaches SQLite.
+    const first = this.store.reserveIds('delivery_queue', entries.length);
+    this.store.deferInsert(
+      'delivery_queue',
+      entries.map((e, i) => [first + i, e.webhookId, e.eventRowId, queuedAt]),
     );
+    return first;
   }
 
-  queued(webhookId: number, limit: number): QueuedEvent[] {
+  queuedAll(): QueuedEvent[] {
     // events.type is the payload's `event` and events.email is stored lower-cased: the keys come
     // from columns, the body from the stored JSON text, and nothing is parsed.
     return this.store
       .all(
-        `SELECT q.id AS queue_id, e.payload AS payload, e.event_id AS event_id, e.type AS type, e.message_id AS message_id, e.email AS email
-         FROM delivery_queue q JOIN events e ON e.id = q.event_row_id
-         WHERE q.webhook_id = ? ORDER BY q.id LIMIT ?`,
-        [webhookId, limit],
+        `SELECT q.id AS queue_id, q.webhook_id AS webhook_id, q.queued_at AS queued_at, e.payload AS payload,
+           e.event_id AS event_id, e.type AS type, e.message_id AS message_id, e.email AS email
+         FROM delivery_queue q JOIN events e ON e.id = q.event_row_id ORDER BY q.id`,
       )
       .map((r) => ({
         queueId: Number(r.queue_id),
+        webhookId: Number(r.webhook_id),
+        queuedAt: Number(r.queued_at),
         json: String(r.payload),
         key: { eventId: String(r.event_id), type: r.type as PayloadEventName, messageId: String(r.message_id), email: String(r.email) },
       }));
   }
 
   dequeueThrough(webhookId: number, lastQueueId: number): void {
-    // `queued` took the webhook's lowest ids, so a range covers exactly them.
-    this.store.run('DELETE FROM delivery_queue WHERE webhook_id = ? AND id <= ?', [webhookId, lastQueueId]);
+    // The webhook's lowest ids, so a range covers exactly them; rows still in memory are dropped there.
+    this.store.deleteDeferred(
+      'delivery_queue',
+      (row) => Number(row[0]) <= lastQueueId,
+      (row) => row[1] === webhookId,
+      'DELETE FROM delivery_queue WHERE webhook_id = ? AND id <= ?',
+      [webhookId, lastQueueId],
+    );
   }
 
   clearQueue(webhookId: number): number {
     return this.store.run('DELETE FROM delivery_queue WHERE webhook_id = ?', [webhookId]);
   }
 
-  queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[] {
-    return this.store
-      .all('SELECT webhook_id, MIN(queued_at) AS oldest FROM delivery_queue GROUP BY webhook_id ORDER BY webhook_id')
-      .map((r) => ({ webhookId: Number(r.webhook_id), oldestQueuedAt: Number(r.oldest) }));
-  }
-
-  insertFromQueue(d: Omit<Delivery, 'id'>, lastQueueId: number): Delivery {
-    // Deterministic given the store's state, so replaying the journal rebuilds the same body.
-    const queue = 'FROM delivery_queue q JOIN events e ON e.id = q.event_row_id WHERE q.webhook_id = ? AND q.id <= ?';
-    const [prefix, separator, suffix] = d.payloadFormat === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
-    const id = this.store.insert(
-      `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
-         created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? || (SELECT group_concat(e.payload, ? ORDER BY q.id) ${queue}) || ?)`,
-      [...this.columns(d), prefix, separator, d.webhookId, lastQueueId, suffix],
-    );
-    this.store.run(
-      `INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email) SELECT ?, e.event_id, e.type, e.message_id, e.email ${queue} ORDER BY q.id`,
-      [id, d.webhookId, lastQueueId],
-    );
-    return { ...d, id };
-  }
-
-  /** Every column but `body`, in the order of the INSERTs here. */
+  /** Every column but `body`, in the order of the INSERT here. */
   private columns(d: Omit<Delivery, 'id'>): SqlValue[] {
     return [
       d.kind,
@@ -162,16 +149,15 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
-    const [r] = this.store.write(
+    const id = this.store.insert(
       `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
          created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [...this.columns(d), d.body],
     );
-    const id = Number(r.id);
-    this.store.insertMany(
-      'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email)',
-      5,
+    // Read-model rows for the inspector's filters: they wait until something reads them.
+    this.store.deferInsert(
+      'delivery_events',
       events.map((e) => [id, e.eventId, e.type, e.messageId, e.email]),
     );
     return { ...d, id };

@@ -1,11 +1,13 @@
 /** sql.js implementation of the core's event repository. */
 import type { EventFilter, EventPayload, EventRepository, StoredEvent } from '../core/events';
+import type { SqlValue } from 'sql.js';
 import type { Row, Store } from './database';
 
 const toEvent = (r: Row): StoredEvent => ({
   id: Number(r.id),
   payload: JSON.parse(String(r.payload)) as EventPayload,
   recordedAt: Number(r.recorded_at),
+  json: String(r.payload),
 });
 
 function where(f: EventFilter): { sql: string; params: (string | number)[] } {
@@ -22,20 +24,27 @@ export class SqlEventRepository implements EventRepository {
   constructor(private readonly store: Store) {}
 
   insert(payload: EventPayload, recordedAt: number): StoredEvent {
-    const json = JSON.stringify(payload);
-    const id = this.store.insert(
-      'INSERT INTO events (event_id, message_id, type, email, recorded_at, payload) VALUES (?, ?, ?, ?, ?, ?)',
-      [payload.event_id, payload.message_id, payload.event, payload.email.toLowerCase(), recordedAt, json],
-    );
-    return { id, payload, recordedAt };
+    return this.insertMany([payload], recordedAt)[0];
   }
 
+  /**
+   * The rows wait in memory until something reads `events` (see deferredRows.ts); the journal
+   * has them at once. Each event's JSON is built here once and handed on (batch bodies reuse it).
+   */
   insertMany(payloads: EventPayload[], recordedAt: number): StoredEvent[] {
-    if (payloads.length === 1) return [this.insert(payloads[0], recordedAt)];
-    const rows = payloads.map((p) => [p.event_id, p.message_id, p.event, p.email.toLowerCase(), recordedAt, JSON.stringify(p)]);
-    const last = this.store.insertMany('INSERT INTO events (event_id, message_id, type, email, recorded_at, payload)', 6, rows);
-    const first = last - payloads.length + 1;
-    return payloads.map((payload, i) => ({ id: first + i, payload, recordedAt }));
+    return this.store.transaction(() => {
+      const first = this.store.reserveIds('events', payloads.length);
+      const out: StoredEvent[] = new Array(payloads.length);
+      const rows: SqlValue[][] = new Array(payloads.length);
+      for (let i = 0; i < payloads.length; i++) {
+        const p = payloads[i];
+        const json = JSON.stringify(p);
+        rows[i] = [first + i, p.event_id, p.message_id, p.event, p.email.toLowerCase(), recordedAt, json];
+        out[i] = { id: first + i, payload: p, recordedAt, json };
+      }
+      this.store.deferInsert('events', rows);
+      return out;
+    });
   }
 
   get(id: number): StoredEvent | undefined {

@@ -32,6 +32,7 @@ import {
   type DeliveryView,
   type DeliveryFilter,
   type DeliveryRepository,
+  type QueuedEvent,
   type WebhookSender,
 } from './types';
 
@@ -63,6 +64,11 @@ export interface TestResult {
 }
 
 export class DeliveryService {
+  /**
+   * Each webhook's queued events, oldest first: the engine's working copy of the durable queue
+   * (`delivery_queue`, written through the repository in the same transactions). Rebuilt by `start()`.
+   */
+  private readonly queues = new Map<number, QueuedEvent[]>();
   private readonly flushTimers = new Map<number, Timer>();
   private readonly attemptTimers = new Map<number, Timer>();
   private readonly inflight = new Map<number, Promise<void>>();
@@ -78,7 +84,13 @@ export class DeliveryService {
 
   /** Rebuild timers from the store (start-up, after a crash). */
   start(): void {
-    for (const q of this.d.repo.queuedWebhooks()) this.armFlush(q.webhookId, q.oldestQueuedAt);
+    this.queues.clear();
+    for (const q of this.d.repo.queuedAll()) {
+      const list = this.queues.get(q.webhookId);
+      if (list) list.push(q);
+      else this.queues.set(q.webhookId, [q]);
+    }
+    for (const [webhookId, list] of this.queues) this.armFlush(webhookId, list[0].queuedAt);
     for (const del of this.d.repo.open()) this.schedule(del);
     const open = this.d.repo.openCount();
     if (open) this.d.log.info('pending deliveries rescheduled', { open });
@@ -186,18 +198,35 @@ export class DeliveryService {
       if (!domains.has(id)) domains.set(id, this.domainOf(id));
       return domains.get(id);
     };
-    const touched = new Set<number>();
     const entries: { webhookId: number; eventRowId: number }[] = [];
+    const routed: StoredEvent[] = [];
     for (const e of events) {
       for (const w of hooks) {
         if (!routes(w, e.payload, domainOf)) continue;
         entries.push({ webhookId: w.id, eventRowId: e.id });
-        touched.add(w.id);
+        routed.push(e);
       }
     }
-    if (entries.length) this.d.repo.enqueue(entries, now);
-    // Arming before commit is harmless: a flush of a rolled-back queue finds nothing.
-    for (const id of touched) this.armFlush(id, now);
+    if (!entries.length) return;
+    const first = this.d.repo.enqueue(entries, now);
+    // The working copy follows the durable queue only if the recording commits.
+    this.d.uow.afterCommit(() => {
+      for (let i = 0; i < entries.length; i++) {
+        const { webhookId } = entries[i];
+        const p = routed[i].payload;
+        const q: QueuedEvent = {
+          queueId: first + i,
+          webhookId,
+          queuedAt: now,
+          json: routed[i].json,
+          key: { eventId: p.event_id, type: p.event, messageId: p.message_id, email: p.email.toLowerCase() },
+        };
+        const list = this.queues.get(webhookId);
+        if (list) list.push(q);
+        else this.queues.set(webhookId, [q]);
+      }
+      for (const { webhookId } of entries) this.armFlush(webhookId, now);
+    });
   }
 
   private armFlush(webhookId: number, oldestQueuedAt: number): void {
@@ -211,26 +240,27 @@ export class DeliveryService {
     const webhook = this.d.webhooks.get(webhookId);
     if (!webhook) {
       this.d.uow.transaction(() => this.d.repo.clearQueue(webhookId));
+      this.queues.delete(webhookId);
       return;
     }
     if (!webhook.active) return; // the queue waits for resume
     const created: Delivery[] = [];
-    for (;;) {
+    const queue = this.queues.get(webhookId) ?? [];
+    while (queue.length) {
+      const taken = queue.slice(0, this.d.batchMax);
+      const keys = taken.map((q) => q.key);
+      const body = bodyFromJson(taken.map((q) => q.json), webhook.payloadFormat);
+      const last = taken[taken.length - 1].queueId;
       const del = this.d.uow.transaction(() => {
-        const queued = this.d.repo.queued(webhookId, this.d.batchMax);
-        if (!queued.length) return null;
-        const keys = queued.map((q) => q.key);
-        const body = bodyFromJson(queued.map((q) => q.json), webhook.payloadFormat);
-        const now = this.d.clock.now();
-        const last = queued[queued.length - 1].queueId;
-        const inserted = this.d.repo.insertFromQueue(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, now), last);
+        const inserted = this.d.repo.insert(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, this.d.clock.now()), keys);
         this.d.repo.dequeueThrough(webhookId, last);
         return inserted;
       });
-      if (!del) break;
+      queue.splice(0, taken.length);
       created.push(del);
       this.emit('delivery.created', del);
     }
+    if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
     // Oldest first: each batch's first attempt goes out after the previous one's ended.
     for (const del of created) await this.runAttempt(del.id);
@@ -332,8 +362,8 @@ export class DeliveryService {
   // ---- webhook lifecycle
 
   private resume(webhookId: number): void {
-    const q = this.d.repo.queuedWebhooks().find((x) => x.webhookId === webhookId);
-    if (q) this.armFlush(webhookId, q.oldestQueuedAt);
+    const queue = this.queues.get(webhookId);
+    if (queue?.length) this.armFlush(webhookId, queue[0].queuedAt);
     for (const del of this.d.repo.open(webhookId)) this.schedule(del);
   }
 
@@ -341,6 +371,7 @@ export class DeliveryService {
   private drop(webhookId: number): void {
     this.flushTimers.get(webhookId)?.cancel();
     this.flushTimers.delete(webhookId);
+    this.queues.delete(webhookId);
     const cancelled = this.d.uow.transaction(() => {
       this.d.repo.clearQueue(webhookId);
       return this.d.repo.open(webhookId).map((del) => {

@@ -63,11 +63,14 @@ export interface DeliveryFilter {
 }
 
 /**
- * A queued event as stored: its payload's JSON text (exactly `JSON.stringify(payload)`, so a batch
- * body is built from it without parsing it again) and the keys the inspection filters use.
+ * A queued event: its payload's JSON text (exactly `JSON.stringify(payload)`, so a batch body is
+ * built from it without parsing it again) and the keys the inspection filters use.
  */
 export interface QueuedEvent {
   queueId: number;
+  webhookId: number;
+  /** Virtual epoch ms. */
+  queuedAt: number;
   json: string;
   key: DeliveryEventKey;
 }
@@ -82,21 +85,14 @@ export interface DeliveryEventKey {
 export type DeliveryUpdate = Pick<Delivery, 'status' | 'attemptCount' | 'nextAttemptAt' | 'lastStatus' | 'lastError'>;
 
 export interface DeliveryRepository {
-  enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): void;
-  /** Oldest first, at most `limit`. */
-  queued(webhookId: number, limit: number): QueuedEvent[];
-  /** Removes the webhook's queued events up to and including `lastQueueId` (what `queued` returned). */
+  /** Queue rows in `entries` order with consecutive ids; returns the first id. */
+  enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): number;
+  /** Every queued event, oldest first (the engine's queues are rebuilt from it at start). */
+  queuedAll(): QueuedEvent[];
+  /** Removes the webhook's queued events up to and including `lastQueueId` (its oldest ones). */
   dequeueThrough(webhookId: number, lastQueueId: number): void;
   clearQueue(webhookId: number): number;
-  /** Webhooks with queued events and the time their oldest event was queued. */
-  queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[];
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery;
-  /**
-   * A batch of the webhook's queued events up to `lastQueueId` (what `queued` returned, in queue
-   * order): `d.body` must be `bodyFromJson` of their stored JSON, which the store builds itself
-   * from the same rows, as it does their keys (so neither travels through the journal again).
-   */
-  insertFromQueue(d: Omit<Delivery, 'id'>, lastQueueId: number): Delivery;
   get(id: number): Delivery | undefined;
   update(id: number, u: DeliveryUpdate): void;
   list(f: DeliveryFilter): Delivery[];

@@ -1,0 +1,126 @@
+/**
+ * The read-model tables on a real sql.js store (issue 13): `events`, `delivery_queue` and
+ * `delivery_events` rows are journaled at once but reach SQLite only before something reads
+ * them. What a user can see must not change: every read sees every committed write, a rolled-back
+ * transaction leaves nothing, and the journal alone (as after kill -9) rebuilds the same state.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eventKeys, newDelivery } from '../../../emulator/core/delivery/batch';
+import { bodyFromJson, buildBody } from '../../../emulator/core/delivery/body';
+import type { EventPayload } from '../../../emulator/core/events';
+import { createLogger } from '../../../emulator/log';
+import { Store } from '../../../emulator/store/database';
+import { SqlDeliveryRepository } from '../../../emulator/store/deliveryRepository';
+import { SqlEventRepository } from '../../../emulator/store/eventRepository';
+import { tempDir } from '../../helpers/emulatorProcess';
+
+const log = createLogger('test', { level: 'error', write: () => undefined });
+const ev = (i: number, extra: Partial<EventPayload> = {}): EventPayload => ({
+  event: i % 3 ? 'delivery' : 'open',
+  message_id: `m-${i}`,
+  event_id: `e-${i}`,
+  timestamp: 1764150000 + i,
+  email: `User${i}@Example.NET`,
+  sending_stream: 'transactional',
+  sending_domain_name: 'example.test',
+  custom_variables: { n: i, s: 'Grüße "q" \u2028' },
+  ...extra,
+});
+
+async function open(dir = tempDir()) {
+  const store = await Store.open({ dir, log });
+  return { dir, store, events: new SqlEventRepository(store), repo: new SqlDeliveryRepository(store) };
+}
+
+describe('read model (store)', () => {
+  for (const format of ['json', 'jsonlines'] as const) {
+    it(`queued events batched before any read never reach SQLite, and the journal rebuilds the same ${format} batch and queue`, async () => {
+      const { dir, store, events, repo } = await open();
+      const payloads = Array.from({ length: 150 }, (_, i) => ev(i));
+      const stored = events.insertMany(payloads, 1000);
+      assert.deepEqual(stored.map((s) => s.json), payloads.map((p) => JSON.stringify(p)), 'each event carries its stored JSON');
+      // Two webhooks' queues interleaved; webhook 1 gets every event, webhook 2 every other one.
+      const entries = stored.flatMap((s, i) => [{ webhookId: 1, eventRowId: s.id }, ...(i % 2 ? [] : [{ webhookId: 2, eventRowId: s.id }])]);
+      const first = store.transaction(() => repo.enqueue(entries, 1000));
+      const lastOfFirst100 = first + entries.findIndex((e, i) => e.webhookId === 1 && entries.slice(0, i + 1).filter((x) => x.webhookId === 1).length === 100);
+      const taken = stored.slice(0, 100);
+      const body = bodyFromJson(taken.map((s) => s.json), format);
+      assert.equal(body, buildBody(payloads.slice(0, 100), format), 'the body is the events joined, byte for byte');
+      const del = store.transaction(() => {
+        const d = repo.insert(newDelivery('batch', 1, 'http://x.test/hook', format, eventKeys(payloads.slice(0, 100)), body, 2000), eventKeys(payloads.slice(0, 100)));
+        repo.dequeueThrough(1, lastOfFirst100);
+        return d;
+      });
+      assert.ok(store.deferredRows > 0, 'nothing has read the tables yet: their rows wait');
+      // The first read writes them: filters see the batch, the queue holds exactly what is left.
+      assert.equal(repo.get(del.id)?.body, body);
+      assert.deepEqual(repo.list({ messageId: 'm-42' }).map((d) => d.id), [del.id]);
+      assert.deepEqual(repo.list({ email: 'user7@example.net' }).map((d) => d.id), [del.id]);
+      assert.equal(store.deferredRows, 0);
+      const queued = repo.queuedAll();
+      assert.equal(queued.filter((q) => q.webhookId === 1).length, 50, "the webhook's later events stay queued");
+      assert.equal(queued.filter((q) => q.webhookId === 2).length, 75, "the other webhook's queue is untouched");
+      assert.equal(queued.find((q) => q.webhookId === 1)?.json, stored[100].json);
+      // As after kill -9 (no clean close): the journal alone rebuilds the same state.
+      const again = await open(dir);
+      assert.equal(again.repo.get(del.id)?.body, body);
+      assert.deepEqual(again.repo.queuedAll(), queued);
+      assert.deepEqual(again.events.list({ limit: 500 }).map((e) => e.id), events.list({ limit: 500 }).map((e) => e.id));
+      again.store.close();
+      store.close();
+    });
+  }
+
+  it('a read right after a write sees it; a rolled-back transaction leaves no event, queue row or id behind', async () => {
+    const { store, events, repo } = await open();
+    const [a] = events.insertMany([ev(1)], 1000);
+    assert.equal(events.get(a.id)?.payload.event_id, 'e-1', 'read-your-writes');
+    assert.throws(() =>
+      store.transaction(() => {
+        const [b] = events.insertMany([ev(2)], 1000);
+        repo.enqueue([{ webhookId: 1, eventRowId: b.id }], 1000);
+        throw new Error('a consumer failed');
+      }),
+    );
+    assert.equal(store.countRows('events'), 1);
+    assert.equal(store.countRows('delivery_queue'), 0);
+    const [c] = events.insertMany([ev(3)], 1000);
+    assert.equal(c.id, a.id + 1, 'the rolled-back id is reused, as SQLite would');
+    assert.deepEqual(events.list({}).map((e) => e.payload.event_id), ['e-3', 'e-1']);
+    store.close();
+  });
+
+  it('rows a rolled-back transaction wrote into SQLite (or dropped) wait again', async () => {
+    const { dir, store, events, repo } = await open();
+    const stored = events.insertMany([ev(1), ev(2), ev(3)], 1000);
+    const first = store.transaction(() => repo.enqueue(stored.map((s) => ({ webhookId: 1, eventRowId: s.id })), 1000));
+    assert.throws(() =>
+      store.transaction(() => {
+        repo.dequeueThrough(1, first + 1); // drops two waiting queue rows
+        events.list({}); // a read inside: writes the waiting rows into this transaction
+        throw new Error('rolled back');
+      }),
+    );
+    assert.equal(store.countRows('events'), 3);
+    assert.equal(repo.queuedAll().length, 3, 'the dropped queue rows are back');
+    assert.equal(events.list({}).length, 3);
+    store.close();
+    const again = await open(dir);
+    assert.equal(again.repo.queuedAll().length, 3);
+    again.store.close();
+  });
+
+  it('waiting rows are written when the process is idle, and by a clean close', async () => {
+    const { dir, store, events } = await open();
+    events.insertMany(Array.from({ length: 10 }, (_, i) => ev(i)), 1000);
+    assert.equal(store.deferredRows, 10);
+    for (let i = 0; i < 50 && store.deferredRows; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(store.deferredRows, 0, 'idle: written without a read');
+    events.insertMany([ev(11)], 1000);
+    store.close();
+    const again = await open(dir);
+    assert.equal(again.events.count({}), 11);
+    again.store.close();
+  });
+});
