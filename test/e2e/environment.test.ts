@@ -4,7 +4,9 @@
  * a built-in-sink webhook still delivering after an HTTP port change; "Copy payload" bytes that
  * verify against Mailtrap-Signature; a basic-auth webhook whose password never shows and whose
  * copied curl works; deleting a domain saying what goes with it; a port-in-use start recovering
- * once the setting is fixed. Screenshots in test-results/vscode/environment/.
+ * once the setting is fixed; the emulator's ports never auto-forwarded by code-server (no "Your
+ * application running on port … is available" prompt) while another program's port is.
+ * Screenshots in test-results/vscode/environment/.
  *
  * The ports are fixed here on purpose (found free by the test, never 8780/2525): a second window
  * only meets the first one's emulator on a port both are configured with.
@@ -13,6 +15,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +39,24 @@ async function freePort(): Promise<number> {
   const port = (srv.address() as net.AddressInfo).port;
   await new Promise((r) => srv.close(r));
   return port;
+}
+
+/**
+ * A free port below 10000 (never 8780/2525/9229): VS Code prompts about an auto-forwarded port only
+ * when it is below 10000 or a multiple of 1000 (its "likely a user's server" heuristic), as the
+ * emulator's defaults are; an ephemeral port would be forwarded without the prompt.
+ */
+async function freeLowPort(): Promise<number> {
+  for (;;) {
+    const port = 9100 + Math.floor(Math.random() * 890);
+    if (port === 9229) continue;
+    const srv = net.createServer();
+    const ok = await new Promise<boolean>((r) => srv.once('error', () => r(false)).listen(port, '127.0.0.1', () => r(true)));
+    if (ok) {
+      await new Promise((r) => srv.close(r));
+      return port;
+    }
+  }
 }
 
 /** What a user does in Settings, as VS Code sees it: the folder's .vscode/settings.json changes. */
@@ -280,6 +301,35 @@ describe('real VS Code: a developer’s environment', { timeout: 900_000 }, () =
       await a.statusBarItem(/Mailtrap :\d+ · SMTP \d/).waitFor();
     } finally {
       blocker.close();
+    }
+  });
+
+  step('code-server does not auto-forward the emulator’s ports (no prompt), while it does forward another program’s', async () => {
+    // New ports for window A's emulator, so they appear after code-server's port finder started
+    // (ports already listening when it starts are never prompted for).
+    const api = await freeLowPort();
+    let smtp = await freeLowPort();
+    while (smtp === api) smtp = await freeLowPort();
+    await a.clearNotifications().catch(() => undefined);
+    setFolderSettings(folderA, { 'mailtrapEmulator.httpPort': api, 'mailtrapEmulator.smtpPort': smtp });
+    await a.statusBarItem(new RegExp(`Mailtrap :${api} · SMTP ${smtp}(?!\\d)`)).waitFor({ timeout: 60_000 });
+    // The control: a plain server started after the emulator. Once code-server has forwarded it, its
+    // port finder has also seen the emulator's ports (each scan lists every listening port).
+    const other = createHttpServer((_, res) => res.end('hi'));
+    const otherPort = await freeLowPort();
+    await new Promise<void>((r) => other.listen(otherPort, '127.0.0.1', r));
+    try {
+      await a.command('Ports: Focus on Ports View');
+      await a.forwardedPort(otherPort).filter({ hasText: 'Auto Forwarded' }).first().waitFor({ timeout: 60_000 });
+      for (const port of [api, smtp]) {
+        assert.equal(await a.forwardedPort(port).count(), 0, `the emulator's port ${port} is auto-forwarded`);
+        assert.equal(await a.toast(new RegExp(`running on port ${port} is available`)).count(), 0, `a prompt for the emulator's port ${port}`);
+      }
+      // The prompt the emulator is spared, shown for the other program.
+      await a.toast(new RegExp(`running on port ${otherPort} is available`)).waitFor({ timeout: 30_000 });
+      await a.screenshot('ports-emulator-not-forwarded');
+    } finally {
+      other.close();
     }
   });
 });

@@ -26,6 +26,8 @@ export const sel = {
   webviewInner: '#active-frame',
   editorTab: '.tabs-container .tab',
   statusBarItem: '.statusbar .statusbar-item',
+  /** Rows of the Ports view (in the panel; "Ports: Focus on Ports View"). */
+  portsRow: '.part.panel .monaco-list-row',
   // Inside the extension's webviews (media/src/form.ts, media/src/inspector.ts, media/src/message.ts).
   form: {
     domainName: '#domain_name',

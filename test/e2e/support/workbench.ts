@@ -94,6 +94,11 @@ export class Workbench {
     return this.page.locator(sel.statusBarItem).filter({ hasText: text });
   }
 
+  /** The Ports view's row of a forwarded port (code-server forwards a port to its `/proxy/<port>/`). */
+  forwardedPort(port: number): Locator {
+    return this.page.locator(sel.portsRow).filter({ hasText: `/proxy/${port}/` });
+  }
+
   dialog(): Locator {
     return this.page.locator(sel.dialog);
   }
