@@ -1,4 +1,5 @@
 /** The real-time source for the virtual clock: the one place the emulator reads wall time for the core. */
+import { performance } from 'node:perf_hooks';
 import type { RealTime } from './core/clock';
 
 export const realTime: RealTime = {
@@ -9,4 +10,5 @@ export const realTime: RealTime = {
     return t;
   },
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  busyMs: () => performance.eventLoopUtilization().active,
 };

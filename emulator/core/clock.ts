@@ -6,9 +6,12 @@
  *
  * `advance(ms)` jumps ahead, firing every timer that falls due on the way, in due order, with
  * `now()` equal to each timer's due time while it runs. Callbacks may be async (a webhook POST);
- * advance waits for them so a retry scheduled by an attempt is itself fired in the same advance,
- * but gives an in-flight callback at most `graceMs` of real time before moving on, so a hanging
- * receiver cannot stall the clock (its virtual timeout then fires as time moves past it).
+ * advance waits for them so a retry scheduled by an attempt is itself fired in the same advance.
+ * A callback that waits on the outside world (a receiver that never answers) must not stall the
+ * clock: after `graceMs` of real time during which this process was mostly idle, advance moves
+ * on (the attempt's virtual timeout then fires as time moves past it). While the process is busy
+ * (the callback is still working, or the machine is loaded) it keeps waiting, up to
+ * `MAX_BUSY_WAIT_MS`: a slow machine must not turn a prompt receiver into a late one.
  */
 
 /** The real-time source, injected by the composition root (or a fake in tests). */
@@ -16,7 +19,15 @@ export interface RealTime {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /**
+   * Milliseconds this process has spent busy (not waiting for I/O) since some fixed point, e.g.
+   * from `performance.eventLoopUtilization()`. Absent: every grace ends after `graceMs`.
+   */
+  busyMs?(): number;
 }
+
+/** The longest advance waits for one callback while the process stays busy. */
+const MAX_BUSY_WAIT_MS = 30_000;
 
 export interface Timer {
   readonly due: number;
@@ -181,12 +192,21 @@ export class VirtualClock implements Clock {
   }
 
   private async settle(p: Promise<unknown>): Promise<void> {
-    let handle: unknown = null;
-    const grace = new Promise<void>((resolve) => {
-      handle = this.real.setTimeout(resolve, this.graceMs);
-    });
-    await Promise.race([p, grace]);
-    this.real.clearTimeout(handle);
+    let done = false;
+    void p.finally(() => (done = true));
+    for (let waited = 0; ; waited += this.graceMs) {
+      const busyBefore = this.real.busyMs?.();
+      let handle: unknown = null;
+      const grace = new Promise<void>((resolve) => {
+        handle = this.real.setTimeout(resolve, this.graceMs);
+      });
+      await Promise.race([p, grace]);
+      this.real.clearTimeout(handle);
+      if (done) return;
+      // Mostly idle through the grace: the callback waits on something outside; move on.
+      const busy = busyBefore === undefined ? 0 : this.real.busyMs!() - busyBefore;
+      if (busy < this.graceMs / 2 || waited + this.graceMs >= MAX_BUSY_WAIT_MS) return;
+    }
   }
 
   /** (Re)arm the single real timer for the earliest due entry. */

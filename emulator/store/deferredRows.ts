@@ -14,11 +14,22 @@
  */
 import type { SqlValue } from 'sql.js';
 
-/** The tables whose inserts may wait; `head` is the INSERT each one's rows are written with. */
+/**
+ * The tables whose inserts may wait: `head` and `values` make the INSERT each one's rows are
+ * written with. A `CAST(? AS TEXT)` column is bound as UTF-8 bytes in memory (see BindParams).
+ */
 export const DEFERRED = {
-  events: { head: 'INSERT INTO events (id, event_id, message_id, type, email, recorded_at, payload)', width: 7, explicitId: true },
-  delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', width: 4, explicitId: true },
-  delivery_events: { head: 'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email)', width: 5, explicitId: false },
+  events: {
+    head: 'INSERT INTO events (id, event_id, message_id, type, email, recorded_at, payload)',
+    values: '(?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
+    width: 7,
+  },
+  delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4 },
+  delivery_events: {
+    head: 'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email)',
+    values: '(?, ?, ?, ?, ?)',
+    width: 5,
+  },
 } as const;
 export type DeferredTable = keyof typeof DEFERRED;
 export const DEFERRED_TABLES = Object.keys(DEFERRED) as DeferredTable[];

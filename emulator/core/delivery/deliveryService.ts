@@ -218,6 +218,7 @@ export class DeliveryService {
           queueId: first + i,
           webhookId,
           queuedAt: now,
+          eventRowId: routed[i].id,
           json: routed[i].json,
           key: { eventId: p.event_id, type: p.event, messageId: p.message_id, email: p.email.toLowerCase() },
         };
@@ -252,7 +253,7 @@ export class DeliveryService {
       const body = bodyFromJson(taken.map((q) => q.json), webhook.payloadFormat);
       const last = taken[taken.length - 1].queueId;
       const del = this.d.uow.transaction(() => {
-        const inserted = this.d.repo.insert(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, this.d.clock.now()), keys);
+        const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, this.d.clock.now()), taken);
         this.d.repo.dequeueThrough(webhookId, last);
         return inserted;
       });

@@ -71,6 +71,8 @@ export interface QueuedEvent {
   webhookId: number;
   /** Virtual epoch ms. */
   queuedAt: number;
+  /** The event's row (`StoredEvent.id`). */
+  eventRowId: number;
   json: string;
   key: DeliveryEventKey;
 }
@@ -93,6 +95,11 @@ export interface DeliveryRepository {
   dequeueThrough(webhookId: number, lastQueueId: number): void;
   clearQueue(webhookId: number): number;
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery;
+  /**
+   * A batch of queued events, in queue order: `d.body` must be `bodyFromJson` of their JSON (the
+   * store may rebuild it from their rows rather than store its bytes twice).
+   */
+  insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery;
   get(id: number): Delivery | undefined;
   update(id: number, u: DeliveryUpdate): void;
   list(f: DeliveryFilter): Delivery[];

@@ -92,4 +92,54 @@ describe('VirtualClock', () => {
     await assert.rejects(new VirtualClock(real).advance(-1), RangeError);
     assert.throws(() => new VirtualClock(real, 0), RangeError);
   });
+
+  describe('a callback still running when the grace ends', () => {
+    /** Real time with a busy-time probe the test sets: `busyShare` of each tick counts as busy. */
+    class ProbedTime extends FakeRealTime {
+      busy = 0;
+      busyShare = 0;
+      busyMs(): number {
+        return this.busy;
+      }
+      run(ms: number): void {
+        this.busy += ms * this.busyShare;
+        this.tick(ms);
+      }
+    }
+    const turns = () => new Promise((r) => setImmediate(r));
+
+    it('is left behind after one grace when the process waits idle (a receiver that never answers)', async () => {
+      const real = new ProbedTime();
+      const clock = new VirtualClock(real, 1, undefined, 1000);
+      clock.after(10, () => new Promise(() => undefined));
+      let returned = false;
+      void clock.advance(100).then(() => (returned = true));
+      await turns();
+      real.run(1000);
+      await turns();
+      assert.equal(returned, true, 'the advance moved on');
+    });
+
+    it('is waited for while the process stays busy, so the advance returns with its work done', async () => {
+      const real = new ProbedTime();
+      real.busyShare = 0.9; // a loaded machine: our own work is slow, not stuck
+      const clock = new VirtualClock(real, 1, undefined, 1000);
+      let finish!: () => void;
+      let attempted = false;
+      clock.after(10, () => new Promise<void>((r) => (finish = r)).then(() => (attempted = true)));
+      let returned = false;
+      void clock.advance(100).then(() => (returned = true));
+      for (let i = 0; i < 3; i++) {
+        await turns();
+        real.run(1000);
+      }
+      await turns();
+      assert.equal(returned, false, 'three graces later it still waits');
+      finish();
+      await turns();
+      await turns();
+      assert.equal(attempted, true);
+      assert.equal(returned, true);
+    });
+  });
 });

@@ -43,13 +43,19 @@ describe('read model (store)', () => {
       // Two webhooks' queues interleaved; webhook 1 gets every event, webhook 2 every other one.
       const entries = stored.flatMap((s, i) => [{ webhookId: 1, eventRowId: s.id }, ...(i % 2 ? [] : [{ webhookId: 2, eventRowId: s.id }])]);
       const first = store.transaction(() => repo.enqueue(entries, 1000));
-      const lastOfFirst100 = first + entries.findIndex((e, i) => e.webhookId === 1 && entries.slice(0, i + 1).filter((x) => x.webhookId === 1).length === 100);
-      const taken = stored.slice(0, 100);
-      const body = bodyFromJson(taken.map((s) => s.json), format);
+      const queue1 = entries
+        .map((e, i) => ({ ...e, queueId: first + i }))
+        .filter((e) => e.webhookId === 1)
+        .map((e) => {
+          const s = stored.find((x) => x.id === e.eventRowId)!;
+          return { queueId: e.queueId, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, key: eventKeys([s.payload])[0] };
+        });
+      const taken = queue1.slice(0, 100);
+      const body = bodyFromJson(taken.map((q) => q.json), format);
       assert.equal(body, buildBody(payloads.slice(0, 100), format), 'the body is the events joined, byte for byte');
       const del = store.transaction(() => {
-        const d = repo.insert(newDelivery('batch', 1, 'http://x.test/hook', format, eventKeys(payloads.slice(0, 100)), body, 2000), eventKeys(payloads.slice(0, 100)));
-        repo.dequeueThrough(1, lastOfFirst100);
+        const d = repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', format, taken.map((q) => q.key), body, 2000), taken);
+        repo.dequeueThrough(1, taken[99].queueId);
         return d;
       });
       assert.ok(store.deferredRows > 0, 'nothing has read the tables yet: their rows wait');
@@ -62,7 +68,8 @@ describe('read model (store)', () => {
       assert.equal(queued.filter((q) => q.webhookId === 1).length, 50, "the webhook's later events stay queued");
       assert.equal(queued.filter((q) => q.webhookId === 2).length, 75, "the other webhook's queue is untouched");
       assert.equal(queued.find((q) => q.webhookId === 1)?.json, stored[100].json);
-      // As after kill -9 (no clean close): the journal alone rebuilds the same state.
+      // As after kill -9 (no clean close): the journal alone rebuilds the same state, the batch's
+      // body (journaled as "the JSON of these event rows") byte for byte.
       const again = await open(dir);
       assert.equal(again.repo.get(del.id)?.body, body);
       assert.deepEqual(again.repo.queuedAll(), queued);
