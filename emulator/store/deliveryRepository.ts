@@ -64,10 +64,13 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
   if (f.webhookId !== undefined) parts.push('d.webhook_id = ?'), params.push(f.webhookId);
   if (f.status) parts.push('d.status = ?'), params.push(f.status);
   const ev: string[] = [];
-  if (f.event) ev.push('e.type = ?'), params.push(f.event);
-  if (f.messageId) ev.push('e.message_id = ?'), params.push(f.messageId);
-  if (f.email) ev.push('e.email = ?'), params.push(f.email.toLowerCase());
-  if (ev.length) parts.push(`d.id IN (SELECT e.delivery_id FROM delivery_events e WHERE ${ev.join(' AND ')})`);
+  const evParams: string[] = [];
+  if (f.event) ev.push('e.type = ?'), evParams.push(f.event);
+  if (f.messageId) ev.push('e.message_id = ?'), evParams.push(f.messageId);
+  if (f.email) ev.push('e.email = ?'), evParams.push(f.email.toLowerCase());
+  // A batch's event types are on its own row: no need to look through its events for them alone.
+  if (ev.length === 1 && f.event) parts.push('EXISTS (SELECT 1 FROM json_each(d.event_types) t WHERE t.value = ?)'), params.push(f.event);
+  else if (ev.length) parts.push(`d.id IN (SELECT e.delivery_id FROM delivery_events e WHERE ${ev.join(' AND ')})`), params.push(...evParams);
   if (f.search) {
     // Part of an address or its domain, the start of a message id, or a batch id: what people paste.
     const like = f.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);

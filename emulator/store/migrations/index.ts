@@ -7,6 +7,7 @@ import * as m002 from './002_events';
 import * as m003 from './003_delivery';
 import * as m004 from './004_sending';
 import * as m005 from './005_fidelity';
+import * as m006 from './006_lean_read_model';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 3, ...m003 },
   { version: 4, ...m004 },
   { version: 5, ...m005 },
+  { version: 6, ...m006 },
 ];
