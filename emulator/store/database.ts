@@ -53,10 +53,13 @@ export type DurableCallback = (err?: Error) => void;
 /** Rows per multi-row INSERT: large enough to amortise the statement, small enough for few distinct SQL texts. */
 const MULTI_ROWS = 64;
 /** Deferred rows (see deferredRows.ts) go into SQLite once this many wait, whatever else happens. */
-const MAX_DEFERRED_ROWS = Number(process.env.MT_X_MAX ?? 200_000);
-/** …and when no transaction has added any for this long (real time), in slices of `IDLE_SLICE`. */
-const IDLE_MS = Number(process.env.MT_X_IDLE ?? 50);
-const IDLE_SLICE = 4096;
+const MAX_DEFERRED_ROWS = 200_000;
+/**
+ * …and when no transaction has added any for this long (real time), in slices of `IDLE_SLICE`
+ * rows a turn (~20–40 ms each), so that a request arriving meanwhile waits at most one slice.
+ */
+const IDLE_MS = 100;
+const IDLE_SLICE = 2048;
 
 let sqlJs: ReturnType<typeof initSqlJs> | null = null;
 

@@ -177,11 +177,16 @@ export class SqlSuppressionRepository implements SuppressionRepository {
   constructor(private readonly store: Store) {}
 
   find(domainName: string, stream: SendingStream, email: string): Suppression | undefined {
-    const r = this.store.get(
-      "SELECT * FROM suppressions WHERE domain_name = ? AND email = ? AND sending_stream IN (?, 'any') ORDER BY seq LIMIT 1",
-      [domainName, email, stream],
-    );
-    return r && toSuppression(r);
+    // Run for every recipient of every send. An ORDER BY here, even one the index satisfies,
+    // costs sql.js ~50 µs a statement (measured; ~3 µs without): the oldest of the (at most two)
+    // matches is picked here instead.
+    const rows = this.store.all("SELECT * FROM suppressions WHERE email = ? AND domain_name = ? AND sending_stream IN (?, 'any')", [
+      email,
+      domainName,
+      stream,
+    ]);
+    if (!rows.length) return undefined;
+    return toSuppression(rows.reduce((a, b) => (Number(b.seq) < Number(a.seq) ? b : a)));
   }
 
   findExact(domainName: string, stream: SuppressionStream, email: string): Suppression | undefined {
