@@ -3,6 +3,7 @@
  * CLI entry (`mailtrap-emulator`, `dist/emulator.js`). First stdout line: the JSON ready line.
  * Logs: JSON lines on stderr. Bad flags: one line on stderr, exit 2. SIGTERM/SIGINT: clean exit 0.
  */
+import './preload';
 import { ConfigError, parseConfig, usage } from './config';
 import { createLogger } from './log';
 import { isBrokenOutput, safeOutput } from './output';

@@ -20,10 +20,32 @@ const common = {
   legalComments: 'none',
 };
 
+/**
+ * express 5, accepts, send and type-is each get their own nested copy of the same mime-types
+ * (the top-level slot holds an older one for a dev tool), and each copy parses mime-db and builds
+ * its maps when loaded: ~20 ms apiece of the emulator's start-up. Bundle one copy, when they
+ * are the same version.
+ */
+function oneMimeTypes() {
+  const copies = ['express', 'accepts', 'send', 'type-is']
+    .map((p) => `node_modules/${p}/node_modules/mime-types`)
+    .filter((d) => existsSync(`${d}/package.json`));
+  const versions = new Set(copies.map((d) => JSON.parse(readFileSync(`${d}/package.json`, 'utf8')).version));
+  const target = copies.length && versions.size === 1 ? require.resolve(`./${copies[0]}`, { paths: [process.cwd()] }) : null;
+  return {
+    name: 'one-mime-types',
+    setup(b) {
+      if (!target) return;
+      b.onResolve({ filter: /^mime-types$/ }, (args) => (copies.some((d) => `${args.resolveDir}/`.includes(`${d.split('/node_modules/mime-types')[0]}/`)) ? { path: target } : undefined));
+    },
+  };
+}
+
 await build({
   ...common,
   entryPoints: ['emulator/main.ts'],
   outfile: 'dist/emulator.js',
+  plugins: [oneMimeTypes()],
 });
 chmodSync('dist/emulator.js', 0o755);
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');

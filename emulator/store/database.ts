@@ -21,7 +21,7 @@ import type { Logger, UnitOfWork } from '../core/ports';
 import { DEFERRED, DeferredRows, touchesDeferred, type DeferredTable } from './deferredRows';
 import { JournalWriter, type Op } from './journal';
 import { MIGRATIONS } from './migrations';
-import { COMPACTION_STEPS, FILES, openGenerations } from './snapshots';
+import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations } from './snapshots';
 
 export type Row = Record<string, SqlValue>;
 type Params = SqlValue[];
@@ -62,6 +62,16 @@ const IDLE_MS = 100;
 const IDLE_SLICE = 2048;
 
 let sqlJs: ReturnType<typeof initSqlJs> | null = null;
+
+/**
+ * Start compiling SQLite's WebAssembly now: the compile runs on V8's background threads while
+ * the main thread goes on loading the rest of the emulator (the CLI calls this before anything
+ * else is evaluated; `Store.open` then finds it done).
+ */
+export function preloadSqlJs(): void {
+  sqlJs ??= initSqlJs({ locateFile: () => locateWasm() });
+  sqlJs.catch(() => undefined); // Store.open reports a failure
+}
 
 /** sql-wasm.wasm sits next to the bundle in dist/; from sources it comes from node_modules. */
 function locateWasm(): string {
@@ -107,8 +117,9 @@ export class Store implements UnitOfWork {
   ) {}
 
   static async open(opts: StoreOptions): Promise<Store> {
-    sqlJs ??= initSqlJs({ locateFile: () => locateWasm() });
-    const SQL = await sqlJs;
+    preloadSqlJs();
+    const SQL = await sqlJs!;
+    await awaitPreloads();
     const log = opts.log;
     let db: SqlJsDatabase;
     let journal: JournalWriter | null = null;

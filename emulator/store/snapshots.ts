@@ -31,6 +31,67 @@ export const FILES = {
 } as const;
 
 const digestOf = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+interface Preloaded {
+  data: Buffer;
+  /** The file as it was read: a snapshot is only ever replaced by rename, so a new one differs. */
+  stat: fs.Stats;
+}
+const preloads = new Map<string, Promise<Preloaded | null>>();
+const preloaded = new Map<string, Preloaded>();
+
+/**
+ * Start reading `dir`'s snapshot on the thread pool while the main thread is still loading code
+ * (the CLI calls this first thing; its digest is then checked as usual: WebCrypto's is slower). `awaitPreloads` then makes the
+ * result available to `openGenerations`, which uses it only if the file is still the same one.
+ */
+export function preloadSnapshot(dir: string): void {
+  const file = path.join(dir, FILES.snapshot);
+  if (preloads.has(file)) return;
+  const read = (async (): Promise<Preloaded | null> => {
+    try {
+      const fh = await fs.promises.open(file, 'r');
+      try {
+        const stat = await fh.stat();
+        // One read of the whole file (readFile reads 512 KB at a time, each a round trip).
+        const data = Buffer.allocUnsafe(stat.size);
+        for (let off = 0; off < stat.size; ) {
+          const { bytesRead } = await fh.read(data, off, stat.size - off, off);
+          if (!bytesRead) return null;
+          off += bytesRead;
+        }
+        return { data, stat };
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      return null; // no snapshot (a new data dir) or unreadable: open reads it the usual way
+    }
+  })();
+  preloads.set(file, read);
+}
+
+export async function awaitPreloads(): Promise<void> {
+  for (const [file, p] of preloads) {
+    const got = await p;
+    if (got) preloaded.set(file, got);
+  }
+  preloads.clear();
+}
+
+function readSnapshot(file: string): Buffer {
+  const got = preloaded.get(file);
+  preloaded.delete(file);
+  if (got) {
+    try {
+      const now = fs.statSync(file);
+      if (now.ino === got.stat.ino && now.size === got.stat.size && now.mtimeMs === got.stat.mtimeMs) return got.data;
+    } catch {
+      // gone meanwhile: read below reports it as usual
+    }
+  }
+  return fs.readFileSync(file);
+}
 const digestFile = (file: string): string => `${file}.sha256`;
 
 export function fsyncDir(dir: string): void {
@@ -190,7 +251,7 @@ function tryCandidate(
   let db: SqlJsDatabase;
   let snapshotSeq = 0;
   if (file) {
-    const data = fs.readFileSync(file);
+    const data = readSnapshot(file);
     const { defect, verified } = snapshotDefect(file, data);
     if (defect) return { problem: defect };
     db = new SQL.Database(data);
