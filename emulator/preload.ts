@@ -5,7 +5,7 @@
  * started here; the store uses them if they are still valid when it opens.
  */
 import * as path from 'node:path';
-import { preloadSqlJs } from './store/database';
+import { preloadSqlJs } from './store/sqlJs';
 import { preloadSnapshot } from './store/snapshots';
 
 function dataDirArg(argv: string[], env: NodeJS.ProcessEnv): string {

@@ -16,15 +16,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import initSqlJs, { type Database as SqlJsDatabase, type SqlValue, type Statement } from 'sql.js';
+import type { Database as SqlJsDatabase, SqlValue, Statement } from 'sql.js';
 import type { Logger, UnitOfWork } from '../core/ports';
-import { DEFERRED, DeferredRows, touchesDeferred, type DeferredTable } from './deferredRows';
+import { touchesDeferred, type DeferredTable } from './deferredRows';
 import { JournalWriter, type Op } from './journal';
 import { MIGRATIONS } from './migrations';
+import { ReadModel } from './readModel';
+import { loadSqlJs } from './sqlJs';
+import { Statements, type Params, type Row } from './statements';
 import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations } from './snapshots';
 
-export type Row = Record<string, SqlValue>;
-type Params = SqlValue[];
+export type { Row } from './statements';
 /**
  * Parameters bound in memory only (never journaled): a long text may go as its UTF-8 bytes into a
  * `CAST(? AS TEXT)` placeholder. sql.js encodes a string parameter with a JavaScript loop, twice
@@ -52,40 +54,9 @@ export type DurableCallback = (err?: Error) => void;
 
 /** Rows per multi-row INSERT: large enough to amortise the statement, small enough for few distinct SQL texts. */
 const MULTI_ROWS = 64;
-/** Deferred rows (see deferredRows.ts) go into SQLite once this many wait, whatever else happens. */
-const MAX_DEFERRED_ROWS = 200_000;
-/**
- * …and when no transaction has added any for this long (real time), in slices of `IDLE_SLICE`
- * rows a turn (~20–40 ms each), so that a request arriving meanwhile waits at most one slice.
- */
-const IDLE_MS = 100;
-const IDLE_SLICE = 2048;
-
-let sqlJs: ReturnType<typeof initSqlJs> | null = null;
-
-/**
- * Start compiling SQLite's WebAssembly now: the compile runs on V8's background threads while
- * the main thread goes on loading the rest of the emulator (the CLI calls this before anything
- * else is evaluated; `Store.open` then finds it done).
- */
-export function preloadSqlJs(): void {
-  sqlJs ??= initSqlJs({ locateFile: () => locateWasm() });
-  sqlJs.catch(() => undefined); // Store.open reports a failure
-}
-
-/** sql-wasm.wasm sits next to the bundle in dist/; from sources it comes from node_modules. */
-function locateWasm(): string {
-  const beside = path.join(__dirname, 'sql-wasm.wasm');
-  if (fs.existsSync(beside)) return beside;
-  // Built from parts so the bundler leaves this development-only lookup alone.
-  return require.resolve(['sql.js', 'dist', 'sql-wasm.wasm'].join('/'));
-}
 
 export class Store implements UnitOfWork {
-  private readonly statements = new Map<string, Statement>();
-  private readonly multiRowSql = new Map<string, string>();
-  /** Result column names per prepared statement: fetched once, not per row (see `row`). */
-  private columns = new WeakMap<Statement, string[]>();
+  private readonly statements: Statements;
   private pending: Op[] | null = null;
   private seq = 0;
   private closed = false;
@@ -96,15 +67,8 @@ export class Store implements UnitOfWork {
   private flushScheduled = false;
   /** Set when a journal write failed: memory is ahead of the disk, so nothing more may commit. */
   private failed: Error | null = null;
-  /** Committed rows of the read-model tables not yet in SQLite, and those of the open transaction. */
-  private readonly deferred = new DeferredRows();
-  private txnDeferred: DeferredRows | null = null;
-  /** Committed rows the open transaction took out of `deferred` (wrote or dropped): back on rollback. */
-  private txnTaken: Map<DeferredTable, SqlValue[][]>[] = [];
-  /** Next id per explicit-id deferred table, and its value when the open transaction began. */
-  private nextIds = new Map<DeferredTable, number>();
-  private txnNextIds: Map<DeferredTable, number> | null = null;
-  private idleTimer: NodeJS.Timeout | null = null;
+  /** Rows of the read-model tables journaled but not yet in SQLite. */
+  private readonly readModel: ReadModel;
   /** `afterCommit` callbacks of the open transaction. */
   private txnAfterCommit: (() => void)[] = [];
 
@@ -114,11 +78,21 @@ export class Store implements UnitOfWork {
     private readonly journal: JournalWriter | null,
     private readonly log: Logger,
     private readonly compactBytes: number,
-  ) {}
+  ) {
+    this.statements = new Statements(db);
+    this.readModel = new ReadModel({
+      inTransaction: () => this.pending !== null,
+      exec: (sql) => this.db.exec(sql),
+      run: (sql, params) => this.prepare(sql).run(params as Params),
+      firstRow: (sql, params) => this.statements.firstValues(sql, params),
+      multiRow: (head, width, n, values) => this.statements.multiRow(head, width, n, values),
+      usable: () => !this.closed && !this.failed,
+      log,
+    });
+  }
 
   static async open(opts: StoreOptions): Promise<Store> {
-    preloadSqlJs();
-    const SQL = await sqlJs!;
+    const SQL = await loadSqlJs();
     await awaitPreloads();
     const log = opts.log;
     let db: SqlJsDatabase;
@@ -170,7 +144,7 @@ export class Store implements UnitOfWork {
       });
       this.log.info('migration applied', { version: m.version, name: m.name });
     }
-    this.columns = new WeakMap();
+    this.statements.forgetColumns();
   }
 
   get inMemoryOnly(): boolean {
@@ -186,10 +160,8 @@ export class Store implements UnitOfWork {
     if (this.failed) throw new Error(`store is unavailable after a failed journal write: ${this.failed.message}`);
     if (this.pending) return fn();
     this.pending = [];
-    this.txnDeferred = null;
-    this.txnTaken = [];
-    this.txnNextIds = null;
     this.txnAfterCommit = [];
+    this.readModel.begin();
     this.db.exec('BEGIN');
     let result: T;
     try {
@@ -198,27 +170,14 @@ export class Store implements UnitOfWork {
     } catch (err) {
       this.pending = null;
       this.db.exec('ROLLBACK');
-      // What the transaction deferred is gone with it; what it wrote of earlier deferred rows waits again.
-      for (const taken of this.txnTaken.reverse()) this.deferred.restore(taken);
-      if (this.txnNextIds) this.nextIds = this.txnNextIds;
-      this.txnDeferred = null;
-      this.txnTaken = [];
+      this.readModel.rollback();
       this.txnAfterCommit = [];
       throw err;
     }
     const ops = this.pending;
     this.pending = null;
     this.db.exec('COMMIT');
-    this.txnTaken = [];
-    // (fn() set it; the compiler still sees the null assigned above.)
-    const txnRows = this.txnDeferred as DeferredRows | null;
-    if (txnRows) {
-      const added = txnRows.take();
-      this.txnDeferred = null;
-      for (const [table, rows] of added) this.deferred.add(table, rows);
-      if (this.deferred.size > MAX_DEFERRED_ROWS) this.materialize();
-      else this.armIdle();
-    }
+    this.readModel.commit();
     const after = this.txnAfterCommit;
     this.txnAfterCommit = [];
     for (const fn of after) fn();
@@ -315,13 +274,7 @@ export class Store implements UnitOfWork {
   }
 
   private lastRowid(): number {
-    const last = this.prepare('SELECT last_insert_rowid()');
-    try {
-      last.step();
-      return Number(last.get()[0]);
-    } finally {
-      last.reset();
-    }
+    return this.statements.lastRowid();
   }
 
   /**
@@ -334,9 +287,7 @@ export class Store implements UnitOfWork {
     let last = 0;
     for (let i = 0; i < rows.length; i += MULTI_ROWS) {
       const n = Math.min(MULTI_ROWS, rows.length - i);
-      const key = `${head}|${width}|${n}`;
-      let sql = this.multiRowSql.get(key);
-      if (!sql) this.multiRowSql.set(key, (sql = `${head} VALUES ${Array(n).fill(`(${Array(width).fill('?').join(', ')})`).join(', ')}`));
+      const sql = this.statements.multiRow(head, width, n);
       const params: SqlValue[] = [];
       for (let k = i; k < i + n; k++) for (const v of rows[k]) params.push(v);
       last = this.insert(sql, params);
@@ -372,56 +323,20 @@ export class Store implements UnitOfWork {
 
   get<T = Row>(sql: string, params: Params = []): T | undefined {
     this.barrier(sql);
-    const stmt = this.prepare(sql);
-    try {
-      stmt.bind(params);
-      return stmt.step() ? (this.row(stmt) as T) : undefined;
-    } finally {
-      stmt.reset();
-    }
+    return this.statements.first(sql, params) as T | undefined;
   }
 
   private query(sql: string, params: Params): Row[] {
     this.barrier(sql);
-    const stmt = this.prepare(sql);
-    const rows: Row[] = [];
-    try {
-      stmt.bind(params);
-      while (stmt.step()) rows.push(this.row(stmt));
-    } finally {
-      stmt.reset();
-    }
-    return rows;
+    return this.statements.all(sql, params);
   }
 
-  /**
-   * The current row as an object. sql.js's `getAsObject` asks SQLite for every column's name on
-   * every row; a statement's columns only change with the schema, which only migrations change
-   * (and `migrate` drops this cache after them).
-   */
-  private row(stmt: Statement): Row {
-    let names = this.columns.get(stmt);
-    if (!names) this.columns.set(stmt, (names = stmt.getColumnNames()));
-    const values = stmt.get();
-    const r: Row = {};
-    for (let i = 0; i < names.length; i++) r[names[i]] = values[i];
-    return r;
-  }
-
-  // ---- the read-model tables (deferredRows.ts)
+  // ---- the read-model tables (readModel.ts): thin doors for the repositories
 
   /** `n` consecutive new ids of an explicit-id deferred table; returns the first. Rolled back with the transaction. */
   reserveIds(table: DeferredTable, n: number): number {
     if (!this.pending) throw new Error('reserveIds needs a transaction');
-    let next = this.nextIds.get(table);
-    if (next === undefined) {
-      // No row of `table` waits yet (rows only wait with a reserved id): SQLite has them all.
-      const r = this.rawGet(`SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), COALESCE((SELECT MAX(id) FROM ${table}), 0)) AS m`, [table]);
-      next = Number(r?.[0] ?? 0) + 1;
-    }
-    this.txnNextIds ??= new Map(this.nextIds);
-    this.nextIds.set(table, next + n);
-    return next;
+    return this.readModel.reserveIds(table, n);
   }
 
   /**
@@ -432,15 +347,7 @@ export class Store implements UnitOfWork {
   deferInsert(table: DeferredTable, rows: SqlValue[][]): void {
     if (!rows.length) return;
     if (!this.pending) return this.transaction(() => this.deferInsert(table, rows));
-    const { head, width, values } = DEFERRED[table];
-    for (let i = 0; i < rows.length; i += MULTI_ROWS) {
-      const n = Math.min(MULTI_ROWS, rows.length - i);
-      const params: SqlValue[] = [];
-      for (let k = i; k < i + n; k++) for (const v of rows[k]) params.push(v);
-      // The same statement as in memory; journaled texts stay strings (CAST of a string is a no-op).
-      this.pending.push([this.multiRow(head, width, n, values), params]);
-    }
-    (this.txnDeferred ??= new DeferredRows()).add(table, rows);
+    for (const op of this.readModel.defer(table, rows)) this.pending.push(op);
   }
 
   /**
@@ -451,123 +358,28 @@ export class Store implements UnitOfWork {
    */
   deleteDeferred(table: DeferredTable, inPrefix: (row: SqlValue[]) => boolean, match: (row: SqlValue[]) => boolean, sql: string, params: Params): void {
     if (!this.pending) return this.transaction(() => this.deleteDeferred(table, inPrefix, match, sql, params));
-    this.txnDeferred?.drop(table, inPrefix, match);
-    const dropped = this.deferred.drop(table, inPrefix, match);
-    // Gone in memory only if the transaction commits: a rollback puts them back.
-    if (dropped.length) this.txnTaken.push(new Map([[table, dropped]]));
+    this.readModel.drop(table, inPrefix, match);
     this.prepare(sql).run(params);
     this.pending.push([sql, params]);
   }
 
   /** COUNT(*) of a deferred table, waiting rows included, without writing them into SQLite. */
   countRows(table: DeferredTable): number {
-    const inDb = Number(this.rawGet(`SELECT COUNT(*) FROM ${table}`)?.[0] ?? 0);
-    return inDb + this.deferred.count(table) + (this.txnDeferred?.count(table) ?? 0);
+    return Number(this.statements.firstValues(`SELECT COUNT(*) FROM ${table}`)?.[0] ?? 0) + this.readModel.waiting(table);
   }
 
   /** Rows waiting to be written into SQLite (for tests and logs). */
   get deferredRows(): number {
-    return this.deferred.size + (this.txnDeferred?.size ?? 0);
+    return this.readModel.size;
   }
 
   /** Before a statement that names a deferred table: write the waiting rows. */
   private barrier(sql: string): void {
-    if ((this.deferred.size || this.txnDeferred?.size) && touchesDeferred(sql)) this.materialize();
-  }
-
-  /**
-   * Write up to `limit` waiting rows into SQLite. Inside a transaction they join it (and wait again
-   * if it rolls back); outside, in a transaction of their own. Nothing is journaled: the journal
-   * has them since they were deferred.
-   */
-  materialize(limit = Infinity): void {
-    if (this.closed) return;
-    if (this.pending) {
-      const committed = this.deferred.take(limit);
-      if (committed.size) this.txnTaken.push(committed);
-      this.writeRows(committed);
-      if (this.txnDeferred) this.writeRows(this.txnDeferred.take());
-      return;
-    }
-    if (!this.deferred.size) return;
-    const rows = this.deferred.take(limit);
-    this.db.exec('BEGIN');
-    try {
-      this.writeRows(rows);
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      this.deferred.restore(rows);
-      throw err;
-    }
-    this.db.exec('COMMIT');
-  }
-
-  private writeRows(rows: Map<DeferredTable, SqlValue[][]>): void {
-    for (const [table, list] of rows) {
-      const { head, width, values } = DEFERRED[table];
-      const asBytes = values.includes('CAST') ? values.split(',').map((v) => v.includes('CAST')) : null;
-      for (let i = 0; i < list.length; i += MULTI_ROWS) {
-        const n = Math.min(MULTI_ROWS, list.length - i);
-        const params: BindParams = [];
-        for (let k = i; k < i + n; k++) {
-          const row = list[k];
-          for (let c = 0; c < width; c++) params.push(asBytes?.[c] && typeof row[c] === 'string' ? Buffer.from(row[c] as string) : row[c]);
-        }
-        this.prepare(this.multiRow(head, width, n, values)).run(params as Params);
-      }
-    }
-  }
-
-  /** When no transaction defers rows for IDLE_MS, write the waiting ones, a slice a turn. */
-  private armIdle(): void {
-    if (this.idleTimer) this.idleTimer.refresh();
-    else {
-      this.idleTimer = setTimeout(() => this.idleSlice(), IDLE_MS);
-      this.idleTimer.unref();
-    }
-  }
-
-  private idleSlice(): void {
-    this.idleTimer = null;
-    if (this.closed || this.failed || !this.deferred.size) return;
-    try {
-      this.materialize(IDLE_SLICE);
-    } catch (err) {
-      this.log.error('writing the read model failed; it is retried on the next read', { error: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    if (this.deferred.size && !this.idleTimer) {
-      // Still idle unless a transaction re-armed the timer meanwhile: go on next turn.
-      this.idleTimer = setTimeout(() => this.idleSlice(), 0);
-      this.idleTimer.unref();
-    }
-  }
-
-  private multiRow(head: string, width: number, n: number, values = `(${Array(width).fill('?').join(', ')})`): string {
-    const key = `${head}|${values}|${n}`;
-    let sql = this.multiRowSql.get(key);
-    if (!sql) this.multiRowSql.set(key, (sql = `${head} VALUES ${Array(n).fill(values).join(', ')}`));
-    return sql;
-  }
-
-  /** A read that skips the barrier (it must not need the waiting rows). First row as an array. */
-  private rawGet(sql: string, params: Params = []): SqlValue[] | undefined {
-    const stmt = this.prepare(sql);
-    try {
-      stmt.bind(params);
-      return stmt.step() ? stmt.get() : undefined;
-    } finally {
-      stmt.reset();
-    }
+    if (this.readModel.size && touchesDeferred(sql)) this.readModel.materialize();
   }
 
   private prepare(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
+    return this.statements.prepare(sql);
   }
 
   /**
@@ -580,14 +392,13 @@ export class Store implements UnitOfWork {
     // record is not replayed on top of a snapshot that already has them.
     if (this.unflushed.length) this.flush(false);
     if (this.failed) return;
-    this.materialize();
+    this.readModel.materialize();
     const started = process.hrtime.bigint();
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
       String(this.seq),
     ]);
     // export() frees every prepared statement; drop our cache with them.
-    for (const s of this.statements.values()) s.free();
-    this.statements.clear();
+    this.statements.freeAll();
     const data = this.db.export();
     Store.pragmas(this.db);
     const dir = this.dir;
@@ -601,14 +412,13 @@ export class Store implements UnitOfWork {
   close(): void {
     if (this.closed) return;
     if (this.unflushed.length || this.waiters.length) this.flush(false);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (!this.failed) this.materialize();
+    this.readModel.stopIdle();
+    if (!this.failed) this.readModel.materialize();
     if (this.journal) {
       this.compact();
       this.journal.close();
     }
-    for (const s of this.statements.values()) s.free();
-    this.statements.clear();
+    this.statements.freeAll();
     this.db.close();
     this.closed = true;
   }

@@ -1,0 +1,195 @@
+/**
+ * The read-model rows of the store (issue 13; the tables and why are in deferredRows.ts): rows
+ * journaled by the store at once, kept here until they are written into SQLite — before any
+ * statement that names their table (the store's barrier), when the process is idle, or when too
+ * many wait. Transactions see it through begin / commit / rollback: what a transaction defers joins
+ * the waiting rows only when it commits, and waiting rows it wrote into SQLite (or dropped) wait
+ * again when it rolls back.
+ */
+import type { SqlValue } from 'sql.js';
+import type { Logger } from '../core/ports';
+import type { BindParams } from './database';
+import { DEFERRED, DeferredRows, type DeferredTable } from './deferredRows';
+import type { Op } from './journal';
+
+/** Rows per multi-row INSERT, as the store's own. */
+const MULTI_ROWS = 64;
+/** Waiting rows go into SQLite once this many wait, whatever else happens (~100 MB at most). */
+const MAX_WAITING = 200_000;
+/**
+ * …and when no transaction has added any for this long (real time), in slices of `IDLE_SLICE`
+ * rows a turn (~20–40 ms each), so that a request arriving meanwhile waits at most one slice.
+ */
+const IDLE_MS = 100;
+const IDLE_SLICE = 2048;
+
+/** What the read model needs of the store. */
+export interface ReadModelHost {
+  inTransaction(): boolean;
+  exec(sql: string): void;
+  /** Run a (cached) prepared statement; nothing is journaled. */
+  run(sql: string, params: BindParams): void;
+  /** First row of a read that needs no waiting rows. */
+  firstRow(sql: string, params?: SqlValue[]): SqlValue[] | undefined;
+  multiRow(head: string, width: number, n: number, values: string): string;
+  /** False once the store is closed or its journal failed. */
+  usable(): boolean;
+  log: Logger;
+}
+
+export class ReadModel {
+  /** Committed rows not yet in SQLite, and those of the open transaction. */
+  private readonly waitingRows = new DeferredRows();
+  private txnRows: DeferredRows | null = null;
+  /** Committed rows the open transaction took out of `waitingRows` (wrote or dropped): back on rollback. */
+  private txnTaken: Map<DeferredTable, SqlValue[][]>[] = [];
+  /** Next id per explicit-id table, and its value when the open transaction began. */
+  private nextIds = new Map<DeferredTable, number>();
+  private txnNextIds: Map<DeferredTable, number> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly host: ReadModelHost) {}
+
+  /** Rows waiting, the open transaction's included. */
+  get size(): number {
+    return this.waitingRows.size + (this.txnRows?.size ?? 0);
+  }
+
+  waiting(table: DeferredTable): number {
+    return this.waitingRows.count(table) + (this.txnRows?.count(table) ?? 0);
+  }
+
+  begin(): void {
+    this.txnRows = null;
+    this.txnTaken = [];
+    this.txnNextIds = null;
+  }
+
+  commit(): void {
+    this.txnTaken = [];
+    const added = this.txnRows?.take();
+    this.txnRows = null;
+    if (!added?.size) return;
+    for (const [table, rows] of added) this.waitingRows.add(table, rows);
+    if (this.waitingRows.size > MAX_WAITING) this.materialize();
+    else this.armIdle();
+  }
+
+  rollback(): void {
+    for (const taken of this.txnTaken.reverse()) this.waitingRows.restore(taken);
+    if (this.txnNextIds) this.nextIds = this.txnNextIds;
+    this.txnRows = null;
+    this.txnTaken = [];
+  }
+
+  /** `n` consecutive new ids of an explicit-id table; returns the first (inside a transaction). */
+  reserveIds(table: DeferredTable, n: number): number {
+    let next = this.nextIds.get(table);
+    if (next === undefined) {
+      // No row of `table` waits yet (rows only wait with a reserved id): SQLite has them all.
+      const r = this.host.firstRow(`SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), COALESCE((SELECT MAX(id) FROM ${table}), 0))`, [table]);
+      next = Number(r?.[0] ?? 0) + 1;
+    }
+    this.txnNextIds ??= new Map(this.nextIds);
+    this.nextIds.set(table, next + n);
+    return next;
+  }
+
+  /**
+   * Rows of `table` wait from now (inside a transaction); returns the journal ops that insert them:
+   * the very statements they are written with later (a journaled text stays a string: a CAST of
+   * a string is a no-op).
+   */
+  defer(table: DeferredTable, rows: SqlValue[][]): Op[] {
+    const { head, width, values } = DEFERRED[table];
+    const ops: Op[] = [];
+    for (let i = 0; i < rows.length; i += MULTI_ROWS) {
+      const n = Math.min(MULTI_ROWS, rows.length - i);
+      const params: SqlValue[] = [];
+      for (let k = i; k < i + n; k++) for (const v of rows[k]) params.push(v);
+      ops.push([this.host.multiRow(head, width, n, values), params]);
+    }
+    (this.txnRows ??= new DeferredRows()).add(table, rows);
+    return ops;
+  }
+
+  /** Drop waiting rows (see Store.deleteDeferred); a rollback puts them back. */
+  drop(table: DeferredTable, inPrefix: (row: SqlValue[]) => boolean, match: (row: SqlValue[]) => boolean): void {
+    this.txnRows?.drop(table, inPrefix, match);
+    const dropped = this.waitingRows.drop(table, inPrefix, match);
+    if (dropped.length) this.txnTaken.push(new Map([[table, dropped]]));
+  }
+
+  /**
+   * Write up to `limit` waiting rows into SQLite. Inside a transaction they join it (and wait again
+   * if it rolls back); outside, in a transaction of their own. Nothing is journaled: the journal
+   * has them since they were deferred.
+   */
+  materialize(limit = Infinity): void {
+    if (!this.host.usable()) return;
+    if (this.host.inTransaction()) {
+      const committed = this.waitingRows.take(limit);
+      if (committed.size) this.txnTaken.push(committed);
+      this.write(committed);
+      if (this.txnRows) this.write(this.txnRows.take());
+      return;
+    }
+    if (!this.waitingRows.size) return;
+    const rows = this.waitingRows.take(limit);
+    this.host.exec('BEGIN');
+    try {
+      this.write(rows);
+    } catch (err) {
+      this.host.exec('ROLLBACK');
+      this.waitingRows.restore(rows);
+      throw err;
+    }
+    this.host.exec('COMMIT');
+  }
+
+  stopIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  private write(rows: Map<DeferredTable, SqlValue[][]>): void {
+    for (const [table, list] of rows) {
+      const { head, width, values } = DEFERRED[table];
+      const asBytes = values.split(',').map((v) => v.includes('CAST'));
+      for (let i = 0; i < list.length; i += MULTI_ROWS) {
+        const n = Math.min(MULTI_ROWS, list.length - i);
+        const params: BindParams = [];
+        for (let k = i; k < i + n; k++) {
+          const row = list[k];
+          for (let c = 0; c < width; c++) params.push(asBytes[c] && typeof row[c] === 'string' ? Buffer.from(row[c] as string) : row[c]);
+        }
+        this.host.run(this.host.multiRow(head, width, n, values), params);
+      }
+    }
+  }
+
+  /** When no transaction defers rows for IDLE_MS, write the waiting ones, a slice a turn. */
+  private armIdle(): void {
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(() => this.idleSlice(), IDLE_MS);
+      this.idleTimer.unref();
+    }
+  }
+
+  private idleSlice(): void {
+    this.idleTimer = null;
+    if (!this.host.usable() || !this.waitingRows.size) return;
+    try {
+      this.materialize(IDLE_SLICE);
+    } catch (err) {
+      this.host.log.error('writing the read model failed; it is retried on the next read', { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (this.waitingRows.size && !this.idleTimer) {
+      // Still idle unless a transaction re-armed the timer meanwhile: go on next turn.
+      this.idleTimer = setTimeout(() => this.idleSlice(), 0);
+      this.idleTimer.unref();
+    }
+  }
+}

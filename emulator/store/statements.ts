@@ -1,0 +1,96 @@
+/**
+ * Prepared statements of one sql.js database, cached by SQL text (a process runs a few dozen
+ * statements millions of times), and the result rows they give.
+ */
+import type { Database as SqlJsDatabase, SqlValue, Statement } from 'sql.js';
+
+export type Row = Record<string, SqlValue>;
+export type Params = SqlValue[];
+
+export class Statements {
+  private readonly cache = new Map<string, Statement>();
+  private readonly multiRowSql = new Map<string, string>();
+  /** Result column names per prepared statement: fetched once, not per row (see `row`). */
+  private columns = new WeakMap<Statement, string[]>();
+
+  constructor(private readonly db: SqlJsDatabase) {}
+
+  prepare(sql: string): Statement {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  all(sql: string, params: Params): Row[] {
+    const stmt = this.prepare(sql);
+    const rows: Row[] = [];
+    try {
+      stmt.bind(params);
+      while (stmt.step()) rows.push(this.row(stmt));
+    } finally {
+      stmt.reset();
+    }
+    return rows;
+  }
+
+  first(sql: string, params: Params): Row | undefined {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.bind(params);
+      return stmt.step() ? this.row(stmt) : undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  /** The first row's values, by position. */
+  firstValues(sql: string, params: Params = []): SqlValue[] | undefined {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.bind(params);
+      return stmt.step() ? stmt.get() : undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  lastRowid(): number {
+    return Number(this.firstValues('SELECT last_insert_rowid()')?.[0]);
+  }
+
+  /** `head VALUES values, values, …` with `n` rows (the text is cached too). */
+  multiRow(head: string, width: number, n: number, values = `(${Array(width).fill('?').join(', ')})`): string {
+    const key = `${head}|${values}|${n}`;
+    let sql = this.multiRowSql.get(key);
+    if (!sql) this.multiRowSql.set(key, (sql = `${head} VALUES ${Array(n).fill(values).join(', ')}`));
+    return sql;
+  }
+
+  /** After a schema change: statements' result columns may differ. */
+  forgetColumns(): void {
+    this.columns = new WeakMap();
+  }
+
+  /** Free every statement (before `export()`, which frees them anyway, and on close). */
+  freeAll(): void {
+    for (const s of this.cache.values()) s.free();
+    this.cache.clear();
+  }
+
+  /**
+   * The current row as an object. sql.js's `getAsObject` asks SQLite for every column's name on
+   * every row; a statement's columns only change with the schema, which only migrations change
+   * (and the store calls `forgetColumns` after them).
+   */
+  private row(stmt: Statement): Row {
+    let names = this.columns.get(stmt);
+    if (!names) this.columns.set(stmt, (names = stmt.getColumnNames()));
+    const values = stmt.get();
+    const r: Row = {};
+    for (let i = 0; i < names.length; i++) r[names[i]] = values[i];
+    return r;
+  }
+}
