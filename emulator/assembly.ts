@@ -17,7 +17,8 @@ import { SqlDeliveryRepository } from './store/deliveryRepository';
 import { SqlEventRepository } from './store/eventRepository';
 import { SqlDomainRepository, SqlWebhookRepository } from './store/repositories';
 import { SqlRetentionRepository } from './store/retentionRepository';
-import { SqlMessageRepository, SqlScheduleRepository, SqlSuppressionRepository } from './store/sendingRepositories';
+import { SqlScheduleRepository } from './store/scheduleRepository';
+import { SqlMessageRepository, SqlSuppressionRepository } from './store/sendingRepositories';
 
 export type ServiceSettings = Pick<Config, 'retries' | 'retryInterval' | 'timeout' | 'batchInterval' | 'batchMax' | 'retention'> & Partial<Pick<Config, 'domains'>>;
 

@@ -2,14 +2,15 @@
  * Rows of the read-model tables (issue 13) that are journaled but not yet in SQLite.
  *
  * Every event is one `events` row, one `delivery_queue` row while it waits for its batch and one
- * `delivery_events` row once batched: three rows with seven secondary indexes, ~60 µs of
- * WebAssembly an event, where the whole delivery path may spend ~15. Nothing on that path reads
- * those tables: the delivery engine keeps its queue in memory and builds batch bodies from the
- * events' JSON. So their inserts are journaled at once (durable as any write) and the rows wait
- * here; the store writes them into SQLite before any statement that names one of these tables
- * (read-your-writes), when the process is idle, or when too many wait.
+ * `delivery_events` row once batched; every recipient of a send one `scheduled_events` row until
+ * its lifecycle event falls due. Written as they come, those rows were most of the CPU of the
+ * delivery path, in WebAssembly. Nothing on that path reads those tables: the delivery engine
+ * keeps its queue in memory and builds batch bodies from the events' JSON, the scheduler reads a
+ * working copy in memory. So their inserts are journaled at once (durable as any write) and the
+ * rows wait here; the store writes them into SQLite before any statement that names one of these
+ * tables (read-your-writes), when the process is idle, or when too many wait.
  *
- * A queue row that is dequeued before it ever reached SQLite is simply dropped from here (its
+ * A queue or schedule row deleted before it ever reached SQLite is simply dropped from here (its
  * DELETE is journaled; replay inserts and deletes it, to the same end state).
  */
 import type { SqlValue } from 'sql.js';
@@ -25,6 +26,7 @@ export const DEFERRED = {
     width: 7,
   },
   delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4 },
+  scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3 },
   delivery_events: {
     head: 'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email)',
     values: '(?, ?, ?, ?, ?)',

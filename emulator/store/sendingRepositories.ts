@@ -1,12 +1,9 @@
 /** sql.js implementations of the sending core's repositories (messages, schedule, suppressions). */
-import type { ScheduledItem } from '../core/sending/lifecycle';
 import type {
   Mail,
   MailAttachment,
   MessageRepository,
   RecipientKind,
-  ScheduleRepository,
-  ScheduledEvent,
   StoredMessage,
   StoredSend,
   Suppression,
@@ -120,45 +117,6 @@ export class SqlMessageRepository implements MessageRepository {
   }
 }
 
-export class SqlScheduleRepository implements ScheduleRepository {
-  constructor(private readonly store: Store) {}
-
-  insert(dueAt: number, payload: ScheduledItem): void {
-    this.store.run('INSERT INTO scheduled_events (due_at, payload) VALUES (?, ?)', [dueAt, JSON.stringify(payload)]);
-  }
-
-  insertMany(items: { dueAt: number; item: ScheduledItem }[]): void {
-    if (items.length === 1) return this.insert(items[0].dueAt, items[0].item);
-    this.store.insertMany('INSERT INTO scheduled_events (due_at, payload)', 2, items.map((i) => [i.dueAt, JSON.stringify(i.item)]));
-  }
-
-  deleteDue(at: number): void {
-    this.store.run('DELETE FROM scheduled_events WHERE due_at <= ?', [at]);
-  }
-
-  due(at: number): ScheduledEvent[] {
-    return this.store
-      .all('SELECT * FROM scheduled_events WHERE due_at <= ? ORDER BY due_at, id', [at])
-      .map((r) => ({ id: Number(r.id), dueAt: Number(r.due_at), payload: JSON.parse(String(r.payload)) as ScheduledItem }));
-  }
-
-  delete(ids: number[]): void {
-    // Chunked: SQLite caps bound parameters per statement.
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      this.store.run(`DELETE FROM scheduled_events WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
-    }
-  }
-
-  nextDue(): number | null {
-    const r = this.store.get<{ d: number | null }>('SELECT MIN(due_at) AS d FROM scheduled_events');
-    return r?.d ?? null;
-  }
-
-  count(): number {
-    return Number(this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM scheduled_events')?.n ?? 0);
-  }
-}
 
 const toSuppression = (r: Row): Suppression => ({
   id: String(r.id),

@@ -13,6 +13,7 @@ import { createLogger } from '../../../emulator/log';
 import { Store } from '../../../emulator/store/database';
 import { SqlDeliveryRepository } from '../../../emulator/store/deliveryRepository';
 import { SqlEventRepository } from '../../../emulator/store/eventRepository';
+import { SqlScheduleRepository } from '../../../emulator/store/scheduleRepository';
 import { tempDir } from '../../helpers/emulatorProcess';
 
 const log = createLogger('test', { level: 'error', write: () => undefined });
@@ -129,5 +130,31 @@ describe('read model (store)', () => {
     const again = await open(dir);
     assert.equal(again.events.count({}), 11);
     again.store.close();
+  });
+
+  it('lifecycle rows: due ones come from memory in due order, are gone once deleted, and the journal alone rebuilds the pending ones', async () => {
+    const { dir, store } = await open();
+    const sched = new SqlScheduleRepository(store);
+    const item = (i: number) => ev(i);
+    store.transaction(() => sched.insertMany([{ dueAt: 3000, item: item(1) }, { dueAt: 2000, item: item(2) }, { dueAt: 3000, item: item(3) }]));
+    assert.throws(() =>
+      store.transaction(() => {
+        sched.insertMany([{ dueAt: 1000, item: item(9) }]);
+        throw new Error('rolled back');
+      }),
+    );
+    assert.equal(sched.count(), 3);
+    assert.equal(sched.nextDue(), 2000);
+    assert.deepEqual(sched.due(3000).map((d) => (d.payload as EventPayload).event_id), ['e-2', 'e-1', 'e-3'], 'by due time, then id');
+    store.transaction(() => sched.deleteDue(2000));
+    assert.deepEqual(sched.due(Number.MAX_SAFE_INTEGER).map((d) => (d.payload as EventPayload).event_id), ['e-1', 'e-3']);
+    assert.ok(store.deferredRows > 0, 'nothing read the table: the rows still wait');
+    // As after kill -9: the journal alone gives the same pending rows, in the same order.
+    const again = await open(dir);
+    const reloaded = new SqlScheduleRepository(again.store);
+    assert.deepEqual(reloaded.due(Number.MAX_SAFE_INTEGER), sched.due(Number.MAX_SAFE_INTEGER));
+    assert.equal(again.store.countRows('scheduled_events'), 2);
+    again.store.close();
+    store.close();
   });
 });

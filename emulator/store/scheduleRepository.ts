@@ -1,0 +1,145 @@
+/**
+ * sql.js side of lifecycle scheduling (issue 13). Every recipient of every send gets a row here
+ * that is deleted again a few virtual seconds later: the rows are read-model rows (deferredRows.ts,
+ * journaled at once, written into SQLite only if something reads the table first), and the
+ * scheduler reads a working copy in memory that follows the committed rows (`afterCommit`), one
+ * per store, loaded from SQLite when first used (at start, after the journal was replayed).
+ */
+import type { ScheduledItem } from '../core/sending/lifecycle';
+import type { ScheduledEvent, ScheduleRepository } from '../core/sending/model';
+import type { Store } from './database';
+
+interface Pending {
+  id: number;
+  dueAt: number;
+  json: string;
+}
+
+/** The committed rows by due time; within one due time in id order (ids only grow). */
+class Schedule {
+  private readonly byDue = new Map<number, Pending[]>();
+  /** The due times in `byDue`, ascending. */
+  private dues: number[] = [];
+  size = 0;
+
+  add(p: Pending): void {
+    let list = this.byDue.get(p.dueAt);
+    if (!list) {
+      this.byDue.set(p.dueAt, (list = []));
+      let lo = 0;
+      let hi = this.dues.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.dues[mid] < p.dueAt) lo = mid + 1;
+        else hi = mid;
+      }
+      this.dues.splice(lo, 0, p.dueAt);
+    }
+    list.push(p);
+    this.size++;
+  }
+
+  through(at: number): Pending[] {
+    const out: Pending[] = [];
+    for (const d of this.dues) {
+      if (d > at) break;
+      for (const p of this.byDue.get(d)!) out.push(p);
+    }
+    return out;
+  }
+
+  removeThrough(at: number): void {
+    let k = 0;
+    while (k < this.dues.length && this.dues[k] <= at) {
+      this.size -= this.byDue.get(this.dues[k])!.length;
+      this.byDue.delete(this.dues[k]);
+      k++;
+    }
+    if (k) this.dues = this.dues.slice(k);
+  }
+
+  remove(ids: Set<number>): void {
+    for (const [d, list] of this.byDue) {
+      const kept = list.filter((p) => !ids.has(p.id));
+      this.size -= list.length - kept.length;
+      if (kept.length) this.byDue.set(d, kept);
+      else {
+        this.byDue.delete(d);
+        this.dues = this.dues.filter((x) => x !== d);
+      }
+    }
+  }
+
+  first(): number | null {
+    return this.dues.length ? this.dues[0] : null;
+  }
+}
+
+const schedules = new WeakMap<Store, Schedule>();
+
+export class SqlScheduleRepository implements ScheduleRepository {
+  private readonly schedule: Schedule;
+
+  constructor(private readonly store: Store) {
+    let s = schedules.get(store);
+    if (!s) {
+      s = new Schedule();
+      for (const r of store.all('SELECT id, due_at, payload FROM scheduled_events ORDER BY due_at, id')) {
+        s.add({ id: Number(r.id), dueAt: Number(r.due_at), json: String(r.payload) });
+      }
+      schedules.set(store, s);
+    }
+    this.schedule = s;
+  }
+
+  insert(dueAt: number, payload: ScheduledItem): void {
+    this.insertMany([{ dueAt, item: payload }]);
+  }
+
+  insertMany(items: { dueAt: number; item: ScheduledItem }[]): void {
+    if (!items.length) return;
+    this.store.transaction(() => {
+      const first = this.store.reserveIds('scheduled_events', items.length);
+      const added = items.map((i, k) => ({ id: first + k, dueAt: i.dueAt, json: JSON.stringify(i.item) }));
+      this.store.deferInsert(
+        'scheduled_events',
+        added.map((p) => [p.id, p.dueAt, p.json]),
+      );
+      this.store.afterCommit(() => {
+        for (const p of added) this.schedule.add(p);
+      });
+    });
+  }
+
+  deleteDue(at: number): void {
+    this.store.deleteDeferred(
+      'scheduled_events',
+      () => true,
+      (row) => Number(row[1]) <= at,
+      'DELETE FROM scheduled_events WHERE due_at <= ?',
+      [at],
+    );
+    this.store.afterCommit(() => this.schedule.removeThrough(at));
+  }
+
+  due(at: number): ScheduledEvent[] {
+    return this.schedule.through(at).map((p) => ({ id: p.id, dueAt: p.dueAt, payload: JSON.parse(p.json) as ScheduledItem }));
+  }
+
+  delete(ids: number[]): void {
+    // Chunked: SQLite caps bound parameters per statement.
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      this.store.run(`DELETE FROM scheduled_events WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
+    }
+    this.store.afterCommit(() => this.schedule.remove(new Set(ids)));
+  }
+
+  nextDue(): number | null {
+    return this.schedule.first();
+  }
+
+  count(): number {
+    return this.schedule.size;
+  }
+}
