@@ -25,8 +25,8 @@ export const DEFERRED = {
     values: '(?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
     width: 7,
   },
-  delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4 },
-  scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3 },
+  delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4, transient: true },
+  scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3, transient: true },
   delivery_events: {
     head: 'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email)',
     values: '(?, ?, ?, ?, ?)',
@@ -35,6 +35,12 @@ export const DEFERRED = {
 } as const;
 export type DeferredTable = keyof typeof DEFERRED;
 export const DEFERRED_TABLES = Object.keys(DEFERRED) as DeferredTable[];
+/**
+ * Rows that are usually deleted soon after they are written (a queued event, a scheduled
+ * lifecycle event): writing them when idle would mostly be work undone a moment later, so only
+ * a read, the bound on waiting rows, compaction or a stop write them.
+ */
+export const LASTING_TABLES = DEFERRED_TABLES.filter((t) => !('transient' in DEFERRED[t]));
 
 const NAMES = new RegExp(`\\b(${DEFERRED_TABLES.join('|')})\\b`);
 const touchCache = new Map<string, boolean>();
@@ -62,6 +68,12 @@ export class DeferredRows {
     return this.rows.get(table)!.length;
   }
 
+  countOf(tables: readonly DeferredTable[]): number {
+    let n = 0;
+    for (const t of tables) n += this.count(t);
+    return n;
+  }
+
   add(table: DeferredTable, rows: SqlValue[][]): void {
     const list = this.rows.get(table)!;
     for (const r of rows) list.push(r);
@@ -76,10 +88,10 @@ export class DeferredRows {
     }
   }
 
-  /** Up to `limit` rows, oldest first, table by table; they leave this buffer. */
-  take(limit = Infinity): Map<DeferredTable, SqlValue[][]> {
+  /** Up to `limit` rows of `tables`, oldest first, table by table; they leave this buffer. */
+  take(limit = Infinity, tables: readonly DeferredTable[] = DEFERRED_TABLES): Map<DeferredTable, SqlValue[][]> {
     const out = new Map<DeferredTable, SqlValue[][]>();
-    for (const table of DEFERRED_TABLES) {
+    for (const table of tables) {
       if (limit <= 0) break;
       const list = this.rows.get(table)!;
       if (!list.length) continue;

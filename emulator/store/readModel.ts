@@ -9,7 +9,7 @@
 import type { SqlValue } from 'sql.js';
 import type { Logger } from '../core/ports';
 import type { BindParams } from './database';
-import { DEFERRED, DeferredRows, type DeferredTable } from './deferredRows';
+import { DEFERRED, DEFERRED_TABLES, DeferredRows, LASTING_TABLES, type DeferredTable } from './deferredRows';
 import type { Op } from './journal';
 
 /** Rows per multi-row INSERT, as the store's own. */
@@ -125,17 +125,17 @@ export class ReadModel {
    * if it rolls back); outside, in a transaction of their own. Nothing is journaled: the journal
    * has them since they were deferred.
    */
-  materialize(limit = Infinity): void {
+  materialize(limit = Infinity, tables: readonly DeferredTable[] = DEFERRED_TABLES): void {
     if (!this.host.usable()) return;
     if (this.host.inTransaction()) {
-      const committed = this.waitingRows.take(limit);
+      const committed = this.waitingRows.take(limit, tables);
       if (committed.size) this.txnTaken.push(committed);
       this.write(committed);
       if (this.txnRows) this.write(this.txnRows.take());
       return;
     }
-    if (!this.waitingRows.size) return;
-    const rows = this.waitingRows.take(limit);
+    if (!this.waitingRows.countOf(tables)) return;
+    const rows = this.waitingRows.take(limit, tables);
     this.host.exec('BEGIN');
     try {
       this.write(rows);
@@ -168,7 +168,7 @@ export class ReadModel {
     }
   }
 
-  /** When no transaction defers rows for IDLE_MS, write the waiting ones, a slice a turn. */
+  /** When no transaction defers rows for IDLE_MS, write the waiting lasting ones, a slice a turn. */
   private armIdle(): void {
     if (this.idleTimer) this.idleTimer.refresh();
     else {
@@ -179,14 +179,14 @@ export class ReadModel {
 
   private idleSlice(): void {
     this.idleTimer = null;
-    if (!this.host.usable() || !this.waitingRows.size) return;
+    if (!this.host.usable() || !this.waitingRows.countOf(LASTING_TABLES)) return;
     try {
-      this.materialize(IDLE_SLICE);
+      this.materialize(IDLE_SLICE, LASTING_TABLES);
     } catch (err) {
       this.host.log.error('writing the read model failed; it is retried on the next read', { error: err instanceof Error ? err.message : String(err) });
       return;
     }
-    if (this.waitingRows.size && !this.idleTimer) {
+    if (this.waitingRows.countOf(LASTING_TABLES) && !this.idleTimer) {
       // Still idle unless a transaction re-armed the timer meanwhile: go on next turn.
       this.idleTimer = setTimeout(() => this.idleSlice(), 0);
       this.idleTimer.unref();

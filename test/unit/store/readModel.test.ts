@@ -119,16 +119,19 @@ describe('read model (store)', () => {
     again.store.close();
   });
 
-  it('waiting rows are written when the process is idle, and by a clean close', async () => {
-    const { dir, store, events } = await open();
-    events.insertMany(Array.from({ length: 10 }, (_, i) => ev(i)), 1000);
-    assert.equal(store.deferredRows, 10);
-    for (let i = 0; i < 50 && store.deferredRows; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(store.deferredRows, 0, 'idle: written without a read');
+  it('lasting rows are written when the process is idle, queue rows (soon deleted) only when needed, all by a clean close', async () => {
+    const { dir, store, events, repo } = await open();
+    const stored = events.insertMany(Array.from({ length: 10 }, (_, i) => ev(i)), 1000);
+    store.transaction(() => repo.enqueue(stored.map((e) => ({ webhookId: 1, eventRowId: e.id })), 1000));
+    assert.equal(store.deferredRows, 20);
+    for (let i = 0; i < 50 && store.deferredRows > 10; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(store.deferredRows, 10, 'idle: the events are written without a read, the queue rows wait');
     events.insertMany([ev(11)], 1000);
     store.close();
     const again = await open(dir);
     assert.equal(again.events.count({}), 11);
+    assert.equal(again.repo.queuedAll().length, 10);
     again.store.close();
   });
 
