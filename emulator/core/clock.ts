@@ -193,7 +193,8 @@ export class VirtualClock implements Clock {
 
   private async settle(p: Promise<unknown>): Promise<void> {
     let done = false;
-    void p.finally(() => (done = true));
+    const finished = () => (done = true);
+    p.then(finished, finished);
     for (let waited = 0; ; waited += this.graceMs) {
       const busyBefore = this.real.busyMs?.();
       let handle: unknown = null;

@@ -177,16 +177,21 @@ export class Store implements UnitOfWork {
     const ops = this.pending;
     this.pending = null;
     this.db.exec('COMMIT');
+    // Committed: first make sure the journal gets it, then nothing after may undo that.
+    if (this.groupCommit) {
+      if (ops.length) this.queueForJournal(ops);
+    } else if (ops.length) this.seq++;
     this.readModel.commit();
     const after = this.txnAfterCommit;
     this.txnAfterCommit = [];
-    for (const fn of after) fn();
-    if (this.groupCommit) {
-      if (ops.length) this.queueForJournal(ops);
-    } else {
-      if (ops.length) this.seq++;
-      if (this.journal && this.journal.size > this.compactBytes) this.compact();
+    for (const fn of after) {
+      try {
+        fn();
+      } catch (err) {
+        this.log.error('after-commit callback failed', { error: err instanceof Error ? err.stack : String(err) });
+      }
     }
+    if (!this.groupCommit && this.journal && this.journal.size > this.compactBytes) this.compact();
     return result;
   }
 

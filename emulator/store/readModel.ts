@@ -71,8 +71,13 @@ export class ReadModel {
     this.txnRows = null;
     if (!added?.size) return;
     for (const [table, rows] of added) this.waitingRows.add(table, rows);
-    if (this.waitingRows.size > MAX_WAITING) this.materialize();
-    else this.armIdle();
+    if (this.waitingRows.size <= MAX_WAITING) return this.armIdle();
+    try {
+      this.materialize();
+    } catch (err) {
+      // The rows wait on (materialize puts them back); the next read or commit tries again.
+      this.host.log.error('writing the read model failed', { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   rollback(): void {

@@ -4,8 +4,9 @@
  * first, each with a body fixed at creation. Attempts run on the virtual clock; a failed batch
  * is retried on the policy's schedule and, when it is spent, dropped with the webhook paused.
  *
- * Durability: queue, batches, attempts and `nextAttemptAt` are in the store; timers are only a
- * cache of it, rebuilt by `start()`. An attempt is recorded after it ends, so a batch in flight
+ * Durability: queue, batches, attempts and `nextAttemptAt` are in the store; timers and each
+ * webhook's queue in memory (what batches are built from, so that the hot path reads no SQL) are
+ * only a working copy of it, following commits and rebuilt by `start()`. An attempt is recorded after it ends, so a batch in flight
  * at a crash is attempted again after restart with the same body (at-least-once).
  *
  * Concurrency: attempts of one webhook's flush go out in order; different webhooks never wait
@@ -372,7 +373,6 @@ export class DeliveryService {
   private drop(webhookId: number): void {
     this.flushTimers.get(webhookId)?.cancel();
     this.flushTimers.delete(webhookId);
-    this.queues.delete(webhookId);
     const cancelled = this.d.uow.transaction(() => {
       this.d.repo.clearQueue(webhookId);
       return this.d.repo.open(webhookId).map((del) => {
@@ -381,6 +381,7 @@ export class DeliveryService {
         return { ...del, ...u };
       });
     });
+    this.queues.delete(webhookId);
     for (const del of cancelled) {
       this.attemptTimers.get(del.id)?.cancel();
       this.attemptTimers.delete(del.id);
