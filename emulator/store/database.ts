@@ -356,14 +356,13 @@ export class Store implements UnitOfWork {
   }
 
   /**
-   * DELETE rows of a deferred table: those still waiting, chosen by `match` among the first ones
-   * for which `inPrefix` holds, are dropped in memory; `sql` runs for those already in SQLite and
-   * is journaled. `match` and `sql` must pick the same rows. Explicit-id tables only (a rollback
-   * puts dropped rows back in front, which changes no id).
+   * DELETE rows of a deferred table by id: those still waiting are dropped in memory; `sql` runs
+   * for those already in SQLite and is journaled. `sql` must delete exactly the rows `ids` name
+   * (the caller's working copy knows them). Explicit-id tables only.
    */
-  deleteDeferred(table: DeferredTable, inPrefix: (row: SqlValue[]) => boolean, match: (row: SqlValue[]) => boolean, sql: string, params: Params): void {
-    if (!this.pending) return this.transaction(() => this.deleteDeferred(table, inPrefix, match, sql, params));
-    this.readModel.drop(table, inPrefix, match);
+  deleteDeferred(table: DeferredTable, ids: readonly number[], sql: string, params: Params): void {
+    if (!this.pending) return this.transaction(() => this.deleteDeferred(table, ids, sql, params));
+    this.readModel.drop(table, ids);
     this.prepare(sql).run(params);
     this.pending.push([sql, params]);
   }

@@ -55,9 +55,17 @@ export function touchesDeferred(sql: string): boolean {
   return t;
 }
 
-/** Waiting rows per table, oldest first (within a table the order is the insertion order). */
+/** Tables whose first column is an id the caller chose (reserveIds): their rows can be dropped by id. */
+const EXPLICIT_ID = new Set<DeferredTable>(['events', 'delivery_queue', 'scheduled_events']);
+let nextKey = 0;
+
+/**
+ * Waiting rows per table, oldest first (within a table the order is the insertion order). Kept
+ * in insertion-ordered maps so that rows deleted by id before they were written (a batch's queue
+ * rows, a due lifecycle's rows) leave in time proportional to their number, not to the backlog.
+ */
 export class DeferredRows {
-  private readonly rows = new Map<DeferredTable, SqlValue[][]>(DEFERRED_TABLES.map((t) => [t, []]));
+  private readonly rows = new Map<DeferredTable, Map<number, SqlValue[]>>(DEFERRED_TABLES.map((t) => [t, new Map()]));
   private n = 0;
 
   get size(): number {
@@ -65,7 +73,7 @@ export class DeferredRows {
   }
 
   count(table: DeferredTable): number {
-    return this.rows.get(table)!.length;
+    return this.rows.get(table)!.size;
   }
 
   countOf(tables: readonly DeferredTable[]): number {
@@ -75,15 +83,19 @@ export class DeferredRows {
   }
 
   add(table: DeferredTable, rows: SqlValue[][]): void {
-    const list = this.rows.get(table)!;
-    for (const r of rows) list.push(r);
+    const map = this.rows.get(table)!;
+    for (const r of rows) map.set(EXPLICIT_ID.has(table) ? Number(r[0]) : --nextKey, r);
     this.n += rows.length;
   }
 
-  /** Put rows taken by `take` back in front (their transaction rolled back). */
+  /** Put rows taken by `take` or `dropIds` back in front (their transaction rolled back). */
   restore(taken: Map<DeferredTable, SqlValue[][]>): void {
     for (const [table, rows] of taken) {
-      this.rows.set(table, rows.concat(this.rows.get(table)!));
+      const old = this.rows.get(table)!;
+      const map = new Map<number, SqlValue[]>();
+      for (const r of rows) map.set(EXPLICIT_ID.has(table) ? Number(r[0]) : --nextKey, r);
+      for (const [k, r] of old) map.set(k, r);
+      this.rows.set(table, map);
       this.n += rows.length;
     }
   }
@@ -93,33 +105,39 @@ export class DeferredRows {
     const out = new Map<DeferredTable, SqlValue[][]>();
     for (const table of tables) {
       if (limit <= 0) break;
-      const list = this.rows.get(table)!;
-      if (!list.length) continue;
-      const k = Math.min(limit, list.length);
-      out.set(table, k === list.length ? list : list.slice(0, k));
-      this.rows.set(table, k === list.length ? [] : list.slice(k));
-      this.n -= k;
-      limit -= k;
+      const map = this.rows.get(table)!;
+      if (!map.size) continue;
+      const got: SqlValue[][] = [];
+      if (limit >= map.size) {
+        for (const r of map.values()) got.push(r);
+        this.rows.set(table, new Map());
+      } else {
+        for (const [k, r] of map) {
+          if (got.length >= limit) break;
+          got.push(r);
+          map.delete(k);
+        }
+      }
+      out.set(table, got);
+      this.n -= got.length;
+      limit -= got.length;
     }
     return out;
   }
 
-  /**
-   * Drop the waiting rows of `table` among its first ones for which `match` holds, scanning only
-   * while `inPrefix` holds (rows are in id order). Returns the dropped rows.
-   */
-  drop(table: DeferredTable, inPrefix: (row: SqlValue[]) => boolean, match: (row: SqlValue[]) => boolean): SqlValue[][] {
-    const list = this.rows.get(table)!;
-    let end = 0;
-    while (end < list.length && inPrefix(list[end])) end++;
-    if (!end) return [];
-    const kept: SqlValue[][] = [];
+  /** Drop the waiting rows of an explicit-id table with these ids; returns them. */
+  dropIds(table: DeferredTable, ids: Iterable<number>): SqlValue[][] {
+    if (!EXPLICIT_ID.has(table)) throw new Error(`rows of ${table} have no id to drop them by`);
+    const map = this.rows.get(table)!;
     const dropped: SqlValue[][] = [];
-    for (let i = 0; i < end; i++) (match(list[i]) ? dropped : kept).push(list[i]);
-    if (dropped.length) {
-      this.rows.set(table, kept.length ? kept.concat(list.slice(end)) : list.slice(end));
-      this.n -= dropped.length;
+    if (!map.size) return dropped;
+    for (const id of ids) {
+      const r = map.get(id);
+      if (r === undefined) continue;
+      map.delete(id);
+      dropped.push(r);
     }
+    this.n -= dropped.length;
     return dropped;
   }
 }

@@ -117,15 +117,14 @@ export class SqlDeliveryRepository implements DeliveryRepository {
       }));
   }
 
-  dequeueThrough(webhookId: number, lastQueueId: number): void {
-    // The webhook's lowest ids, so a range covers exactly them; rows still in memory are dropped there.
-    this.store.deleteDeferred(
-      'delivery_queue',
-      (row) => Number(row[0]) <= lastQueueId,
-      (row) => row[1] === webhookId,
-      'DELETE FROM delivery_queue WHERE webhook_id = ? AND id <= ?',
-      [webhookId, lastQueueId],
-    );
+  dequeue(webhookId: number, queueIds: number[]): void {
+    if (!queueIds.length) return;
+    // They are the webhook's oldest rows, so a range covers exactly them; rows still in memory are
+    // dropped there by id.
+    this.store.deleteDeferred('delivery_queue', queueIds, 'DELETE FROM delivery_queue WHERE webhook_id = ? AND id <= ?', [
+      webhookId,
+      queueIds[queueIds.length - 1],
+    ]);
   }
 
   clearQueue(webhookId: number): number {

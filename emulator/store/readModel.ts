@@ -118,10 +118,10 @@ export class ReadModel {
     return ops;
   }
 
-  /** Drop waiting rows (see Store.deleteDeferred); a rollback puts them back. */
-  drop(table: DeferredTable, inPrefix: (row: SqlValue[]) => boolean, match: (row: SqlValue[]) => boolean): void {
-    this.txnRows?.drop(table, inPrefix, match);
-    const dropped = this.waitingRows.drop(table, inPrefix, match);
+  /** Drop waiting rows by id (see Store.deleteDeferred); a rollback puts them back. */
+  drop(table: DeferredTable, ids: readonly number[]): void {
+    this.txnRows?.dropIds(table, ids);
+    const dropped = this.waitingRows.dropIds(table, ids);
     if (dropped.length) this.txnTaken.push(new Map([[table, dropped]]));
   }
 

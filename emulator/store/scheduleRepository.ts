@@ -112,13 +112,8 @@ export class SqlScheduleRepository implements ScheduleRepository {
   }
 
   deleteDue(at: number): void {
-    this.store.deleteDeferred(
-      'scheduled_events',
-      () => true,
-      (row) => Number(row[1]) <= at,
-      'DELETE FROM scheduled_events WHERE due_at <= ?',
-      [at],
-    );
+    const ids = this.schedule.through(at).map((p) => p.id);
+    this.store.deleteDeferred('scheduled_events', ids, 'DELETE FROM scheduled_events WHERE due_at <= ?', [at]);
     this.store.afterCommit(() => this.schedule.removeThrough(at));
   }
 

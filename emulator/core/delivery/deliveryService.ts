@@ -252,10 +252,9 @@ export class DeliveryService {
       const taken = queue.slice(0, this.d.batchMax);
       const keys = taken.map((q) => q.key);
       const body = bodyFromJson(taken.map((q) => q.json), webhook.payloadFormat);
-      const last = taken[taken.length - 1].queueId;
       const del = this.d.uow.transaction(() => {
         const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, this.d.clock.now()), taken);
-        this.d.repo.dequeueThrough(webhookId, last);
+        this.d.repo.dequeue(webhookId, taken.map((q) => q.queueId));
         return inserted;
       });
       queue.splice(0, taken.length);

@@ -91,8 +91,8 @@ export interface DeliveryRepository {
   enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): number;
   /** Every queued event, oldest first (the engine's queues are rebuilt from it at start). */
   queuedAll(): QueuedEvent[];
-  /** Removes the webhook's queued events up to and including `lastQueueId` (its oldest ones). */
-  dequeueThrough(webhookId: number, lastQueueId: number): void;
+  /** Removes these queued events: the webhook's oldest ones, in queue order. */
+  dequeue(webhookId: number, queueIds: number[]): void;
   clearQueue(webhookId: number): number;
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery;
   /**
