@@ -26,7 +26,7 @@ const IDLE_SLICE = 2048;
 /** What the read model needs of the store. */
 export interface ReadModelHost {
   inTransaction(): boolean;
-  exec(sql: string): void;
+  exec(sql: 'BEGIN' | 'COMMIT' | 'ROLLBACK'): void;
   /** Run a (cached) prepared statement; nothing is journaled. */
   run(sql: string, params: BindParams): void;
   /** First row of a read that needs no waiting rows. */
