@@ -23,7 +23,7 @@ import { JournalWriter, type Op } from './journal';
 import { MIGRATIONS } from './migrations';
 import { ReadModel } from './readModel';
 import { loadSqlJs } from './sqlJs';
-import { Statements, type Params, type Row } from './statements';
+import { flatRows, MULTI_ROWS, Statements, type Params, type Row } from './statements';
 import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations } from './snapshots';
 
 export type { Row } from './statements';
@@ -52,8 +52,6 @@ export interface StoreOptions {
 export type DurableCallback = (err?: Error) => void;
 
 
-/** Rows per multi-row INSERT: large enough to amortise the statement, small enough for few distinct SQL texts. */
-const MULTI_ROWS = 64;
 
 export class Store implements UnitOfWork {
   private readonly statements: Statements;
@@ -300,10 +298,7 @@ export class Store implements UnitOfWork {
     let last = 0;
     for (let i = 0; i < rows.length; i += MULTI_ROWS) {
       const n = Math.min(MULTI_ROWS, rows.length - i);
-      const sql = this.statements.multiRow(head, width, n);
-      const params: SqlValue[] = [];
-      for (let k = i; k < i + n; k++) for (const v of rows[k]) params.push(v);
-      last = this.insert(sql, params);
+      last = this.insert(this.statements.multiRow(head, width, n), flatRows(rows, i, n));
     }
     return last;
   }

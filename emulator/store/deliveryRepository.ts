@@ -84,6 +84,11 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
+/** A delivery row up to its body's placeholder (the callers write that: a value, or how to make it). */
+const INSERT_DELIVERY = `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
+     created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `;
+
 export class SqlDeliveryRepository implements DeliveryRepository {
   constructor(private readonly store: Store) {}
 
@@ -152,17 +157,14 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery {
-    const cols = `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
-         created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `;
     const [prefix, separator, suffix] = d.payloadFormat === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
     // The journal already holds every event's JSON (its row), in id order as the queue is: it
     // rebuilds the body from those rows instead of carrying ~150 KB of escaped body again.
     const journal: [string, SqlValue[]] = [
-      `${cols}? || (SELECT group_concat(payload, ? ORDER BY id) FROM events WHERE id IN (SELECT value FROM json_each(?))) || ?)`,
+      `${INSERT_DELIVERY}? || (SELECT group_concat(payload, ? ORDER BY id) FROM events WHERE id IN (SELECT value FROM json_each(?))) || ?)`,
       [...this.columns(d), prefix, separator, JSON.stringify(queued.map((q) => q.eventRowId)), suffix],
     ];
-    const id = this.store.insertAs(`${cols}CAST(? AS TEXT))`, [...this.columns(d), Buffer.from(d.body)], journal);
+    const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT))`, [...this.columns(d), Buffer.from(d.body)], journal);
     this.store.deferInsert(
       'delivery_events',
       queued.map(({ key: e }) => [id, e.eventId, e.type, e.messageId, e.email]),
@@ -171,12 +173,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
-    const id = this.store.insert(
-      `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
-         created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [...this.columns(d), d.body],
-    );
+    const id = this.store.insert(`${INSERT_DELIVERY}?)`, [...this.columns(d), d.body]);
     // Read-model rows for the inspector's filters: they wait until something reads them.
     this.store.deferInsert(
       'delivery_events',

@@ -11,9 +11,8 @@ import type { Logger } from '../core/ports';
 import type { BindParams } from './database';
 import { DEFERRED, DEFERRED_TABLES, DeferredRows, LASTING_TABLES, type DeferredTable } from './deferredRows';
 import type { Op } from './journal';
+import { flatRows, MULTI_ROWS } from './statements';
 
-/** Rows per multi-row INSERT, as the store's own. */
-const MULTI_ROWS = 64;
 /** Waiting rows go into SQLite once this many wait, whatever else happens (~100 MB at most). */
 const MAX_WAITING = 200_000;
 /**
@@ -110,9 +109,7 @@ export class ReadModel {
     const ops: Op[] = [];
     for (let i = 0; i < rows.length; i += MULTI_ROWS) {
       const n = Math.min(MULTI_ROWS, rows.length - i);
-      const params: SqlValue[] = [];
-      for (let k = i; k < i + n; k++) for (const v of rows[k]) params.push(v);
-      ops.push([this.host.multiRow(head, width, n, values), params]);
+      ops.push([this.host.multiRow(head, width, n, values), flatRows(rows, i, n)]);
     }
     (this.txnRows ??= new DeferredRows()).add(table, rows);
     return ops;

@@ -58,18 +58,6 @@ class Schedule {
     if (k) this.dues = this.dues.slice(k);
   }
 
-  remove(ids: Set<number>): void {
-    for (const [d, list] of this.byDue) {
-      const kept = list.filter((p) => !ids.has(p.id));
-      this.size -= list.length - kept.length;
-      if (kept.length) this.byDue.set(d, kept);
-      else {
-        this.byDue.delete(d);
-        this.dues = this.dues.filter((x) => x !== d);
-      }
-    }
-  }
-
   first(): number | null {
     return this.dues.length ? this.dues[0] : null;
   }
@@ -119,15 +107,6 @@ export class SqlScheduleRepository implements ScheduleRepository {
 
   due(at: number): ScheduledEvent[] {
     return this.schedule.through(at).map((p) => ({ id: p.id, dueAt: p.dueAt, payload: JSON.parse(p.json) as ScheduledItem }));
-  }
-
-  delete(ids: number[]): void {
-    // Chunked: SQLite caps bound parameters per statement.
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      this.store.run(`DELETE FROM scheduled_events WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk);
-    }
-    this.store.afterCommit(() => this.schedule.remove(new Set(ids)));
   }
 
   nextDue(): number | null {

@@ -7,6 +7,16 @@ import type { Database as SqlJsDatabase, SqlValue, Statement } from 'sql.js';
 export type Row = Record<string, SqlValue>;
 export type Params = SqlValue[];
 
+/** Rows per multi-row INSERT: large enough to amortise the statement, small enough for few distinct SQL texts. */
+export const MULTI_ROWS = 64;
+
+/** The parameters of rows `from` … `from + n - 1`, in one list (a multi-row INSERT's). */
+export function flatRows(rows: SqlValue[][], from: number, n: number): SqlValue[] {
+  const params: SqlValue[] = [];
+  for (let k = from; k < from + n; k++) for (const v of rows[k]) params.push(v);
+  return params;
+}
+
 export class Statements {
   private readonly cache = new Map<string, Statement>();
   private readonly multiRowSql = new Map<string, string>();

@@ -120,7 +120,6 @@ export interface ScheduleRepository {
   insertMany(items: { dueAt: number; item: ScheduledItem }[]): void;
   /** Due at or before `at`, in due order. */
   due(at: number): ScheduledEvent[];
-  delete(ids: number[]): void;
   /** Deletes every row due at or before `at`: exactly what `due(at)` returned in the same transaction. */
   deleteDue(at: number): void;
   nextDue(): number | null;
