@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { promisify } from 'node:util';
 import { verifyWebhookSignature } from 'mailtrap';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -27,6 +27,7 @@ import { startCodeServer, type CodeServer } from './support/codeServer';
 import { alive, e2ePaths, emulatorRecords, packageVsix, RESULTS, tempWorkspace } from './support/prepare';
 import { sel } from './support/selectors';
 import { Workbench } from './support/workbench';
+import { storySteps } from './support/steps';
 
 const CONTAINER = 'Mailtrap Emulator';
 const SHOTS = path.join(RESULTS, 'vscode', 'environment');
@@ -90,20 +91,7 @@ describe('real VS Code: a developer’s environment', { timeout: 900_000 }, () =
   let smtpPort: number;
   let tokenA = '';
   let secret = '';
-  let brokenAt: string | undefined;
-
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      if (brokenAt) throw new Error(`not run: the earlier step "${brokenAt}" failed`);
-      try {
-        await fn();
-      } catch (err) {
-        brokenAt = name;
-        await a?.screenshot(`FAILED-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
-        await b?.screenshot(`FAILED-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = storySteps(() => [a, b]);
 
   before(async () => {
     fs.rmSync(SHOTS, { recursive: true, force: true });

@@ -7,13 +7,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { startCodeServer, type CodeServer } from './support/codeServer';
 import { alive, e2ePaths, emulatorRecords, packageVsix, RESULTS, TEST_SETTINGS, tempWorkspace } from './support/prepare';
 import { sel } from './support/selectors';
 import { Workbench } from './support/workbench';
+import { storySteps } from './support/steps';
 
 const CONTAINER = 'Mailtrap Emulator';
 const SHOTS = path.join(RESULTS, 'vscode');
@@ -42,23 +43,8 @@ describe('real VS Code: UI', { timeout: 600_000 }, () => {
   let sinkLabel: RegExp;
   let workspace: string | undefined;
 
-  let brokenAt: string | undefined;
-
-  /**
-   * A step of the story. Steps build on each other: after a failure the rest fail at once (naming
-   * the broken step) instead of each waiting out its timeouts. The failing screen is saved too.
-   */
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      if (brokenAt) throw new Error(`not run: the earlier step "${brokenAt}" failed`);
-      try {
-        await fn();
-      } catch (err) {
-        brokenAt = name;
-        await wb?.screenshot(`FAILED-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  /** A step of the story (support/steps.ts): after a failure the rest fail at once. */
+  const step = storySteps(() => [wb]);
 
   before(async () => {
     // This suite's screenshots only (test/e2e/environment.test.ts keeps its own in environment/).

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { CHROMIUM, chromiumMissing } from './webviewPage';
+import { chromiumMissing, launchChromium } from './webviewPage';
 
 export { chromiumMissing };
 
@@ -20,13 +20,8 @@ export interface WebUiBrowser {
 }
 
 export async function startBrowser(): Promise<WebUiBrowser> {
-  const { chromium } = await import('playwright-core');
   fs.mkdirSync(SHOTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   return {
     browser,
     async page(opts = {}) {

@@ -14,6 +14,15 @@ import { nonce, pageHtml } from '../../src/webviews/html';
 declare const window: any, document: any;
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** Headless system Chromium with the flags this machine needs (no sandbox, no network chatter). */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
 export const chromiumMissing = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (install it: apt-get install -y chromium)`;
 if (chromiumMissing) console.log(`# SKIP webview UI tests: ${chromiumMissing}`);
 
@@ -51,7 +60,6 @@ export interface WebviewHarness {
 }
 
 export async function startWebviewHarness(): Promise<WebviewHarness> {
-  const { chromium } = await import('playwright-core');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url!, 'http://x');
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
@@ -72,11 +80,7 @@ export async function startWebviewHarness(): Promise<WebviewHarness> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   return {
     browser,
     async open(bundle, host) {
