@@ -72,7 +72,29 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 
   private scheduleRefresh(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), this.debounceMs);
+    this.timer = setTimeout(() => void this.refreshIfChanged(), this.debounceMs);
+  }
+
+  /**
+   * A stream-driven refresh redraws the tree only when what it shows changed. Each redraw makes
+   * VS Code drop the rows' handles for a moment (see `refreshSoon`), and most stream events
+   * (the echo of a change this window already showed, a delivery of an unchanged webhook) change
+   * nothing on screen: a right-click landing in that moment must not lose its row.
+   */
+  private async refreshIfChanged(): Promise<void> {
+    const before = this.snapshot;
+    const next = this.fetch();
+    const [was, now] = await Promise.all([before, next]);
+    if (this.snapshot !== before) return; // a full refresh came meanwhile
+    this.snapshot = next;
+    if (!was || this.shown(was) !== this.shown(now)) this.changed.fire();
+  }
+
+  /** Everything of a snapshot that the tree's rows show, as one comparable string. */
+  private shown(snap: Snapshot): string {
+    const { clock: _clock, ...status } = snap.status ?? ({} as Partial<StatusDto>);
+    const deliveries = [...snap.lastDelivery.values()].map((d) => [d.id, d.status, d.attemptCount, d.lastStatus, d.lastError, d.nextAttemptAt]);
+    return JSON.stringify([snap.error, status, snap.status ? this.clockText(snap) : null, snap.domains, snap.webhooks, deliveries]);
   }
 
   /** The current snapshot (loaded on first use after a refresh). */

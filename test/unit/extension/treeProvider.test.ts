@@ -42,6 +42,30 @@ describe('EmulatorTreeProvider', { concurrency: false }, () => {
     assert.equal((await tree.getTreeItem(children[3]!)).command?.command, 'mailtrapEmulator.domain.add');
   });
 
+  test('a refresh that changes nothing shown does not redraw the tree (a right-click then keeps its row); one that does, does', async () => {
+    const [root] = await tree.getChildren();
+    await tree.getChildren(root);
+    // Not across a turn of the clock row's minute (that is a change shown).
+    const clock = (await tree.load()).status!.clock;
+    const toNextMinute = (60_000 - (clock.now % 60_000)) / clock.scale;
+    if (toNextMinute < 3000) await new Promise((r) => setTimeout(r, toNextMinute + 200));
+    tree.refresh();
+    const loaded = tree.load();
+    await loaded;
+    const before = changes;
+    tree.refreshSoon();
+    await waitFor(() => tree.load() !== loaded, 'the tree to fetch again');
+    await tree.load();
+    assert.equal(changes, before, 'same domains, webhooks and clock minute: no redraw');
+    const domain = await controller.api!.createDomain('quiet.test');
+    await waitFor(() => changes > before, 'a redraw for the new domain');
+    await controller.api!.deleteDomain(domain.id);
+    await waitFor(async () => {
+      const [r] = await tree.getChildren();
+      return !(await labels(await tree.getChildren(r))).includes('quiet.test');
+    }, 'the domain to go again');
+  });
+
   test('a domain and webhooks created through the API appear after the stream announces them', async () => {
     const api = controller.api!;
     const before = changes;
