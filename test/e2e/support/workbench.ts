@@ -49,6 +49,10 @@ export class Workbench {
 
   async contextMenu(row: Locator, item: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      // Let a redraw the previous step caused land first (the tree debounces 150 ms, then fetches):
+      // a right-click during one reaches the command without its row (see below).
+      await row.first().waitFor();
+      await this.page.waitForTimeout(500);
       await row.first().click({ button: 'right' });
       const entry = this.page.locator(sel.contextMenuItem).filter({ hasText: new RegExp(`^${escape(item)}`) }).first();
       // VS Code's menu ignores a click that arrives right after it opened (the right-click's own
