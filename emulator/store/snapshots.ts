@@ -152,7 +152,13 @@ export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
     ctx.rotateJournal();
     fsyncDir(ctx.dir);
   },
-  (ctx) => renameIfExists(digestFile(p(ctx, FILES.snapshot)), digestFile(p(ctx, FILES.prevSnapshot))),
+  // The snapshot's digest goes with it. A snapshot without one (a crash before step 6) leaves none:
+  // the previous generation's old digest must not stay beside a different file.
+  (ctx) => {
+    const prevDigest = digestFile(p(ctx, FILES.prevSnapshot));
+    if (fs.existsSync(digestFile(p(ctx, FILES.snapshot)))) fs.renameSync(digestFile(p(ctx, FILES.snapshot)), prevDigest);
+    else fs.rmSync(prevDigest, { force: true });
+  },
   (ctx) => renameIfExists(p(ctx, FILES.snapshot), p(ctx, FILES.prevSnapshot)),
   (ctx) => {
     fs.renameSync(`${p(ctx, FILES.snapshot)}.next`, p(ctx, FILES.snapshot));
