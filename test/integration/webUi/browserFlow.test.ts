@@ -35,6 +35,8 @@ describe('web UI in Chromium: the VS Code flow', { skip: chromiumMissing }, () =
     await page.goto(emu.ready.ui);
     await page.waitForSelector('.web-header');
     assert.ok(!page.url().includes('login='), page.url());
+    // The header fills in from the status request after it appears.
+    await page.waitForFunction(() => document.querySelector('#state-smtp')?.textContent !== '');
     assert.equal(await page.textContent('#state-smtp'), `127.0.0.1:${emu.ready.smtpPort}`);
     await page.waitForSelector('#live.on');
 
