@@ -75,7 +75,9 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   stdout.write(JSON.stringify(emulator.ready) + '\n');
-  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir, ui: emulator.ready.ui });
+  // codeCache: what the CLI's loader did with V8's code cache (scripts/build.mjs): used, written, rejected (then rewritten) or off (run from sources).
+  const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('mailtrap-emulator.code-cache')] ?? 'off';
+  log.info('ready', { http: emulator.ready.http, smtpPort: emulator.ready.smtpPort, dataDir: emulator.ready.dataDir, ui: emulator.ready.ui, codeCache });
 }
 
 // Logged and survived; an error that only says an output's reader is gone is not logged (to where?).

@@ -3,7 +3,7 @@
  * benchmarks may start it in-process the same way.
  */
 import * as fs from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import * as path from 'node:path';
 import type { SMTPServer } from 'smtp-server';
@@ -172,7 +172,6 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     whenDurable: (cb) => store.whenDurable(cb),
     check: (input) => checkEndpoint(input),
   });
-  const { createServer } = await import('node:http');
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   // Requests Node's parser rejects (bad bytes in the request line, oversized headers) never reach

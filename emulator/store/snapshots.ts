@@ -21,62 +21,28 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
 import { readJournal, type JournalEntry } from './journal';
+import { SNAPSHOT_FILE, takeSnapshotPreloads, type PreloadedSnapshot } from './snapshotPreload';
 
 export const FILES = {
-  snapshot: 'store.sqlite',
+  snapshot: SNAPSHOT_FILE,
   prevSnapshot: 'store.prev.sqlite',
   journal: 'journal.log',
   prevJournal: 'journal.prev.log',
   corrupt: 'store.sqlite.corrupt',
 } as const;
 
-const digestOf = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+/** Digests already computed off the main thread (by the preload's worker), by buffer. */
+const knownDigests = new WeakMap<Uint8Array, string>();
+const digestOf = (data: Uint8Array): string => knownDigests.get(data) ?? createHash('sha256').update(data).digest('hex');
 
-interface Preloaded {
-  data: Buffer;
-  /** The file as it was read: a snapshot is only ever replaced by rename, so a new one differs. */
-  stat: fs.Stats;
-}
-const preloads = new Map<string, Promise<Preloaded | null>>();
-const preloaded = new Map<string, Preloaded>();
+const preloaded = new Map<string, PreloadedSnapshot>();
 
-/**
- * Start reading `dir`'s snapshot on the thread pool while the main thread is still loading code
- * (the CLI calls this first thing; its digest is then checked as usual: WebCrypto's is slower). `awaitPreloads` then makes the
- * result available to `openGenerations`, which uses it only if the file is still the same one.
- */
-export function preloadSnapshot(dir: string): void {
-  const file = path.join(dir, FILES.snapshot);
-  if (preloads.has(file)) return;
-  const read = (async (): Promise<Preloaded | null> => {
-    try {
-      const fh = await fs.promises.open(file, 'r');
-      try {
-        const stat = await fh.stat();
-        // One read of the whole file (readFile reads 512 KB at a time, each a round trip).
-        const data = Buffer.allocUnsafe(stat.size);
-        for (let off = 0; off < stat.size; ) {
-          const { bytesRead } = await fh.read(data, off, stat.size - off, off);
-          if (!bytesRead) return null;
-          off += bytesRead;
-        }
-        return { data, stat };
-      } finally {
-        await fh.close();
-      }
-    } catch {
-      return null; // no snapshot (a new data dir) or unreadable: open reads it the usual way
-    }
-  })();
-  preloads.set(file, read);
-}
-
+/** Makes the preloads' results available to `openGenerations`, which uses each only if the file is still the same one. */
 export async function awaitPreloads(): Promise<void> {
-  for (const [file, p] of preloads) {
+  for (const [file, p] of takeSnapshotPreloads()) {
     const got = await p;
     if (got) preloaded.set(file, got);
   }
-  preloads.clear();
 }
 
 function readSnapshot(file: string): Buffer {
@@ -85,7 +51,10 @@ function readSnapshot(file: string): Buffer {
   if (got) {
     try {
       const now = fs.statSync(file);
-      if (now.ino === got.stat.ino && now.size === got.stat.size && now.mtimeMs === got.stat.mtimeMs) return got.data;
+      if (now.ino === got.stat.ino && now.size === got.stat.size && now.mtimeMs === got.stat.mtimeMs) {
+        knownDigests.set(got.data, got.digest);
+        return got.data;
+      }
     } catch {
       // gone meanwhile: read below reports it as usual
     }

@@ -29,8 +29,8 @@ export function tempDir(prefix = 'mt-emu-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startEmulatorProcess(args: string[] = ['--memory'], env: NodeJS.ProcessEnv = {}): Promise<RunningEmulator> {
-  const proc = spawn(process.execPath, [EMULATOR_JS, '--port', '0', '--smtp-port', '0', ...args], {
+export async function startEmulatorProcess(args: string[] = ['--memory'], env: NodeJS.ProcessEnv = {}, script = EMULATOR_JS): Promise<RunningEmulator> {
+  const proc = spawn(process.execPath, [script, '--port', '0', '--smtp-port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

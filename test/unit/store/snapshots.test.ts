@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../../emulator/log';
 import { Store } from '../../../emulator/store/database';
+import { createHash } from 'node:crypto';
 import { COMPACTION_STEPS, FILES } from '../../../emulator/store/snapshots';
+import { snapshotPreloadFor, startSnapshotPreload } from '../../../emulator/store/snapshotPreload';
 import { tempDir } from '../../helpers/emulatorProcess';
 
 const logged = () => {
@@ -39,6 +41,41 @@ function corruptMiddle(file: string): void {
 }
 
 describe('snapshot generations', () => {
+  it('opens from the snapshot a worker thread read and digested beforehand (the CLI starts it first thing)', async () => {
+    const dir = tempDir();
+    const before = await threeEras(dir);
+    const file = path.join(dir, FILES.snapshot);
+    startSnapshotPreload(file);
+    const got = await snapshotPreloadFor(file);
+    assert.ok(got, 'the worker read the snapshot');
+    const bytes = fs.readFileSync(file);
+    assert.ok(got.data.equals(bytes));
+    assert.equal(got.digest, createHash('sha256').update(bytes).digest('hex'));
+    const l = logged();
+    const s = await Store.open({ dir, log: l.log });
+    assert.deepEqual(names(s), before);
+    assert.equal(snapshotPreloadFor(file), undefined, 'the store took it');
+    assert.ok(!l.lines.some((x) => /"level":"warn"/.test(x)), l.lines.join(''));
+    s.close();
+    const none = path.join(tempDir(), FILES.snapshot);
+    startSnapshotPreload(none);
+    assert.equal(snapshotPreloadFor(none), undefined, 'no worker for a data dir without a snapshot');
+  });
+
+  it('a snapshot changed after the preload read it is read again, not trusted from memory', async () => {
+    const dir = tempDir();
+    const before = await threeEras(dir);
+    const file = path.join(dir, FILES.snapshot);
+    startSnapshotPreload(file);
+    await snapshotPreloadFor(file);
+    corruptMiddle(file); // the preload holds the good bytes; the file on disk no longer matches its digest
+    const l = logged();
+    const s = await Store.open({ dir, log: l.log });
+    assert.deepEqual(names(s), before);
+    assert.ok(l.lines.some((x) => /snapshot unusable/.test(x) && /digest/.test(x)), l.lines.join(''));
+    s.close();
+  });
+
   it('a snapshot with corrupt bytes falls back to the previous one plus journals, keeps it aside, and logs it', async () => {
     const dir = tempDir();
     const before = await threeEras(dir);
