@@ -15,7 +15,8 @@ import { followOwnSink, isOwnSinkUrl, rememberOrigin } from './core/ownSink';
 import { displayUrl } from './core/urls';
 import type { Logger } from './core/ports';
 import type { Sending } from './core/sending';
-import { createApp } from './http/app';
+import { createApp, DEFAULT_BODY_LIMIT_BYTES } from './http/app';
+import { withFastSend } from './http/fastSend';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
 import { checkEndpoint } from './outbound/endpointCheck';
@@ -172,7 +173,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     whenDurable: (cb) => store.whenDurable(cb),
     check: (input) => checkEndpoint(input),
   });
-  const httpServer = createServer(app);
+  // The plain sends skip express (http/fastSend.ts); everything else, errors included, is the app's.
+  const httpServer = createServer(withFastSend(app, { sending, token, bodyLimit: DEFAULT_BODY_LIMIT_BYTES, whenDurable: (cb) => store.whenDurable(cb) }));
   httpServer.keepAliveTimeout = 65_000;
   // Requests Node's parser rejects (bad bytes in the request line, oversized headers) never reach
   // the app; answer them in Mailtrap's shape too, instead of Node's bare 400.

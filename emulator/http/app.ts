@@ -5,6 +5,7 @@ import type { DeliveryService } from '../core/delivery/deliveryService';
 import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { errorHandler, notFound } from './errors';
+import { fastSendErrors } from './fastSend';
 import { holdUntilDurable, type WhenDurable } from './holdUntilDurable';
 import { checkRoutes, type EndpointChecker } from './routes/check';
 import { deliveryRoutes } from './routes/deliveries';
@@ -22,6 +23,10 @@ import { emailLogRoutes, rawMessageRoute } from './routes/emailLogs';
 import { statsRoutes } from './routes/stats';
 import { webUiApiRoutes, webUiRoutes } from './routes/webUi';
 import { SampleFiles, WebAssets } from './webAssets';
+
+/** The JSON body limit (express's notation), and in bytes (the send fast path's). */
+export const DEFAULT_BODY_LIMIT = '30mb';
+export const DEFAULT_BODY_LIMIT_BYTES = 30 * 1024 * 1024;
 import { requireTokenOrSession, WebSessions } from './webSession';
 
 export interface AppDeps {
@@ -63,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   const publicUrl = deps.publicUrl ?? (() => '');
   if (deps.whenDurable) app.use(holdUntilDurable(deps.whenDurable));
+  app.use(fastSendErrors); // a send the fast path (fastSend.ts) read and refused: to the error handler
   const sessions = deps.sessions ?? new WebSessions(deps.token);
   // Token-free (tracking links) or token-in-query (message HTML for a browser) routes come first.
   if (deps.sending) {
@@ -74,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   // A browser of the web UI authenticates with its session cookie instead (webSession.ts).
   const auth = requireTokenOrSession(deps.token, sessions);
   app.use(['/api', '/bulk/api', '/emulator'], auth);
-  const limit = deps.bodyLimit ?? '30mb';
+  const limit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
   // Sinks read their own raw body (exact bytes), so they come before the JSON parsers.
   if (deps.sinks) app.use(sinkReceiver(deps.core, deps.sinks, limit));
   // JSON for everything that says JSON or says nothing; JSON Lines kept as text for replay.
