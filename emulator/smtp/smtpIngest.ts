@@ -9,6 +9,7 @@ import { BadRequestError, DomainNotAllowedError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { LIMITS } from '../core/sending/validation';
+import { parsePlainText, type PlainParsed } from './plainText';
 import type { SmtpMessage } from './smtpServer';
 
 type MailParser = typeof import('mailparser');
@@ -40,8 +41,14 @@ function decodeWords(value: string): string {
     });
 }
 
+/** What the request is built from: mailparser's result, or the same fields for a plain one-part message (plainText.ts). */
+export type Parsed = Pick<ParsedMail, 'headers' | 'headerLines' | 'subject' | 'from' | 'to' | 'cc' | 'text'> & {
+  html?: ParsedMail['html'];
+  attachments: ParsedMail['attachments'];
+};
+
 /** A header's value: decoded by mailparser (MIME words, folding) when it is plain text, else the raw line unfolded. */
-function header(parsed: ParsedMail, name: string): string | undefined {
+function header(parsed: Parsed, name: string): string | undefined {
   const key = name.toLowerCase();
   const decoded = parsed.headers.get(key);
   if (typeof decoded === 'string') return decodeWords(decoded).trim();
@@ -86,49 +93,65 @@ export function smtpSenderCheck(sending: Sending): (address: string) => string |
   };
 }
 
+/** The message parsed: a plain one-part text message without mailparser's streams, anything else by `simpleParser`. */
+export async function parseMessage(raw: Buffer): Promise<Parsed> {
+  let plain: PlainParsed | null = null;
+  try {
+    plain = parsePlainText(raw);
+  } catch {
+    // anything it did not expect: the full parser decides
+  }
+  if (plain) return plain;
+  try {
+    return await parser().simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
+  } catch (err) {
+    throw refuse(554, `5.6.0 Message could not be parsed: ${String((err as Error).message ?? err).slice(0, 200)}`);
+  }
+}
+
+/** The Send API request an SMTP message stands for. */
+export function toSendRequest(parsed: Parsed, msg: Pick<SmtpMessage, 'envelopeFrom' | 'envelopeTo'>, log: Logger) {
+  const fromHeader = addressesOf(parsed.from)[0];
+  const from = fromHeader ?? (msg.envelopeFrom ? { email: msg.envelopeFrom } : undefined);
+  const inTo = new Set(addressesOf(parsed.to).map((a) => a.email.toLowerCase()));
+  const inCc = new Set(addressesOf(parsed.cc).map((a) => a.email.toLowerCase()));
+  const to: { email: string }[] = [];
+  const cc: { email: string }[] = [];
+  const bcc: { email: string }[] = [];
+  for (const email of msg.envelopeTo) {
+    const key = email.toLowerCase();
+    (inTo.has(key) ? to : inCc.has(key) ? cc : bcc).push({ email });
+  }
+  const headers: Record<string, string> = {};
+  for (const h of parsed.headerLines) {
+    const name = h.line.slice(0, h.line.indexOf(':')).trim();
+    if (name) headers[name] = header(parsed, h.key) ?? '';
+  }
+  const request = {
+    from,
+    to,
+    cc,
+    bcc,
+    subject: parsed.subject,
+    text: parsed.text || undefined,
+    html: typeof parsed.html === 'string' && parsed.html !== '' ? parsed.html : undefined,
+    attachments: parsed.attachments.map((a, i) => ({
+      filename: a.filename ?? `attachment-${i + 1}`,
+      content: a.content,
+      type: a.contentType,
+      disposition: a.contentDisposition === 'inline' ? 'inline' : 'attachment',
+      content_id: a.cid,
+    })),
+    headers,
+    category: header(parsed, 'X-MT-Category'),
+    custom_variables: customVariables(header(parsed, 'X-MT-Custom-Variables'), log),
+  };
+  return request;
+}
+
 export function smtpIngest(sending: Sending, log: Logger): (msg: SmtpMessage) => Promise<string> {
   return async (msg) => {
-    let parsed: ParsedMail;
-    try {
-      parsed = await parser().simpleParser(msg.raw, { skipTextToHtml: true, skipImageLinks: true });
-    } catch (err) {
-      throw refuse(554, `5.6.0 Message could not be parsed: ${String((err as Error).message ?? err).slice(0, 200)}`);
-    }
-    const fromHeader = addressesOf(parsed.from)[0];
-    const from = fromHeader ?? (msg.envelopeFrom ? { email: msg.envelopeFrom } : undefined);
-    const inTo = new Set(addressesOf(parsed.to).map((a) => a.email.toLowerCase()));
-    const inCc = new Set(addressesOf(parsed.cc).map((a) => a.email.toLowerCase()));
-    const to: { email: string }[] = [];
-    const cc: { email: string }[] = [];
-    const bcc: { email: string }[] = [];
-    for (const email of msg.envelopeTo) {
-      const key = email.toLowerCase();
-      (inTo.has(key) ? to : inCc.has(key) ? cc : bcc).push({ email });
-    }
-    const headers: Record<string, string> = {};
-    for (const h of parsed.headerLines) {
-      const name = h.line.slice(0, h.line.indexOf(':')).trim();
-      if (name) headers[name] = header(parsed, h.key) ?? '';
-    }
-    const request = {
-      from,
-      to,
-      cc,
-      bcc,
-      subject: parsed.subject,
-      text: parsed.text || undefined,
-      html: typeof parsed.html === 'string' && parsed.html !== '' ? parsed.html : undefined,
-      attachments: parsed.attachments.map((a, i) => ({
-        filename: a.filename ?? `attachment-${i + 1}`,
-        content: a.content,
-        type: a.contentType,
-        disposition: a.contentDisposition === 'inline' ? 'inline' : 'attachment',
-        content_id: a.cid,
-      })),
-      headers,
-      category: header(parsed, 'X-MT-Category'),
-      custom_variables: customVariables(header(parsed, 'X-MT-Custom-Variables'), log),
-    };
+    const request = toSendRequest(await parseMessage(msg.raw), msg, log);
     let ids: string[];
     try {
       ids = sending.service.ingest(request, 'transactional', 'smtp');
