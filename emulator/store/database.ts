@@ -201,6 +201,11 @@ export class Store implements UnitOfWork {
     this.prepare(sql).run();
   }
 
+  /** Whether a transaction is open (its writes may still roll back). */
+  get inTransaction(): boolean {
+    return this.pending !== null;
+  }
+
   afterCommit(fn: () => void): void {
     if (this.pending) this.txnAfterCommit.push(fn);
     else fn();

@@ -20,6 +20,13 @@ function toDomain(r: Row): Domain {
 }
 
 export class SqlDomainRepository implements DomainRepository {
+  /**
+   * Domains by name, as committed: every send looks its sender's domain up (~4 % of a send's CPU
+   * as a statement). Filled only outside a transaction, emptied by every write here (the only
+   * writer of `domains`), so a rolled-back write leaves nothing behind.
+   */
+  private readonly byName = new Map<string, Domain>();
+
   constructor(private readonly store: Store) {}
 
   list(): Domain[] {
@@ -32,11 +39,16 @@ export class SqlDomainRepository implements DomainRepository {
   }
 
   findByName(domainName: string): Domain | undefined {
+    const cached = this.byName.get(domainName);
+    if (cached) return { ...cached };
     const r = this.store.get('SELECT * FROM domains WHERE domain_name = ?', [domainName]);
-    return r && toDomain(r);
+    const d = r && toDomain(r);
+    if (d && !this.store.inTransaction) this.byName.set(domainName, { ...d });
+    return d;
   }
 
   insert(d: Omit<Domain, 'id'>): Domain {
+    this.byName.clear();
     const [r] = this.store.write(
       `INSERT INTO domains (domain_name, created_at, open_tracking_enabled, click_tracking_enabled,
          tracking_opt_out_enabled, auto_unsubscribe_link_enabled, inbound_enabled, dns_verified_at)
@@ -56,6 +68,7 @@ export class SqlDomainRepository implements DomainRepository {
   }
 
   update(d: Domain): void {
+    this.byName.clear();
     this.store.run(
       `UPDATE domains SET open_tracking_enabled = ?, click_tracking_enabled = ?, tracking_opt_out_enabled = ?,
          auto_unsubscribe_link_enabled = ?, inbound_enabled = ?, dns_verified_at = ? WHERE id = ?`,
@@ -64,6 +77,7 @@ export class SqlDomainRepository implements DomainRepository {
   }
 
   delete(id: number): void {
+    this.byName.clear();
     this.store.run('DELETE FROM domains WHERE id = ?', [id]);
   }
 }

@@ -89,3 +89,33 @@ describe('Store (sql.js + journal + snapshot)', () => {
     s.close();
   });
 });
+
+describe('SqlDomainRepository: domains by name, as committed', () => {
+  it('a lookup sees every update and delete, and nothing of a rolled-back insert or update', async () => {
+    const { SqlDomainRepository } = await import('../../../emulator/store/repositories');
+    const store = await Store.open({ dir: null, log: quiet().log });
+    const repo = new SqlDomainRepository(store);
+    const fields = { createdAt: 1, openTrackingEnabled: true, clickTrackingEnabled: true, trackingOptOutEnabled: false, autoUnsubscribeLinkEnabled: false, inboundEnabled: false, dnsVerifiedAt: null };
+    const d = repo.insert({ domainName: 'cache.test', ...fields });
+    assert.equal(repo.findByName('cache.test')?.openTrackingEnabled, true);
+    const got = repo.findByName('cache.test')!;
+    got.openTrackingEnabled = false; // a caller's change is not the stored domain
+    assert.equal(repo.findByName('cache.test')?.openTrackingEnabled, true);
+    repo.update({ ...d, openTrackingEnabled: false });
+    assert.equal(repo.findByName('cache.test')?.openTrackingEnabled, false);
+    assert.throws(() =>
+      store.transaction(() => {
+        repo.update({ ...d, clickTrackingEnabled: false });
+        assert.equal(repo.findByName('cache.test')?.clickTrackingEnabled, false, 'read-your-writes inside the transaction');
+        repo.insert({ domainName: 'rolled-back.test', ...fields });
+        assert.ok(repo.findByName('rolled-back.test'));
+        throw new Error('abort');
+      }),
+    );
+    assert.equal(repo.findByName('cache.test')?.clickTrackingEnabled, true, 'the rolled-back update is gone');
+    assert.equal(repo.findByName('rolled-back.test'), undefined, 'the rolled-back insert is gone');
+    repo.delete(d.id);
+    assert.equal(repo.findByName('cache.test'), undefined);
+    store.close();
+  });
+});
