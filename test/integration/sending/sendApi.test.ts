@@ -39,6 +39,10 @@ describe('send through the official client', () => {
     assert.equal(m.category, 'Welcome');
     assert.deepEqual(m.customVariables, { user_id: 42 });
     assert.deepEqual(m.attachments, [{ filename: 'note.txt', type: 'text/plain', size: 'attached bytes'.length }]);
+    // The stored bytes come back in the message's .eml (email logs' raw download).
+    const raw = await shared.call('GET', `/emulator/email_logs/${res.message_ids[0]}/raw`);
+    assert.equal(raw.status, 200);
+    assert.ok(raw.text.replace(/\r?\n/g, '').includes(Buffer.from('attached bytes').toString('base64')), raw.text);
 
     await advance(shared.call, 10);
     for (const id of res.message_ids) {
