@@ -27,12 +27,6 @@ import { flatRows, MULTI_ROWS, Statements, type Params, type Row } from './state
 import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations } from './snapshots';
 
 export type { Row } from './statements';
-/**
- * Parameters bound in memory only (never journaled): a long text may go as its UTF-8 bytes into a
- * `CAST(? AS TEXT)` placeholder. sql.js encodes a string parameter with a JavaScript loop, twice
- * (length, then bytes); Buffer.from does it natively, ~10× faster for a batch body.
- */
-export type BindParams = (SqlValue | Buffer)[];
 
 export interface StoreOptions {
   /** Directory for snapshot and journal; null keeps everything in memory only. */
@@ -81,7 +75,7 @@ export class Store implements UnitOfWork {
     this.readModel = new ReadModel({
       inTransaction: () => this.pending !== null,
       exec: (sql) => this.control(sql),
-      run: (sql, params) => this.prepare(sql).run(params as Params),
+      run: (sql, params) => this.statements.run(sql, params),
       firstRow: (sql, params) => this.statements.firstValues(sql, params),
       multiRow: (head, width, n, values) => this.statements.multiRow(head, width, n, values),
       usable: () => !this.closed && !this.failed,
@@ -271,8 +265,7 @@ export class Store implements UnitOfWork {
   run(sql: string, params: Params = []): number {
     if (!this.pending) return this.transaction(() => this.run(sql, params));
     this.barrier(sql);
-    const stmt = this.prepare(sql);
-    stmt.run(params);
+    this.statements.run(sql, params);
     this.pending.push([sql, params]);
     return this.db.getRowsModified();
   }
@@ -284,7 +277,7 @@ export class Store implements UnitOfWork {
   insert(sql: string, params: Params = []): number {
     if (!this.pending) return this.transaction(() => this.insert(sql, params));
     this.barrier(sql);
-    this.prepare(sql).run(params);
+    this.statements.run(sql, params);
     this.pending.push([sql, params]);
     return this.lastRowid();
   }
@@ -314,10 +307,10 @@ export class Store implements UnitOfWork {
    * rows, instead of the body's bytes a second time). The caller vouches that both make the same
    * row on the same state. Returns the new rowid.
    */
-  insertAs(sql: string, params: BindParams, journal: Op): number {
+  insertAs(sql: string, params: Params, journal: Op): number {
     if (!this.pending) return this.transaction(() => this.insertAs(sql, params, journal));
     this.barrier(sql);
-    this.prepare(sql).run(params as Params);
+    this.statements.run(sql, params);
     this.pending.push(journal);
     return this.lastRowid();
   }
@@ -371,7 +364,7 @@ export class Store implements UnitOfWork {
   deleteDeferred(table: DeferredTable, ids: readonly number[], sql: string, params: Params): void {
     if (!this.pending) return this.transaction(() => this.deleteDeferred(table, ids, sql, params));
     this.readModel.drop(table, ids);
-    this.prepare(sql).run(params);
+    this.statements.run(sql, params);
     this.pending.push([sql, params]);
   }
 

@@ -17,7 +17,7 @@ import type { SqlValue } from 'sql.js';
 
 /**
  * The tables whose inserts may wait: `head` and `values` make the INSERT each one's rows are
- * written with. A `CAST(? AS TEXT)` column is bound as UTF-8 bytes in memory (see BindParams).
+ * written with. A `CAST(? AS TEXT)` column is bound as UTF-8 bytes (Statements.run).
  */
 export const DEFERRED = {
   events: {

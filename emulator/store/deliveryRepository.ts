@@ -164,7 +164,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
       `${INSERT_DELIVERY}? || (SELECT group_concat(payload, ? ORDER BY id) FROM events WHERE id IN (SELECT value FROM json_each(?))) || ?)`,
       [...this.columns(d), prefix, separator, JSON.stringify(queued.map((q) => q.eventRowId)), suffix],
     ];
-    const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT))`, [...this.columns(d), Buffer.from(d.body)], journal);
+    const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT))`, [...this.columns(d), d.body], journal);
     this.store.deferInsert(
       'delivery_events',
       queued.map(({ key: e }) => [id, e.eventId, e.type, e.messageId, e.email]),

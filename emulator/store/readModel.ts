@@ -8,7 +8,6 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { Logger } from '../core/ports';
-import type { BindParams } from './database';
 import { DEFERRED, DEFERRED_TABLES, DeferredRows, LASTING_TABLES, type DeferredTable } from './deferredRows';
 import type { Op } from './journal';
 import { flatRows, MULTI_ROWS } from './statements';
@@ -27,7 +26,7 @@ export interface ReadModelHost {
   inTransaction(): boolean;
   exec(sql: 'BEGIN' | 'COMMIT' | 'ROLLBACK'): void;
   /** Run a (cached) prepared statement; nothing is journaled. */
-  run(sql: string, params: BindParams): void;
+  run(sql: string, params: SqlValue[]): void;
   /** First row of a read that needs no waiting rows. */
   firstRow(sql: string, params?: SqlValue[]): SqlValue[] | undefined;
   multiRow(head: string, width: number, n: number, values: string): string;
@@ -157,15 +156,9 @@ export class ReadModel {
   private write(rows: Map<DeferredTable, SqlValue[][]>): void {
     for (const [table, list] of rows) {
       const { head, width, values } = DEFERRED[table];
-      const asBytes = values.split(',').map((v) => v.includes('CAST'));
       for (let i = 0; i < list.length; i += MULTI_ROWS) {
         const n = Math.min(MULTI_ROWS, list.length - i);
-        const params: BindParams = [];
-        for (let k = i; k < i + n; k++) {
-          const row = list[k];
-          for (let c = 0; c < width; c++) params.push(asBytes[c] && typeof row[c] === 'string' ? Buffer.from(row[c] as string) : row[c]);
-        }
-        this.host.run(this.host.multiRow(head, width, n, values), params);
+        this.host.run(this.host.multiRow(head, width, n, values), flatRows(list, i, n));
       }
     }
   }

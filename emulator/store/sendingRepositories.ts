@@ -13,8 +13,7 @@ import type {
   SuppressionType,
 } from '../core/sending/model';
 import type { SendingStream } from '../core/types';
-import type { BindParams, Row, Store } from './database';
-import type { SqlValue } from 'sql.js';
+import type { Row, Store } from './database';
 
 const INSERT_SEND = `INSERT INTO sends (created_at, stream, domain_name, source, mail, open_tracking, click_tracking)
        VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?)`;
@@ -36,19 +35,20 @@ export class SqlMessageRepository implements MessageRepository {
   constructor(private readonly store: Store) {}
 
   insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number {
-    // The mail's JSON is bound as UTF-8 bytes (see BindParams: sql.js encodes a string with a
-    // JavaScript loop, ~7 % of an SMTP message's CPU) and journaled as the string, into the same statement.
-    const mail = JSON.stringify(send.mail);
-    const row: SqlValue[] = [send.createdAt, send.stream, send.domainName, send.source, mail, send.openTracking ? 1 : 0, send.clickTracking ? 1 : 0];
-    const bytes: BindParams = [...row];
-    bytes[4] = Buffer.from(mail);
-    const id = this.store.insertAs(INSERT_SEND, bytes, [INSERT_SEND, row]);
-    // Attachment bytes are kept as base64 text (journal entries are JSON), bound as bytes too.
-    attachments.forEach((a, i) => {
-      const content = Buffer.from(a.content).toString('base64');
-      const values: SqlValue[] = [id, i, a.filename, a.type, a.disposition, a.contentId, a.content.length, content];
-      this.store.insertAs(INSERT_ATTACHMENT, [...values.slice(0, 7), Buffer.from(content, 'latin1')], [INSERT_ATTACHMENT, values]);
-    });
+    // Long texts go into CAST(? AS TEXT) placeholders: bound as bytes (Statements.run).
+    const id = this.store.insert(INSERT_SEND, [
+      send.createdAt,
+      send.stream,
+      send.domainName,
+      send.source,
+      JSON.stringify(send.mail),
+      send.openTracking ? 1 : 0,
+      send.clickTracking ? 1 : 0,
+    ]);
+    // Attachment bytes are kept as base64 text: journal entries are JSON.
+    attachments.forEach((a, i) =>
+      this.store.run(INSERT_ATTACHMENT, [id, i, a.filename, a.type, a.disposition, a.contentId, a.content.length, Buffer.from(a.content).toString('base64')]),
+    );
     return id;
   }
 

@@ -17,8 +17,19 @@ export function flatRows(rows: SqlValue[][], from: number, n: number): SqlValue[
   return params;
 }
 
+/**
+ * Which placeholders of `sql` are `CAST(? AS TEXT)`, in order; null when none is. (SQL texts here
+ * hold no `?` inside string literals.)
+ */
+function textAsBytesMask(sql: string): boolean[] | null {
+  const mask = [...sql.matchAll(/CAST\(\?\s+AS\s+TEXT\)|\?/gi)].map((m) => m[0] !== '?');
+  return mask.includes(true) ? mask : null;
+}
+
 export class Statements {
   private readonly cache = new Map<string, Statement>();
+  /** `textAsBytesMask` per SQL text. */
+  private readonly masks = new Map<string, boolean[] | null>();
   private readonly multiRowSql = new Map<string, string>();
   /** Result column names per prepared statement: fetched once, not per row (see `row`). */
   private columns = new WeakMap<Statement, string[]>();
@@ -32,6 +43,24 @@ export class Statements {
       this.cache.set(sql, stmt);
     }
     return stmt;
+  }
+
+  /**
+   * Run a write. A string bound to a `CAST(? AS TEXT)` placeholder goes in as its UTF-8 bytes:
+   * sql.js encodes a string parameter with a JavaScript loop, twice (length, then bytes), where
+   * `Buffer.from` is native (~10× faster for a batch body; ~7 % of an SMTP message's CPU). The
+   * CAST stores text either way, so the journal, which replays the statement with the strings,
+   * makes the same row.
+   */
+  run(sql: string, params: Params = []): void {
+    const stmt = this.prepare(sql);
+    let mask = this.masks.get(sql);
+    if (mask === undefined) this.masks.set(sql, (mask = textAsBytesMask(sql)));
+    if (mask) {
+      const m = mask;
+      params = params.map((v, i) => (m[i] && typeof v === 'string' ? Buffer.from(v) : v));
+    }
+    stmt.run(params);
   }
 
   all(sql: string, params: Params): Row[] {
