@@ -14,11 +14,16 @@ export function extractToken(headers: Record<string, string | string[] | undefin
   return null;
 }
 
-export function requireToken(token: string): RequestHandler {
+/** Whether request headers carry the API token (Bearer or Api-Token), compared in constant time. */
+export function tokenChecker(token: string): (headers: Record<string, string | string[] | undefined>) => boolean {
   const expected = tokenDigest(token); // once, not per request
-  return (req, _res, next) => {
-    const given = extractToken(req.headers);
-    if (given === null || !tokenMatches(given, expected)) return next(new UnauthorizedError());
-    next();
+  return (headers) => {
+    const given = extractToken(headers);
+    return given !== null && tokenMatches(given, expected);
   };
+}
+
+export function requireToken(token: string): RequestHandler {
+  const hasToken = tokenChecker(token);
+  return (req, _res, next) => (hasToken(req.headers) ? next() : next(new UnauthorizedError()));
 }

@@ -18,17 +18,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Sending } from '../core/sending';
-import type { SendingStream } from '../core/types';
-import { tokenDigest, tokenMatches } from '../token';
-import { extractToken } from './auth';
+import { tokenChecker } from './auth';
 import type { WhenDurable } from './holdUntilDurable';
+import { SEND_ROUTES, sendAnswer } from './routes/send';
 
-const ROUTES: Record<string, { stream: SendingStream; batch: boolean }> = {
-  '/api/send': { stream: 'transactional', batch: false },
-  '/api/batch': { stream: 'transactional', batch: true },
-  '/bulk/api/send': { stream: 'bulk', batch: false },
-  '/bulk/api/batch': { stream: 'bulk', batch: true },
-};
 const PLAIN_JSON = /^application\/json\s*(;\s*charset\s*=\s*("utf-8"|utf-8)\s*)?$/i;
 const FAST_ERROR = Symbol('fastSendError');
 
@@ -48,10 +41,11 @@ const parseFailed = (message: string) => Object.assign(new SyntaxError(message),
 
 /** A request listener: the plain sends here, everything else to `app`. */
 export function withFastSend(app: RequestListener, deps: FastSendDeps): RequestListener {
-  const expected = tokenDigest(deps.token);
+  const hasToken = tokenChecker(deps.token);
   const durable: WhenDurable = deps.whenDurable ?? ((cb) => cb());
   return (req, res) => {
-    const route = req.method === 'POST' ? ROUTES[req.url ?? ''] : undefined;
+    const url = req.url ?? '';
+    const route = req.method === 'POST' && Object.hasOwn(SEND_ROUTES, url) ? SEND_ROUTES[url] : undefined;
     const h = req.headers;
     const length = Number(h['content-length']);
     if (
@@ -60,12 +54,11 @@ export function withFastSend(app: RequestListener, deps: FastSendDeps): RequestL
       h['content-encoding'] !== undefined ||
       h['transfer-encoding'] !== undefined ||
       !Number.isSafeInteger(length) ||
-      length > deps.bodyLimit
+      length > deps.bodyLimit ||
+      !hasToken(h)
     ) {
       return app(req, res);
     }
-    const given = extractToken(h);
-    if (given === null || !tokenMatches(given, expected)) return app(req, res);
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -95,12 +88,7 @@ export function withFastSend(app: RequestListener, deps: FastSendDeps): RequestL
       }
       let out: string;
       try {
-        const service = deps.sending.service;
-        out = JSON.stringify(
-          route.batch
-            ? { success: true, responses: service.batch(body as never, route.stream) }
-            : { success: true, message_ids: service.ingest(body as never, route.stream, 'api') },
-        );
+        out = JSON.stringify(sendAnswer(deps.sending, route, body));
       } catch (err) {
         return fail(err);
       }
