@@ -19,15 +19,21 @@ function toDomain(r: Row): Domain {
   };
 }
 
-export class SqlDomainRepository implements DomainRepository {
-  /**
-   * Domains by name, as committed: every send looks its sender's domain up (~4 % of a send's CPU
-   * as a statement). Filled only outside a transaction, emptied by every write here (the only
-   * writer of `domains`), so a rolled-back write leaves nothing behind.
-   */
-  private readonly byName = new Map<string, Domain>();
+/**
+ * Per store: domains by name, as committed. Every send looks its sender's domain up (~4 % of a
+ * send's CPU as a statement). Filled only outside a transaction, emptied by every write of this
+ * repository (the only writer of `domains`), so a rolled-back write leaves nothing behind.
+ */
+const domainsByName = new WeakMap<Store, Map<string, Domain>>();
 
-  constructor(private readonly store: Store) {}
+export class SqlDomainRepository implements DomainRepository {
+  private readonly byName: Map<string, Domain>;
+
+  constructor(private readonly store: Store) {
+    let byName = domainsByName.get(store);
+    if (!byName) domainsByName.set(store, (byName = new Map()));
+    this.byName = byName;
+  }
 
   list(): Domain[] {
     return this.store.all('SELECT * FROM domains ORDER BY id').map(toDomain);

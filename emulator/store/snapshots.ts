@@ -31,9 +31,7 @@ export const FILES = {
   corrupt: 'store.sqlite.corrupt',
 } as const;
 
-/** Digests already computed off the main thread (by the preload's worker), by buffer. */
-const knownDigests = new WeakMap<Uint8Array, string>();
-const digestOf = (data: Uint8Array): string => knownDigests.get(data) ?? createHash('sha256').update(data).digest('hex');
+const digestOf = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 const preloaded = new Map<string, PreloadedSnapshot>();
 
@@ -45,21 +43,19 @@ export async function awaitPreloads(): Promise<void> {
   }
 }
 
-function readSnapshot(file: string): Buffer {
+/** The snapshot's bytes, with their SHA-256 when the preload's worker computed it for this very file. */
+function readSnapshot(file: string): { data: Buffer; digest?: string } {
   const got = preloaded.get(file);
   preloaded.delete(file);
   if (got) {
     try {
       const now = fs.statSync(file);
-      if (now.ino === got.stat.ino && now.size === got.stat.size && now.mtimeMs === got.stat.mtimeMs) {
-        knownDigests.set(got.data, got.digest);
-        return got.data;
-      }
+      if (now.ino === got.stat.ino && now.size === got.stat.size && now.mtimeMs === got.stat.mtimeMs) return got;
     } catch {
       // gone meanwhile: read below reports it as usual
     }
   }
-  return fs.readFileSync(file);
+  return { data: fs.readFileSync(file) };
 }
 const digestFile = (file: string): string => `${file}.sha256`;
 
@@ -141,9 +137,10 @@ export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
 
 /**
  * Why a snapshot file cannot be used, or null if it looks whole; checks the bytes only.
- * `verified` says a digest matched: the bytes are exactly what compaction wrote.
+ * `verified` says a digest matched: the bytes are exactly what compaction wrote. `digest` is the
+ * bytes' SHA-256 when it is known already.
  */
-export function snapshotDefect(file: string, data: Buffer): { defect: string | null; verified: boolean } {
+export function snapshotDefect(file: string, data: Buffer, digest?: string): { defect: string | null; verified: boolean } {
   const defect = (d: string) => ({ defect: d, verified: false });
   if (data.length < 100) return defect(`too short (${data.length} bytes)`);
   if (data.toString('latin1', 0, 16) !== 'SQLite format 3\0') return defect('not a SQLite file (bad header)');
@@ -160,7 +157,7 @@ export function snapshotDefect(file: string, data: Buffer): { defect: string | n
     // No digest (a crash before it was written, or a store from an older version): structure only.
   }
   if (!expected) return { defect: null, verified: false };
-  return expected === digestOf(data) ? { defect: null, verified: true } : defect('sha256 digest does not match');
+  return expected === (digest ?? digestOf(data)) ? { defect: null, verified: true } : defect('sha256 digest does not match');
 }
 
 export interface Opened {
@@ -226,8 +223,8 @@ function tryCandidate(
   let db: SqlJsDatabase;
   let snapshotSeq = 0;
   if (file) {
-    const data = readSnapshot(file);
-    const { defect, verified } = snapshotDefect(file, data);
+    const { data, digest } = readSnapshot(file);
+    const { defect, verified } = snapshotDefect(file, data, digest);
     if (defect) return { problem: defect };
     db = new SQL.Database(data);
     try {
