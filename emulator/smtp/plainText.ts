@@ -11,20 +11,13 @@
  * `simpleParser`. test/unit/smtp/plainText.test.ts checks the result equals `simpleParser`'s on
  * the messages nodemailer writes.
  */
-import type { AddressObject, HeaderLines, Headers } from 'mailparser';
+import type { AddressObject, HeaderLines, Headers, ParsedMail } from 'mailparser';
 
-/** What smtpIngest reads of a parsed message. */
-export interface PlainParsed {
-  headers: Headers;
-  headerLines: HeaderLines;
-  subject?: string;
-  from?: AddressObject;
-  to?: AddressObject | AddressObject[];
-  cc?: AddressObject | AddressObject[];
-  text?: string;
-  html: undefined;
-  attachments: [];
-}
+/** What smtpIngest builds the Send API request from: simpleParser's result, or these fields of it. */
+export type Parsed = Pick<ParsedMail, 'headers' | 'headerLines' | 'subject' | 'from' | 'to' | 'cc' | 'text'> & {
+  html?: ParsedMail['html'];
+  attachments: ParsedMail['attachments'];
+};
 
 interface MimeNodeLike {
   addHeaderChunk(line: Buffer): boolean;
@@ -62,7 +55,7 @@ const MAX_HEADER_BYTES = 64 * 1024;
 const PLAIN_CHARSETS = new Set(['utf8', 'ascii', 'usascii']);
 
 /** The parsed message, or null when it is not a plain one-part text message (then use simpleParser). */
-export function parsePlainText(raw: Buffer): PlainParsed | null {
+export function parsePlainText(raw: Buffer): Parsed | null {
   const end = raw.indexOf('\r\n\r\n');
   if (end < 0 || end > MAX_HEADER_BYTES) return null;
   const block = raw.subarray(0, end + 4);
@@ -100,7 +93,7 @@ export function parsePlainText(raw: Buffer): PlainParsed | null {
   const text = bytes.toString().replace(/\r?\n/g, '\n');
   const headerLines = node.headers.getList();
   const headers = processHeaders(headerLines);
-  const out: PlainParsed = { headers, headerLines: node.headers.lines, html: undefined, attachments: [], text: text || undefined };
+  const out: Parsed = { headers, headerLines: node.headers.lines, html: undefined, attachments: [], text: text || undefined };
   // As simpleParser copies them (the first value of each).
   if (headers.has('subject')) out.subject = headers.get('subject') as string;
   if (headers.has('from')) out.from = headers.get('from') as AddressObject;

@@ -4,12 +4,12 @@
  * bcc by the headers), `X-MT-Category` and `X-MT-Custom-Variables` (JSON, ignored above 1000
  * bytes) set category and custom variables. A refused message is a 5xx reply, never a crash.
  */
-import type { AddressObject, ParsedMail } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import { BadRequestError, DomainNotAllowedError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { LIMITS } from '../core/sending/validation';
-import { parsePlainText, type PlainParsed } from './plainText';
+import { parsePlainText, type Parsed } from './plainText';
 import type { SmtpMessage } from './smtpServer';
 
 type MailParser = typeof import('mailparser');
@@ -40,12 +40,6 @@ function decodeWords(value: string): string {
       }
     });
 }
-
-/** What the request is built from: mailparser's result, or the same fields for a plain one-part message (plainText.ts). */
-export type Parsed = Pick<ParsedMail, 'headers' | 'headerLines' | 'subject' | 'from' | 'to' | 'cc' | 'text'> & {
-  html?: ParsedMail['html'];
-  attachments: ParsedMail['attachments'];
-};
 
 /** A header's value: decoded by mailparser (MIME words, folding) when it is plain text, else the raw line unfolded. */
 function header(parsed: Parsed, name: string): string | undefined {
@@ -95,7 +89,7 @@ export function smtpSenderCheck(sending: Sending): (address: string) => string |
 
 /** The message parsed: a plain one-part text message without mailparser's streams, anything else by `simpleParser`. */
 export async function parseMessage(raw: Buffer): Promise<Parsed> {
-  let plain: PlainParsed | null = null;
+  let plain: Parsed | null = null;
   try {
     plain = parsePlainText(raw);
   } catch {

@@ -9,7 +9,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { simpleParser } from 'mailparser';
 import { createLogger } from '../../../emulator/log';
 import { parsePlainText } from '../../../emulator/smtp/plainText';
-import { toSendRequest, type Parsed } from '../../../emulator/smtp/smtpIngest';
+import { toSendRequest } from '../../../emulator/smtp/smtpIngest';
 
 const log = createLogger('t', { write: () => undefined });
 const compose = (mail: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> => new MailComposer(mail).compile().build();
@@ -39,7 +39,7 @@ const NOT_PLAIN: [string, ConstructorParameters<typeof MailComposer>[0]][] = [
 async function both(raw: Buffer) {
   const fast = parsePlainText(raw);
   const full = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
-  return { fast, viaFast: fast && toSendRequest(fast as Parsed, envelope, log), viaFull: toSendRequest(full, envelope, log) };
+  return { fast, viaFast: fast && toSendRequest(fast, envelope, log), viaFull: toSendRequest(full, envelope, log) };
 }
 
 describe('SMTP plain-text fast parse', () => {
