@@ -150,7 +150,9 @@ export class VirtualClock implements Clock {
         await this.settle(this.fire(entry));
       }
       if (target > this.now()) this.jumpTo(target);
-      return { from, to: this.now(), fired };
+      // `to` is where the jump took the clock, not a later read: real time keeps running while
+      // the advance works, and the answer must say it moved by exactly `ms`.
+      return { from, to: target, fired };
     };
     const previous = this.advancing ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(run);

@@ -87,6 +87,24 @@ describe('VirtualClock', () => {
     assert.equal(errors.length, 1);
   });
 
+  it('reports a jump of exactly the asked amount while real time keeps running', async () => {
+    // Real time moves on between any two reads (a busy machine); the answer of
+    // POST /emulator/clock/advance must still say `to - from` = the asked seconds.
+    class RunningTime extends FakeRealTime {
+      override now(): number {
+        const t = super.now();
+        this.tick(1);
+        return t;
+      }
+    }
+    const clock = new VirtualClock(new RunningTime(), 1);
+    for (const ms of [0, 1000, 3_600_000]) {
+      const r = await clock.advance(ms);
+      assert.equal(r.to - r.from, ms);
+      assert.ok(clock.now() >= r.to, 'the clock is not behind what the advance reported');
+    }
+  });
+
   it('rejects a negative advance and a non-positive scale', async () => {
     const real = new FakeRealTime();
     await assert.rejects(new VirtualClock(real).advance(-1), RangeError);
