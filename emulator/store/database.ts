@@ -63,6 +63,11 @@ export class Store implements UnitOfWork {
   private readonly readModel: ReadModel;
   /** `afterCommit` callbacks of the open transaction. */
   private txnAfterCommit: (() => void)[] = [];
+  /**
+   * Whether the open transaction has begun in SQLite: BEGIN runs before its first write, so a
+   * transaction whose rows all wait in the read model (a send) never enters WebAssembly.
+   */
+  private begun = false;
 
   private constructor(
     private db: SqlJsDatabase,
@@ -75,7 +80,10 @@ export class Store implements UnitOfWork {
     this.readModel = new ReadModel({
       inTransaction: () => this.pending !== null,
       exec: (sql) => this.control(sql),
-      run: (sql, params) => this.statements.run(sql, params),
+      run: (sql, params) => {
+        if (this.pending) this.begin();
+        this.statements.run(sql, params);
+      },
       firstRow: (sql, params) => this.statements.firstValues(sql, params),
       multiRow: (head, width, n, values) => this.statements.multiRow(head, width, n, values),
       usable: () => !this.closed && !this.failed,
@@ -154,21 +162,23 @@ export class Store implements UnitOfWork {
     this.pending = [];
     this.txnAfterCommit = [];
     this.readModel.begin();
-    this.control('BEGIN');
+    this.begun = false;
     let result: T;
     try {
       result = fn();
       if (this.journal && this.pending.length && !this.groupCommit) this.journal.append({ q: this.seq + 1, o: this.pending });
     } catch (err) {
       this.pending = null;
-      this.control('ROLLBACK');
+      if (this.begun) this.control('ROLLBACK');
+      this.begun = false;
       this.readModel.rollback();
       this.txnAfterCommit = [];
       throw err;
     }
     const ops = this.pending;
     this.pending = null;
-    this.control('COMMIT');
+    if (this.begun) this.control('COMMIT');
+    this.begun = false;
     // Committed: first make sure the journal gets it, then nothing after may undo that.
     if (this.groupCommit) {
       if (ops.length) this.queueForJournal(ops);
@@ -193,6 +203,13 @@ export class Store implements UnitOfWork {
    */
   private control(sql: 'BEGIN' | 'COMMIT' | 'ROLLBACK'): void {
     this.prepare(sql).run();
+  }
+
+  /** BEGIN the open transaction in SQLite, before its first write. */
+  private begin(): void {
+    if (this.begun) return;
+    this.control('BEGIN');
+    this.begun = true;
   }
 
   /** Whether a transaction is open (its writes may still roll back). */
@@ -265,6 +282,7 @@ export class Store implements UnitOfWork {
   run(sql: string, params: Params = []): number {
     if (!this.pending) return this.transaction(() => this.run(sql, params));
     this.barrier(sql);
+    this.begin();
     this.statements.run(sql, params);
     this.pending.push([sql, params]);
     return this.db.getRowsModified();
@@ -277,6 +295,7 @@ export class Store implements UnitOfWork {
   insert(sql: string, params: Params = []): number {
     if (!this.pending) return this.transaction(() => this.insert(sql, params));
     this.barrier(sql);
+    this.begin();
     this.statements.run(sql, params);
     this.pending.push([sql, params]);
     return this.lastRowid();
@@ -310,6 +329,7 @@ export class Store implements UnitOfWork {
   insertAs(sql: string, params: Params, journal: Op): number {
     if (!this.pending) return this.transaction(() => this.insertAs(sql, params, journal));
     this.barrier(sql);
+    this.begin();
     this.statements.run(sql, params);
     this.pending.push(journal);
     return this.lastRowid();
@@ -318,7 +338,9 @@ export class Store implements UnitOfWork {
   /** A write with `RETURNING`: journaled like `run`, returns the rows. */
   write(sql: string, params: Params = []): Row[] {
     if (!this.pending) return this.transaction(() => this.write(sql, params));
-    const rows = this.query(sql, params);
+    this.barrier(sql);
+    this.begin();
+    const rows = this.statements.all(sql, params);
     this.pending.push([sql, params]);
     return rows;
   }
@@ -364,6 +386,7 @@ export class Store implements UnitOfWork {
   deleteDeferred(table: DeferredTable, ids: readonly number[], sql: string, params: Params): void {
     if (!this.pending) return this.transaction(() => this.deleteDeferred(table, ids, sql, params));
     this.readModel.drop(table, ids);
+    this.begin();
     this.statements.run(sql, params);
     this.pending.push([sql, params]);
   }

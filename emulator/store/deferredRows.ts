@@ -12,6 +12,9 @@
  *
  * A queue or schedule row deleted before it ever reached SQLite is simply dropped from here (its
  * DELETE is journaled; replay inserts and deletes it, to the same end state).
+ *
+ * The rows of a send (its `sends` row, attachments and one `messages` row per recipient) wait too:
+ * nothing on the ingest path reads them, and writing them was a third of an SMTP message's ingest.
  */
 import type { SqlValue } from 'sql.js';
 
@@ -20,13 +23,27 @@ import type { SqlValue } from 'sql.js';
  * written with. A `CAST(? AS TEXT)` column is bound as UTF-8 bytes (Statements.run).
  */
 export const DEFERRED = {
+  // Written table by table in this order: a send's rows before the rows that name them.
+  sends: {
+    head: 'INSERT INTO sends (id, created_at, stream, domain_name, source, mail, open_tracking, click_tracking)',
+    values: '(?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)',
+    width: 8,
+    idColumn: 'id',
+  },
+  send_attachments: {
+    head: 'INSERT INTO send_attachments (send_id, position, filename, type, disposition, content_id, size, content)',
+    values: '(?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
+    width: 8,
+  },
+  messages: { head: 'INSERT INTO messages (seq, id, send_id, email, kind, created_at)', values: '(?, ?, ?, ?, ?, ?)', width: 6, idColumn: 'seq' },
   events: {
     head: 'INSERT INTO events (id, event_id, message_id, type, email, recorded_at, payload)',
     values: '(?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
     width: 7,
+    idColumn: 'id',
   },
-  delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4, transient: true },
-  scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3, transient: true },
+  delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4, transient: true, idColumn: 'id' },
+  scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3, transient: true, idColumn: 'id' },
   delivery_events: {
     head: 'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email)',
     values: '(?, ?, ?, ?, ?)',
@@ -55,8 +72,13 @@ export function touchesDeferred(sql: string): boolean {
   return t;
 }
 
-/** Tables whose first column is an id the caller chose (reserveIds): their rows can be dropped by id. */
-const EXPLICIT_ID = new Set<DeferredTable>(['events', 'delivery_queue', 'scheduled_events']);
+/** The id column of a table whose first column is an id the caller chose (reserveIds), if it has one. */
+export const idColumnOf = (table: DeferredTable): string | undefined => {
+  const spec: { idColumn?: string } = DEFERRED[table] as { idColumn?: string };
+  return spec.idColumn;
+};
+/** Tables whose first column is an id the caller chose: their rows can be dropped by id. */
+const EXPLICIT_ID = new Set<DeferredTable>(DEFERRED_TABLES.filter((t) => idColumnOf(t) !== undefined));
 let nextKey = 0;
 
 /**

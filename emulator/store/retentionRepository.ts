@@ -33,7 +33,7 @@ export class SqlRetentionRepository implements RetentionRepository {
   }
 
   private messages(cap: number): number {
-    const excess = this.count('SELECT COUNT(*) AS n FROM messages') - cap;
+    const excess = this.store.countRows('messages') - cap;
     if (excess <= 0) return 0;
     const n = this.store.run(
       `DELETE FROM messages WHERE seq IN (

@@ -15,11 +15,6 @@ import type {
 import type { SendingStream } from '../core/types';
 import type { Row, Store } from './database';
 
-const INSERT_SEND = `INSERT INTO sends (created_at, stream, domain_name, source, mail, open_tracking, click_tracking)
-       VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?)`;
-const INSERT_ATTACHMENT = `INSERT INTO send_attachments (send_id, position, filename, type, disposition, content_id, size, content)
-       VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))`;
-
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 const toMessage = (r: Row): StoredMessage => ({
@@ -34,40 +29,31 @@ const toMessage = (r: Row): StoredMessage => ({
 export class SqlMessageRepository implements MessageRepository {
   constructor(private readonly store: Store) {}
 
+  /**
+   * A send's rows are read-model rows (deferredRows.ts): journaled now, written into SQLite before
+   * anything reads their tables. Ids are reserved as AUTOINCREMENT would give them.
+   */
   insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number {
-    // Long texts go into CAST(? AS TEXT) placeholders: bound as bytes (Statements.run).
-    const id = this.store.insert(INSERT_SEND, [
-      send.createdAt,
-      send.stream,
-      send.domainName,
-      send.source,
-      JSON.stringify(send.mail),
-      send.openTracking ? 1 : 0,
-      send.clickTracking ? 1 : 0,
+    if (!this.store.inTransaction) return this.store.transaction(() => this.insertSend(send, attachments));
+    const id = this.store.reserveIds('sends', 1);
+    this.store.deferInsert('sends', [
+      [id, send.createdAt, send.stream, send.domainName, send.source, JSON.stringify(send.mail), send.openTracking ? 1 : 0, send.clickTracking ? 1 : 0],
     ]);
     // Attachment bytes are kept as base64 text: journal entries are JSON.
-    attachments.forEach((a, i) =>
-      this.store.run(INSERT_ATTACHMENT, [id, i, a.filename, a.type, a.disposition, a.contentId, a.content.length, Buffer.from(a.content).toString('base64')]),
+    this.store.deferInsert(
+      'send_attachments',
+      attachments.map((a, i) => [id, i, a.filename, a.type, a.disposition, a.contentId, a.content.length, Buffer.from(a.content).toString('base64')]),
     );
     return id;
   }
 
-  insertMessage(m: Omit<StoredMessage, 'seq'>): void {
-    this.store.run('INSERT INTO messages (id, send_id, email, kind, created_at) VALUES (?, ?, ?, ?, ?)', [
-      m.id,
-      m.sendId,
-      m.email.toLowerCase(),
-      m.kind,
-      m.createdAt,
-    ]);
-  }
-
   insertMessages(ms: Omit<StoredMessage, 'seq'>[]): void {
-    if (ms.length === 1) return this.insertMessage(ms[0]);
-    this.store.insertMany(
-      'INSERT INTO messages (id, send_id, email, kind, created_at)',
-      5,
-      ms.map((m) => [m.id, m.sendId, m.email.toLowerCase(), m.kind, m.createdAt]),
+    if (!ms.length) return;
+    if (!this.store.inTransaction) return this.store.transaction(() => this.insertMessages(ms));
+    const first = this.store.reserveIds('messages', ms.length);
+    this.store.deferInsert(
+      'messages',
+      ms.map((m, i) => [first + i, m.id, m.sendId, m.email.toLowerCase(), m.kind, m.createdAt]),
     );
   }
 

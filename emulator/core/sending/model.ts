@@ -102,8 +102,7 @@ export const SUPPRESSING_BOUNCE_CATEGORIES: readonly string[] = ['timeout', 'bad
 
 export interface MessageRepository {
   insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number;
-  insertMessage(m: Omit<StoredMessage, 'seq'>): void;
-  /** The same for many, in order (a batch's recipients: one write instead of one per row). */
+  /** A send's recipients, in order. */
   insertMessages(ms: Omit<StoredMessage, 'seq'>[]): void;
   get(id: string): StoredMessage | undefined;
   getSend(id: number): StoredSend | undefined;

@@ -14,6 +14,7 @@ import { Store } from '../../../emulator/store/database';
 import { SqlDeliveryRepository } from '../../../emulator/store/deliveryRepository';
 import { SqlEventRepository } from '../../../emulator/store/eventRepository';
 import { SqlScheduleRepository } from '../../../emulator/store/scheduleRepository';
+import { SqlMessageRepository } from '../../../emulator/store/sendingRepositories';
 import { tempDir } from '../../helpers/emulatorProcess';
 
 const log = createLogger('test', { level: 'error', write: () => undefined });
@@ -157,6 +158,65 @@ describe('read model (store)', () => {
     const reloaded = new SqlScheduleRepository(again.store);
     assert.deepEqual(reloaded.due(Number.MAX_SAFE_INTEGER), sched.due(Number.MAX_SAFE_INTEGER));
     assert.equal(again.store.countRows('scheduled_events'), 2);
+    again.store.close();
+    store.close();
+  });
+
+  it("a send's rows wait too: read-your-writes, ids as AUTOINCREMENT gives them, nothing left by a rollback, rebuilt by the journal", async () => {
+    const { dir, store } = await open();
+    const messages = new SqlMessageRepository(store);
+    const mail = (subject: string) => ({
+      from: { email: 'app@example.test' },
+      to: [],
+      cc: [],
+      bcc: [],
+      replyTo: null,
+      subject,
+      text: 'Grüße "q" \u2028',
+      html: null,
+      headers: { 'X-Test': subject },
+      category: null,
+      customVariables: null,
+      templateUuid: null,
+      templateVariables: null,
+    });
+    const send = (subject: string, recipients: number) =>
+      store.transaction(() => {
+        const id = messages.insertSend(
+          { createdAt: 1000, stream: 'transactional', domainName: 'example.test', source: 'smtp', mail: mail(subject), openTracking: true, clickTracking: false },
+          [{ filename: 'a.txt', type: 'text/plain', disposition: 'attachment', contentId: null, content: Buffer.from(`Grüße ${subject}`) }],
+        );
+        messages.insertMessages(Array.from({ length: recipients }, (_, i) => ({ id: `${subject}-${i}`, sendId: id, email: `R${i}@Example.NET`, kind: 'to' as const, createdAt: 1000 })));
+        return id;
+      });
+    const a = send('a', 2);
+    assert.ok(store.deferredRows >= 4, 'the send, its attachment and its messages wait');
+    assert.deepEqual(messages.get('a-1'), { seq: 2, id: 'a-1', sendId: a, email: 'r1@example.net', kind: 'to', createdAt: 1000 }, 'read-your-writes');
+    assert.equal(store.deferredRows, 0);
+    assert.equal(messages.getSend(a)?.mail.text, 'Grüße "q" \u2028');
+    assert.equal(messages.attachmentContent(a, 0)?.toString(), 'Grüße a');
+    assert.throws(() =>
+      store.transaction(() => {
+        send('b', 3);
+        throw new Error('a consumer failed');
+      }),
+    );
+    assert.equal(messages.get('b-0'), undefined);
+    assert.equal(messages.count({}), 2);
+    const c = send('c', 1);
+    assert.equal(c, a + 1, 'the rolled-back send left no id behind, as SQLite would');
+    assert.equal(messages.get('c-0')?.seq, 3);
+    // Retention deletes the newest message: AUTOINCREMENT does not give its seq again.
+    store.run('DELETE FROM messages WHERE seq = 3');
+    const d = send('d', 1);
+    // As after kill -9, with the rows still waiting: the journal alone rebuilds the same rows.
+    assert.ok(store.deferredRows > 0);
+    const again = await open(dir);
+    assert.equal(messages.get('d-0')?.seq, 4);
+    const reloaded = new SqlMessageRepository(again.store);
+    assert.deepEqual(reloaded.list({ limit: 10 }), messages.list({ limit: 10 }));
+    assert.deepEqual(reloaded.getSend(d), messages.getSend(d));
+    assert.equal(reloaded.attachmentContent(d, 0)?.toString(), 'Grüße d');
     again.store.close();
     store.close();
   });
