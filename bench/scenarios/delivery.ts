@@ -9,8 +9,9 @@
  * emulator posts one webhook's batches in order, one at a time (SPEC §5, oldest first), so the
  * baseline also posts one at a time.
  */
+import * as path from 'node:path';
 import { Pool } from 'undici';
-import type { Spawned } from '../lib';
+import { spawnReady, type Spawned } from '../lib';
 import { client, sampleEvent, startEmulator, webhookFor, type Client, type EmulatorReady } from './emulator';
 import type { CountingReceiver } from './receiver';
 
@@ -93,6 +94,43 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
     async close() {
       await c.close();
       await emu.stop();
+    },
+  };
+}
+
+/**
+ * The floor (`bench/baselines/minimalEngine.mjs`): the least a durable engine does for the same
+ * replayed events (parse, fresh event_id and timestamp, one journal write a request, signed
+ * 500-event bodies posted one at a time), with nothing else. Its ratio to raw is the ceiling any
+ * engine doing that work reaches on this machine: a reference for the engine's figure, not a goal.
+ */
+export async function minimalEngine(rx: CountingReceiver): Promise<{ replay(n: number): Promise<number>; close(): Promise<void> }> {
+  const s = await spawnReady<{ http: string }>([path.join(__dirname, '..', 'baselines', 'minimalEngine.mjs')]);
+  const pool = new Pool(s.ready.http, { connections: 2 });
+  const call = async (p: string, body: string) => {
+    const r = await pool.request({ method: 'POST', path: p, body });
+    await r.body.dump();
+    if (r.statusCode !== 200) throw new Error(`minimal engine ${p} → ${r.statusCode}`);
+  };
+  await call('/webhook', JSON.stringify({ url: rx.url, secret: 'bench-signing-secret' }));
+  let sent = 0;
+  return {
+    async replay(n) {
+      const chunks: string[] = [];
+      for (let i = 0; i < n; i += REPLAY_CHUNK) {
+        chunks.push(Array.from({ length: Math.min(REPLAY_CHUNK, n - i) }, (_, k) => JSON.stringify(sampleEvent(sent + i + k))).join('\n'));
+      }
+      sent += n;
+      const target = rx.events + n;
+      const t0 = performance.now();
+      for (const lines of chunks) await call('/replay', lines);
+      for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
+      await rx.waitFor(target);
+      return n / ((performance.now() - t0) / 1000);
+    },
+    async close() {
+      await pool.close();
+      await s.stop();
     },
   };
 }
