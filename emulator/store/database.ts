@@ -16,10 +16,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database as SqlJsDatabase, SqlValue, Statement } from 'sql.js';
+import type { Database as SqlJsDatabase, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { Logger, UnitOfWork } from '../core/ports';
 import { touchesDeferred, type DeferredTable } from './deferredRows';
 import { JournalWriter, type Op } from './journal';
+import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
 import { ReadModel } from './readModel';
 import { loadSqlJs } from './sqlJs';
@@ -40,7 +41,12 @@ export interface StoreOptions {
    * then each transaction is written before `transaction()` returns.
    */
   groupCommit?: boolean;
+  /** Pages a turn while a snapshot's database moves into memory (memoryDb.ts); tests make it small. */
+  memoryCopyPages?: number;
 }
+
+/** 4 MB a turn: a few milliseconds, so a request arriving meanwhile hardly waits. */
+const MEMORY_COPY_PAGES = 1024;
 
 /** Called once the journal holds everything committed before `whenDurable`, or with why it cannot. */
 export type DurableCallback = (err?: Error) => void;
@@ -68,6 +74,9 @@ export class Store implements UnitOfWork {
    * transaction whose rows all wait in the read model (a send) never enters WebAssembly.
    */
   private begun = false;
+  /** The snapshot's file database moving into memory (memoryDb.ts), a slice a turn, until done. */
+  private memoryCopy: MemoryCopy | null = null;
+  private memoryCopyTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private db: SqlJsDatabase,
@@ -108,7 +117,7 @@ export class Store implements UnitOfWork {
       journal = new JournalWriter(path.join(opts.dir, FILES.journal));
       log.info('store opened', { dir: opts.dir, from: opened.source, snapshotSeq: opened.snapshotSeq, replayed: opened.replayed });
     } else {
-      db = new SQL.Database();
+      db = memoryDatabase(SQL);
       Store.pragmas(db);
     }
     const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024);
@@ -122,6 +131,7 @@ export class Store implements UnitOfWork {
       log.warn('recovered from an unusable snapshot; it was kept as ' + FILES.corrupt, { seq: store.seq });
     }
     store.groupCommit = Boolean(opts.groupCommit && journal);
+    if (opts.dir) store.moveIntoMemory(SQL, opts.memoryCopyPages ?? MEMORY_COPY_PAGES);
     // No compaction here: start-up stays fast; the journal keeps growing until compactBytes or a clean stop.
     return store;
   }
@@ -145,6 +155,49 @@ export class Store implements UnitOfWork {
       this.log.info('migration applied', { version: m.version, name: m.name });
     }
     this.statements.forgetColumns();
+  }
+
+  /**
+   * Copy the database into SQLite's memory a slice of pages a turn (never inside a transaction),
+   * then use the copy: the same data, without sql.js's file under every page (memoryDb.ts).
+   * Should anything fail, the store stays on its file database, which works the same.
+   */
+  private moveIntoMemory(SQL: SqlJsStatic, pages: number): void {
+    const copy = MemoryCopy.start(SQL, this.db);
+    if (!copy) return;
+    this.memoryCopy = copy;
+    const started = process.hrtime.bigint();
+    const slice = () => {
+      this.memoryCopyTimer = null;
+      if (this.memoryCopy !== copy || this.closed) return;
+      if (this.pending) return next();
+      let done: boolean;
+      try {
+        done = copy.step(pages);
+      } catch (err) {
+        this.memoryCopy = null;
+        this.log.warn('the store stays on its file database', { error: err instanceof Error ? err.message : String(err) });
+        return;
+      }
+      if (!done) return next();
+      this.memoryCopy = null;
+      const old = this.db;
+      this.db = copy.target;
+      this.statements.rebind(this.db);
+      Store.pragmas(this.db);
+      old.close();
+      this.log.debug('store moved into memory', { ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6) });
+    };
+    const next = () => {
+      this.memoryCopyTimer = setTimeout(slice, 0);
+      this.memoryCopyTimer.unref();
+    };
+    next();
+  }
+
+  /** Whether SQLite's pages are in memory yet, or still in sql.js's file (while being copied). */
+  get backing(): 'memory' | 'file' {
+    return (this.db.exec('PRAGMA database_list')[0]?.values[0]?.[2] ?? '') === '' ? 'memory' : 'file';
   }
 
   get inMemoryOnly(): boolean {
@@ -439,6 +492,10 @@ export class Store implements UnitOfWork {
 
   close(): void {
     if (this.closed) return;
+    if (this.memoryCopyTimer) clearTimeout(this.memoryCopyTimer);
+    this.memoryCopyTimer = null;
+    this.memoryCopy?.abandon();
+    this.memoryCopy = null;
     if (this.unflushed.length || this.waiters.length) this.flush(false);
     this.readModel.stopIdle();
     if (!this.failed) this.readModel.materialize();

@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
 import { readJournal, type JournalEntry } from './journal';
+import { memoryDatabase } from './memoryDb';
 import { SNAPSHOT_FILE, takeSnapshotPreloads, type PreloadedSnapshot } from './snapshotPreload';
 
 export const FILES = {
@@ -242,7 +243,7 @@ function tryCandidate(
       return { problem: err instanceof Error ? err.message : String(err) };
     }
   } else {
-    db = new SQL.Database();
+    db = memoryDatabase(SQL);
   }
   pragmas(db);
   const rest = entries.filter((e) => e.q > snapshotSeq);

@@ -34,7 +34,14 @@ export class Statements {
   /** Result column names per prepared statement: fetched once, not per row (see `row`). */
   private columns = new WeakMap<Statement, string[]>();
 
-  constructor(private readonly db: SqlJsDatabase) {}
+  constructor(private db: SqlJsDatabase) {}
+
+  /** Use another database with the same schema (the store moved into memory): statements are prepared anew. */
+  rebind(db: SqlJsDatabase): void {
+    this.freeAll();
+    this.db = db;
+    this.forgetColumns();
+  }
 
   prepare(sql: string): Statement {
     let stmt = this.cache.get(sql);
