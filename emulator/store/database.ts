@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { Logger, UnitOfWork } from '../core/ports';
-import { touchesDeferred, type DeferredTable } from './deferredRows';
+import { deferredTablesIn, type DeferredTable } from './deferredRows';
 import { JournalWriter, type Op } from './journal';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
@@ -444,6 +444,25 @@ export class Store implements UnitOfWork {
     this.pending.push([sql, params]);
   }
 
+  /**
+   * A write that names deferred tables but needs the waiting rows of only `tables` in SQLite: the
+   * caller vouches that the others' waiting rows cannot change what it does, here and when the
+   * journal replays it with every row in SQLite (e.g. a bound that leaves out every row they name).
+   */
+  runBeside(tables: readonly DeferredTable[], sql: string, params: Params): number {
+    if (!this.pending) return this.transaction(() => this.runBeside(tables, sql, params));
+    if (this.readModel.size) this.readModel.materialize(Infinity, tables);
+    this.begin();
+    this.statements.run(sql, params);
+    this.pending.push([sql, params]);
+    return this.db.getRowsModified();
+  }
+
+  /** The smallest value of column `index` (in `DEFERRED[table].head` order) among the rows of `table` not yet in SQLite. */
+  minWaiting(table: DeferredTable, index: number): number | undefined {
+    return this.readModel.minWaiting(table, index);
+  }
+
   /** COUNT(*) of a deferred table, waiting rows included, without writing them into SQLite. */
   countRows(table: DeferredTable): number {
     return Number(this.statements.firstValues(`SELECT COUNT(*) FROM ${table}`)?.[0] ?? 0) + this.readModel.waiting(table);
@@ -454,9 +473,16 @@ export class Store implements UnitOfWork {
     return this.readModel.size;
   }
 
+  /** Rows of `table` waiting to be written into SQLite (for tests). */
+  waitingRows(table: DeferredTable): number {
+    return this.readModel.waiting(table);
+  }
+
   /** Before a statement that names a deferred table: write the waiting rows. */
   private barrier(sql: string): void {
-    if (this.readModel.size && touchesDeferred(sql)) this.readModel.materialize();
+    if (!this.readModel.size) return;
+    const tables = deferredTablesIn(sql);
+    if (tables.length) this.readModel.materialize(Infinity, tables);
   }
 
   private prepare(sql: string): Statement {

@@ -59,15 +59,19 @@ export const DEFERRED_TABLES = Object.keys(DEFERRED) as DeferredTable[];
  */
 export const LASTING_TABLES = DEFERRED_TABLES.filter((t) => !('transient' in DEFERRED[t]));
 
-const NAMES = new RegExp(`\\b(${DEFERRED_TABLES.join('|')})\\b`);
-const touchCache = new Map<string, boolean>();
+const NAMES = new RegExp(`\\b(${DEFERRED_TABLES.join('|')})\\b`, 'g');
+const namedCache = new Map<string, readonly DeferredTable[]>();
 
-/** Whether `sql` names a deferred table (then its waiting rows must be in SQLite first). */
-export function touchesDeferred(sql: string): boolean {
-  let t = touchCache.get(sql);
+/**
+ * The deferred tables `sql` names: their waiting rows must be in SQLite before it runs. Only
+ * those: a read of the events does not write the queue's rows, which are usually dropped unwritten.
+ * (The schema has no views or triggers, so a statement reaches no table it does not name.)
+ */
+export function deferredTablesIn(sql: string): readonly DeferredTable[] {
+  let t = namedCache.get(sql);
   if (t === undefined) {
-    t = NAMES.test(sql);
-    if (touchCache.size < 2000) touchCache.set(sql, t);
+    t = [...new Set([...sql.matchAll(NAMES)].map((m) => m[1] as DeferredTable))];
+    if (namedCache.size < 2000) namedCache.set(sql, t);
   }
   return t;
 }
@@ -145,6 +149,16 @@ export class DeferredRows {
       limit -= got.length;
     }
     return out;
+  }
+
+  /** The smallest value of column `index` among the waiting rows of `table` (numbers only). */
+  min(table: DeferredTable, index: number): number | undefined {
+    let min: number | undefined;
+    for (const r of this.rows.get(table)!.values()) {
+      const v = Number(r[index]);
+      if (min === undefined || v < min) min = v;
+    }
+    return min;
   }
 
   /** Drop the waiting rows of an explicit-id table with these ids; returns them. */

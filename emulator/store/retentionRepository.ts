@@ -22,13 +22,21 @@ export class SqlRetentionRepository implements RetentionRepository {
     // Counted without writing the waiting read-model rows into SQLite: most checks prune nothing.
     const excess = this.store.countRows('events') - cap;
     if (excess <= 0) return 0;
-    return this.store.run(
+    // Queue rows usually leave before they reach SQLite (deferredRows.ts); rather than write every
+    // waiting one for this statement, it prunes nothing at or above the oldest event a waiting
+    // queue row names. Below that bound every queue row is in SQLite, now as at replay: the
+    // statement picks the same rows both times. Queued events are usually the newest, so the bound
+    // rarely leaves out an event that would have gone; if it does, a later check prunes it.
+    const bound = this.store.minWaiting('delivery_queue', 2) ?? Number.MAX_SAFE_INTEGER;
+    return this.store.runBeside(
+      ['events', 'delivery_events'],
       `DELETE FROM events WHERE id IN (
          SELECT id FROM events
-         WHERE id NOT IN (SELECT event_row_id FROM delivery_queue)
+         WHERE id < ?
+           AND id NOT IN (SELECT event_row_id FROM delivery_queue)
            AND event_id NOT IN (SELECT de.event_id FROM delivery_events de JOIN deliveries d ON d.id = de.delivery_id WHERE d.status IN ${OPEN})
          ORDER BY id LIMIT ?)`,
-      [excess],
+      [bound, excess],
     );
   }
 

@@ -14,6 +14,7 @@ import { Store } from '../../../emulator/store/database';
 import { SqlDeliveryRepository } from '../../../emulator/store/deliveryRepository';
 import { SqlEventRepository } from '../../../emulator/store/eventRepository';
 import { SqlScheduleRepository } from '../../../emulator/store/scheduleRepository';
+import { SqlRetentionRepository } from '../../../emulator/store/retentionRepository';
 import { SqlMessageRepository } from '../../../emulator/store/sendingRepositories';
 import { tempDir } from '../../helpers/emulatorProcess';
 
@@ -61,12 +62,16 @@ describe('read model (store)', () => {
         return d;
       });
       assert.ok(store.deferredRows > 0, 'nothing has read the tables yet: their rows wait');
-      // The first read writes them: filters see the batch, the queue holds exactly what is left.
+      // A read writes the rows of the tables it names, and only those: filters see the batch...
       assert.equal(repo.get(del.id)?.body, body);
       assert.deepEqual(repo.list({ messageId: 'm-42' }).map((d) => d.id), [del.id]);
       assert.deepEqual(repo.list({ email: 'user7@example.net' }).map((d) => d.id), [del.id]);
-      assert.equal(store.deferredRows, 0);
+      assert.equal(store.waitingRows('delivery_events'), 0);
+      assert.equal(store.waitingRows('events'), 150, 'a read of batches does not write the events');
+      assert.equal(store.waitingRows('delivery_queue'), 125, 'nor the queue');
+      // ...and the queue holds exactly what is left.
       const queued = repo.queuedAll();
+      assert.equal(store.deferredRows, 0);
       assert.equal(queued.filter((q) => q.webhookId === 1).length, 50, "the webhook's later events stay queued");
       assert.equal(queued.filter((q) => q.webhookId === 2).length, 75, "the other webhook's queue is untouched");
       assert.equal(queued.find((q) => q.webhookId === 1)?.json, stored[100].json);
@@ -192,9 +197,11 @@ describe('read model (store)', () => {
     const a = send('a', 2);
     assert.ok(store.deferredRows >= 4, 'the send, its attachment and its messages wait');
     assert.deepEqual(messages.get('a-1'), { seq: 2, id: 'a-1', sendId: a, email: 'r1@example.net', kind: 'to', createdAt: 1000 }, 'read-your-writes');
-    assert.equal(store.deferredRows, 0);
+    assert.equal(store.waitingRows('messages'), 0);
+    assert.equal(store.waitingRows('sends'), 1, 'a read of the messages does not write the sends');
     assert.equal(messages.getSend(a)?.mail.text, 'Grüße "q" \u2028');
     assert.equal(messages.attachmentContent(a, 0)?.toString(), 'Grüße a');
+    assert.equal(store.deferredRows, 0);
     assert.throws(() =>
       store.transaction(() => {
         send('b', 3);
@@ -218,6 +225,34 @@ describe('read model (store)', () => {
     assert.deepEqual(reloaded.getSend(d), messages.getSend(d));
     assert.equal(reloaded.attachmentContent(d, 0)?.toString(), 'Grüße d');
     again.store.close();
+    store.close();
+  });
+
+  it('retention prunes the oldest events without writing the waiting queue rows, spares every queued event, and replays the same', async () => {
+    const { dir, store, events, repo } = await open();
+    const retention = new SqlRetentionRepository(store);
+    const stored = events.insertMany(Array.from({ length: 30 }, (_, i) => ev(i)), 1000);
+    // Events 0-4 and 20-29 are queued (their rows wait in memory); the rest were delivered.
+    const queued = [...stored.slice(0, 5), ...stored.slice(20)];
+    const first = store.transaction(() => repo.enqueue(queued.map((s) => ({ webhookId: 1, eventRowId: s.id })), 1000));
+    const pruned = store.transaction(() => retention.prune({ events: 10, messages: 100, deliveries: 100 }));
+    assert.equal(store.waitingRows('delivery_queue'), 15, 'the queue rows still wait: pruning did not write them');
+    // The bound is the oldest queued event (e-0): nothing at or above it goes this time.
+    assert.equal(pruned.events, 0);
+    assert.equal(events.list({ limit: 100 }).length, 30);
+    // Once e-0..e-4 are batched (their queue rows dropped), the next check prunes down to the cap,
+    // oldest first, and still no queued event.
+    store.transaction(() => repo.dequeue(1, [first, first + 1, first + 2, first + 3, first + 4]));
+    const again = store.transaction(() => retention.prune({ events: 10, messages: 100, deliveries: 100 }));
+    assert.equal(again.events, 20);
+    assert.equal(store.waitingRows('delivery_queue'), 10, 'still unwritten');
+    const kept = events.list({ limit: 100 }).map((e) => e.payload.event_id);
+    assert.deepEqual(kept, stored.slice(20).map((e) => e.payload.event_id).reverse(), 'the queued ones are what is left');
+    // As after kill -9: the journal alone prunes the same rows.
+    const reopened = await open(dir);
+    assert.deepEqual(reopened.events.list({ limit: 100 }).map((e) => e.payload.event_id), kept);
+    assert.equal(reopened.repo.queuedAll().length, 10);
+    reopened.store.close();
     store.close();
   });
 });
