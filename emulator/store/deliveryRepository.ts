@@ -160,14 +160,21 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     const [prefix, separator, suffix] = d.payloadFormat === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
     // The journal already holds every event's JSON (its row), in id order as the queue is: it
     // rebuilds the body from those rows instead of carrying ~150 KB of escaped body again.
+    const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
     const journal: [string, SqlValue[]] = [
       `${INSERT_DELIVERY}? || (SELECT group_concat(payload, ? ORDER BY id) FROM events WHERE id IN (SELECT value FROM json_each(?))) || ?)`,
-      [...this.columns(d), prefix, separator, JSON.stringify(queued.map((q) => q.eventRowId)), suffix],
+      [...this.columns(d), prefix, separator, rowIds, suffix],
     ];
     const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT))`, [...this.columns(d), d.body], journal);
-    this.store.deferInsert(
+    // The batch's event rows, journaled the same way: made from the events' rows (their type is
+    // the payload's `event`, their address is kept lower-cased), not carried a second time.
+    this.store.deferInsertAs(
       'delivery_events',
       queued.map(({ key: e }) => [id, e.eventId, e.type, e.messageId, e.email]),
+      [
+        'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email) SELECT ?, event_id, type, message_id, email FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id',
+        [id, rowIds],
+      ],
     );
     return { ...d, id };
   }

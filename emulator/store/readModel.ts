@@ -119,8 +119,13 @@ export class ReadModel {
       const n = Math.min(MULTI_ROWS, rows.length - i);
       ops.push([this.host.multiRow(head, width, n, values), flatRows(rows, i, n)]);
     }
-    (this.txnRows ??= new DeferredRows()).add(table, rows);
+    this.hold(table, rows);
     return ops;
+  }
+
+  /** Rows of `table` wait from now (inside a transaction); the caller journals them its own way. */
+  hold(table: DeferredTable, rows: SqlValue[][]): void {
+    (this.txnRows ??= new DeferredRows()).add(table, rows);
   }
 
   /** Drop waiting rows by id (see Store.deleteDeferred); a rollback puts them back. */

@@ -79,6 +79,11 @@ describe('read model (store)', () => {
       // body (journaled as "the JSON of these event rows") byte for byte.
       const again = await open(dir);
       assert.equal(again.repo.get(del.id)?.body, body);
+      // The batch's event rows too (journaled as "made from these event rows"): the filters agree.
+      for (const f of [{ messageId: 'm-42' }, { email: 'user7@example.net' }, { event: 'open' as const, email: 'user9@example.net' }, { search: 'user1' }]) {
+        assert.deepEqual(again.repo.list(f).map((d) => d.id), repo.list(f).map((d) => d.id), JSON.stringify(f));
+      }
+      assert.equal(again.store.countRows('delivery_events'), store.countRows('delivery_events'));
       assert.deepEqual(again.repo.queuedAll(), queued);
       assert.deepEqual(again.events.list({ limit: 500 }).map((e) => e.id), events.list({ limit: 500 }).map((e) => e.id));
       again.store.close();
