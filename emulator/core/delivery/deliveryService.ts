@@ -28,7 +28,6 @@ import { routes } from './routing';
 import { displayUrl } from './target';
 import {
   OPEN_STATUSES,
-  type Attempt,
   type Delivery,
   type DeliveryView,
   type DeliveryFilter,

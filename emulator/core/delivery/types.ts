@@ -2,7 +2,6 @@
  * Delivery domain types and the ports delivery needs (store, outbound HTTP). Field names match
  * the wire DTOs (http/dto.ts) so the HTTP adapter maps them one to one.
  */
-import type { EventPayload } from '../events';
 import type { PayloadEventName, PayloadFormat } from '../types';
 
 /** Every status a delivery can have, the one list (filters, the inspector, the stream's guard). */

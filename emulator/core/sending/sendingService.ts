@@ -14,7 +14,7 @@ import type { Logger, Random, UnitOfWork } from '../ports';
 import type { Domain, SendingStream } from '../types';
 import { suppressionReason } from './eventBuilder';
 import { planRecipient, type ScheduledItem } from './lifecycle';
-import type { Mail, MessageCreated, MessageRepository, RecipientKind, StoredMessage } from './model';
+import type { Mail, MessageRepository, RecipientKind, StoredMessage } from './model';
 import { scenarioFor } from './scenarios';
 import type { EventScheduler } from './scheduler';
 import type { SuppressionService } from './suppressions';
