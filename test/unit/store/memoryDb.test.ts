@@ -2,8 +2,8 @@
  * SQLite's in-memory database under sql.js (emulator/store/memoryDb.ts, issue 13): a store
  * opened from a snapshot starts on sql.js's file database and moves into memory a slice of pages
  * a turn while it is in use. Nothing a user wrote may be lost or changed by the move: writes,
- * deletes and rolled-back transactions between the slices all land in the copy, and the journal
- * and snapshots stay what they were.
+ * deletes, rolled-back transactions and a compaction between the slices all land in the copy,
+ * and the journal and snapshots stay what they were.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -47,7 +47,7 @@ describe('store in SQLite memory', () => {
     let turns = 0;
     while (store.backing === 'file') {
       assert.ok(++turns < 10_000, 'the copy ends');
-      // Between the copy's slices: new rows, a delete, an update and a rolled-back transaction.
+      // Between the copy's slices: new rows, a delete, an update, a rolled-back transaction.
       insert(store, i);
       expected.push(`e-${i} ${payload(i)}`);
       i++;
@@ -55,6 +55,8 @@ describe('store in SQLite memory', () => {
         const victim = expected.shift()!.split(' ')[0];
         store.run('DELETE FROM events WHERE event_id = ?', [victim]);
       }
+      // A compaction while the copy runs: it exports the file database, the copy goes on.
+      if (turns === 4) store.compact();
       if (turns % 5 === 0) {
         store.run("UPDATE events SET payload = ? WHERE event_id = ?", ['changed', `e-${i - 1}`]);
         expected[expected.length - 1] = `e-${i - 1} changed`;
@@ -67,7 +69,7 @@ describe('store in SQLite memory', () => {
       );
       await turn();
     }
-    assert.ok(turns > 3, 'the copy took several turns, with writes between them');
+    assert.ok(turns > 4, 'the copy took several turns, with writes and a compaction between them');
     assert.deepEqual(rows(store), expected, 'the in-memory database holds every write, and only those');
     insert(store, i);
     expected.push(`e-${i} ${payload(i)}`);
