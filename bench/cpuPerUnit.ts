@@ -6,15 +6,11 @@
  *   EMU=/other/build/dist/emulator.js node --import tsx bench/cpuPerUnit.ts [--only=replay|batch|send] [--prof]
  * `--prof` writes a .cpuprofile per run into bench-profiles/.
  */
-import * as fs from 'node:fs';
 import { countingReceiver } from './scenarios/receiver';
 import { client, sampleEvent, webhookFor } from './scenarios/emulator';
-import { spawnReady, tmpDir, EMULATOR_JS } from './lib';
+import { readCpuMs, spawnReady, tmpDir, EMULATOR_JS } from './lib';
 
-const cpuMs = (pid: number) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
+const cpuMs = (pid: number) => readCpuMs(pid) ?? NaN;
 const prof = process.argv.includes('--prof');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 async function main() {

@@ -96,6 +96,21 @@ export async function spawnReady<T = Record<string, unknown>>(args: string[], en
   };
 }
 
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc; null where there is no
+ * /proc. CPU per unit holds up on a loaded machine better than throughput does.
+ */
+export function readCpuMs(pid: number): number | null {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux the benchmarks run on. */
+const CLOCK_TICKS = 100;
+
 export function readRssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;

@@ -44,16 +44,27 @@ async function delivery() {
     await emu.run(1000);
     await emu.replay(1000);
     await floor.replay(1000);
+    // CPU per event of each side's process in its rounds: it holds up on a loaded machine better
+    // than throughput (what is written into SQLite when idle afterwards is not in it).
+    const cpu = { engine: [] as number[], e2e: [] as number[], floor: [] as number[] };
+    const withCpu = async (side: keyof typeof cpu, target: { readonly cpuPerEvent: number | null }, rate: Promise<number>) => {
+      const r = await rate;
+      if (target.cpuPerEvent !== null) cpu[side].push(target.cpuPerEvent);
+      return r;
+    };
     const r = await interleave(P.rounds, {
       base: () => rawDelivery(rx, P.replayEvents),
-      engine: () => emu.replay(P.replayEvents),
-      e2e: () => emu.run(P.deliveryEvents),
-      floor: () => floor.replay(P.replayEvents),
+      engine: () => withCpu('engine', emu, emu.replay(P.replayEvents)),
+      e2e: () => withCpu('e2e', emu, emu.run(P.deliveryEvents)),
+      floor: () => withCpu('floor', floor, floor.replay(P.replayEvents)),
     });
     add('raw undici Pool → express receiver', 'events/s', r.base);
     add('emulator delivery engine: replay → batches (durable)', 'events/s', r.engine);
     add('emulator end-to-end: /api/batch → batches (durable)', 'events/s', r.e2e);
     add('minimal durable engine (floor): replay → batches', 'events/s', r.floor);
+    if (cpu.engine.length) add('  CPU of the emulator per event, engine rounds', 'µs', cpu.engine);
+    if (cpu.e2e.length) add('  CPU of the emulator per event, end-to-end rounds', 'µs', cpu.e2e);
+    if (cpu.floor.length) add('  CPU of the minimal engine per event', 'µs', cpu.floor);
     const engine = pairedRatio(r.engine, r.base);
     const e2e = pairedRatio(r.e2e, r.base);
     const least = pairedRatio(r.floor, r.base);
