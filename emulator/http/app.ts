@@ -23,11 +23,10 @@ import { emailLogRoutes, rawMessageRoute } from './routes/emailLogs';
 import { statsRoutes } from './routes/stats';
 import { webUiApiRoutes, webUiRoutes } from './routes/webUi';
 import { SampleFiles, WebAssets } from './webAssets';
-
-/** The JSON body limit (express's notation), and in bytes (the send fast path's). */
-export const DEFAULT_BODY_LIMIT = '30mb';
-export const DEFAULT_BODY_LIMIT_BYTES = 30 * 1024 * 1024;
 import { requireTokenOrSession, WebSessions } from './webSession';
+
+/** The largest request body, in bytes: the body parsers' limit and the send fast path's (fastSend.ts). */
+export const DEFAULT_BODY_LIMIT_BYTES = 30 * 1024 * 1024;
 
 export interface AppDeps {
   core: Core;
@@ -35,8 +34,8 @@ export interface AppDeps {
   log: Logger;
   /** Status fields for /emulator/status (ports, data dir…). */
   info?: () => Record<string, unknown>;
-  /** Largest accepted request body. */
-  bodyLimit?: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit?: number;
   /** The delivery engine: inspection, resend, test button, replay. */
   delivery?: DeliveryService;
   /** In-memory sinks (`/sink/{name}`, no token). */
@@ -80,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
   // A browser of the web UI authenticates with its session cookie instead (webSession.ts).
   const auth = requireTokenOrSession(deps.token, sessions);
   app.use(['/api', '/bulk/api', '/emulator'], auth);
-  const limit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const limit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES;
   // Sinks read their own raw body (exact bytes), so they come before the JSON parsers.
   if (deps.sinks) app.use(sinkReceiver(deps.core, deps.sinks, limit));
   // JSON for everything that says JSON or says nothing; JSON Lines kept as text for replay.

@@ -21,7 +21,7 @@ const headersOf = (req: Request): Record<string, string> => {
 };
 
 /** The receiving side; mount before any body parser. */
-export function sinkReceiver(core: Core, sinks: SinkRegistry, limit = '30mb'): Router {
+export function sinkReceiver(core: Core, sinks: SinkRegistry, limit: number): Router {
   const r = Router();
   r.all(['/sink/:name', '/sink/:name/*rest'], express.raw({ type: () => true, limit }), (req, res) => {
     const name = sinkName(req);
