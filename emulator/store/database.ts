@@ -334,10 +334,7 @@ export class Store implements UnitOfWork {
   /** A write. Outside a transaction it is a transaction of its own. */
   run(sql: string, params: Params = []): number {
     if (!this.pending) return this.transaction(() => this.run(sql, params));
-    this.barrier(sql);
-    this.begin();
-    this.statements.run(sql, params);
-    this.pending.push([sql, params]);
+    this.apply(sql, params);
     return this.db.getRowsModified();
   }
 
@@ -347,10 +344,7 @@ export class Store implements UnitOfWork {
    */
   insert(sql: string, params: Params = []): number {
     if (!this.pending) return this.transaction(() => this.insert(sql, params));
-    this.barrier(sql);
-    this.begin();
-    this.statements.run(sql, params);
-    this.pending.push([sql, params]);
+    this.apply(sql, params);
     return this.lastRowid();
   }
 
@@ -381,10 +375,7 @@ export class Store implements UnitOfWork {
    */
   insertAs(sql: string, params: Params, journal: Op): number {
     if (!this.pending) return this.transaction(() => this.insertAs(sql, params, journal));
-    this.barrier(sql);
-    this.begin();
-    this.statements.run(sql, params);
-    this.pending.push(journal);
+    this.apply(sql, params, journal);
     return this.lastRowid();
   }
 
@@ -451,9 +442,7 @@ export class Store implements UnitOfWork {
   deleteDeferred(table: DeferredTable, ids: readonly number[], sql: string, params: Params): void {
     if (!this.pending) return this.transaction(() => this.deleteDeferred(table, ids, sql, params));
     this.readModel.drop(table, ids);
-    this.begin();
-    this.statements.run(sql, params);
-    this.pending.push([sql, params]);
+    this.apply(sql, params, [sql, params], []);
   }
 
   /**
@@ -463,10 +452,7 @@ export class Store implements UnitOfWork {
    */
   runBeside(tables: readonly DeferredTable[], sql: string, params: Params): number {
     if (!this.pending) return this.transaction(() => this.runBeside(tables, sql, params));
-    if (this.readModel.size) this.readModel.materialize(Infinity, tables);
-    this.begin();
-    this.statements.run(sql, params);
-    this.pending.push([sql, params]);
+    this.apply(sql, params, [sql, params], tables);
     return this.db.getRowsModified();
   }
 
@@ -490,11 +476,21 @@ export class Store implements UnitOfWork {
     return this.readModel.waiting(table);
   }
 
-  /** Before a statement that names a deferred table: write the waiting rows. */
-  private barrier(sql: string): void {
-    if (!this.readModel.size) return;
-    const tables = deferredTablesIn(sql);
-    if (tables.length) this.readModel.materialize(Infinity, tables);
+  /** Before a statement: write the waiting rows of `tables` (by default, the deferred tables it names). */
+  private barrier(sql: string, tables = deferredTablesIn(sql)): void {
+    if (tables.length && this.readModel.size) this.readModel.materialize(Infinity, tables);
+  }
+
+  /**
+   * A write inside the open transaction: the waiting rows it needs into SQLite first (`tables`, by
+   * default those it names), BEGIN if it is the transaction's first write, then run it and journal
+   * `journal` for it.
+   */
+  private apply(sql: string, params: Params, journal: Op = [sql, params], tables?: readonly DeferredTable[]): void {
+    this.barrier(sql, tables);
+    this.begin();
+    this.statements.run(sql, params);
+    this.pending!.push(journal);
   }
 
   private prepare(sql: string): Statement {
