@@ -18,11 +18,23 @@
  */
 import type { SqlValue } from 'sql.js';
 
-/**
- * The tables whose inserts may wait: `head` and `values` make the INSERT each one's rows are
- * written with. A `CAST(? AS TEXT)` column is bound as UTF-8 bytes (Statements.run).
- */
-export const DEFERRED = {
+/** How the rows of a deferred table are written. */
+interface DeferredSpec {
+  /** `head VALUES values, …` is the INSERT its rows are written with; a `CAST(? AS TEXT)` column is bound as UTF-8 bytes (Statements.run). */
+  head: string;
+  values: string;
+  width: number;
+  /** The first column, when it is an id the caller chose (reserveIds): rows can then be dropped by id. */
+  idColumn?: string;
+  /**
+   * Rows usually deleted soon after they are written (a queued event, a scheduled lifecycle
+   * event): writing them when idle would mostly be work undone a moment later, so only a read,
+   * the bound on waiting rows, compaction or a stop write them.
+   */
+  transient?: true;
+}
+
+const SPECS = {
   // Written table by table in this order: a send's rows before the rows that name them.
   sends: {
     head: 'INSERT INTO sends (id, created_at, stream, domain_name, source, mail, open_tracking, click_tracking)',
@@ -49,15 +61,13 @@ export const DEFERRED = {
     values: '(?, ?, ?, ?, ?)',
     width: 5,
   },
-} as const;
-export type DeferredTable = keyof typeof DEFERRED;
+} satisfies Record<string, DeferredSpec>;
+export type DeferredTable = keyof typeof SPECS;
+/** The tables whose inserts may wait, and how their rows are written. */
+export const DEFERRED: Record<DeferredTable, DeferredSpec> = SPECS;
 export const DEFERRED_TABLES = Object.keys(DEFERRED) as DeferredTable[];
-/**
- * Rows that are usually deleted soon after they are written (a queued event, a scheduled
- * lifecycle event): writing them when idle would mostly be work undone a moment later, so only
- * a read, the bound on waiting rows, compaction or a stop write them.
- */
-export const LASTING_TABLES = DEFERRED_TABLES.filter((t) => !('transient' in DEFERRED[t]));
+/** The tables whose waiting rows are written when idle (not `transient`). */
+export const LASTING_TABLES = DEFERRED_TABLES.filter((t) => !DEFERRED[t].transient);
 
 const NAMES = new RegExp(`\\b(${DEFERRED_TABLES.join('|')})\\b`, 'g');
 const namedCache = new Map<string, readonly DeferredTable[]>();
@@ -76,13 +86,8 @@ export function deferredTablesIn(sql: string): readonly DeferredTable[] {
   return t;
 }
 
-/** The id column of a table whose first column is an id the caller chose (reserveIds), if it has one. */
-export const idColumnOf = (table: DeferredTable): string | undefined => {
-  const spec: { idColumn?: string } = DEFERRED[table] as { idColumn?: string };
-  return spec.idColumn;
-};
 /** Tables whose first column is an id the caller chose: their rows can be dropped by id. */
-const EXPLICIT_ID = new Set<DeferredTable>(DEFERRED_TABLES.filter((t) => idColumnOf(t) !== undefined));
+const EXPLICIT_ID = new Set<DeferredTable>(DEFERRED_TABLES.filter((t) => DEFERRED[t].idColumn !== undefined));
 let nextKey = 0;
 
 /**

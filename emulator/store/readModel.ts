@@ -8,7 +8,7 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { Logger } from '../core/ports';
-import { DEFERRED, DEFERRED_TABLES, DeferredRows, idColumnOf, LASTING_TABLES, type DeferredTable } from './deferredRows';
+import { DEFERRED, DEFERRED_TABLES, DeferredRows, LASTING_TABLES, type DeferredTable } from './deferredRows';
 import type { Op } from './journal';
 import { flatRows, MULTI_ROWS } from './statements';
 
@@ -97,7 +97,7 @@ export class ReadModel {
     let next = this.nextIds.get(table);
     if (next === undefined) {
       // No row of `table` waits yet (rows only wait with a reserved id): SQLite has them all.
-      const column = idColumnOf(table);
+      const column = DEFERRED[table].idColumn;
       if (!column) throw new Error(`rows of ${table} have no id to reserve`);
       const r = this.host.firstRow(`SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), COALESCE((SELECT MAX(${column}) FROM ${table}), 0))`, [table]);
       next = Number(r?.[0] ?? 0) + 1;
