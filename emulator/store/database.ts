@@ -48,6 +48,19 @@ export interface StoreOptions {
 /** 4 MB a turn: a few milliseconds, so a request arriving meanwhile hardly waits. */
 const MEMORY_COPY_PAGES = 1024;
 
+/**
+ * A value kept per store beside SQLite (a repository's working copy or cache), made by `make` the
+ * first time it is asked for that store; repositories are made per request, stores live on.
+ */
+export function perStore<T>(make: (store: Store) => T): (store: Store) => T {
+  const values = new WeakMap<Store, T>();
+  return (store) => {
+    let v = values.get(store);
+    if (v === undefined) values.set(store, (v = make(store)));
+    return v;
+  };
+}
+
 /** Called once the journal holds everything committed before `whenDurable`, or with why it cannot. */
 export type DurableCallback = (err?: Error) => void;
 

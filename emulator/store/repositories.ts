@@ -1,7 +1,7 @@
 /** sql.js implementations of the core's domain and webhook repositories. */
 import type { DomainRepository, WebhookRepository } from '../core/ports';
 import type { Domain, PayloadFormat, SendingStream, Webhook, WebhookEventType, WebhookType } from '../core/types';
-import type { Row, Store } from './database';
+import { perStore, type Row, type Store } from './database';
 
 const bool = (v: unknown): boolean => v === 1 || v === '1' || v === true;
 
@@ -24,15 +24,13 @@ function toDomain(r: Row): Domain {
  * send's CPU as a statement). Filled only outside a transaction, emptied by every write of this
  * repository (the only writer of `domains`), so a rolled-back write leaves nothing behind.
  */
-const domainsByName = new WeakMap<Store, Map<string, Domain>>();
+const domainsByName = perStore(() => new Map<string, Domain>());
 
 export class SqlDomainRepository implements DomainRepository {
   private readonly byName: Map<string, Domain>;
 
   constructor(private readonly store: Store) {
-    let byName = domainsByName.get(store);
-    if (!byName) domainsByName.set(store, (byName = new Map()));
-    this.byName = byName;
+    this.byName = domainsByName(store);
   }
 
   list(): Domain[] {

@@ -7,7 +7,7 @@
  */
 import type { ScheduledItem } from '../core/sending/lifecycle';
 import type { ScheduledEvent, ScheduleRepository } from '../core/sending/model';
-import type { Store } from './database';
+import { perStore, type Store } from './database';
 
 interface Pending {
   id: number;
@@ -63,21 +63,19 @@ class Schedule {
   }
 }
 
-const schedules = new WeakMap<Store, Schedule>();
+const schedules = perStore((store) => {
+  const s = new Schedule();
+  for (const r of store.all('SELECT id, due_at, payload FROM scheduled_events ORDER BY due_at, id')) {
+    s.add({ id: Number(r.id), dueAt: Number(r.due_at), json: String(r.payload) });
+  }
+  return s;
+});
 
 export class SqlScheduleRepository implements ScheduleRepository {
   private readonly schedule: Schedule;
 
   constructor(private readonly store: Store) {
-    let s = schedules.get(store);
-    if (!s) {
-      s = new Schedule();
-      for (const r of store.all('SELECT id, due_at, payload FROM scheduled_events ORDER BY due_at, id')) {
-        s.add({ id: Number(r.id), dueAt: Number(r.due_at), json: String(r.payload) });
-      }
-      schedules.set(store, s);
-    }
-    this.schedule = s;
+    this.schedule = schedules(store);
   }
 
   insert(dueAt: number, payload: ScheduledItem): void {

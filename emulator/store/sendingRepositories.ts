@@ -13,7 +13,7 @@ import type {
   SuppressionType,
 } from '../core/sending/model';
 import type { SendingStream } from '../core/types';
-import type { Row, Store } from './database';
+import { perStore, type Row, type Store } from './database';
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -128,18 +128,15 @@ const toSuppression = (r: Row): Suppression => ({
  * so `find` answers them without a statement. Grown by every insert (a rolled-back one too) and
  * never shrunk: an address in it only costs the lookup it would have cost anyway.
  */
-const suppressedEmails = new WeakMap<Store, Set<string>>();
+const suppressedEmails = perStore(
+  (store) => new Set(store.all<{ email: string }>('SELECT DISTINCT email FROM suppressions').map((r) => String(r.email))),
+);
 
 export class SqlSuppressionRepository implements SuppressionRepository {
   constructor(private readonly store: Store) {}
 
   private emails(): Set<string> {
-    let set = suppressedEmails.get(this.store);
-    if (!set) {
-      set = new Set(this.store.all<{ email: string }>('SELECT DISTINCT email FROM suppressions').map((r) => String(r.email)));
-      suppressedEmails.set(this.store, set);
-    }
-    return set;
+    return suppressedEmails(this.store);
   }
 
   find(domainName: string, stream: SendingStream, email: string): Suppression | undefined {
