@@ -34,27 +34,29 @@ export class SqlMessageRepository implements MessageRepository {
    * anything reads their tables. Ids are reserved as AUTOINCREMENT would give them.
    */
   insertSend(send: Omit<StoredSend, 'id' | 'attachments'>, attachments: MailAttachment[]): number {
-    if (!this.store.inTransaction) return this.store.transaction(() => this.insertSend(send, attachments));
-    const id = this.store.reserveIds('sends', 1);
-    this.store.deferInsert('sends', [
-      [id, send.createdAt, send.stream, send.domainName, send.source, JSON.stringify(send.mail), send.openTracking ? 1 : 0, send.clickTracking ? 1 : 0],
-    ]);
-    // Attachment bytes are kept as base64 text: journal entries are JSON.
-    this.store.deferInsert(
-      'send_attachments',
-      attachments.map((a, i) => [id, i, a.filename, a.type, a.disposition, a.contentId, a.content.length, Buffer.from(a.content).toString('base64')]),
-    );
-    return id;
+    return this.store.transaction(() => {
+      const id = this.store.reserveIds('sends', 1);
+      this.store.deferInsert('sends', [
+        [id, send.createdAt, send.stream, send.domainName, send.source, JSON.stringify(send.mail), send.openTracking ? 1 : 0, send.clickTracking ? 1 : 0],
+      ]);
+      // Attachment bytes are kept as base64 text: journal entries are JSON.
+      this.store.deferInsert(
+        'send_attachments',
+        attachments.map((a, i) => [id, i, a.filename, a.type, a.disposition, a.contentId, a.content.length, Buffer.from(a.content).toString('base64')]),
+      );
+      return id;
+    });
   }
 
   insertMessages(ms: Omit<StoredMessage, 'seq'>[]): void {
     if (!ms.length) return;
-    if (!this.store.inTransaction) return this.store.transaction(() => this.insertMessages(ms));
-    const first = this.store.reserveIds('messages', ms.length);
-    this.store.deferInsert(
-      'messages',
-      ms.map((m, i) => [first + i, m.id, m.sendId, m.email.toLowerCase(), m.kind, m.createdAt]),
-    );
+    this.store.transaction(() => {
+      const first = this.store.reserveIds('messages', ms.length);
+      this.store.deferInsert(
+        'messages',
+        ms.map((m, i) => [first + i, m.id, m.sendId, m.email.toLowerCase(), m.kind, m.createdAt]),
+      );
+    });
   }
 
   get(id: string): StoredMessage | undefined {
