@@ -7,7 +7,7 @@
  * a figure measured on fewer events than the goal names).
  */
 import * as os from 'node:os';
-import { interleave, median, pairedRatio, printTable, round, summarize, tmpDir, type Figure } from './lib';
+import { interleave, median, pairedRatio, printTable, readCpuMs, round, summarize, tmpDir, type Figure } from './lib';
 import { deliveryEmulator, minimalEngine, rawDelivery } from './scenarios/delivery';
 import { countingReceiver } from './scenarios/receiver';
 import { retrySchedule } from './scenarios/retrySchedule';
@@ -47,16 +47,18 @@ async function delivery() {
     // CPU per event of each side's process in its rounds: it holds up on a loaded machine better
     // than throughput (what is written into SQLite when idle afterwards is not in it).
     const cpu = { engine: [] as number[], e2e: [] as number[], floor: [] as number[] };
-    const withCpu = async (side: keyof typeof cpu, target: { readonly cpuPerEvent: number | null }, rate: Promise<number>) => {
-      const r = await rate;
-      if (target.cpuPerEvent !== null) cpu[side].push(target.cpuPerEvent);
-      return r;
+    const withCpu = async (side: keyof typeof cpu, pid: number | undefined, n: number, run: (n: number) => Promise<number>) => {
+      const before = pid === undefined ? null : readCpuMs(pid);
+      const rate = await run(n);
+      const after = pid === undefined ? null : readCpuMs(pid);
+      if (before !== null && after !== null) cpu[side].push(((after - before) * 1000) / n);
+      return rate;
     };
     const r = await interleave(P.rounds, {
       base: () => rawDelivery(rx, P.replayEvents),
-      engine: () => withCpu('engine', emu, emu.replay(P.replayEvents)),
-      e2e: () => withCpu('e2e', emu, emu.run(P.deliveryEvents)),
-      floor: () => withCpu('floor', floor, floor.replay(P.replayEvents)),
+      engine: () => withCpu('engine', emu.pid, P.replayEvents, emu.replay),
+      e2e: () => withCpu('e2e', emu.pid, P.deliveryEvents, emu.run),
+      floor: () => withCpu('floor', floor.pid, P.replayEvents, floor.replay),
     });
     add('raw undici Pool → express receiver', 'events/s', r.base);
     add('emulator delivery engine: replay → batches (durable)', 'events/s', r.engine);

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { Pool } from 'undici';
-import { readCpuMs, spawnReady, type Spawned } from '../lib';
+import { spawnReady, type Spawned } from '../lib';
 import { client, sampleEvent, startEmulator, webhookFor, type Client, type EmulatorReady } from './emulator';
 import type { CountingReceiver } from './receiver';
 
@@ -40,21 +40,22 @@ export interface DeliveryEmulator {
   run(n: number): Promise<number>;
   /** The same, fed by replay instead of sends. */
   replay(n: number): Promise<number>;
-  /** The emulator's CPU per event in the last `run` or `replay` (µs; null without /proc). */
-  readonly cpuPerEvent: number | null;
+  /** The emulator's process, for its CPU time. */
+  readonly pid: number | undefined;
   close(): Promise<void>;
-}
-
-/** CPU µs per event a process spent on `fn` (null without /proc). */
-async function measured<T>(pid: number | undefined, n: number, fn: () => Promise<T>): Promise<{ value: T; cpu: number | null }> {
-  const before = pid === undefined ? null : readCpuMs(pid);
-  const value = await fn();
-  const after = pid === undefined ? null : readCpuMs(pid);
-  return { value, cpu: before === null || after === null ? null : ((after - before) * 1000) / n };
 }
 
 const REPLAY_CHUNK = 20_000;
 const RECIPIENTS = 1000;
+
+/** `n` ready-made events from number `from` on, as JSON Lines request bodies of 20,000. */
+function replayBodies(from: number, n: number): string[] {
+  const bodies: string[] = [];
+  for (let i = 0; i < n; i += REPLAY_CHUNK) {
+    bodies.push(Array.from({ length: Math.min(REPLAY_CHUNK, n - i) }, (_, k) => JSON.stringify(sampleEvent(from + i + k))).join('\n'));
+  }
+  return bodies;
+}
 
 /** One durable emulator with one webhook to `rx`, reused across rounds. */
 export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): Promise<DeliveryEmulator> {
@@ -63,7 +64,6 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
   await c.call('POST', '/api/webhooks', webhookFor(rx.url));
   const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
   let sent = 0;
-  let cpuPerEvent: number | null = null;
   // Lifecycle events fall due 2 s after the send, batches 30 s after that: run time forward.
   const drain = async (target: number) => {
     for (let guard = 0; rx.events < target && guard < 200; guard++) {
@@ -71,50 +71,34 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
     }
     await rx.waitFor(target);
   };
-  const runOnce = async (n: number): Promise<number> => {
-    const target = rx.events + n;
-    const t0 = performance.now();
-    const sends: Promise<unknown>[] = [];
-    // 20 requests of 1,000 recipients a call (the last call smaller when n is not a multiple).
-    for (let i = 0; i < n; i += 20 * RECIPIENTS) {
-      const requests = [];
-      for (let r = i; r < Math.min(n, i + 20 * RECIPIENTS); r += RECIPIENTS) {
-        const to = Array.from({ length: Math.min(RECIPIENTS, n - r) }, (_, k) => ({ email: `user${sent + r + k}@example.net` }));
-        requests.push({ to });
-      }
-      sends.push(c.call('POST', '/api/batch', { base, requests }));
-    }
-    await Promise.all(sends);
-    sent += n;
-    await drain(target);
-    return n / ((performance.now() - t0) / 1000);
-  };
-  const replayOnce = async (n: number): Promise<number> => {
-    const target = rx.events + n;
-    const chunks: string[] = [];
-    for (let i = 0; i < n; i += REPLAY_CHUNK) {
-      chunks.push(Array.from({ length: Math.min(REPLAY_CHUNK, n - i) }, (_, k) => JSON.stringify(sampleEvent(sent + i + k))).join('\n'));
-    }
-    sent += n;
-    const t0 = performance.now();
-    for (const lines of chunks) await c.call('POST', '/emulator/replay', lines, 'application/jsonl');
-    await drain(target);
-    return n / ((performance.now() - t0) / 1000);
-  };
-  const pid = emu.proc.pid;
   return {
-    get cpuPerEvent() {
-      return cpuPerEvent;
-    },
+    pid: emu.proc.pid,
     async run(n) {
-      const r = await measured(pid, n, () => runOnce(n));
-      cpuPerEvent = r.cpu;
-      return r.value;
+      const target = rx.events + n;
+      const t0 = performance.now();
+      const sends: Promise<unknown>[] = [];
+      // 20 requests of 1,000 recipients a call (the last call smaller when n is not a multiple).
+      for (let i = 0; i < n; i += 20 * RECIPIENTS) {
+        const requests = [];
+        for (let r = i; r < Math.min(n, i + 20 * RECIPIENTS); r += RECIPIENTS) {
+          const to = Array.from({ length: Math.min(RECIPIENTS, n - r) }, (_, k) => ({ email: `user${sent + r + k}@example.net` }));
+          requests.push({ to });
+        }
+        sends.push(c.call('POST', '/api/batch', { base, requests }));
+      }
+      await Promise.all(sends);
+      sent += n;
+      await drain(target);
+      return n / ((performance.now() - t0) / 1000);
     },
     async replay(n) {
-      const r = await measured(pid, n, () => replayOnce(n));
-      cpuPerEvent = r.cpu;
-      return r.value;
+      const target = rx.events + n;
+      const chunks = replayBodies(sent, n);
+      sent += n;
+      const t0 = performance.now();
+      for (const lines of chunks) await c.call('POST', '/emulator/replay', lines, 'application/jsonl');
+      await drain(target);
+      return n / ((performance.now() - t0) / 1000);
     },
     async close() {
       await c.close();
@@ -129,7 +113,7 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
  * 500-event bodies posted one at a time), with nothing else. Its ratio to raw is the ceiling any
  * engine doing that work reaches on this machine: a reference for the engine's figure, not a goal.
  */
-export async function minimalEngine(rx: CountingReceiver): Promise<{ replay(n: number): Promise<number>; readonly cpuPerEvent: number | null; close(): Promise<void> }> {
+export async function minimalEngine(rx: CountingReceiver): Promise<{ replay(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
   const s = await spawnReady<{ http: string }>([path.join(__dirname, '..', 'baselines', 'minimalEngine.mjs')]);
   const pool = new Pool(s.ready.http, { connections: 2 });
   const call = async (p: string, body: string) => {
@@ -139,28 +123,17 @@ export async function minimalEngine(rx: CountingReceiver): Promise<{ replay(n: n
   };
   await call('/webhook', JSON.stringify({ url: rx.url, secret: 'bench-signing-secret' }));
   let sent = 0;
-  let cpuPerEvent: number | null = null;
-  const replayOnce = async (n: number) => {
-    const chunks: string[] = [];
-    for (let i = 0; i < n; i += REPLAY_CHUNK) {
-      chunks.push(Array.from({ length: Math.min(REPLAY_CHUNK, n - i) }, (_, k) => JSON.stringify(sampleEvent(sent + i + k))).join('\n'));
-    }
-    sent += n;
-    const target = rx.events + n;
-    const t0 = performance.now();
-    for (const lines of chunks) await call('/replay', lines);
-    for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
-    await rx.waitFor(target);
-    return n / ((performance.now() - t0) / 1000);
-  };
   return {
-    get cpuPerEvent() {
-      return cpuPerEvent;
-    },
+    pid: s.proc.pid,
     async replay(n) {
-      const r = await measured(s.proc.pid, n, () => replayOnce(n));
-      cpuPerEvent = r.cpu;
-      return r.value;
+      const chunks = replayBodies(sent, n);
+      sent += n;
+      const target = rx.events + n;
+      const t0 = performance.now();
+      for (const lines of chunks) await call('/replay', lines);
+      for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
+      await rx.waitFor(target);
+      return n / ((performance.now() - t0) / 1000);
     },
     async close() {
       await pool.close();
