@@ -490,8 +490,10 @@ export class Store implements UnitOfWork {
   }
 
   /** Before a statement: write the waiting rows of `tables` (by default, the deferred tables it names). */
-  private barrier(sql: string, tables = deferredTablesIn(sql)): void {
-    if (tables.length && this.readModel.size) this.readModel.materialize(Infinity, tables);
+  private barrier(sql: string, tables?: readonly DeferredTable[]): void {
+    if (!this.readModel.size) return;
+    const named = tables ?? deferredTablesIn(sql);
+    if (named.length) this.readModel.materialize(Infinity, named);
   }
 
   /**
