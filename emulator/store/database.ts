@@ -19,6 +19,8 @@ import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { Logger, UnitOfWork } from '../core/ports';
 import { deferredTablesIn, type DeferredTable } from './deferredRows';
+import { EVENT_OPS, EventLog, type EventRow } from './eventLog';
+import { clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents, registerEventFunctions } from './eventSnapshot';
 import { JournalWriter, type Op } from './journal';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
@@ -97,6 +99,8 @@ export class Store implements UnitOfWork {
     private readonly journal: JournalWriter | null,
     private readonly log: Logger,
     private readonly compactBytes: number,
+    /** The events read model (eventLog.ts): in memory, journaled with the transactions that change it. */
+    readonly events: EventLog,
   ) {
     this.statements = new Statements(db);
     this.readModel = new ReadModel({
@@ -121,10 +125,16 @@ export class Store implements UnitOfWork {
     let journal: JournalWriter | null = null;
     let seq = 0;
     let fellBack = false;
+    let events: EventLog;
     if (opts.dir) {
       fs.mkdirSync(opts.dir, { recursive: true });
-      const opened = openGenerations(SQL, opts.dir, Store.pragmas, (msg, fields) => log.warn(msg, fields));
+      const prepare = (d: SqlJsDatabase) => {
+        Store.pragmas(d);
+        return prepareEvents(d);
+      };
+      const opened = openGenerations(SQL, opts.dir, prepare, (msg, fields) => log.warn(msg, fields));
       db = opened.db;
+      events = opened.target.events;
       seq = opened.seq;
       fellBack = opened.fellBack;
       journal = new JournalWriter(path.join(opts.dir, FILES.journal));
@@ -132,10 +142,18 @@ export class Store implements UnitOfWork {
     } else {
       db = memoryDatabase(SQL);
       Store.pragmas(db);
+      events = prepareEvents(db).events;
     }
-    const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024);
+    const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024, events);
     store.seq = seq;
     store.migrate();
+    // A data directory from before migration 007: its events move into memory, and a new
+    // generation is written at once, so that its journal holds ops of the new kind only.
+    const moved = moveLegacyEvents(db, events);
+    if (moved && opts.dir && !fellBack) {
+      store.compact();
+      log.info('events moved into memory', { events: moved });
+    }
     if (fellBack && opts.dir) {
       // Keep the bad file for inspection and write a good generation at once.
       fs.renameSync(path.join(opts.dir, FILES.snapshot), path.join(opts.dir, FILES.corrupt));
@@ -196,6 +214,7 @@ export class Store implements UnitOfWork {
       this.memoryCopy = null;
       const old = this.db;
       this.db = copy.target;
+      registerEventFunctions(this.db, () => this.events);
       this.statements.rebind(this.db);
       Store.pragmas(this.db);
       old.close();
@@ -228,6 +247,7 @@ export class Store implements UnitOfWork {
     this.pending = [];
     this.txnAfterCommit = [];
     this.readModel.begin();
+    this.events.begin();
     this.begun = false;
     let result: T;
     try {
@@ -238,6 +258,7 @@ export class Store implements UnitOfWork {
       if (this.begun) this.control('ROLLBACK');
       this.begun = false;
       this.readModel.rollback();
+      this.events.rollback();
       this.txnAfterCommit = [];
       throw err;
     }
@@ -250,6 +271,7 @@ export class Store implements UnitOfWork {
       if (ops.length) this.queueForJournal(ops);
     } else if (ops.length) this.seq++;
     this.readModel.commit();
+    this.events.commit();
     const after = this.txnAfterCommit;
     this.txnAfterCommit = [];
     for (const fn of after) {
@@ -416,6 +438,37 @@ export class Store implements UnitOfWork {
     return this.statements.all(sql, params);
   }
 
+  /** A read that needs the waiting rows of `tables` only (see `runBeside`). */
+  allBeside(tables: readonly DeferredTable[], sql: string, params: Params = []): Row[] {
+    this.barrier(sql, tables);
+    return this.statements.all(sql, params);
+  }
+
+  // ---- the events (eventLog.ts)
+
+  /** `n` consecutive new event ids; returns the first. Rolled back with the transaction. */
+  reserveEventIds(n: number): number {
+    if (!this.pending) throw new Error('reserveEventIds needs a transaction');
+    return this.events.reserve(n);
+  }
+
+  /** Record events (ids from `reserveEventIds`, ascending): in memory at once, journaled with the transaction. */
+  insertEvents(rows: EventRow[]): void {
+    if (!rows.length) return;
+    if (!this.pending) return this.transaction(() => this.insertEvents(rows));
+    this.events.add(rows);
+    this.pending.push([EVENT_OPS.insert, EventLog.insertParams(rows)]);
+  }
+
+  /** Delete events by id (ascending); returns how many there were. */
+  deleteEvents(ids: number[]): number {
+    if (!ids.length) return 0;
+    if (!this.pending) return this.transaction(() => this.deleteEvents(ids));
+    const n = this.events.delete(ids);
+    this.pending.push([EVENT_OPS.delete, EventLog.deleteParams(ids)]);
+    return n;
+  }
+
   // ---- the read-model tables (readModel.ts): thin doors for the repositories
 
   /** `n` consecutive new ids of an explicit-id deferred table; returns the first. Rolled back with the transaction. */
@@ -527,9 +580,16 @@ export class Store implements UnitOfWork {
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
       String(this.seq),
     ]);
-    // export() frees every prepared statement; drop our cache with them.
-    this.statements.freeAll();
-    const data = this.db.export();
+    // The events go into the snapshot (eventSnapshot.ts), and only there.
+    let data: Uint8Array;
+    try {
+      for (const { sql, params } of eventSnapshotRows(this.events)) this.statements.run(sql, params);
+      // export() frees every prepared statement; drop our cache with them.
+      this.statements.freeAll();
+      data = this.db.export();
+    } finally {
+      clearEventSnapshot(this.db, this.events);
+    }
     Store.pragmas(this.db);
     const dir = this.dir;
     const journal = this.journal;

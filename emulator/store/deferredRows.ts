@@ -1,10 +1,10 @@
 /**
  * Rows of the read-model tables (issue 13) that are journaled but not yet in SQLite.
  *
- * Every event is one `events` row, one `delivery_queue` row while it waits for its batch and one
- * `delivery_events` row once batched; every recipient of a send one `scheduled_events` row until
- * its lifecycle event falls due. Written as they come, those rows were most of the CPU of the
- * delivery path, in WebAssembly. Nothing on that path reads those tables: the delivery engine
+ * Every event is one `delivery_queue` row while it waits for its batch and one `delivery_events`
+ * row once batched (the events themselves live in memory: eventLog.ts); every recipient of a send
+ * one `scheduled_events` row until its lifecycle event falls due. Written as they come, those
+ * rows were most of the CPU of the delivery path, in WebAssembly. Nothing on that path reads those tables: the delivery engine
  * keeps its queue in memory and builds batch bodies from the events' JSON, the scheduler reads a
  * working copy in memory. So their inserts are journaled at once (durable as any write) and the
  * rows wait here; the store writes them into SQLite before any statement that names one of these
@@ -48,12 +48,6 @@ const SPECS = {
     width: 8,
   },
   messages: { head: 'INSERT INTO messages (seq, id, send_id, email, kind, created_at)', values: '(?, ?, ?, ?, ?, ?)', width: 6, idColumn: 'seq' },
-  events: {
-    head: 'INSERT INTO events (id, event_id, message_id, type, email, recorded_at, payload)',
-    values: '(?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
-    width: 7,
-    idColumn: 'id',
-  },
   delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4, transient: true, idColumn: 'id' },
   scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3, transient: true, idColumn: 'id' },
   delivery_events: {

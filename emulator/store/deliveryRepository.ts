@@ -104,22 +104,21 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   queuedAll(): QueuedEvent[] {
-    // events.type is the payload's `event` and events.email is stored lower-cased: the keys come
-    // from columns, the body from the stored JSON text, and nothing is parsed.
-    return this.store
-      .all(
-        `SELECT q.id AS queue_id, q.webhook_id AS webhook_id, q.queued_at AS queued_at, q.event_row_id AS event_row_id, e.payload AS payload,
-           e.event_id AS event_id, e.type AS type, e.message_id AS message_id, e.email AS email
-         FROM delivery_queue q JOIN events e ON e.id = q.event_row_id ORDER BY q.id`,
-      )
-      .map((r) => ({
-        queueId: Number(r.queue_id),
+    // The keys and the JSON text come from the in-memory events as recorded: nothing is parsed.
+    const out: QueuedEvent[] = [];
+    for (const r of this.store.all('SELECT id, webhook_id, queued_at, event_row_id FROM delivery_queue ORDER BY id')) {
+      const e = this.store.events.get(Number(r.event_row_id));
+      if (!e) continue; // retention never prunes a queued event; a row without one has nothing to send
+      out.push({
+        queueId: Number(r.id),
         webhookId: Number(r.webhook_id),
         queuedAt: Number(r.queued_at),
-        eventRowId: Number(r.event_row_id),
-        json: String(r.payload),
-        key: { eventId: String(r.event_id), type: r.type as PayloadEventName, messageId: String(r.message_id), email: String(r.email) },
-      }));
+        eventRowId: e.id,
+        json: e.json,
+        key: { eventId: e.eventId, type: e.type as PayloadEventName, messageId: e.messageId, email: e.email },
+      });
+    }
+    return out;
   }
 
   dequeue(webhookId: number, queueIds: number[]): void {
@@ -158,21 +157,18 @@ export class SqlDeliveryRepository implements DeliveryRepository {
 
   insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery {
     const [prefix, separator, suffix] = d.payloadFormat === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
-    // The journal already holds every event's JSON (its row), in id order as the queue is: it
-    // rebuilds the body from those rows instead of carrying ~150 KB of escaped body again.
+    // The journal already holds every event's JSON, in id order as the queue is: it rebuilds the
+    // body from those events (eventFunctions.ts) instead of carrying ~150 KB of escaped body again.
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
-    const journal: [string, SqlValue[]] = [
-      `${INSERT_DELIVERY}? || (SELECT group_concat(payload, ? ORDER BY id) FROM events WHERE id IN (SELECT value FROM json_each(?))) || ?)`,
-      [...this.columns(d), prefix, separator, rowIds, suffix],
-    ];
+    const journal: [string, SqlValue[]] = [`${INSERT_DELIVERY}? || mt_events_body(?, ?) || ?)`, [...this.columns(d), prefix, separator, rowIds, suffix]];
     const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT))`, [...this.columns(d), d.body], journal);
-    // The batch's event rows, journaled the same way: made from the events' rows (their type is
+    // The batch's event rows, journaled the same way: made from the events' keys (their type is
     // the payload's `event`, their address is kept lower-cased), not carried a second time.
     this.store.deferInsertAs(
       'delivery_events',
       queued.map(({ key: e }) => [id, e.eventId, e.type, e.messageId, e.email]),
       [
-        'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email) SELECT ?, event_id, type, message_id, email FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id',
+        'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email) SELECT ?, k.value ->> 0, k.value ->> 1, k.value ->> 2, k.value ->> 3 FROM json_each(mt_event_keys(?)) k ORDER BY k.key',
         [id, rowIds],
       ],
     );

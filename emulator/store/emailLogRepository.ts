@@ -1,7 +1,7 @@
 /**
  * sql.js implementation of the email-log read model: messages joined with their send and sending
- * domain, with status and counts derived from the events table at query time (nothing extra is
- * written on the hot path). Every list value is bound as one JSON parameter (`json_each(?)`), so
+ * domain, with status and counts derived from the message's events at query time, by the `mt_*`
+ * functions over the in-memory events (eventFunctions.ts; nothing extra is written on the hot path). Every list value is bound as one JSON parameter (`json_each(?)`), so
  * the SQL text depends only on which filters are present and prepared statements stay few.
  *
  * `lower()` folds ASCII only, as SQLite's does; the `ci_*` operators are case-insensitive for
@@ -17,21 +17,13 @@ type Params = (string | number)[];
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-/**
- * Every per-message subquery reads the events through their message_id index. Its type condition
- * is written `+e.type` so SQLite cannot pick the (type, id) index instead: that plan scans every
- * event of the type for each message, quadratic in the store's size.
- */
-const EVENTS_OF = 'SELECT 1 FROM events e WHERE e.message_id = m.id';
-/** deriveStatus() (core/logs/emailLog.ts) in SQL. */
-const STATUS = `(CASE
-  WHEN EXISTS (${EVENTS_OF} AND +e.type IN ('spam', 'unsubscribe')) THEN 'opted_out'
-  ELSE COALESCE((SELECT CASE e.type WHEN 'delivery' THEN 'delivered' ELSE 'not_delivered' END FROM events e
-                 WHERE e.message_id = m.id AND +e.type IN ('delivery', 'bounce', 'reject') ORDER BY e.id DESC LIMIT 1), 'enqueued')
-END)`;
-const countOf = (type: string) => `(SELECT COUNT(*) FROM events e WHERE e.message_id = m.id AND +e.type = ${quote(type)})`;
+/** deriveStatus() (core/logs/emailLog.ts) itself, over the message's events. */
+const STATUS = 'mt_status(m.id)';
+const countOf = (type: string) => `mt_count(m.id, ${quote(type)})`;
 const OPENS = countOf('open');
 const CLICKS = countOf('click');
+/** Whether the message has an event of one of `types` (SQL text of a JSON array). */
+const hasEvent = (types: string) => `mt_has(m.id, ${types})`;
 const RECIPIENT_DOMAIN = "substr(m.email, instr(m.email, '@') + 1)";
 /** providers.ts as SQL: the provider's name and MX host of the recipient's domain. */
 const byProvider = (pick: (p: (typeof PROVIDERS)[number]) => string, otherwise: string) =>
@@ -82,7 +74,7 @@ function where(f: EmailLogFilter): { sql: string; params: Params } {
   if (f.status) parts.push(oneOf(STATUS, f.status, params));
   if (f.events) {
     params.push(JSON.stringify(f.events.values));
-    parts.push(`${f.events.negate ? 'NOT ' : ''}EXISTS (${EVENTS_OF} AND +e.type IN (SELECT value FROM json_each(?)))`);
+    parts.push(`${f.events.negate ? 'NOT ' : ''}${hasEvent('?')}`);
   }
   for (const [expr, n] of [[OPENS, f.opensCount], [CLICKS, f.clicksCount]] as const) {
     if (!n) continue;
@@ -93,8 +85,8 @@ function where(f: EmailLogFilter): { sql: string; params: Params } {
   if (f.sendingIp) parts.push(text(quote(EMULATOR_IP), f.sendingIp, params));
   if (f.espResponse) {
     // A message matches when one of its bounces' responses does; "not" means none of them does.
-    const cond = text("json_extract(e.payload, '$.response')", positive(f.espResponse), params);
-    parts.push(`${isNegative(f.espResponse) ? 'NOT ' : ''}EXISTS (${EVENTS_OF} AND +e.type IN ('bounce', 'soft bounce') AND ${cond})`);
+    const cond = text('r.value', positive(f.espResponse), params);
+    parts.push(`${isNegative(f.espResponse) ? 'NOT ' : ''}EXISTS (SELECT 1 FROM json_each(mt_bounce_responses(m.id)) r WHERE ${cond})`);
   }
   if (f.esp) parts.push(oneOf(PROVIDER, f.esp, params));
   if (f.recipientMx) parts.push(text(RECIPIENT_MX, f.recipientMx, params));
@@ -171,12 +163,12 @@ export class SqlEmailLogRepository implements EmailLogRepository {
     if (q.domainNames) sendParts.push(oneOf('s.domain_name', { negate: false, values: q.domainNames }, params));
     if (q.streams) sendParts.push(oneOf('s.stream', { negate: false, values: q.streams }, params));
     if (q.categories) sendParts.push(oneOf(CATEGORY, { negate: false, values: q.categories }, params));
-    const has = (types: string) => `SUM(EXISTS (${EVENTS_OF} AND +e.type IN (${types})))`;
+    const has = (type: string) => `SUM(${hasEvent(quote(JSON.stringify([type])))})`;
     const sql = `SELECT g.day, s.domain_name, ${CATEGORY} AS category, s.stream, g.recipient_domain,
         SUM(g.delivered) AS delivered, SUM(g.bounced) AS bounced, SUM(g.opened) AS opened, SUM(g.clicked) AS clicked, SUM(g.spam) AS spam
       FROM (SELECT m.send_id, date(m.created_at / 1000, 'unixepoch') AS day, ${RECIPIENT_DOMAIN} AS recipient_domain,
-              ${has("'delivery'")} AS delivered, ${has("'bounce'")} AS bounced, ${has("'open'")} AS opened,
-              ${has("'click'")} AS clicked, ${has("'spam'")} AS spam
+              ${has('delivery')} AS delivered, ${has('bounce')} AS bounced, ${has('open')} AS opened,
+              ${has('click')} AS clicked, ${has('spam')} AS spam
             FROM messages m WHERE m.created_at >= ? AND m.created_at < ?
             GROUP BY 1, 2, 3) g
       JOIN sends s ON s.id = g.send_id

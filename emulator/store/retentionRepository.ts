@@ -1,6 +1,7 @@
 /**
  * sql.js side of retention: each delete picks "the oldest `excess` unprotected rows" with a
- * subquery, so the journaled statement replays to the same rows (same state, same parameters).
+ * subquery, so the journaled statement replays to the same rows (same state, same parameters);
+ * the in-memory events are pruned by id, and the ids are journaled.
  */
 import type { Pruned, RetentionLimits, RetentionRepository } from '../core/retention';
 import type { Store } from './database';
@@ -19,25 +20,27 @@ export class SqlRetentionRepository implements RetentionRepository {
   }
 
   private events(cap: number): number {
-    // Counted without writing the waiting read-model rows into SQLite: most checks prune nothing.
-    const excess = this.store.countRows('events') - cap;
+    const events = this.store.events;
+    const excess = events.size - cap;
     if (excess <= 0) return 0;
-    // Queue rows usually leave before they reach SQLite (deferredRows.ts); rather than write every
-    // waiting one for this statement, it prunes nothing at or above the oldest event a waiting
-    // queue row names. Below that bound every queue row is in SQLite, now as at replay: the
-    // statement picks the same rows both times. Queued events are usually the newest, so the bound
-    // rarely leaves out an event that would have gone; if it does, a later check prunes it.
+    // Spared: every queued event, and every event of a batch still being delivered. Queue rows
+    // usually leave before they reach SQLite (deferredRows.ts); rather than write every waiting
+    // one for this read, nothing at or above the oldest event a waiting queue row names is pruned
+    // (queued events are usually the newest; one left out now goes at a later check). The ids
+    // pruned are journaled as such, so replay needs none of this.
     const bound = this.store.minWaiting('delivery_queue', 2) ?? Number.MAX_SAFE_INTEGER;
-    return this.store.runBeside(
-      ['events', 'delivery_events'],
-      `DELETE FROM events WHERE id IN (
-         SELECT id FROM events
-         WHERE id < ?
-           AND id NOT IN (SELECT event_row_id FROM delivery_queue)
-           AND event_id NOT IN (SELECT de.event_id FROM delivery_events de JOIN deliveries d ON d.id = de.delivery_id WHERE d.status IN ${OPEN})
-         ORDER BY id LIMIT ?)`,
-      [bound, excess],
+    const queued = new Set(this.store.allBeside([], 'SELECT event_row_id FROM delivery_queue WHERE event_row_id < ?', [bound]).map((r) => Number(r.event_row_id)));
+    const delivering = new Set(
+      this.store
+        .all(`SELECT de.event_id FROM delivery_events de JOIN deliveries d ON d.id = de.delivery_id WHERE d.status IN ${OPEN}`)
+        .map((r) => String(r.event_id)),
     );
+    const ids: number[] = [];
+    for (const e of events.ascending()) {
+      if (ids.length >= excess || e.id >= bound) break;
+      if (!queued.has(e.id) && !delivering.has(e.eventId)) ids.push(e.id);
+    }
+    return this.store.deleteEvents(ids);
   }
 
   private messages(cap: number): number {

@@ -161,8 +161,18 @@ export function snapshotDefect(file: string, data: Buffer, digest?: string): { d
   return expected === (digest ?? digestOf(data)) ? { defect: null, verified: true } : defect('sha256 digest does not match');
 }
 
-export interface Opened {
+/**
+ * What a database is prepared with before the journal replays into it (`prepare`): it applies
+ * each journaled op (SQL, or an op of the store's own, e.g. the in-memory events').
+ */
+export interface ReplayTarget {
+  run(sql: string, params: unknown[]): void;
+}
+
+export interface Opened<T extends ReplayTarget = ReplayTarget> {
   db: SqlJsDatabase;
+  /** What `prepare` made for the database that was opened. */
+  target: T;
   /** Sequence number of the last transaction applied (snapshot + journals). */
   seq: number;
   source: 'snapshot' | 'previous snapshot' | 'empty';
@@ -180,7 +190,7 @@ interface Warn {
  * Open the newest usable generation. Throws when none can be brought up to date: starting with
  * acknowledged data missing would be worse than not starting.
  */
-export function openGenerations(SQL: SqlJsStatic, dir: string, pragmas: (db: SqlJsDatabase) => void, warn: Warn): Opened {
+export function openGenerations<T extends ReplayTarget>(SQL: SqlJsStatic, dir: string, prepare: (db: SqlJsDatabase) => T, warn: Warn): Opened<T> {
   const journalFile = path.join(dir, FILES.journal);
   const current = readJournal(journalFile);
   if (current.tornBytes > 0) {
@@ -202,7 +212,7 @@ export function openGenerations(SQL: SqlJsStatic, dir: string, pragmas: (db: Sql
   let fellBack = false;
   for (const c of candidates) {
     if (c.file && !fs.existsSync(c.file)) continue;
-    const tried = tryCandidate(SQL, c.file, entries, newest, pragmas);
+    const tried = tryCandidate(SQL, c.file, entries, newest, prepare);
     if ('problem' in tried) {
       problems.push(`${c.source}: ${tried.problem}`);
       if (c.source === 'snapshot') fellBack = true;
@@ -214,13 +224,13 @@ export function openGenerations(SQL: SqlJsStatic, dir: string, pragmas: (db: Sql
   throw new Error(`store in ${dir} cannot be recovered: ${problems.join('; ')}`);
 }
 
-function tryCandidate(
+function tryCandidate<T extends ReplayTarget>(
   SQL: SqlJsStatic,
   file: string | null,
   entries: JournalEntry[],
   newest: number,
-  pragmas: (db: SqlJsDatabase) => void,
-): Omit<Opened, 'source' | 'fellBack'> | { problem: string } {
+  prepare: (db: SqlJsDatabase) => T,
+): Omit<Opened<T>, 'source' | 'fellBack'> | { problem: string } {
   let db: SqlJsDatabase;
   let snapshotSeq = 0;
   if (file) {
@@ -245,7 +255,13 @@ function tryCandidate(
   } else {
     db = memoryDatabase(SQL);
   }
-  pragmas(db);
+  let target: T;
+  try {
+    target = prepare(db);
+  } catch (err) {
+    db.close();
+    return { problem: `cannot be loaded: ${err instanceof Error ? err.message : String(err)}` };
+  }
   const rest = entries.filter((e) => e.q > snapshotSeq);
   for (let i = 0; i < rest.length; i++) {
     if (rest[i].q !== snapshotSeq + 1 + i) {
@@ -255,11 +271,11 @@ function tryCandidate(
   }
   try {
     db.exec('BEGIN');
-    for (const entry of rest) for (const [sql, params] of entry.o) db.run(sql, params as never);
+    for (const entry of rest) for (const [sql, params] of entry.o) target.run(sql, params);
     db.exec('COMMIT');
   } catch (err) {
     db.close();
     return { problem: `replay failed: ${err instanceof Error ? err.message : String(err)}` };
   }
-  return { db, seq: Math.max(snapshotSeq, newest), snapshotSeq, replayed: rest.length };
+  return { db, target, seq: Math.max(snapshotSeq, newest), snapshotSeq, replayed: rest.length };
 }

@@ -8,6 +8,7 @@ import * as m003 from './003_delivery';
 import * as m004 from './004_sending';
 import * as m005 from './005_fidelity';
 import * as m006 from './006_lean_read_model';
+import * as m007 from './007_events_in_memory';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, ...m004 },
   { version: 5, ...m005 },
   { version: 6, ...m006 },
+  { version: 7, ...m007 },
 ];

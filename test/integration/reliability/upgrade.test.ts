@@ -1,9 +1,13 @@
 /**
- * Upgrade (issue 13): a data directory written by the emulator before group commit (one journal
- * line per transaction; test/fixtures/datadir-v1, made by test/fixtures/makeDataDirV1.ts with that
- * build and left by a kill -9) opens with this one and loses nothing: its messages and events are
- * there, the events still queued for a webhook and the lifecycle events still scheduled are
- * delivered, each once, and the directory keeps working across a restart.
+ * Upgrade (issue 13): data directories written by earlier versions, each left by a kill -9, open
+ * with this one and lose nothing: their messages and events are there, the events still queued for
+ * a webhook and the lifecycle events still scheduled are delivered, each once, and the directory
+ * keeps working across a restart.
+ * - test/fixtures/datadir-v1 (makeDataDirV1.ts): before group commit, one journal line per
+ *   transaction;
+ * - test/fixtures/datadir-v2 (makeDataDirV2.ts): before the events moved into memory, events as
+ *   SQLite rows, and a retrying batch whose body the journal makes from those rows; that batch
+ *   keeps its body byte for byte and is delivered with it.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,15 +16,19 @@ import { after, describe, it } from 'node:test';
 import { api, startEmulatorProcess, tempDir, type RunningEmulator } from '../../helpers/emulatorProcess';
 import { startReceiver, type Receiver } from '../../helpers/receiver';
 
-const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'datadir-v1');
-const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'manifest.json'), 'utf8')) as {
+interface Manifest {
   token: string;
   webhookId: number;
   messageIds: string[];
   recordedEventIds: string[];
-};
+  retryingBatch?: { id: number; body: string };
+}
 
-describe('a data dir from the previous version', () => {
+for (const version of ['v1', 'v2']) {
+const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', `datadir-${version}`);
+const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'manifest.json'), 'utf8')) as Manifest;
+
+describe(`a data dir from an earlier version (${version})`, () => {
   let emu: RunningEmulator | undefined;
   let rx: Receiver | undefined;
   after(async () => {
@@ -40,6 +48,11 @@ describe('a data dir from the previous version', () => {
     const events = (await call('GET', '/emulator/events?limit=100')).json.data as { payload: { event_id: string } }[];
     // The oldest, in order; lifecycle events that fell due since (the clock follows real time) come after.
     assert.deepEqual(events.map((e) => e.payload.event_id).reverse().slice(0, manifest.recordedEventIds.length), manifest.recordedEventIds);
+    const batch = manifest.retryingBatch;
+    if (batch) {
+      const d = (await call('GET', `/emulator/deliveries/${batch.id}`)).json;
+      assert.equal((d.data ?? d).body, batch.body, "the retrying batch's body, byte for byte");
+    }
 
     rx = await startReceiver();
     const patched = await call('PATCH', `/api/webhooks/${manifest.webhookId}`, { webhook: { url: `${rx.url}/hook` } });
@@ -52,6 +65,7 @@ describe('a data dir from the previous version', () => {
     // Lifecycle events scheduled before the kill fell due after the upgrade.
     const later = received().filter((e) => !manifest.recordedEventIds.includes(e.event_id));
     assert.ok(later.length > 0 && later.every((e) => manifest.messageIds.includes(e.message_id)), JSON.stringify(later));
+    if (batch) assert.ok(rx.requests.some((r) => r.body === batch.body), 'the retrying batch was delivered with its body');
 
     // Written on by this version, stopped, opened again: the same data.
     const total = (await call('GET', '/emulator/events?limit=1')).json.total as number;
@@ -63,3 +77,4 @@ describe('a data dir from the previous version', () => {
     assert.equal(send.status, 200, send.text);
   });
 });
+}

@@ -1,0 +1,56 @@
+/**
+ * SQL functions over the in-memory events (eventLog.ts), registered on every database the store
+ * opens (the live one, and each one a journal is replayed into): what SQL once read from the
+ * `events` table.
+ *
+ * - `mt_events_body(separator, ids)`: the events' JSON, in id order, joined (a batch's body; its
+ *   journaled INSERT rebuilds the body with it instead of carrying the bytes again);
+ * - `mt_event_keys(ids)`: `[[event_id, type, message_id, email], …]` in id order (a batch's
+ *   delivery_events rows, made the same way);
+ * - `mt_status(message_id)`, `mt_count(message_id, type)`, `mt_has(message_id, types)`,
+ *   `mt_bounce_responses(message_id)`: a message's Email Logs status, counts and filters.
+ *
+ * `ids` and `types` are JSON arrays. A function that meets an id with no event fails the statement:
+ * a journal that asks for an event the store does not have must not replay to a different state.
+ */
+import type { Database as SqlJsDatabase } from 'sql.js';
+import { deriveStatus } from '../core/logs/emailLog';
+import type { PayloadEventName } from '../core/types';
+import type { EventLog, EventRow } from './eventLog';
+
+function rowsOf(events: EventLog, idsJson: string): EventRow[] {
+  const ids = (JSON.parse(idsJson) as number[]).slice().sort((a, b) => a - b);
+  return ids.map((id) => {
+    const r = events.get(id);
+    if (!r) throw new Error(`no event with row id ${id}`);
+    return r;
+  });
+}
+
+/** Register the functions on `db`, reading the events `events()` gives at each call. */
+export function registerEventFunctions(db: SqlJsDatabase, events: () => EventLog): void {
+  db.create_function('mt_events_body', (separator: string, ids: string) =>
+    rowsOf(events(), ids)
+      .map((r) => r.json)
+      .join(separator),
+  );
+  db.create_function('mt_event_keys', (ids: string) => JSON.stringify(rowsOf(events(), ids).map((r) => [r.eventId, r.type, r.messageId, r.email])));
+  db.create_function('mt_status', (messageId: string) => deriveStatus(events().ofMessage(messageId).map((r) => r.type as PayloadEventName)));
+  db.create_function('mt_count', (messageId: string, type: string) => events().count({ messageId, type }));
+  db.create_function('mt_has', (messageId: string, types: string) => {
+    const wanted = new Set(JSON.parse(types) as string[]);
+    return events()
+      .ofMessage(messageId)
+      .some((r) => wanted.has(r.type))
+      ? 1
+      : 0;
+  });
+  db.create_function('mt_bounce_responses', (messageId: string) =>
+    JSON.stringify(
+      events()
+        .ofMessage(messageId)
+        .filter((r) => r.type === 'bounce' || r.type === 'soft bounce')
+        .map((r) => (JSON.parse(r.json) as { response?: unknown }).response ?? null),
+    ),
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The in-memory events (eventLog.ts) on disk: in a snapshot, and as a journal replays.
+ *
+ * A snapshot carries the events in its `event_store` table, chunks of lines written just for the
+ * export and deleted again after it (Store.compact); the store reads them back when it opens the
+ * snapshot, before the journal replays, and deletes them from the live database. `meta` keeps the
+ * next event id (AUTOINCREMENT's rule: an id is never used twice, even after retention).
+ *
+ * Data directories from before (migration 007) hold their events as rows of the SQLite `events`
+ * table, in the snapshot and in the journal's INSERTs. Those rows move into memory before the
+ * first op of the new kind replays (which may name them), or once the replay is over; the store
+ * then writes a new snapshot generation (Store.open). Old ops always precede new ones in a
+ * journal: a store writes only new ones once it runs this version.
+ */
+import type { Database as SqlJsDatabase } from 'sql.js';
+import { EventLog } from './eventLog';
+import { registerEventFunctions } from './eventFunctions';
+import type { ReplayTarget } from './snapshots';
+
+export const EVENT_STORE_TABLE = 'event_store';
+/** Lines per snapshot chunk (~6 MB of text). */
+export const EVENT_CHUNK = 10_000;
+const NEXT_ID_KEY = 'events_next_id';
+/** A statement that reads the in-memory events (eventFunctions.ts): an op of the new kind. */
+const CALLS_EVENT_FUNCTION = /\bmt_[a-z_]+\(/;
+
+const hasTable = (db: SqlJsDatabase, name: string): boolean =>
+  db.exec('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?', ['table', name]).length > 0;
+
+/** A database about to be replayed into, with its events. */
+export interface EventReplayTarget extends ReplayTarget {
+  events: EventLog;
+}
+
+/**
+ * The events of a just-opened database (a snapshot's, or an empty one) and how its journal
+ * replays: ops of `EVENT_OPS` go to the events, the rest to SQLite.
+ */
+export function prepareEvents(db: SqlJsDatabase): EventReplayTarget {
+  const events = new EventLog();
+  registerEventFunctions(db, () => events);
+  loadEventChunks(db, events);
+  let legacy = true;
+  return {
+    events,
+    run(sql, params) {
+      if (sql.charCodeAt(0) === 64 /* @ */ || CALLS_EVENT_FUNCTION.test(sql)) {
+        if (legacy) moveLegacyEvents(db, events), (legacy = false);
+        if (events.apply(sql, params)) return;
+      } else if (!legacy && /\bINTO events\b/.test(sql)) legacy = true;
+      db.run(sql, params as never);
+    },
+  };
+}
+
+/** Read a snapshot's events into `events`, then drop them from its database (memory holds them now). */
+function loadEventChunks(db: SqlJsDatabase, events: EventLog): void {
+  if (!hasTable(db, EVENT_STORE_TABLE)) return;
+  const r = db.exec(`SELECT body FROM ${EVENT_STORE_TABLE} ORDER BY chunk`);
+  for (const [body] of r[0]?.values ?? []) if (body) events.loadChunk(String(body));
+  const next = db.exec('SELECT value FROM meta WHERE key = ?', [NEXT_ID_KEY]);
+  if (next.length) events.nextId = Number(next[0].values[0][0]);
+  db.run(`DELETE FROM ${EVENT_STORE_TABLE}`);
+}
+
+/**
+ * Move the rows of the SQLite `events` table (a data directory from before the events moved into
+ * memory) into `events`; returns how many moved. Not journaled: replaying the same journal onto
+ * the same snapshot moves the same rows again.
+ */
+export function moveLegacyEvents(db: SqlJsDatabase, events: EventLog): number {
+  if (!hasTable(db, 'events')) return 0;
+  const r = db.exec('SELECT id, event_id, message_id, type, email, recorded_at, payload FROM events ORDER BY id');
+  const rows = (r[0]?.values ?? []).map(([id, eventId, messageId, type, email, recordedAt, payload]) => ({
+    id: Number(id),
+    eventId: String(eventId),
+    messageId: String(messageId),
+    type: String(type),
+    email: String(email),
+    recordedAt: Number(recordedAt),
+    json: String(payload),
+  }));
+  const seq = db.exec("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+  if (seq.length) events.nextId = Number(seq[0].values[0][0]) + 1;
+  if (!rows.length) return 0;
+  events.add(rows);
+  db.run('DELETE FROM events');
+  return rows.length;
+}
+
+/**
+ * The statements that put the events into the database just for a snapshot's export (run through
+ * the store's own statements, which bind a long text as bytes). With no events (an empty store, or
+ * one still on its way through its migrations) there is no chunk to write, nor to clear after.
+ */
+export function eventSnapshotRows(events: EventLog): { sql: string; params: (string | number)[] }[] {
+  const out: { sql: string; params: (string | number)[] }[] = [
+    { sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', params: [NEXT_ID_KEY, String(events.nextId)] },
+  ];
+  events.chunks(EVENT_CHUNK).forEach((body, i) => out.push({ sql: `INSERT INTO ${EVENT_STORE_TABLE} (chunk, body) VALUES (?, CAST(? AS TEXT))`, params: [i, body] }));
+  return out;
+}
+
+/** Take the events out of the database again after the export (none there when there were none). */
+export function clearEventSnapshot(db: SqlJsDatabase, events: EventLog): void {
+  if (events.size) db.run(`DELETE FROM ${EVENT_STORE_TABLE}`);
+}
+
+export { registerEventFunctions };

@@ -1,0 +1,121 @@
+/**
+ * The events in memory (emulator/store/eventLog.ts, issue 13): what the inspector and the Email
+ * Logs read must be what was recorded, newest first, filtered as the SQL did; a rolled-back
+ * transaction leaves nothing; and on disk (journal, snapshot, the previous generation) the same
+ * events come back, with ids never given twice.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { EventPayload } from '../../../emulator/core/events';
+import { createLogger } from '../../../emulator/log';
+import { Store } from '../../../emulator/store/database';
+import { EventLog, type EventRow } from '../../../emulator/store/eventLog';
+import { SqlEventRepository } from '../../../emulator/store/eventRepository';
+import { SqlRetentionRepository } from '../../../emulator/store/retentionRepository';
+import { tempDir } from '../../helpers/emulatorProcess';
+
+const log = createLogger('test', { level: 'error', write: () => undefined });
+const TYPES = ['delivery', 'open', 'click', 'bounce'] as const;
+const ev = (i: number): EventPayload => ({
+  event: TYPES[i % 4],
+  message_id: `m-${i % 5}`,
+  event_id: `e-${i}`,
+  timestamp: 1764150000 + i,
+  email: `User${i % 3}@Example.NET`,
+  sending_stream: 'transactional',
+  sending_domain_name: 'example.test',
+  custom_variables: { n: i, s: 'Grüße "q"\t\n\u2028' },
+});
+const row = (id: number): EventRow => {
+  const p = ev(id);
+  return { id, eventId: p.event_id, messageId: p.message_id, type: p.event, email: p.email.toLowerCase(), recordedAt: 1000 + id, json: JSON.stringify(p) };
+};
+
+async function open(dir = tempDir(), compactBytes?: number) {
+  const store = await Store.open({ dir, log, compactBytes });
+  return { dir, store, events: new SqlEventRepository(store) };
+}
+const ids = (events: SqlEventRepository, f = {}) => events.list({ limit: 1000, ...f }).map((e) => e.payload.event_id);
+
+describe('events in memory (EventLog)', () => {
+  it('lists newest first by type, message, address and before an id, and counts the same', () => {
+    const log = new EventLog();
+    log.add(Array.from({ length: 40 }, (_, i) => row(i + 1)));
+    const brute = (f: (r: EventRow) => boolean) => Array.from({ length: 40 }, (_, i) => row(i + 1)).filter(f).reverse().map((r) => r.id);
+    assert.deepEqual(log.list({ type: 'open' }, 100).map((r) => r.id), brute((r) => r.type === 'open'));
+    assert.deepEqual(log.list({ messageId: 'm-2', email: 'user1@example.net' }, 100).map((r) => r.id), brute((r) => r.messageId === 'm-2' && r.email === 'user1@example.net'));
+    assert.deepEqual(log.list({ beforeId: 10 }, 3).map((r) => r.id), [9, 8, 7]);
+    assert.equal(log.count({ type: 'click', messageId: 'm-1' }), brute((r) => r.type === 'click' && r.messageId === 'm-1').length);
+    assert.equal(log.count({ email: 'user0@example.net' }), brute((r) => r.email === 'user0@example.net').length);
+    log.delete([1, 2, 3, 20]);
+    assert.equal(log.size, 36);
+    assert.equal(log.count({ messageId: 'm-0' }), brute((r) => r.messageId === 'm-0' && ![1, 2, 3, 20].includes(r.id)).length);
+    assert.deepEqual([...log.ascending()].slice(0, 2).map((r) => r.id), [4, 5]);
+  });
+
+  it('a rolled-back transaction leaves no event, no deletion and no id behind', () => {
+    const log = new EventLog();
+    log.add([row(1), row(2), row(3)]);
+    log.begin();
+    const first = log.reserve(2);
+    log.add([row(first), row(first + 1)]);
+    log.delete([1, first]);
+    assert.equal(log.count({ messageId: 'm-1' }), 0, 'inside, the deletion shows');
+    log.rollback();
+    assert.deepEqual(log.list({}, 10).map((r) => r.id), [3, 2, 1]);
+    assert.equal(log.count({ messageId: 'm-1' }), 1);
+    assert.deepEqual(log.list({ messageId: 'm-1' }, 10).map((r) => r.id), [1]);
+    assert.equal(log.nextId, 4);
+  });
+
+  it('a snapshot chunk gives back the same events, JSON text byte for byte', () => {
+    const log = new EventLog();
+    log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
+    const again = new EventLog();
+    for (const chunk of log.chunks(10)) again.loadChunk(chunk);
+    assert.deepEqual([...again.ascending()], [...log.ascending()]);
+  });
+});
+
+describe('events in memory, on disk (store)', () => {
+  it('the journal alone (as after kill -9), a snapshot plus journal, and the previous generation all give the same events', async () => {
+    const { dir, store, events } = await open();
+    for (let i = 0; i < 30; i++) events.insertMany([ev(i), ev(100 + i)], 1000 + i);
+    const retention = new SqlRetentionRepository(store);
+    assert.equal(store.transaction(() => retention.prune({ events: 50, messages: 100, deliveries: 100 })).events, 10);
+    const expected = ids(events);
+    assert.equal(expected.length, 50);
+
+    const crashed = await open(dir);
+    assert.deepEqual(ids(crashed.events), expected, 'journal only');
+    assert.deepEqual(ids(crashed.events, { type: 'open', email: 'user1@example.net' }), ids(events, { type: 'open', email: 'user1@example.net' }));
+
+    store.compact();
+    events.insertMany([ev(200)], 2000);
+    store.compact();
+    events.insertMany([ev(201)], 2001);
+    const fromSnapshot = await open(dir);
+    assert.deepEqual(ids(fromSnapshot.events), ['e-201', 'e-200', ...expected], 'snapshot plus journal');
+    assert.equal(fromSnapshot.events.get(fromSnapshot.store.events.nextId - 1)?.json, JSON.stringify(ev(201)));
+
+    // The newest snapshot unusable: the previous one and both journals give the same.
+    fs.writeFileSync(path.join(dir, 'store.sqlite'), Buffer.alloc(4096, 1));
+    const fellBack = await open(dir);
+    assert.deepEqual(ids(fellBack.events), ids(fromSnapshot.events), 'previous generation');
+    for (const s of [crashed, fromSnapshot, fellBack]) s.store.close();
+    store.close();
+  });
+
+  it('an id is never given twice, even when the newest events are pruned before a snapshot', async () => {
+    const { dir, store, events } = await open();
+    const [a, b] = events.insertMany([ev(1), ev(2)], 1000);
+    store.deleteEvents([a.id, b.id]);
+    store.close(); // a snapshot with no events
+    const again = await open(dir);
+    const [c] = again.events.insertMany([ev(3)], 1001);
+    assert.equal(c.id, b.id + 1);
+    again.store.close();
+  });
+});
