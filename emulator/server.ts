@@ -239,5 +239,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
       lock?.release();
     })());
 
+  // From the next turn: the ready line (main.ts) goes out first.
+  store.warmUp();
   return { ready, core, store, sending, emailLogs, close };
 }

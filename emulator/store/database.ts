@@ -20,7 +20,7 @@ import type { Database as SqlJsDatabase, SqlJsStatic, SqlValue, Statement } from
 import type { Logger, UnitOfWork } from '../core/ports';
 import { deferredTablesIn, type DeferredTable } from './deferredRows';
 import { EVENT_OPS, EventLog, type EventRow } from './eventLog';
-import { clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents, registerEventFunctions } from './eventSnapshot';
+import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents, registerEventFunctions } from './eventSnapshot';
 import { JournalWriter, type Op } from './journal';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
@@ -103,6 +103,8 @@ export class Store implements UnitOfWork {
     readonly events: EventLog,
   ) {
     this.statements = new Statements(db);
+    // A snapshot's event chunks not read yet are read from the database the store uses now.
+    events.setSource(chunkReader(() => this.db));
     this.readModel = new ReadModel({
       inTransaction: () => this.pending !== null,
       exec: (sql) => this.control(sql),
@@ -225,6 +227,19 @@ export class Store implements UnitOfWork {
       this.memoryCopyTimer.unref();
     };
     next();
+  }
+
+  /**
+   * Parse a snapshot's events (kept as text at open, for the start-up budget) a chunk a turn from
+   * the next turn on, so that the first read need not parse them all; a read before the end parses
+   * the rest at once. The emulator calls it once it is ready.
+   */
+  warmUp(): void {
+    const step = () => {
+      if (this.closed || !this.events.hydrateSome()) return;
+      setTimeout(step, 0).unref();
+    };
+    setTimeout(step, 0).unref();
   }
 
   /** Whether SQLite's pages are in memory yet, or still in sql.js's file (while being copied). */
@@ -581,14 +596,16 @@ export class Store implements UnitOfWork {
       String(this.seq),
     ]);
     // The events go into the snapshot (eventSnapshot.ts), and only there.
+    // (Not before migration 007 has made its table: then there is no event in memory either.)
+    const withEvents = this.statements.firstValues("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_store'") !== undefined;
     let data: Uint8Array;
     try {
-      for (const { sql, params } of eventSnapshotRows(this.events)) this.statements.run(sql, params);
+      if (withEvents) for (const { sql, params } of eventSnapshotRows(this.events)) this.statements.run(sql, params);
       // export() frees every prepared statement; drop our cache with them.
       this.statements.freeAll();
       data = this.db.export();
     } finally {
-      clearEventSnapshot(this.db, this.events);
+      if (withEvents) clearEventSnapshot(this.db, this.events);
     }
     Store.pragmas(this.db);
     const dir = this.dir;

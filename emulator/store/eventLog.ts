@@ -89,22 +89,39 @@ class KeyIndex {
   }
 }
 
+/** The three key indexes, built at the first read that filters (the delivery path never does). */
+interface Keys {
+  byMessage: KeyIndex;
+  byEmail: KeyIndex;
+  byType: KeyIndex;
+}
+
 export class EventLog {
-  private readonly byId = new Map<number, EventRow>();
-  /** Every id ever added and not yet compacted away, ascending; `byId` says which are alive. */
-  private order: number[] = [];
+  /** Events by id: `rows[id - base]`, undefined for an id deleted (or never used). Ascending by construction. */
+  private rows: (EventRow | undefined)[] = [];
+  private base = 1;
+  /** Index of the first slot that may hold an event. */
   private head = 0;
-  private readonly byMessage = new KeyIndex();
-  private readonly byEmail = new KeyIndex();
-  private readonly byType = new KeyIndex();
+  private live = 0;
+  private keys: Keys | null = null;
   private next = 1;
   /** Undo steps of the open transaction, newest last; null outside one. */
   private undo: (() => void)[] | null = null;
-  /** Keys whose lists may hold deleted ids, compacted after the transaction. */
-  private touched = new Set<EventRow>();
+  /** Events deleted since the last tidy: their keys' lists may have grown mostly dead. */
+  private touched: EventRow[] = [];
+  /**
+   * A snapshot's chunks not read yet (see `chunks`), oldest first, and how many events they hold:
+   * opening a store reads and parses none (start-up budget); the first access, or `hydrateSome` a
+   * chunk a turn after the ready line, does. Rows are only ever added once every chunk is in, so
+   * the rows in memory are always older than the chunks still pending.
+   */
+  private pending: { key: number; events: number }[] = [];
+  private pendingCount = 0;
+  /** Where a pending chunk's text is read from (the snapshot's database, wherever it is now). */
+  private source: ((key: number) => string) | null = null;
 
   get size(): number {
-    return this.byId.size;
+    return this.live + this.pendingCount;
   }
 
   /** The id the next event gets (AUTOINCREMENT's: never one used before). */
@@ -142,47 +159,48 @@ export class EventLog {
   }
 
   add(rows: readonly EventRow[]): void {
-    for (const r of rows) {
-      if (r.id < (this.order[this.order.length - 1] ?? 0)) throw new Error(`event ${r.id} is older than the newest one`);
-      this.byId.set(r.id, r);
-      this.order.push(r.id);
-      this.byMessage.add(r.messageId, r.id);
-      this.byEmail.add(r.email, r.id);
-      this.byType.add(r.type, r.id);
-      if (r.id >= this.next) this.next = r.id + 1;
-    }
+    this.hydrate();
+    const before = { rows: this.rows, length: this.rows.length, base: this.base, head: this.head };
+    this.append(rows);
     this.undo?.push(() => {
+      // Later undo steps ran first: every row is in its slot again, its id last in its key lists.
       for (let i = rows.length - 1; i >= 0; i--) {
         const r = rows[i];
-        this.byId.delete(r.id);
-        this.order.pop();
-        this.byMessage.pop(r.messageId);
-        this.byEmail.pop(r.email);
-        this.byType.pop(r.type);
+        this.live--;
+        if (this.keys) {
+          this.keys.byMessage.pop(r.messageId);
+          this.keys.byEmail.pop(r.email);
+          this.keys.byType.pop(r.type);
+        }
       }
+      this.rows = before.rows;
+      this.rows.length = before.length;
+      this.base = before.base;
+      this.head = before.head;
     });
   }
 
   /** Delete events by id (absent ones are skipped); returns how many went. */
   delete(ids: Iterable<number>): number {
+    this.hydrate();
     const gone: EventRow[] = [];
     for (const id of ids) {
-      const r = this.byId.get(id);
-      if (!r) continue;
-      this.byId.delete(id);
-      this.byMessage.shift(r.messageId, -1);
-      this.byEmail.shift(r.email, -1);
-      this.byType.shift(r.type, -1);
+      const r = this.rows[id - this.base];
+      if (!r || r.id !== id) continue;
+      this.unlink(r);
       gone.push(r);
     }
-    for (const r of gone) this.touched.add(r);
+    for (const r of gone) this.touched.push(r);
     this.undo?.push(() => {
+      // The key lists still hold the ids: they are compacted only outside transactions.
       for (const r of gone) {
-        this.byId.set(r.id, r);
-        // The lists still hold the id: they are compacted only outside transactions.
-        this.byMessage.shift(r.messageId, 1);
-        this.byEmail.shift(r.email, 1);
-        this.byType.shift(r.type, 1);
+        this.rows[r.id - this.base] = r;
+        this.live++;
+        if (this.keys) {
+          this.keys.byMessage.shift(r.messageId, 1);
+          this.keys.byEmail.shift(r.email, 1);
+          this.keys.byType.shift(r.type, 1);
+        }
       }
     });
     if (!this.undo) this.tidy();
@@ -190,13 +208,16 @@ export class EventLog {
   }
 
   get(id: number): EventRow | undefined {
-    return this.byId.get(id);
+    this.hydrate();
+    const r = this.rows[id - this.base];
+    return r && r.id === id ? r : undefined;
   }
 
   /** Events oldest first. */
   *ascending(): IterableIterator<EventRow> {
-    for (let i = this.head; i < this.order.length; i++) {
-      const r = this.byId.get(this.order[i]);
+    this.hydrate();
+    for (let i = this.head; i < this.rows.length; i++) {
+      const r = this.rows[i];
       if (r) yield r;
     }
   }
@@ -205,12 +226,21 @@ export class EventLog {
   list(q: EventQuery, limit: number): EventRow[] {
     const out: EventRow[] = [];
     if (limit <= 0) return out;
+    this.hydrate();
     const ids = this.candidates(q);
-    // Every candidate list is ascending: a page further back starts right below its cursor.
+    if (!ids) {
+      // Every event: walk the slots down from the cursor.
+      const top = q.beforeId === undefined ? this.rows.length : Math.min(this.rows.length, q.beforeId - this.base);
+      for (let i = top - 1; i >= this.head && out.length < limit; i--) {
+        const r = this.rows[i];
+        if (r) out.push(r);
+      }
+      return out;
+    }
+    // Every key list is ascending: a page further back starts right below its cursor.
     const start = q.beforeId === undefined ? ids.length : lowerBound(ids, q.beforeId);
-    for (let i = start - 1; i >= (ids === this.order ? this.head : 0); i--) {
-      const id = ids[i];
-      const r = this.byId.get(id);
+    for (let i = start - 1; i >= 0; i--) {
+      const r = this.get(ids[i]);
       if (r && matches(r, q)) {
         out.push(r);
         if (out.length >= limit) break;
@@ -220,12 +250,13 @@ export class EventLog {
   }
 
   count(q: EventQuery): number {
-    const keys = [q.messageId !== undefined, q.email !== undefined, q.type !== undefined].filter(Boolean).length;
-    if (q.beforeId === undefined && keys <= 1) {
-      if (q.messageId !== undefined) return this.byMessage.count(q.messageId);
-      if (q.email !== undefined) return this.byEmail.count(q.email);
-      if (q.type !== undefined) return this.byType.count(q.type);
-      return this.byId.size;
+    const named = [q.messageId, q.email, q.type].filter((k) => k !== undefined).length;
+    if (!named && q.beforeId === undefined) return this.size;
+    if (named === 1 && q.beforeId === undefined) {
+      const keys = this.keyIndexes();
+      if (q.messageId !== undefined) return keys.byMessage.count(q.messageId);
+      if (q.email !== undefined) return keys.byEmail.count(q.email);
+      return keys.byType.count(q.type!);
     }
     return this.list(q, Infinity).length;
   }
@@ -233,8 +264,8 @@ export class EventLog {
   /** The live events of a message, oldest first. */
   ofMessage(messageId: string): EventRow[] {
     const out: EventRow[] = [];
-    for (const id of this.byMessage.list(messageId)) {
-      const r = this.byId.get(id);
+    for (const id of this.keyIndexes().byMessage.list(messageId)) {
+      const r = this.get(id);
       if (r) out.push(r);
     }
     return out;
@@ -286,62 +317,154 @@ export class EventLog {
     }
     if (sql === EVENT_OPS.delete) {
       const ids: number[] = [];
-      for (let k = 0; k + 1 < params.length; k += 2) for (let id = Number(params[k]); id <= Number(params[k + 1]); id++) if (this.byId.has(id)) ids.push(id);
+      for (let k = 0; k + 1 < params.length; k += 2) for (let id = Number(params[k]); id <= Number(params[k + 1]); id++) ids.push(id);
       this.delete(ids);
       return true;
     }
     return false;
   }
 
-  /** The live events as snapshot chunks of at most `per` lines: `[id, event_id, message_id, type, email, recorded_at]` TAB json. */
-  chunks(per: number): string[] {
-    const out: string[] = [];
+  /**
+   * The events in memory as snapshot chunks of at most `per` lines, each keyed by its first event
+   * id: `[id, event_id, message_id, type, email, recorded_at]` TAB json (JSON text never holds a
+   * raw newline or tab). Chunks still pending are not among them: they are in the database already.
+   */
+  chunks(per: number): { key: number; events: number; body: string }[] {
+    const out: { key: number; events: number; body: string }[] = [];
     let lines: string[] = [];
-    for (const r of this.ascending()) {
+    let key = 0;
+    for (let i = this.head; i < this.rows.length; i++) {
+      const r = this.rows[i];
+      if (!r) continue;
+      if (!lines.length) key = r.id;
       lines.push(`${JSON.stringify([r.id, r.eventId, r.messageId, r.type, r.email, r.recordedAt])}\t${r.json}`);
-      if (lines.length >= per) out.push(lines.join('\n')), (lines = []);
+      if (lines.length >= per) out.push({ key, events: lines.length, body: lines.join('\n') }), (lines = []);
     }
-    if (lines.length) out.push(lines.join('\n'));
+    if (lines.length) out.push({ key, events: lines.length, body: lines.join('\n') });
     return out;
   }
 
-  /** Add the events of a chunk made by `chunks` (JSON text never holds a raw newline or tab). */
-  loadChunk(text: string): void {
+  /** The key of the oldest chunk still pending (every chunk below it is read). */
+  get firstPendingChunk(): number | undefined {
+    return this.pending[0]?.key;
+  }
+
+  /** A snapshot's chunks (key and events, oldest first), read from `source` when first needed. */
+  setPending(chunks: { key: number; events: number }[], source: (key: number) => string): void {
+    this.pending = chunks.slice();
+    this.pendingCount = chunks.reduce((n, c) => n + c.events, 0);
+    this.source = source;
+  }
+
+  /** Read pending chunks from here on (the database moved). */
+  setSource(source: (key: number) => string): void {
+    if (this.source) this.source = source;
+  }
+
+  /** Read and parse the oldest chunk still pending; false when none is left. */
+  hydrateSome(): boolean {
+    const chunk = this.pending[0];
+    if (chunk === undefined) return false;
+    const text = this.source!(chunk.key);
+    this.pending.shift();
     const rows: EventRow[] = [];
     for (const line of text.split('\n')) {
       const tab = line.indexOf('\t');
       const [id, eventId, messageId, type, email, recordedAt] = JSON.parse(line.slice(0, tab)) as [number, string, string, string, string, number];
       rows.push({ id, eventId, messageId, type, email, recordedAt, json: line.slice(tab + 1) });
     }
-    this.add(rows);
+    this.pendingCount -= chunk.events;
+    // Never undone: the events were there before any transaction.
+    this.append(rows);
+    return this.pending.length > 0;
   }
 
-  /** The candidate ids of a query, ascending: the smallest key list it names, or every id. */
-  private candidates(q: EventQuery): readonly number[] {
+  private hydrate(): void {
+    while (this.hydrateSome());
+  }
+
+  private append(rows: readonly EventRow[]): void {
+    for (const r of rows) {
+      if (this.live === 0 && this.head === this.rows.length) {
+        // Empty: start the slots at this id (ids may jump, e.g. past pruned newest events).
+        this.rows = [];
+        this.base = r.id;
+        this.head = 0;
+      }
+      const i = r.id - this.base;
+      if (i < this.rows.length) throw new Error(`event ${r.id} is not newer than the newest one`);
+      while (this.rows.length < i) this.rows.push(undefined);
+      this.rows.push(r);
+      this.live++;
+      if (this.keys) {
+        this.keys.byMessage.add(r.messageId, r.id);
+        this.keys.byEmail.add(r.email, r.id);
+        this.keys.byType.add(r.type, r.id);
+      }
+      if (r.id >= this.next) this.next = r.id + 1;
+    }
+  }
+
+  /** Take `r` out of the slots; its key lists keep the id (dead) until compacted. */
+  private unlink(r: EventRow): void {
+    this.rows[r.id - this.base] = undefined;
+    this.live--;
+    if (this.keys) {
+      this.keys.byMessage.shift(r.messageId, -1);
+      this.keys.byEmail.shift(r.email, -1);
+      this.keys.byType.shift(r.type, -1);
+    }
+  }
+
+  private keyIndexes(): Keys {
+    this.hydrate();
+    if (!this.keys) {
+      const keys: Keys = { byMessage: new KeyIndex(), byEmail: new KeyIndex(), byType: new KeyIndex() };
+      for (let i = this.head; i < this.rows.length; i++) {
+        const r = this.rows[i];
+        if (!r) continue;
+        keys.byMessage.add(r.messageId, r.id);
+        keys.byEmail.add(r.email, r.id);
+        keys.byType.add(r.type, r.id);
+      }
+      this.keys = keys;
+      // Built inside a transaction, they hold its state: a rollback drops them (made again when read).
+      this.undo?.push(() => (this.keys = null));
+    }
+    return this.keys;
+  }
+
+  /** The candidate ids of a query, ascending: the shortest key list it names, or null for every event. */
+  private candidates(q: EventQuery): readonly number[] | null {
+    if (q.messageId === undefined && q.email === undefined && q.type === undefined) return null;
+    const keys = this.keyIndexes();
     let best: readonly number[] | null = null;
     const consider = (list: readonly number[]) => {
       if (best === null || list.length < best.length) best = list;
     };
-    if (q.messageId !== undefined) consider(this.byMessage.list(q.messageId));
-    if (q.email !== undefined) consider(this.byEmail.list(q.email));
-    if (q.type !== undefined) consider(this.byType.list(q.type));
-    return best ?? this.order;
+    if (q.messageId !== undefined) consider(keys.byMessage.list(q.messageId));
+    if (q.email !== undefined) consider(keys.byEmail.list(q.email));
+    if (q.type !== undefined) consider(keys.byType.list(q.type));
+    return best;
   }
 
-  /** After a transaction: drop deleted ids from the lists that grew mostly dead. */
+  /** After a transaction: drop deleted ids from key lists grown mostly dead, and leading empty slots. */
   private tidy(): void {
     if (this.undo) return;
-    if (this.touched.size) {
-      const alive = (id: number) => this.byId.has(id);
-      const rows = [...this.touched];
-      this.touched = new Set();
-      this.byMessage.compact(new Set(rows.map((r) => r.messageId)), alive);
-      this.byEmail.compact(new Set(rows.map((r) => r.email)), alive);
-      this.byType.compact(new Set(rows.map((r) => r.type)), alive);
+    if (this.touched.length) {
+      const rows = this.touched;
+      this.touched = [];
+      if (this.keys) {
+        const alive = (id: number) => this.rows[id - this.base]?.id === id;
+        this.keys.byMessage.compact(new Set(rows.map((r) => r.messageId)), alive);
+        this.keys.byEmail.compact(new Set(rows.map((r) => r.email)), alive);
+        this.keys.byType.compact(new Set(rows.map((r) => r.type)), alive);
+      }
     }
-    while (this.head < this.order.length && !this.byId.has(this.order[this.head])) this.head++;
-    if (this.head > 4096 && this.head > this.order.length / 2) {
-      this.order = this.order.slice(this.head);
+    while (this.head < this.rows.length && !this.rows[this.head]) this.head++;
+    if (this.head > 4096 && this.head > this.rows.length / 2) {
+      this.rows = this.rows.slice(this.head);
+      this.base += this.head;
       this.head = 0;
     }
   }

@@ -1,10 +1,11 @@
 /**
  * The in-memory events (eventLog.ts) on disk: in a snapshot, and as a journal replays.
  *
- * A snapshot carries the events in its `event_store` table, chunks of lines written just for the
- * export and deleted again after it (Store.compact); the store reads them back when it opens the
- * snapshot, before the journal replays, and deletes them from the live database. `meta` keeps the
- * next event id (AUTOINCREMENT's rule: an id is never used twice, even after retention).
+ * A snapshot carries the events in its `event_store` table, chunks of lines keyed by their first
+ * event id, written for the export and deleted again after it (Store.compact). A store opened from
+ * a snapshot leaves its chunks in the database and reads each when first needed (start-up parses
+ * nothing); compaction keeps the chunks not read yet as they are. `meta` keeps the next event id
+ * (AUTOINCREMENT's rule: an id is never used twice, even after retention).
  *
  * Data directories from before (migration 007) hold their events as rows of the SQLite `events`
  * table, in the snapshot and in the journal's INSERTs. Those rows move into memory before the
@@ -18,8 +19,8 @@ import { registerEventFunctions } from './eventFunctions';
 import type { ReplayTarget } from './snapshots';
 
 export const EVENT_STORE_TABLE = 'event_store';
-/** Lines per snapshot chunk (~6 MB of text). */
-export const EVENT_CHUNK = 10_000;
+/** Lines per snapshot chunk (~1 MB of text): parsing one is a few milliseconds, one a turn (EventLog.hydrateSome). */
+export const EVENT_CHUNK = 2_000;
 const NEXT_ID_KEY = 'events_next_id';
 /** A statement that reads the in-memory events (eventFunctions.ts): an op of the new kind. */
 const CALLS_EVENT_FUNCTION = /\bmt_[a-z_]+\(/;
@@ -53,14 +54,26 @@ export function prepareEvents(db: SqlJsDatabase): EventReplayTarget {
   };
 }
 
-/** Read a snapshot's events into `events`, then drop them from its database (memory holds them now). */
+/**
+ * Tell `events` which chunks the snapshot holds; they stay in its database, read and parsed at the
+ * first access or a chunk a turn after the ready line (EventLog.hydrateSome).
+ */
 function loadEventChunks(db: SqlJsDatabase, events: EventLog): void {
   if (!hasTable(db, EVENT_STORE_TABLE)) return;
-  const r = db.exec(`SELECT body FROM ${EVENT_STORE_TABLE} ORDER BY chunk`);
-  for (const [body] of r[0]?.values ?? []) if (body) events.loadChunk(String(body));
+  const r = db.exec(`SELECT chunk, events FROM ${EVENT_STORE_TABLE} ORDER BY chunk`);
+  const chunks = (r[0]?.values ?? []).map(([key, n]) => ({ key: Number(key), events: Number(n) }));
   const next = db.exec('SELECT value FROM meta WHERE key = ?', [NEXT_ID_KEY]);
   if (next.length) events.nextId = Number(next[0].values[0][0]);
-  db.run(`DELETE FROM ${EVENT_STORE_TABLE}`);
+  events.setPending(chunks, chunkReader(() => db));
+}
+
+/** Reads a chunk's text from the database `db()` gives. */
+export function chunkReader(db: () => SqlJsDatabase): (key: number) => string {
+  return (key) => {
+    const r = db().exec(`SELECT body FROM ${EVENT_STORE_TABLE} WHERE chunk = ?`, [key]);
+    if (!r.length) throw new Error(`the snapshot's event chunk ${key} is missing`);
+    return String(r[0].values[0][0]);
+  };
 }
 
 /**
@@ -89,21 +102,25 @@ export function moveLegacyEvents(db: SqlJsDatabase, events: EventLog): number {
 }
 
 /**
- * The statements that put the events into the database just for a snapshot's export (run through
- * the store's own statements, which bind a long text as bytes). With no events (an empty store, or
- * one still on its way through its migrations) there is no chunk to write, nor to clear after.
+ * The statements that put the events into the database for a snapshot's export (run through the
+ * store's own statements, which bind a long text as bytes): first out with the chunks of events
+ * read since the snapshot was opened, then in with every event in memory. Chunks still pending
+ * stay as they are (all newer than any event in memory, so their keys never meet).
  */
 export function eventSnapshotRows(events: EventLog): { sql: string; params: (string | number)[] }[] {
   const out: { sql: string; params: (string | number)[] }[] = [
     { sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', params: [NEXT_ID_KEY, String(events.nextId)] },
+    { sql: `DELETE FROM ${EVENT_STORE_TABLE} WHERE chunk < ?`, params: [events.firstPendingChunk ?? Number.MAX_SAFE_INTEGER] },
   ];
-  events.chunks(EVENT_CHUNK).forEach((body, i) => out.push({ sql: `INSERT INTO ${EVENT_STORE_TABLE} (chunk, body) VALUES (?, CAST(? AS TEXT))`, params: [i, body] }));
+  for (const c of events.chunks(EVENT_CHUNK)) {
+    out.push({ sql: `INSERT INTO ${EVENT_STORE_TABLE} (chunk, events, body) VALUES (?, ?, CAST(? AS TEXT))`, params: [c.key, c.events, c.body] });
+  }
   return out;
 }
 
-/** Take the events out of the database again after the export (none there when there were none). */
+/** After the export: the chunks of events in memory leave the database again (memory holds them). */
 export function clearEventSnapshot(db: SqlJsDatabase, events: EventLog): void {
-  if (events.size) db.run(`DELETE FROM ${EVENT_STORE_TABLE}`);
+  db.run(`DELETE FROM ${EVENT_STORE_TABLE} WHERE chunk < ?`, [events.firstPendingChunk ?? Number.MAX_SAFE_INTEGER]);
 }
 
 export { registerEventFunctions };

@@ -68,14 +68,34 @@ describe('events in memory (EventLog)', () => {
     assert.equal(log.count({ messageId: 'm-1' }), 1);
     assert.deepEqual(log.list({ messageId: 'm-1' }, 10).map((r) => r.id), [1]);
     assert.equal(log.nextId, 4);
+    // Again with the key indexes made before the transaction: the same, and the id given again
+    // after the rollback is listed once.
+    log.begin();
+    log.add([row(log.reserve(1))]);
+    log.delete([1]);
+    log.rollback();
+    assert.deepEqual(log.list({ messageId: 'm-1' }, 10).map((r) => r.id), [1]);
+    log.add([row(log.reserve(1))]);
+    assert.deepEqual(log.list({ messageId: 'm-4' }, 10).map((r) => r.id), [4]);
+    assert.equal(log.count({ messageId: 'm-4' }), 1);
   });
 
-  it('a snapshot chunk gives back the same events, JSON text byte for byte', () => {
+  it('snapshot chunks give back the same events, JSON text byte for byte, read only when first needed', () => {
     const log = new EventLog();
     log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
+    const chunks = log.chunks(10);
+    assert.deepEqual(chunks.map((c) => [c.key, c.events]), [[1, 10], [11, 10], [21, 5]]);
+    const read: number[] = [];
     const again = new EventLog();
-    for (const chunk of log.chunks(10)) again.loadChunk(chunk);
-    assert.deepEqual([...again.ascending()], [...log.ascending()]);
+    again.setPending(chunks.map(({ key, events }) => ({ key, events })), (key) => (read.push(key), chunks.find((c) => c.key === key)!.body));
+    assert.equal(again.size, 25, 'counted without reading');
+    assert.deepEqual(read, []);
+    again.hydrateSome();
+    assert.deepEqual(read, [1]);
+    assert.deepEqual(again.chunks(10).map((c) => c.key), [1], 'only what was read goes back into a snapshot');
+    assert.equal(again.firstPendingChunk, 11);
+    assert.deepEqual([...again.ascending()], [...log.ascending()], 'a read reads the rest');
+    assert.deepEqual(again.list({ type: 'open' }, 100), log.list({ type: 'open' }, 100));
   });
 });
 
@@ -106,6 +126,23 @@ describe('events in memory, on disk (store)', () => {
     assert.deepEqual(ids(fellBack.events), ids(fromSnapshot.events), 'previous generation');
     for (const s of [crashed, fromSnapshot, fellBack]) s.store.close();
     store.close();
+  });
+
+  it('a snapshot taken before, while or after its events are read back keeps them all', async () => {
+    const { dir, store, events } = await open();
+    for (let i = 0; i < 10; i++) events.insertMany(Array.from({ length: 500 }, (_, k) => ev(i * 500 + k)), 1000 + i);
+    const expected = ids(events);
+    store.close();
+    for (const reads of [0, 1, 2, Infinity]) {
+      const s = await open(dir);
+      for (let n = 0; n < reads && s.store.events.hydrateSome(); n++);
+      s.store.compact();
+      const crashed = await open(dir);
+      assert.deepEqual(ids(crashed.events), expected, `after ${reads} chunks read`);
+      assert.deepEqual(ids(crashed.events, { messageId: 'm-3', type: 'click' }), ids(events, { messageId: 'm-3', type: 'click' }));
+      crashed.store.close();
+      s.store.close();
+    }
   });
 
   it('an id is never given twice, even when the newest events are pruned before a snapshot', async () => {
