@@ -56,6 +56,11 @@ export class EventBus<M extends object = CoreEventMap> {
     return () => this.any.delete(fn);
   }
 
+  /** Whether anyone would get `name` now: an emitter may skip building a costly payload when not. */
+  listened(name: keyof M): boolean {
+    return this.any.size > 0 || (this.listeners.get(name)?.size ?? 0) > 0;
+  }
+
   emit<K extends keyof M>(name: K, payload: M[K]): void {
     // A listener's failure must not undo or block the change that was already committed.
     for (const fn of this.listeners.get(name) ?? []) {

@@ -400,6 +400,8 @@ export class DeliveryService {
   }
 
   private emit(name: 'delivery.created' | 'delivery.updated', del: Delivery): void {
+    // The view reads every attempt from the store: only for a listener (the SSE stream, when open).
+    if (!this.d.bus.listened(name)) return;
     this.d.bus.emit(name, this.view(del));
   }
 }
