@@ -44,9 +44,10 @@ async function delivery() {
     await emu.run(1000);
     await emu.replay(1000);
     await floor.replay(1000);
+    await floor.run(1000);
     // CPU per event of each side's process in its rounds: it holds up on a loaded machine better
     // than throughput (what is written into SQLite when idle afterwards is not in it).
-    const cpu = { engine: [] as number[], e2e: [] as number[], floor: [] as number[] };
+    const cpu = { engine: [] as number[], e2e: [] as number[], floor: [] as number[], floorE2e: [] as number[] };
     const withCpu = async (side: keyof typeof cpu, pid: number | undefined, n: number, run: (n: number) => Promise<number>) => {
       const before = pid === undefined ? null : readCpuMs(pid);
       const rate = await run(n);
@@ -59,20 +60,25 @@ async function delivery() {
       engine: () => withCpu('engine', emu.pid, P.replayEvents, emu.replay),
       e2e: () => withCpu('e2e', emu.pid, P.deliveryEvents, emu.run),
       floor: () => withCpu('floor', floor.pid, P.replayEvents, floor.replay),
+      floorE2e: () => withCpu('floorE2e', floor.pid, P.deliveryEvents, floor.run),
     });
     add('raw undici Pool → express receiver', 'events/s', r.base);
     add('emulator delivery engine: replay → batches (durable)', 'events/s', r.engine);
     add('emulator end-to-end: /api/batch → batches (durable)', 'events/s', r.e2e);
     add('minimal durable engine (floor): replay → batches', 'events/s', r.floor);
+    add('minimal durable engine (floor): /api/batch → batches', 'events/s', r.floorE2e);
     if (cpu.engine.length) add('  CPU of the emulator per event, engine rounds', 'µs', cpu.engine);
     if (cpu.e2e.length) add('  CPU of the emulator per event, end-to-end rounds', 'µs', cpu.e2e);
     if (cpu.floor.length) add('  CPU of the minimal engine per event', 'µs', cpu.floor);
+    if (cpu.floorE2e.length) add('  CPU of the minimal engine per event, end-to-end rounds', 'µs', cpu.floorE2e);
     const engine = pairedRatio(r.engine, r.base);
     const e2e = pairedRatio(r.e2e, r.base);
     const least = pairedRatio(r.floor, r.base);
     ratios.deliveryEngine = { value: round(engine), goal: '>= 0.5', met: engine >= 0.5 };
     ratios.delivery = { value: round(e2e), goal: '>= 0.25', met: e2e >= 0.25 };
     ratios.minimalEngine = { value: round(least), goal: 'reference', met: false, reference: true };
+    const leastE2e = pairedRatio(r.floorE2e, r.base);
+    ratios.minimalEndToEnd = { value: round(leastE2e), goal: 'reference', met: false, reference: true };
   } finally {
     await floor.close();
     await emu.close();

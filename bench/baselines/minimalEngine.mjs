@@ -5,6 +5,10 @@
 // them as signed {"events":[…]} bodies of 500, one at a time, journaling each batch's outcome. No
 // store, no queue rows, no retention, no inspection, no validation beyond the required fields.
 // The same HTTP client (undici Pool, one connection) and the same receiver as the emulator.
+// For the end-to-end figure, /api/batch does the least a Batch Sending API must: parse the body,
+// give each recipient a message id, journal the request's messages with one write(2), answer with
+// Mailtrap's shape, and queue each message's `delivery` event (the emulator's payload, same
+// fields) for the next /advance. No lifecycle schedule, no message rows, no Email Logs.
 import { createHmac, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -58,6 +62,29 @@ const server = http.createServer(async (req, res) => {
     }
     fs.writeSync(journal, `${JSON.stringify({ q: ++seq, events: out })}\n`);
     for (const j of out) queue.push(j);
+  } else if (req.url === '/api/batch') {
+    const now = Date.now();
+    const { base, requests } = JSON.parse(body);
+    const domain = String(base.from.email).split('@')[1].toLowerCase();
+    const responses = [];
+    const messages = [];
+    for (const r of requests) {
+      const ids = [];
+      for (const to of r.to) {
+        if (typeof to.email !== 'string') throw new Error('bad recipient');
+        const id = randomUUID();
+        ids.push(id);
+        messages.push({ id, email: to.email });
+      }
+      responses.push({ success: true, message_ids: ids });
+    }
+    fs.writeSync(journal, `${JSON.stringify({ q: ++seq, base, messages })}\n`);
+    const timestamp = Math.floor(now / 1000);
+    for (const m of messages) {
+      queue.push(JSON.stringify({ event: 'delivery', message_id: m.id, event_id: randomUUID(), timestamp, email: m.email, sending_stream: 'transactional', sending_domain_name: domain }));
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: true, responses }));
+    return;
   } else if (req.url === '/advance') {
     await deliver();
   }

@@ -57,12 +57,28 @@ function replayBodies(from: number, n: number): string[] {
   return bodies;
 }
 
+/**
+ * `/api/batch` bodies for `n` recipients from number `from` on: 20 requests of 1,000 recipients a
+ * call (the last call smaller when n is not a multiple).
+ */
+function batchBodies(from: number, n: number): string[] {
+  const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
+  const bodies: string[] = [];
+  for (let i = 0; i < n; i += 20 * RECIPIENTS) {
+    const requests = [];
+    for (let r = i; r < Math.min(n, i + 20 * RECIPIENTS); r += RECIPIENTS) {
+      requests.push({ to: Array.from({ length: Math.min(RECIPIENTS, n - r) }, (_, k) => ({ email: `user${from + r + k}@example.net` })) });
+    }
+    bodies.push(JSON.stringify({ base, requests }));
+  }
+  return bodies;
+}
+
 /** One durable emulator with one webhook to `rx`, reused across rounds. */
 export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): Promise<DeliveryEmulator> {
   const emu: Spawned<EmulatorReady> = await startEmulator(['--data', dataDir]);
   const c: Client = client(emu.ready);
   await c.call('POST', '/api/webhooks', webhookFor(rx.url));
-  const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
   let sent = 0;
   // Lifecycle events fall due 2 s after the send, batches 30 s after that: run time forward.
   const drain = async (target: number) => {
@@ -77,15 +93,7 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
       const target = rx.events + n;
       const t0 = performance.now();
       const sends: Promise<unknown>[] = [];
-      // 20 requests of 1,000 recipients a call (the last call smaller when n is not a multiple).
-      for (let i = 0; i < n; i += 20 * RECIPIENTS) {
-        const requests = [];
-        for (let r = i; r < Math.min(n, i + 20 * RECIPIENTS); r += RECIPIENTS) {
-          const to = Array.from({ length: Math.min(RECIPIENTS, n - r) }, (_, k) => ({ email: `user${sent + r + k}@example.net` }));
-          requests.push({ to });
-        }
-        sends.push(c.call('POST', '/api/batch', { base, requests }));
-      }
+      for (const body of batchBodies(sent, n)) sends.push(c.call('POST', '/api/batch', body));
       await Promise.all(sends);
       sent += n;
       await drain(target);
@@ -113,7 +121,9 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
  * 500-event bodies posted one at a time), with nothing else. Its ratio to raw is the ceiling any
  * engine doing that work reaches on this machine: a reference for the engine's figure, not a goal.
  */
-export async function minimalEngine(rx: CountingReceiver): Promise<{ replay(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
+export async function minimalEngine(
+  rx: CountingReceiver,
+): Promise<{ replay(n: number): Promise<number>; run(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
   const s = await spawnReady<{ http: string }>([path.join(__dirname, '..', 'baselines', 'minimalEngine.mjs')]);
   const pool = new Pool(s.ready.http, { connections: 2 });
   const call = async (p: string, body: string) => {
@@ -131,6 +141,18 @@ export async function minimalEngine(rx: CountingReceiver): Promise<{ replay(n: n
       const target = rx.events + n;
       const t0 = performance.now();
       for (const lines of chunks) await call('/replay', lines);
+      for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
+      await rx.waitFor(target);
+      return n / ((performance.now() - t0) / 1000);
+    },
+    /** The end-to-end floor: the same `/api/batch` calls as the emulator's `run`. */
+    async run(n) {
+      const target = rx.events + n;
+      const t0 = performance.now();
+      const calls: Promise<void>[] = [];
+      for (const body of batchBodies(sent, n)) calls.push(call('/api/batch', body));
+      await Promise.all(calls);
+      sent += n;
       for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
       await rx.waitFor(target);
       return n / ((performance.now() - t0) / 1000);
