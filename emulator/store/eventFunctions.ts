@@ -37,11 +37,17 @@ export function registerEventFunctions(db: SqlJsDatabase, events: () => EventLog
   db.create_function('mt_event_keys', (ids: string) => JSON.stringify(rowsOf(events(), ids).map((r) => [r.eventId, r.type, r.messageId, r.email])));
   db.create_function('mt_status', (messageId: string) => deriveStatus(events().ofMessage(messageId).map((r) => r.type as PayloadEventName)));
   db.create_function('mt_count', (messageId: string, type: string) => events().count({ messageId, type }));
+  // A statement passes the same few type lists for every message: parsed once each.
+  const typeSets = new Map<string, Set<string>>();
   db.create_function('mt_has', (messageId: string, types: string) => {
-    const wanted = new Set(JSON.parse(types) as string[]);
+    let wanted = typeSets.get(types);
+    if (!wanted) {
+      wanted = new Set(JSON.parse(types) as string[]);
+      if (typeSets.size < 256) typeSets.set(types, wanted);
+    }
     return events()
       .ofMessage(messageId)
-      .some((r) => wanted.has(r.type))
+      .some((r) => wanted!.has(r.type))
       ? 1
       : 0;
   });
