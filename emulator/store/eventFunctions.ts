@@ -16,26 +16,34 @@
 import type { Database as SqlJsDatabase } from 'sql.js';
 import { deriveStatus } from '../core/logs/emailLog';
 import type { PayloadEventName } from '../core/types';
-import type { EventLog, EventRow } from './eventLog';
+import type { EventLog } from './eventLog';
 
-function rowsOf(events: EventLog, idsJson: string): EventRow[] {
-  const ids = (JSON.parse(idsJson) as number[]).slice().sort((a, b) => a - b);
-  return ids.map((id) => {
-    const r = events.get(id);
-    if (!r) throw new Error(`no event with row id ${id}`);
-    return r;
-  });
+function sortedIds(idsJson: string): number[] {
+  return (JSON.parse(idsJson) as number[]).slice().sort((a, b) => a - b);
 }
+
+const missing = (id: number): never => {
+  throw new Error(`no event with row id ${id}`);
+};
+
+const BOUNCES: ReadonlySet<string> = new Set(['bounce', 'soft bounce']);
 
 /** Register the functions on `db`, reading the events `events()` gives at each call. */
 export function registerEventFunctions(db: SqlJsDatabase, events: () => EventLog): void {
   db.create_function('mt_events_body', (separator: string, ids: string) =>
-    rowsOf(events(), ids)
-      .map((r) => r.json)
+    sortedIds(ids)
+      .map((id) => events().json(id) ?? missing(id))
       .join(separator),
   );
-  db.create_function('mt_event_keys', (ids: string) => JSON.stringify(rowsOf(events(), ids).map((r) => [r.eventId, r.type, r.messageId, r.email])));
-  db.create_function('mt_status', (messageId: string) => deriveStatus(events().ofMessage(messageId).map((r) => r.type as PayloadEventName)));
+  db.create_function('mt_event_keys', (ids: string) =>
+    JSON.stringify(
+      sortedIds(ids).map((id) => {
+        const r = events().get(id) ?? missing(id);
+        return [r.eventId, r.type, r.messageId, r.email];
+      }),
+    ),
+  );
+  db.create_function('mt_status', (messageId: string) => deriveStatus(events().typesOf(messageId) as PayloadEventName[]));
   db.create_function('mt_count', (messageId: string, type: string) => events().count({ messageId, type }));
   // A statement passes the same few type lists for every message: parsed once each.
   const typeSets = new Map<string, Set<string>>();
@@ -45,17 +53,17 @@ export function registerEventFunctions(db: SqlJsDatabase, events: () => EventLog
       wanted = new Set(JSON.parse(types) as string[]);
       if (typeSets.size < 256) typeSets.set(types, wanted);
     }
+    const set = wanted;
     return events()
-      .ofMessage(messageId)
-      .some((r) => wanted!.has(r.type))
+      .typesOf(messageId)
+      .some((t) => set.has(t))
       ? 1
       : 0;
   });
   db.create_function('mt_bounce_responses', (messageId: string) =>
     JSON.stringify(
       events()
-        .ofMessage(messageId)
-        .filter((r) => r.type === 'bounce' || r.type === 'soft bounce')
+        .ofMessage(messageId, BOUNCES)
         .map((r) => (JSON.parse(r.json) as { response?: unknown }).response ?? null),
     ),
   );

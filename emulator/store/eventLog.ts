@@ -4,8 +4,14 @@
  * Every event was one SQLite row with two secondary indexes (by message id, by address): ~12–16 µs
  * of WebAssembly an event, the largest single cost of the delivery path, paid again by compaction
  * exporting those pages. Nothing on that path reads the rows: the engine builds batch bodies from
- * the JSON it already holds. So the events live here instead — each event's JSON as recorded, its
- * keys, and maps by message id, address and type — bounded by retention (the events cap).
+ * the JSON it already holds. So the events live here instead, bounded by retention (the events cap).
+ *
+ * Memory: each event's JSON is kept as UTF-8 bytes in shared 1 MB buffers (`Slabs`), outside V8's
+ * heap, and per event only a small record (id, time, event id, type, where its bytes are) is a
+ * JavaScript object. As JavaScript strings the retained events made V8's heap, which grows well
+ * past what is live, swing RSS by ~200 MB. The message id and address are read from the JSON when
+ * needed; maps by message id (with each event's type), address and type are built at the first
+ * read that filters (the delivery path never does) and dropped when mostly stale.
  *
  * Durability is the store's, as for any write: an insert or a prune is journaled with the
  * transaction that makes it (`EVENT_OPS`: explicit ids, so replay makes the same rows), and a
@@ -15,14 +21,17 @@
  *
  * Changes inside a store transaction are undone if it rolls back (`begin` / `commit` / `rollback`).
  */
-export interface EventRow {
-  id: number;
+export interface EventKeys {
   eventId: string;
   messageId: string;
   /** The payload's `event`. */
   type: string;
   /** The payload's `email`, lower-cased. */
   email: string;
+}
+
+export interface EventRow extends EventKeys {
+  id: number;
   recordedAt: number;
   /** The payload as JSON, exactly as recorded and POSTed. */
   json: string;
@@ -49,75 +58,73 @@ export const EVENT_OPS = {
 const WIDTH = 3;
 
 /** The keys of an event as the store keeps them, from its recorded JSON: the payload's ids and `event`, its address lower-cased. */
-export function keysOf(json: string): Pick<EventRow, 'eventId' | 'messageId' | 'type' | 'email'> {
+export function keysOf(json: string): EventKeys {
   const p = JSON.parse(json) as { event_id: string; message_id: string; event: string; email: string };
   return { eventId: String(p.event_id), messageId: String(p.message_id), type: String(p.event), email: String(p.email).toLowerCase() };
 }
 
-/** Ids of one key (a message id, an address, a type), ascending; may hold deleted ids until compacted. */
-class KeyIndex {
-  private readonly ids = new Map<string, number[]>();
-  private readonly live = new Map<string, number>();
-
-  add(key: string, id: number): void {
-    let list = this.ids.get(key);
-    if (!list) this.ids.set(key, (list = []));
-    list.push(id);
-    this.live.set(key, (this.live.get(key) ?? 0) + 1);
+/** Event types are a handful of strings: one copy each. */
+const TYPES = new Map<string, string>();
+const intern = (type: string): string => {
+  let t = TYPES.get(type);
+  if (t === undefined) {
+    t = type;
+    if (TYPES.size < 64) TYPES.set(type, type);
   }
+  return t;
+};
 
-  /** Undo the newest `add` of `key` (a rolled-back insert: its ids are the newest). */
-  pop(key: string): void {
-    this.ids.get(key)?.pop();
-    this.shift(key, -1);
-  }
+/** UTF-8 bytes appended to 1 MB buffers; a buffer is freed by the GC once no event in it is left. */
+class Slabs {
+  private slab = Buffer.allocUnsafe(0);
+  private pos = 0;
 
-  shift(key: string, by: number): void {
-    const n = (this.live.get(key) ?? 0) + by;
-    if (n > 0) this.live.set(key, n);
-    else this.live.delete(key);
-  }
-
-  count(key: string): number {
-    return this.live.get(key) ?? 0;
-  }
-
-  list(key: string): readonly number[] {
-    return this.ids.get(key) ?? [];
-  }
-
-  /** Drop deleted ids from the lists of `keys` (outside transactions only: a rollback may restore them). */
-  compact(keys: Iterable<string>, alive: (id: number) => boolean): void {
-    for (const key of keys) {
-      const list = this.ids.get(key);
-      if (!list || list.length <= 2 * (this.live.get(key) ?? 0)) continue;
-      const kept = list.filter(alive);
-      if (kept.length) this.ids.set(key, kept);
-      else this.ids.delete(key);
+  put(text: string): { slab: Buffer; start: number; end: number } {
+    const room = text.length * 3;
+    if (this.pos + room > this.slab.length) {
+      this.slab = Buffer.allocUnsafe(Math.max(1 << 20, room));
+      this.pos = 0;
     }
+    const start = this.pos;
+    this.pos += this.slab.write(text, start);
+    return { slab: this.slab, start, end: this.pos };
   }
 }
 
-/** The three key indexes, built at the first read that filters (the delivery path never does). */
+/** One event in memory; `eventId` and `type` are filled from the JSON when first needed (a snapshot's events). */
+interface Stored {
+  id: number;
+  recordedAt: number;
+  slab: Buffer;
+  start: number;
+  end: number;
+  eventId: string | undefined;
+  type: string | undefined;
+}
+
+const jsonOf = (s: Stored): string => s.slab.toString('utf8', s.start, s.end);
+
+/** The maps of the filtered reads; lists are ascending and may hold deleted ids. */
 interface Keys {
-  byMessage: KeyIndex;
-  byEmail: KeyIndex;
-  byType: KeyIndex;
+  byMessage: Map<string, { ids: number[]; types: string[] }>;
+  byEmail: Map<string, number[]>;
+  byType: Map<string, number[]>;
 }
 
 export class EventLog {
   /** Events by id: `rows[id - base]`, undefined for an id deleted (or never used). Ascending by construction. */
-  private rows: (EventRow | undefined)[] = [];
+  private rows: (Stored | undefined)[] = [];
   private base = 1;
   /** Index of the first slot that may hold an event. */
   private head = 0;
   private live = 0;
+  private readonly slabs = new Slabs();
   private keys: Keys | null = null;
+  /** Deletions since the maps were built: once they outnumber the events, the maps are dropped. */
+  private staleKeys = 0;
   private next = 1;
   /** Undo steps of the open transaction, newest last; null outside one. */
   private undo: (() => void)[] | null = null;
-  /** Events deleted since the last tidy: their keys' lists may have grown mostly dead. */
-  private touched: EventRow[] = [];
   /**
    * A snapshot's chunks not read yet (see `chunks`), oldest first, and how many events they hold:
    * opening a store reads and parses none (start-up budget); the first access, or `hydrateSome` a
@@ -170,18 +177,12 @@ export class EventLog {
   add(rows: readonly EventRow[]): void {
     this.hydrate();
     const before = { rows: this.rows, length: this.rows.length, base: this.base, head: this.head };
-    this.append(rows);
+    const keys = this.keys;
+    this.append(rows, true);
     this.undo?.push(() => {
       // Later undo steps ran first: every row is in its slot again, its id last in its key lists.
-      for (let i = rows.length - 1; i >= 0; i--) {
-        const r = rows[i];
-        this.live--;
-        if (this.keys) {
-          this.keys.byMessage.pop(r.messageId);
-          this.keys.byEmail.pop(r.email);
-          this.keys.byType.pop(r.type);
-        }
-      }
+      this.live -= rows.length;
+      if (keys && this.keys === keys) for (let i = rows.length - 1; i >= 0; i--) this.unindex(rows[i]);
       this.rows = before.rows;
       this.rows.length = before.length;
       this.base = before.base;
@@ -192,42 +193,41 @@ export class EventLog {
   /** Delete events by id (absent ones are skipped); returns how many went. */
   delete(ids: Iterable<number>): number {
     this.hydrate();
-    const gone: EventRow[] = [];
+    const gone: Stored[] = [];
     for (const id of ids) {
-      const r = this.rows[id - this.base];
-      if (!r || r.id !== id) continue;
-      this.unlink(r);
-      gone.push(r);
+      const s = this.rows[id - this.base];
+      if (!s || s.id !== id) continue;
+      this.rows[id - this.base] = undefined;
+      gone.push(s);
     }
-    for (const r of gone) this.touched.push(r);
+    this.live -= gone.length;
+    this.staleKeys += gone.length;
+    // The key lists keep the ids (dead) until the maps are dropped: a rollback only puts rows back.
     this.undo?.push(() => {
-      // The key lists still hold the ids: they are compacted only outside transactions.
-      for (const r of gone) {
-        this.rows[r.id - this.base] = r;
-        this.live++;
-        if (this.keys) {
-          this.keys.byMessage.shift(r.messageId, 1);
-          this.keys.byEmail.shift(r.email, 1);
-          this.keys.byType.shift(r.type, 1);
-        }
-      }
+      for (const s of gone) this.rows[s.id - this.base] = s;
+      this.live += gone.length;
     });
     if (!this.undo) this.tidy();
     return gone.length;
   }
 
   get(id: number): EventRow | undefined {
-    this.hydrate();
-    const r = this.rows[id - this.base];
-    return r && r.id === id ? r : undefined;
+    const s = this.stored(id);
+    return s && view(s);
   }
 
-  /** Events oldest first. */
-  *ascending(): IterableIterator<EventRow> {
+  /** An event's JSON text, as recorded. */
+  json(id: number): string | undefined {
+    const s = this.stored(id);
+    return s && jsonOf(s);
+  }
+
+  /** Events oldest first: id, event id and time (the JSON is read only by those who need it). */
+  *ascending(): IterableIterator<{ id: number; eventId: string; recordedAt: number }> {
     this.hydrate();
     for (let i = this.head; i < this.rows.length; i++) {
-      const r = this.rows[i];
-      if (r) yield r;
+      const s = this.rows[i];
+      if (s) yield { id: s.id, eventId: resolved(s).eventId!, recordedAt: s.recordedAt };
     }
   }
 
@@ -241,41 +241,53 @@ export class EventLog {
       // Every event: walk the slots down from the cursor.
       const top = q.beforeId === undefined ? this.rows.length : Math.min(this.rows.length, q.beforeId - this.base);
       for (let i = top - 1; i >= this.head && out.length < limit; i--) {
-        const r = this.rows[i];
-        if (r) out.push(r);
+        const s = this.rows[i];
+        if (s) out.push(view(s));
       }
       return out;
     }
     // Every key list is ascending: a page further back starts right below its cursor.
     const start = q.beforeId === undefined ? ids.length : lowerBound(ids, q.beforeId);
-    for (let i = start - 1; i >= 0; i--) {
-      const r = this.get(ids[i]);
-      if (r && matches(r, q)) {
-        out.push(r);
-        if (out.length >= limit) break;
-      }
+    for (let i = start - 1; i >= 0 && out.length < limit; i--) {
+      const s = this.stored(ids[i]);
+      if (!s) continue;
+      if (q.type !== undefined && resolved(s).type !== q.type) continue;
+      const r = view(s);
+      if ((q.messageId === undefined || r.messageId === q.messageId) && (q.email === undefined || r.email === q.email)) out.push(r);
     }
     return out;
   }
 
   count(q: EventQuery): number {
-    const named = [q.messageId, q.email, q.type].filter((k) => k !== undefined).length;
-    if (!named && q.beforeId === undefined) return this.size;
-    if (named === 1 && q.beforeId === undefined) {
-      const keys = this.keyIndexes();
-      if (q.messageId !== undefined) return keys.byMessage.count(q.messageId);
-      if (q.email !== undefined) return keys.byEmail.count(q.email);
-      return keys.byType.count(q.type!);
+    if (q.beforeId === undefined) {
+      if (q.messageId !== undefined) {
+        if (q.email === undefined) return this.typesOf(q.messageId).filter((t) => q.type === undefined || t === q.type).length;
+      } else if (q.email !== undefined) {
+        if (q.type === undefined) return this.alive(this.keyMaps().byEmail.get(q.email) ?? []);
+      } else if (q.type !== undefined) return this.alive(this.keyMaps().byType.get(q.type) ?? []);
+      else return this.size;
     }
     return this.list(q, Infinity).length;
   }
 
-  /** The live events of a message, oldest first. */
-  ofMessage(messageId: string): EventRow[] {
+  /** The types of a message's events, oldest first (from the maps: no JSON is read). */
+  typesOf(messageId: string): string[] {
+    const entry = this.keyMaps().byMessage.get(messageId);
+    if (!entry) return [];
+    const out: string[] = [];
+    for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) out.push(entry.types[i]);
+    return out;
+  }
+
+  /** A message's events of one of `types` (all when omitted), oldest first. */
+  ofMessage(messageId: string, types?: ReadonlySet<string>): EventRow[] {
+    const entry = this.keyMaps().byMessage.get(messageId);
     const out: EventRow[] = [];
-    for (const id of this.keyIndexes().byMessage.list(messageId)) {
-      const r = this.get(id);
-      if (r) out.push(r);
+    if (!entry) return out;
+    for (let i = 0; i < entry.ids.length; i++) {
+      if (types && !types.has(entry.types[i])) continue;
+      const s = this.stored(entry.ids[i]);
+      if (s) out.push(view(s));
     }
     return out;
   }
@@ -324,22 +336,24 @@ export class EventLog {
 
   /**
    * The events in memory as snapshot chunks of at most `per` lines, each keyed by its first event
-   * id: `[id, event_id, message_id, type, email, recorded_at]` TAB json (JSON text never holds a
-   * raw newline or tab). Chunks still pending are not among them: they are in the database already.
+   * id: `id` TAB `recorded_at` TAB json (JSON text never holds a raw newline or tab). Chunks still
+   * pending are not among them: they are in the database already.
    */
-  chunks(per: number): { key: number; events: number; body: string }[] {
-    const out: { key: number; events: number; body: string }[] = [];
+  *chunks(per: number): IterableIterator<{ key: number; events: number; body: string }> {
+    // One at a time (a generator): a snapshot never holds every chunk's text at once.
     let lines: string[] = [];
     let key = 0;
     for (let i = this.head; i < this.rows.length; i++) {
-      const r = this.rows[i];
-      if (!r) continue;
-      if (!lines.length) key = r.id;
-      lines.push(`${JSON.stringify([r.id, r.eventId, r.messageId, r.type, r.email, r.recordedAt])}\t${r.json}`);
-      if (lines.length >= per) out.push({ key, events: lines.length, body: lines.join('\n') }), (lines = []);
+      const s = this.rows[i];
+      if (!s) continue;
+      if (!lines.length) key = s.id;
+      lines.push(`${s.id}\t${s.recordedAt}\t${jsonOf(s)}`);
+      if (lines.length >= per) {
+        yield { key, events: lines.length, body: lines.join('\n') };
+        lines = [];
+      }
     }
-    if (lines.length) out.push({ key, events: lines.length, body: lines.join('\n') });
-    return out;
+    if (lines.length) yield { key, events: lines.length, body: lines.join('\n') };
   }
 
   /** The key of the oldest chunk still pending (every chunk below it is read). */
@@ -359,21 +373,21 @@ export class EventLog {
     if (this.source) this.source = source;
   }
 
-  /** Read and parse the oldest chunk still pending; false when none is left. */
+  /** Read the oldest chunk still pending into memory; false when none is left. */
   hydrateSome(): boolean {
     const chunk = this.pending[0];
     if (chunk === undefined) return false;
     const text = this.source!(chunk.key);
     this.pending.shift();
-    const rows: EventRow[] = [];
+    const rows: { id: number; recordedAt: number; json: string }[] = [];
     for (const line of text.split('\n')) {
-      const tab = line.indexOf('\t');
-      const [id, eventId, messageId, type, email, recordedAt] = JSON.parse(line.slice(0, tab)) as [number, string, string, string, string, number];
-      rows.push({ id, eventId, messageId, type, email, recordedAt, json: line.slice(tab + 1) });
+      const a = line.indexOf('\t');
+      const b = line.indexOf('\t', a + 1);
+      rows.push({ id: Number(line.slice(0, a)), recordedAt: Number(line.slice(a + 1, b)), json: line.slice(b + 1) });
     }
     this.pendingCount -= chunk.events;
-    // Never undone: the events were there before any transaction.
-    this.append(rows);
+    // Never undone: the events were there before any transaction. Their keys are read when needed.
+    this.append(rows, false);
     return this.pending.length > 0;
   }
 
@@ -381,7 +395,20 @@ export class EventLog {
     while (this.hydrateSome());
   }
 
-  private append(rows: readonly EventRow[]): void {
+  private stored(id: number): Stored | undefined {
+    this.hydrate();
+    const s = this.rows[id - this.base];
+    return s && s.id === id ? s : undefined;
+  }
+
+  private alive(ids: readonly number[]): number {
+    let n = 0;
+    for (const id of ids) if (this.rows[id - this.base]?.id === id) n++;
+    return n;
+  }
+
+  /** Append rows newer than every one here; `withKeys`: their event id and type are known (not a snapshot's). */
+  private append(rows: readonly (Pick<EventRow, 'id' | 'recordedAt' | 'json'> & Partial<EventKeys>)[], withKeys: boolean): void {
     for (const r of rows) {
       if (this.live === 0 && this.head === this.rows.length) {
         // Empty: start the slots at this id (ids may jump, e.g. past pruned newest events).
@@ -392,73 +419,61 @@ export class EventLog {
       const i = r.id - this.base;
       if (i < this.rows.length) throw new Error(`event ${r.id} is not newer than the newest one`);
       while (this.rows.length < i) this.rows.push(undefined);
-      this.rows.push(r);
+      const { slab, start, end } = this.slabs.put(r.json);
+      this.rows.push({ id: r.id, recordedAt: r.recordedAt, slab, start, end, eventId: withKeys ? r.eventId : undefined, type: withKeys ? intern(r.type!) : undefined });
       this.live++;
-      if (this.keys) {
-        this.keys.byMessage.add(r.messageId, r.id);
-        this.keys.byEmail.add(r.email, r.id);
-        this.keys.byType.add(r.type, r.id);
-      }
+      if (this.keys) this.index(withKeys ? (r as EventRow) : { ...r, ...keysOf(r.json) });
       if (r.id >= this.next) this.next = r.id + 1;
     }
   }
 
-  /** Take `r` out of the slots; its key lists keep the id (dead) until compacted. */
-  private unlink(r: EventRow): void {
-    this.rows[r.id - this.base] = undefined;
-    this.live--;
-    if (this.keys) {
-      this.keys.byMessage.shift(r.messageId, -1);
-      this.keys.byEmail.shift(r.email, -1);
-      this.keys.byType.shift(r.type, -1);
-    }
+  private index(r: EventRow): void {
+    const keys = this.keys!;
+    let m = keys.byMessage.get(r.messageId);
+    if (!m) keys.byMessage.set(r.messageId, (m = { ids: [], types: [] }));
+    m.ids.push(r.id);
+    m.types.push(intern(r.type));
+    push(keys.byEmail, r.email, r.id);
+    push(keys.byType, intern(r.type), r.id);
   }
 
-  private keyIndexes(): Keys {
+  /** Undo the newest `index` of `r` (a rolled-back insert: its ids are the newest in their lists). */
+  private unindex(r: EventRow): void {
+    const keys = this.keys!;
+    const m = keys.byMessage.get(r.messageId);
+    m?.ids.pop();
+    m?.types.pop();
+    keys.byEmail.get(r.email)?.pop();
+    keys.byType.get(r.type)?.pop();
+  }
+
+  private keyMaps(): Keys {
     this.hydrate();
     if (!this.keys) {
-      const keys: Keys = { byMessage: new KeyIndex(), byEmail: new KeyIndex(), byType: new KeyIndex() };
+      this.keys = { byMessage: new Map(), byEmail: new Map(), byType: new Map() };
+      this.staleKeys = 0;
       for (let i = this.head; i < this.rows.length; i++) {
-        const r = this.rows[i];
-        if (!r) continue;
-        keys.byMessage.add(r.messageId, r.id);
-        keys.byEmail.add(r.email, r.id);
-        keys.byType.add(r.type, r.id);
+        const s = this.rows[i];
+        if (s) this.index({ id: s.id, recordedAt: s.recordedAt, json: '', ...keysOf(jsonOf(s)) });
       }
-      this.keys = keys;
       // Built inside a transaction, they hold its state: a rollback drops them (made again when read).
       this.undo?.push(() => (this.keys = null));
     }
     return this.keys;
   }
 
-  /** The candidate ids of a query, ascending: the shortest key list it names, or null for every event. */
+  /** The candidate ids of a query, ascending: the list of the most selective key it names, or null for every event. */
   private candidates(q: EventQuery): readonly number[] | null {
-    if (q.messageId === undefined && q.email === undefined && q.type === undefined) return null;
-    const keys = this.keyIndexes();
-    let best: readonly number[] | null = null;
-    const consider = (list: readonly number[]) => {
-      if (best === null || list.length < best.length) best = list;
-    };
-    if (q.messageId !== undefined) consider(keys.byMessage.list(q.messageId));
-    if (q.email !== undefined) consider(keys.byEmail.list(q.email));
-    if (q.type !== undefined) consider(keys.byType.list(q.type));
-    return best;
+    if (q.messageId !== undefined) return this.keyMaps().byMessage.get(q.messageId)?.ids ?? [];
+    if (q.email !== undefined) return this.keyMaps().byEmail.get(q.email) ?? [];
+    if (q.type !== undefined) return this.keyMaps().byType.get(q.type) ?? [];
+    return null;
   }
 
-  /** After a transaction: drop deleted ids from key lists grown mostly dead, and leading empty slots. */
+  /** After a transaction: drop the maps once mostly stale, and leading empty slots. */
   private tidy(): void {
     if (this.undo) return;
-    if (this.touched.length) {
-      const rows = this.touched;
-      this.touched = [];
-      if (this.keys) {
-        const alive = (id: number) => this.rows[id - this.base]?.id === id;
-        this.keys.byMessage.compact(new Set(rows.map((r) => r.messageId)), alive);
-        this.keys.byEmail.compact(new Set(rows.map((r) => r.email)), alive);
-        this.keys.byType.compact(new Set(rows.map((r) => r.type)), alive);
-      }
-    }
+    if (this.keys && this.staleKeys > Math.max(this.live, 10_000)) this.keys = null;
     while (this.head < this.rows.length && !this.rows[this.head]) this.head++;
     if (this.head > 4096 && this.head > this.rows.length / 2) {
       this.rows = this.rows.slice(this.head);
@@ -466,6 +481,27 @@ export class EventLog {
       this.head = 0;
     }
   }
+}
+
+/** `s` with its event id and type filled (from the JSON, once). */
+function resolved(s: Stored): Stored {
+  if (s.eventId === undefined || s.type === undefined) {
+    const k = keysOf(jsonOf(s));
+    s.eventId = k.eventId;
+    s.type = intern(k.type);
+  }
+  return s;
+}
+
+function view(s: Stored): EventRow {
+  const json = jsonOf(s);
+  return { id: s.id, recordedAt: s.recordedAt, json, ...keysOf(json) };
+}
+
+function push(map: Map<string, number[]>, key: string, id: number): void {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
 }
 
 /** The index of the first id at or above `id` in an ascending list. */
@@ -478,8 +514,4 @@ function lowerBound(ids: readonly number[], id: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function matches(r: EventRow, q: EventQuery): boolean {
-  return (q.type === undefined || r.type === q.type) && (q.messageId === undefined || r.messageId === q.messageId) && (q.email === undefined || r.email === q.email);
 }

@@ -43,8 +43,9 @@ export class SqlEventRepository implements EventRepository {
   }
 
   findByEventId(eventId: string): StoredEvent | undefined {
-    for (const r of this.store.events.list({}, Infinity)) if (r.eventId === eventId) return toEvent(r);
-    return undefined;
+    let id: number | undefined;
+    for (const e of this.store.events.ascending()) if (e.eventId === eventId) id = e.id;
+    return id === undefined ? undefined : this.get(id);
   }
 
   list(f: EventFilter): StoredEvent[] {

@@ -1,8 +1,8 @@
 /**
  * The in-memory events (eventLog.ts) on disk: in a snapshot, and as a journal replays.
  *
- * A snapshot carries the events in its `event_store` table, chunks of lines keyed by their first
- * event id, written for the export and deleted again after it (Store.compact). A store opened from
+ * A snapshot carries the events in its `event_store` table, chunks of lines (`id` TAB `recorded_at`
+ * TAB json) keyed by their first event id, written for the export and deleted again after it (Store.compact). A store opened from
  * a snapshot leaves its chunks in the database and reads each when first needed (start-up parses
  * nothing); compaction keeps the chunks not read yet as they are. `meta` keeps the next event id
  * (AUTOINCREMENT's rule: an id is never used twice, even after retention).
@@ -107,15 +107,12 @@ export function moveLegacyEvents(db: SqlJsDatabase, events: EventLog): number {
  * read since the snapshot was opened, then in with every event in memory. Chunks still pending
  * stay as they are (all newer than any event in memory, so their keys never meet).
  */
-export function eventSnapshotRows(events: EventLog): { sql: string; params: (string | number)[] }[] {
-  const out: { sql: string; params: (string | number)[] }[] = [
-    { sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', params: [NEXT_ID_KEY, String(events.nextId)] },
-    { sql: `DELETE FROM ${EVENT_STORE_TABLE} WHERE chunk < ?`, params: [events.firstPendingChunk ?? Number.MAX_SAFE_INTEGER] },
-  ];
+export function* eventSnapshotRows(events: EventLog): IterableIterator<{ sql: string; params: (string | number)[] }> {
+  yield { sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', params: [NEXT_ID_KEY, String(events.nextId)] };
+  yield { sql: `DELETE FROM ${EVENT_STORE_TABLE} WHERE chunk < ?`, params: [events.firstPendingChunk ?? Number.MAX_SAFE_INTEGER] };
   for (const c of events.chunks(EVENT_CHUNK)) {
-    out.push({ sql: `INSERT INTO ${EVENT_STORE_TABLE} (chunk, events, body) VALUES (?, ?, CAST(? AS TEXT))`, params: [c.key, c.events, c.body] });
+    yield { sql: `INSERT INTO ${EVENT_STORE_TABLE} (chunk, events, body) VALUES (?, ?, CAST(? AS TEXT))`, params: [c.key, c.events, c.body] };
   }
-  return out;
 }
 
 /** After the export: the chunks of events in memory leave the database again (memory holds them). */
