@@ -230,9 +230,9 @@ export class Store implements UnitOfWork {
   }
 
   /**
-   * Parse a snapshot's events (kept as text at open, for the start-up budget) a chunk a turn from
-   * the next turn on, so that the first read need not parse them all; a read before the end parses
-   * the rest at once. The emulator calls it once it is ready.
+   * Read a snapshot's events (left in its database at open, for the start-up budget) into memory a
+   * chunk a turn from the next turn on, so that the first read need not read them all; a read
+   * before the end reads the rest at once. The emulator calls it once it is ready.
    */
   warmUp(): void {
     const step = () => {

@@ -1,11 +1,12 @@
 /**
  * The in-memory events (eventLog.ts) on disk: in a snapshot, and as a journal replays.
  *
- * A snapshot carries the events in its `event_store` table, chunks of lines (`id` TAB `recorded_at`
- * TAB json) keyed by their first event id, written for the export and deleted again after it (Store.compact). A store opened from
- * a snapshot leaves its chunks in the database and reads each when first needed (start-up parses
- * nothing); compaction keeps the chunks not read yet as they are. `meta` keeps the next event id
- * (AUTOINCREMENT's rule: an id is never used twice, even after retention).
+ * A snapshot carries the events in its `event_store` table: chunks of lines (`id` TAB `recorded_at`
+ * TAB json) keyed by their first event id, written for the export and deleted again after it
+ * (Store.compact). A store opened from a snapshot leaves its chunks in the database and reads each
+ * when first needed (start-up reads none); compaction keeps the chunks not read yet as they are.
+ * `meta` keeps the next event id (AUTOINCREMENT's rule: an id is never used twice, even after
+ * retention).
  *
  * Data directories from before (migration 007) hold their events as rows of the SQLite `events`
  * table, in the snapshot and in the journal's INSERTs. Those rows move into memory before the
@@ -19,7 +20,7 @@ import { registerEventFunctions } from './eventFunctions';
 import type { ReplayTarget } from './snapshots';
 
 export const EVENT_STORE_TABLE = 'event_store';
-/** Lines per snapshot chunk (~1 MB of text): parsing one is a few milliseconds, one a turn (EventLog.hydrateSome). */
+/** Lines per snapshot chunk (~1 MB of text): reading one is a few milliseconds, one a turn (EventLog.hydrateSome). */
 export const EVENT_CHUNK = 2_000;
 const NEXT_ID_KEY = 'events_next_id';
 /** A statement that reads the in-memory events (eventFunctions.ts): an op of the new kind. */
