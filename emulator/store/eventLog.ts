@@ -104,6 +104,9 @@ interface Stored {
 
 const jsonOf = (s: Stored): string => s.slab.toString('utf8', s.start, s.end);
 
+/** Slots per block of `EventLog.blockLive` (1,024). */
+const BLOCK_BITS = 10;
+
 /** The maps of the filtered reads; lists are ascending and may hold deleted ids. */
 interface Keys {
   byMessage: Map<string, { ids: number[]; types: string[] }>;
@@ -118,6 +121,12 @@ export class EventLog {
   /** Index of the first slot that may hold an event. */
   private head = 0;
   private live = 0;
+  /**
+   * Events per block of `BLOCK` slots: walks oldest first skip empty blocks. An event spared by
+   * retention (queued, or in a batch still retrying) keeps `head` where it is while younger ones are
+   * pruned behind it; without this, every retention check would walk that whole gap again.
+   */
+  private blockLive: number[] = [];
   private readonly slabs = new Slabs();
   private keys: Keys | null = null;
   /** Deletions since the maps were built: once they outnumber the events, the maps are dropped. */
@@ -187,6 +196,7 @@ export class EventLog {
       this.rows.length = before.length;
       this.base = before.base;
       this.head = before.head;
+      this.recountBlocks();
     });
   }
 
@@ -198,13 +208,17 @@ export class EventLog {
       const s = this.rows[id - this.base];
       if (!s || s.id !== id) continue;
       this.rows[id - this.base] = undefined;
+      this.blockLive[(id - this.base) >> BLOCK_BITS]--;
       gone.push(s);
     }
     this.live -= gone.length;
     this.staleKeys += gone.length;
     // The key lists keep the ids (dead) until the maps are dropped: a rollback only puts rows back.
     this.undo?.push(() => {
-      for (const s of gone) this.rows[s.id - this.base] = s;
+      for (const s of gone) {
+        this.rows[s.id - this.base] = s;
+        this.blockLive[(s.id - this.base) >> BLOCK_BITS]++;
+      }
       this.live += gone.length;
     });
     if (!this.undo) this.tidy();
@@ -225,10 +239,7 @@ export class EventLog {
   /** Events oldest first: id, event id and time (the JSON is read only by those who need it). */
   *ascending(): IterableIterator<{ id: number; eventId: string; recordedAt: number }> {
     this.hydrate();
-    for (let i = this.head; i < this.rows.length; i++) {
-      const s = this.rows[i];
-      if (s) yield { id: s.id, eventId: resolved(s).eventId!, recordedAt: s.recordedAt };
-    }
+    for (const s of this.oldestFirst()) yield { id: s.id, eventId: resolved(s).eventId!, recordedAt: s.recordedAt };
   }
 
   /** The newest events that match, newest first, at most `limit`. */
@@ -343,9 +354,7 @@ export class EventLog {
     // One at a time (a generator): a snapshot never holds every chunk's text at once.
     let lines: string[] = [];
     let key = 0;
-    for (let i = this.head; i < this.rows.length; i++) {
-      const s = this.rows[i];
-      if (!s) continue;
+    for (const s of this.oldestFirst()) {
       if (!lines.length) key = s.id;
       lines.push(`${s.id}\t${s.recordedAt}\t${jsonOf(s)}`);
       if (lines.length >= per) {
@@ -415,12 +424,14 @@ export class EventLog {
         this.rows = [];
         this.base = r.id;
         this.head = 0;
+        this.blockLive = [];
       }
       const i = r.id - this.base;
       if (i < this.rows.length) throw new Error(`event ${r.id} is not newer than the newest one`);
       while (this.rows.length < i) this.rows.push(undefined);
       const { slab, start, end } = this.slabs.put(r.json);
       this.rows.push({ id: r.id, recordedAt: r.recordedAt, slab, start, end, eventId: withKeys ? r.eventId : undefined, type: withKeys ? intern(r.type!) : undefined });
+      this.blockLive[i >> BLOCK_BITS] = (this.blockLive[i >> BLOCK_BITS] ?? 0) + 1;
       this.live++;
       if (this.keys) this.index(withKeys ? (r as EventRow) : { ...r, ...keysOf(r.json) });
       if (r.id >= this.next) this.next = r.id + 1;
@@ -447,15 +458,29 @@ export class EventLog {
     keys.byType.get(r.type)?.pop();
   }
 
+  /** The events in their slots, oldest first, skipping blocks with none. */
+  private *oldestFirst(): IterableIterator<Stored> {
+    for (let i = this.head; i < this.rows.length; ) {
+      if (!this.blockLive[i >> BLOCK_BITS]) {
+        i = ((i >> BLOCK_BITS) + 1) << BLOCK_BITS;
+        continue;
+      }
+      const s = this.rows[i++];
+      if (s) yield s;
+    }
+  }
+
+  private recountBlocks(): void {
+    this.blockLive = [];
+    for (let i = 0; i < this.rows.length; i++) if (this.rows[i]) this.blockLive[i >> BLOCK_BITS] = (this.blockLive[i >> BLOCK_BITS] ?? 0) + 1;
+  }
+
   private keyMaps(): Keys {
     this.hydrate();
     if (!this.keys) {
       this.keys = { byMessage: new Map(), byEmail: new Map(), byType: new Map() };
       this.staleKeys = 0;
-      for (let i = this.head; i < this.rows.length; i++) {
-        const s = this.rows[i];
-        if (s) this.index({ id: s.id, recordedAt: s.recordedAt, json: '', ...keysOf(jsonOf(s)) });
-      }
+      for (const s of this.oldestFirst()) this.index({ id: s.id, recordedAt: s.recordedAt, json: '', ...keysOf(jsonOf(s)) });
       // Built inside a transaction, they hold its state: a rollback drops them (made again when read).
       this.undo?.push(() => (this.keys = null));
     }
@@ -479,6 +504,7 @@ export class EventLog {
       this.rows = this.rows.slice(this.head);
       this.base += this.head;
       this.head = 0;
+      this.recountBlocks();
     }
   }
 }

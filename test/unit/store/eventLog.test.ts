@@ -80,6 +80,23 @@ describe('events in memory (EventLog)', () => {
     assert.equal(log.count({ messageId: 'm-4' }), 1);
   });
 
+  it('oldest first past a long run of pruned events behind one spared event, also after rollbacks', () => {
+    const log = new EventLog();
+    log.add(Array.from({ length: 5000 }, (_, i) => row(i + 1)));
+    // Retention spares event 2 (say, in a retrying batch) and prunes the 4,000 after it.
+    log.delete(Array.from({ length: 4000 }, (_, i) => i + 3));
+    const expected = [1, 2, ...Array.from({ length: 998 }, (_, i) => 4003 + i)];
+    assert.deepEqual([...log.ascending()].map((e) => e.id), expected);
+    log.begin();
+    log.add([row(log.reserve(1))]);
+    log.delete([1, 4500]);
+    assert.deepEqual([...log.ascending()].map((e) => e.id), [2, ...expected.slice(2).filter((id) => id !== 4500), 5001]);
+    log.rollback();
+    assert.deepEqual([...log.ascending()].map((e) => e.id), expected);
+    assert.deepEqual([...log.chunks(600)].map((c) => [c.key, c.events]), [[1, 600], [4601, 400]]);
+    assert.equal(log.size, 1000);
+  });
+
   it('snapshot chunks give back the same events, JSON text byte for byte, read only when first needed', () => {
     const log = new EventLog();
     log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
