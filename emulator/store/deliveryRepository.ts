@@ -104,7 +104,8 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   queuedAll(): QueuedEvent[] {
-    // The keys and the JSON text come from the in-memory events as recorded: nothing is parsed.
+    // The JSON text and keys come from the in-memory events (a snapshot's chunk is read only for
+    // the events it holds that are queued: this runs before the ready line).
     const out: QueuedEvent[] = [];
     for (const r of this.store.all('SELECT id, webhook_id, queued_at, event_row_id FROM delivery_queue ORDER BY id')) {
       const e = this.store.events.get(Number(r.event_row_id));

@@ -58,7 +58,7 @@ export const EVENT_OPS = {
 const WIDTH = 3;
 
 /** The keys of an event as the store keeps them, from its recorded JSON: the payload's ids and `event`, its address lower-cased. */
-export function keysOf(json: string): EventKeys {
+function keysOf(json: string): EventKeys {
   const p = JSON.parse(json) as { event_id: string; message_id: string; event: string; email: string };
   return { eventId: String(p.event_id), messageId: String(p.message_id), type: String(p.event), email: String(p.email).toLowerCase() };
 }
@@ -144,6 +144,8 @@ export class EventLog {
   private pendingCount = 0;
   /** Where a pending chunk's text is read from (the snapshot's database, wherever it is now). */
   private source: ((key: number) => string) | null = null;
+  /** The last pending chunk `get` looked into, by id (a start-up's queued events are mostly in one). */
+  private peeked: { key: number; rows: Map<number, Stored> } | null = null;
 
   get size(): number {
     return this.live + this.pendingCount;
@@ -386,14 +388,9 @@ export class EventLog {
   hydrateSome(): boolean {
     const chunk = this.pending[0];
     if (chunk === undefined) return false;
-    const text = this.source!(chunk.key);
+    const rows = parseChunk(this.source!(chunk.key));
     this.pending.shift();
-    const rows: { id: number; recordedAt: number; json: string }[] = [];
-    for (const line of text.split('\n')) {
-      const a = line.indexOf('\t');
-      const b = line.indexOf('\t', a + 1);
-      rows.push({ id: Number(line.slice(0, a)), recordedAt: Number(line.slice(a + 1, b)), json: line.slice(b + 1) });
-    }
+    this.peeked = null;
     this.pendingCount -= chunk.events;
     // Never undone: the events were there before any transaction. Their keys are read when needed.
     this.append(rows, false);
@@ -404,10 +401,34 @@ export class EventLog {
     while (this.hydrateSome());
   }
 
+  /**
+   * The event with this id. The events in memory are older than every pending chunk, so an id at
+   * or above the first pending key is in one of them: only that chunk is read (not kept), and
+   * nothing is read at all for an older id. (A restart with events still queued looks up those
+   * events before its ready line.)
+   */
   private stored(id: number): Stored | undefined {
-    this.hydrate();
+    if (this.pending.length && id >= this.pending[0].key) return this.peek(id);
     const s = this.rows[id - this.base];
     return s && s.id === id ? s : undefined;
+  }
+
+  private peek(id: number): Stored | undefined {
+    let lo = 0;
+    let hi = this.pending.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.pending[mid].key <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    const key = this.pending[lo].key;
+    if (this.peeked?.key !== key) {
+      const slabs = new Slabs();
+      const rows = new Map<number, Stored>();
+      for (const r of parseChunk(this.source!(key))) rows.set(r.id, { id: r.id, recordedAt: r.recordedAt, ...slabs.put(r.json), eventId: undefined, type: undefined });
+      this.peeked = { key, rows };
+    }
+    return this.peeked.rows.get(id);
   }
 
   private alive(ids: readonly number[]): number {
@@ -507,6 +528,17 @@ export class EventLog {
       this.recountBlocks();
     }
   }
+}
+
+/** The lines of a snapshot chunk (see `EventLog.chunks`). */
+function parseChunk(text: string): { id: number; recordedAt: number; json: string }[] {
+  const rows: { id: number; recordedAt: number; json: string }[] = [];
+  for (const line of text.split('\n')) {
+    const a = line.indexOf('\t');
+    const b = line.indexOf('\t', a + 1);
+    rows.push({ id: Number(line.slice(0, a)), recordedAt: Number(line.slice(a + 1, b)), json: line.slice(b + 1) });
+  }
+  return rows;
 }
 
 /** `s` with its event id and type filled (from the JSON, once). */

@@ -97,6 +97,24 @@ describe('events in memory (EventLog)', () => {
     assert.equal(log.size, 1000);
   });
 
+  it("looking up an event of a snapshot reads only its chunk (a restart's queued events, before the ready line)", () => {
+    const log = new EventLog();
+    log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
+    const chunks = [...log.chunks(10)];
+    const read: number[] = [];
+    const again = new EventLog();
+    again.setPending(chunks.map(({ key, events }) => ({ key, events })), (key) => (read.push(key), chunks.find((c) => c.key === key)!.body));
+    assert.deepEqual(again.get(23), log.get(23));
+    assert.equal(again.json(25), log.json(25));
+    assert.deepEqual(read, [21], 'one chunk, read once for both');
+    assert.equal(again.get(26), undefined);
+    assert.deepEqual(again.get(12), log.get(12));
+    assert.deepEqual(read, [21, 11]);
+    again.hydrateSome();
+    assert.deepEqual(again.get(3), log.get(3), 'read into memory: found there');
+    assert.deepEqual([...again.ascending()], [...log.ascending()]);
+  });
+
   it('snapshot chunks give back the same events, JSON text byte for byte, read only when first needed', () => {
     const log = new EventLog();
     log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
