@@ -20,7 +20,8 @@ import type { Database as SqlJsDatabase, SqlJsStatic, SqlValue, Statement } from
 import type { Logger, UnitOfWork } from '../core/ports';
 import { deferredTablesIn, type DeferredTable } from './deferredRows';
 import { EVENT_OPS, EventLog, type EventRow } from './eventLog';
-import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents, registerEventFunctions } from './eventSnapshot';
+import { registerEventFunctions } from './eventFunctions';
+import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents } from './eventSnapshot';
 import { JournalWriter, type Op } from './journal';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
@@ -448,15 +449,14 @@ export class Store implements UnitOfWork {
     return this.statements.first(sql, params) as T | undefined;
   }
 
-  private query(sql: string, params: Params): Row[] {
-    this.barrier(sql);
+  private query(sql: string, params: Params, tables?: readonly DeferredTable[]): Row[] {
+    this.barrier(sql, tables);
     return this.statements.all(sql, params);
   }
 
   /** A read that needs the waiting rows of `tables` only (see `runBeside`). */
   allBeside(tables: readonly DeferredTable[], sql: string, params: Params = []): Row[] {
-    this.barrier(sql, tables);
-    return this.statements.all(sql, params);
+    return this.query(sql, params, tables);
   }
 
   // ---- the events (eventLog.ts)

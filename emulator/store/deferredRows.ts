@@ -4,11 +4,12 @@
  * Every event is one `delivery_queue` row while it waits for its batch and one `delivery_events`
  * row once batched (the events themselves live in memory: eventLog.ts); every recipient of a send
  * one `scheduled_events` row until its lifecycle event falls due. Written as they come, those
- * rows were most of the CPU of the delivery path, in WebAssembly. Nothing on that path reads those tables: the delivery engine
- * keeps its queue in memory and builds batch bodies from the events' JSON, the scheduler reads a
- * working copy in memory. So their inserts are journaled at once (durable as any write) and the
- * rows wait here; the store writes them into SQLite before any statement that names one of these
- * tables (read-your-writes), when the process is idle, or when too many wait.
+ * rows were most of the CPU of the delivery path, in WebAssembly. Nothing on that path reads those
+ * tables: the delivery engine keeps its queue in memory and builds batch bodies from the events'
+ * JSON, the scheduler reads a working copy in memory. So their inserts are journaled at once
+ * (durable as any write) and the rows wait here; the store writes them into SQLite before any
+ * statement that names one of these tables (read-your-writes), when the process is idle, or when
+ * too many wait.
  *
  * A queue or schedule row deleted before it ever reached SQLite is simply dropped from here (its
  * DELETE is journaled; replay inserts and deletes it, to the same end state).
@@ -68,7 +69,8 @@ const namedCache = new Map<string, readonly DeferredTable[]>();
 
 /**
  * The deferred tables `sql` names: their waiting rows must be in SQLite before it runs. Only
- * those: a read of the events does not write the queue's rows, which are usually dropped unwritten.
+ * those: a read of a batch's event rows does not write the queue's rows, which are usually dropped
+ * unwritten.
  * (The schema has no views or triggers, so a statement reaches no table it does not name.)
  */
 export function deferredTablesIn(sql: string): readonly DeferredTable[] {

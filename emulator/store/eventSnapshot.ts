@@ -19,9 +19,9 @@ import { EventLog } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
 import type { ReplayTarget } from './snapshots';
 
-export const EVENT_STORE_TABLE = 'event_store';
+const EVENT_STORE_TABLE = 'event_store';
 /** Lines per snapshot chunk (~1 MB of text): reading one is a few milliseconds, one a turn (EventLog.hydrateSome). */
-export const EVENT_CHUNK = 2_000;
+const EVENT_CHUNK = 2_000;
 const NEXT_ID_KEY = 'events_next_id';
 /** A statement that reads the in-memory events (eventFunctions.ts): an op of the new kind. */
 const CALLS_EVENT_FUNCTION = /\bmt_[a-z_]+\(/;
@@ -49,7 +49,7 @@ export function prepareEvents(db: SqlJsDatabase): EventReplayTarget {
       if (sql.charCodeAt(0) === 64 /* @ */ || CALLS_EVENT_FUNCTION.test(sql)) {
         if (legacy) moveLegacyEvents(db, events), (legacy = false);
         if (events.apply(sql, params)) return;
-      } else if (!legacy && /\bINTO events\b/.test(sql)) legacy = true;
+      }
       db.run(sql, params as never);
     },
   };
@@ -121,4 +121,3 @@ export function clearEventSnapshot(db: SqlJsDatabase, events: EventLog): void {
   db.run(`DELETE FROM ${EVENT_STORE_TABLE} WHERE chunk < ?`, [events.firstPendingChunk ?? Number.MAX_SAFE_INTEGER]);
 }
 
-export { registerEventFunctions };
