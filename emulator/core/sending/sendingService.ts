@@ -14,6 +14,7 @@ import type { Logger, Random, UnitOfWork } from '../ports';
 import type { Domain, SendingStream } from '../types';
 import { suppressionReason } from './eventBuilder';
 import { planRecipient, type ScheduledItem } from './lifecycle';
+import { MessageIdGenerator } from './messageIds';
 import type { Mail, MessageRepository, RecipientKind, StoredMessage } from './model';
 import { scenarioFor } from './scenarios';
 import type { EventScheduler } from './scheduler';
@@ -43,6 +44,9 @@ interface Prepared {
 }
 
 export class SendingService {
+  /** Mailtrap's message ids are time-based UUIDs (messageIds.ts); this process's node id is random. */
+  private readonly messageIds: MessageIdGenerator;
+
   constructor(
     private readonly messages: MessageRepository,
     private readonly domains: DomainService,
@@ -51,10 +55,12 @@ export class SendingService {
     private readonly suppressions: SuppressionService,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
-    private readonly random: Random,
+    random: Random,
     private readonly bus: CoreBus,
     private readonly policy: SendingPolicy = {},
-  ) {}
+  ) {
+    this.messageIds = new MessageIdGenerator(random.hex(6));
+  }
 
   /** Throws DomainNotAllowedError when `--domains strict` would refuse this sender (nothing is created). */
   checkSender(email: string): void {
@@ -152,7 +158,7 @@ export class SendingService {
         // A scheduled click "clicks" the first tracked link, as a person most likely would.
         const url = mail.html ? trackableLinks(mail.html)[0] : undefined;
         return recipients.map(([kind, email]) => {
-          const id = this.random.uuid();
+          const id = this.messageIds.next(now);
           messages.push({ id, sendId, email, kind, createdAt: now });
           const ctx = {
             messageId: id,

@@ -7,11 +7,22 @@ import { advance, eventsOf, mail, send } from '../../helpers/sending';
 
 const shared = useEmulatorProcess(['--memory']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * Mailtrap's message ids are time-based (version 1) UUIDs: the send's millisecond, a counter, a
+ * node id (mailtrap/mailtrap-ruby spec/fixtures/vcr_cassettes/Mailtrap_Client/_send_batch/…:
+ * `17287920-571a-11f0-0040-f13664d022fb`, `17287920-571a-11f0-0041-f13664d022fb`).
+ */
+const V1 = /^([0-9a-f]{8})-([0-9a-f]{4})-1([0-9a-f]{3})-([0-9a-f]{4})-([0-9a-f]{12})$/;
+const msOfV1 = (id: string) => {
+  const [, low, mid, hi] = V1.exec(id)!;
+  return Number((BigInt(`0x${hi}${mid}${low}`) - 122_192_928_000_000_000n) / 10_000n);
+};
 
 
 describe('send through the official client', () => {
   it('transactional send: one message id per recipient in to, cc, bcc order, each delivered on the virtual clock', async () => {
     const client = emulatorClient(shared.emu.ready.http, shared.emu.ready.token);
+    const before = (await shared.call('GET', '/emulator/clock')).json.now as number;
     const res = await client.send({
       from: { email: 'hello@client.test', name: 'Client' },
       to: [{ email: 'to1@example.net' }, { email: 'to2@example.net' }],
@@ -26,6 +37,14 @@ describe('send through the official client', () => {
     assert.equal(res.success, true);
     assert.equal(res.message_ids.length, 4);
     res.message_ids.forEach((id) => assert.match(id, UUID));
+    // Time-based as Mailtrap's: one timestamp for the request, on the emulator's clock; the ids differ in their counter and share the node.
+    const after = (await shared.call('GET', '/emulator/clock')).json.now as number;
+    res.message_ids.forEach((id) => assert.match(id, V1));
+    const sentAt = msOfV1(res.message_ids[0]);
+    assert.ok(sentAt >= before && sentAt <= after, `${sentAt} within [${before}, ${after}]`);
+    assert.deepEqual(res.message_ids.map(msOfV1), [sentAt, sentAt, sentAt, sentAt]);
+    assert.equal(new Set(res.message_ids.map((id) => V1.exec(id)![4])).size, 4);
+    assert.equal(new Set(res.message_ids.map((id) => V1.exec(id)![5])).size, 1);
 
     const msgs = await Promise.all(res.message_ids.map((id) => shared.call('GET', `/emulator/messages/${id}`)));
     assert.deepEqual(

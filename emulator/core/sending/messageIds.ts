@@ -1,0 +1,61 @@
+/**
+ * Message ids as Mailtrap gives them: time-based (version 1) UUIDs, not random ones. Every id in
+ * the recorded answers of mailtrap/mailtrap-ruby (spec/fixtures/vcr_cassettes) is one, e.g. the
+ * two messages of one batch `17287920-571a-11f0-0040-f13664d022fb` and `…-0041-…`: the same
+ * millisecond timestamp (the time the request was accepted), a counter in the clock-sequence
+ * group, and a random node id (multicast bit set, RFC 4122 §4.5).
+ *
+ * Here the timestamp is the emulator's clock (virtual time included), the counter restarts at
+ * 0000 each new millisecond, and when a millisecond holds more than 65,536 ids (a frozen virtual
+ * clock) the timestamp moves on by one 100 ns tick. So ids never repeat within a process, and
+ * follow each other in text order (until the low 32 bits of the timestamp wrap, every ~7 minutes
+ * of clock): a new message's id lands at the end of the messages' unique index, not at a random
+ * place in it.
+ */
+
+/** 100 ns ticks from the Gregorian reform (1582-10-15) to the Unix epoch. */
+const GREGORIAN_TO_UNIX = 122_192_928_000_000_000n;
+
+export class MessageIdGenerator {
+  private readonly node: string;
+  private lastMs = NaN;
+  private ticks = -1n;
+  private seq = 0;
+  /** `time_low-time_mid-1time_hi-` of `ticks`. */
+  private head = '';
+
+  /** `node`: 12 hex digits (6 bytes), e.g. Random.hex(6); the multicast bit is set here. */
+  constructor(node: string) {
+    if (!/^[0-9a-f]{12}$/i.test(node)) throw new Error('a message id node is 12 hex digits');
+    this.node = (parseInt(node.slice(0, 2), 16) | 1).toString(16).padStart(2, '0') + node.slice(2).toLowerCase();
+  }
+
+  /** The next id, for a message accepted at `nowMs` (Unix ms). */
+  next(nowMs: number): string {
+    if (nowMs !== this.lastMs) {
+      this.lastMs = nowMs;
+      const ticks = BigInt(Math.trunc(nowMs)) * 10_000n + GREGORIAN_TO_UNIX;
+      if (ticks > this.ticks) {
+        this.setTicks(ticks);
+        this.seq = 0;
+        return this.format();
+      }
+    }
+    if (++this.seq > 0xffff) {
+      this.setTicks(this.ticks + 1n);
+      this.seq = 0;
+    }
+    return this.format();
+  }
+
+  private setTicks(ticks: bigint): void {
+    this.ticks = ticks;
+    const hex = ticks.toString(16).padStart(15, '0');
+    // 60 bits: time_hi (12) | time_mid (16) | time_low (32); the version nibble goes before time_hi.
+    this.head = `${hex.slice(7)}-${hex.slice(3, 7)}-1${hex.slice(0, 3)}-`;
+  }
+
+  private format(): string {
+    return `${this.head}${this.seq.toString(16).padStart(4, '0')}-${this.node}`;
+  }
+}
