@@ -504,18 +504,6 @@ export class Store implements UnitOfWork {
   }
 
   /**
-   * Rows of a read-model table, journaled as `journal`: a statement that makes the same rows from
-   * what the journal already holds (as `insertAs` does for a row in SQLite). The caller vouches
-   * that it does, at the journal's place. The rows are written into SQLite later, like `deferInsert`'s.
-   */
-  deferInsertAs(table: DeferredTable, rows: SqlValue[][], journal: Op): void {
-    if (!rows.length) return;
-    if (!this.pending) return this.transaction(() => this.deferInsertAs(table, rows, journal));
-    this.readModel.hold(table, rows);
-    this.pending.push(journal);
-  }
-
-  /**
    * DELETE rows of a deferred table by id: those still waiting are dropped in memory; `sql` runs
    * for those already in SQLite and is journaled. `sql` must delete exactly the rows `ids` name
    * (the caller's working copy knows them). Explicit-id tables only.

@@ -1,9 +1,9 @@
 /**
  * Rows of the read-model tables (issue 13) that are journaled but not yet in SQLite.
  *
- * Every event is one `delivery_queue` row while it waits for its batch and one `delivery_events`
- * row once batched (the events themselves live in memory: eventLog.ts); every recipient of a send
- * one `scheduled_events` row until its lifecycle event falls due. Written as they come, those
+ * Every event is one `delivery_queue` row while it waits for its batch (the events themselves live
+ * in memory: eventLog.ts; a batch keeps its events' keys in its own row: migration 008); every
+ * recipient of a send one `scheduled_events` row until its lifecycle event falls due. Written as they come, those
  * rows were most of the CPU of the delivery path, in WebAssembly. Nothing on that path reads those
  * tables: the delivery engine keeps its queue in memory and builds batch bodies from the events'
  * JSON, the scheduler reads a working copy in memory. So their inserts are journaled at once
@@ -51,11 +51,6 @@ const SPECS = {
   messages: { head: 'INSERT INTO messages (seq, id, send_id, email, kind, created_at)', values: '(?, ?, ?, ?, ?, ?)', width: 6, idColumn: 'seq' },
   delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4, transient: true, idColumn: 'id' },
   scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3, transient: true, idColumn: 'id' },
-  delivery_events: {
-    head: 'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email)',
-    values: '(?, ?, ?, ?, ?)',
-    width: 5,
-  },
 } satisfies Record<string, DeferredSpec>;
 export type DeferredTable = keyof typeof SPECS;
 /** The tables whose inserts may wait, and how their rows are written. */

@@ -58,6 +58,13 @@ function toAttempt(r: Row): Attempt {
   };
 }
 
+/**
+ * A batch's events are the JSON array in its `event_keys` column (migration 008): a filter on
+ * them looks through it with json_each, after a plain text search of the column that rules out
+ * most batches at once (the value as it is written there; skipped for a value JSON would escape).
+ */
+const plain = (v: string) => /^[\x20-\x7e]*$/.test(v) && !/["\\]/.test(v);
+
 function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
@@ -65,19 +72,29 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
   if (f.status) parts.push('d.status = ?'), params.push(f.status);
   const ev: string[] = [];
   const evParams: string[] = [];
-  if (f.event) ev.push('e.type = ?'), evParams.push(f.event);
-  if (f.messageId) ev.push('e.message_id = ?'), evParams.push(f.messageId);
-  if (f.email) ev.push('e.email = ?'), evParams.push(f.email.toLowerCase());
+  if (f.event) ev.push('k.value ->> 1 = ?'), evParams.push(f.event);
+  if (f.messageId) {
+    ev.push('k.value ->> 2 = ?'), evParams.push(f.messageId);
+    if (plain(f.messageId)) parts.push('instr(d.event_keys, ?) > 0'), params.push(f.messageId);
+  }
+  if (f.email) {
+    const email = f.email.toLowerCase();
+    ev.push('k.value ->> 3 = ?'), evParams.push(email);
+    if (plain(email)) parts.push('instr(d.event_keys, ?) > 0'), params.push(email);
+  }
   // A batch's event types are on its own row: no need to look through its events for them alone.
   if (ev.length === 1 && f.event) parts.push('EXISTS (SELECT 1 FROM json_each(d.event_types) t WHERE t.value = ?)'), params.push(f.event);
-  else if (ev.length) parts.push(`d.id IN (SELECT e.delivery_id FROM delivery_events e WHERE ${ev.join(' AND ')})`), params.push(...evParams);
+  else if (ev.length) parts.push(`EXISTS (SELECT 1 FROM json_each(d.event_keys) k WHERE ${ev.join(' AND ')})`), params.push(...evParams);
   if (f.search) {
     // Part of an address or its domain, the start of a message id, or a batch id: what people paste.
     const like = f.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-    const alt = ["e.email LIKE ? ESCAPE '\\'", "e.message_id LIKE ? ESCAPE '\\'"];
-    params.push(`%${like}%`, `${like}%`);
+    const alt = ["k.value ->> 3 LIKE ? ESCAPE '\\'", "k.value ->> 2 LIKE ? ESCAPE '\\'"];
+    const inKeys = `EXISTS (SELECT 1 FROM json_each(d.event_keys) k WHERE ${alt.join(' OR ')})`;
+    const pre = plain(f.search) ? `d.event_keys LIKE ? ESCAPE '\\' AND ` : '';
     const id = /^#?(\d{1,15})$/.exec(f.search.trim());
-    parts.push(`(d.id IN (SELECT e.delivery_id FROM delivery_events e WHERE ${alt.join(' OR ')})${id ? ' OR d.id = ?' : ''})`);
+    parts.push(`((${pre}${inKeys})${id ? ' OR d.id = ?' : ''})`);
+    if (pre) params.push(`%${like}%`);
+    params.push(`%${like}%`, `${like}%`);
     if (id) params.push(Number(id[1]));
   }
   if (f.beforeId) parts.push('d.id < ?'), params.push(f.beforeId);
@@ -86,8 +103,14 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
 
 /** A delivery row up to its body's placeholder (the callers write that: a value, or how to make it). */
 const INSERT_DELIVERY = `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
-     created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
+     created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, event_keys, body)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `;
+/** The columns a Delivery is read from (not `event_keys`: filters only). */
+const COLUMNS = `d.id, d.kind, d.webhook_id, d.webhook_url, d.status, d.payload_format, d.event_count, d.event_types, d.message_ids,
+  d.created_at, d.attempt_count, d.next_attempt_at, d.last_status, d.last_error, d.body, d.source_id`;
+
+/** A batch's `event_keys` text: what `mt_event_keys` gives for the same events (eventFunctions.ts). */
+const eventKeys = (events: DeliveryEventKey[]) => JSON.stringify(events.map((e) => [e.eventId, e.type, e.messageId, e.email]));
 
 export class SqlDeliveryRepository implements DeliveryRepository {
   constructor(private readonly store: Store) {}
@@ -136,7 +159,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     return this.store.run('DELETE FROM delivery_queue WHERE webhook_id = ?', [webhookId]);
   }
 
-  /** Every column but `body`, in the order of the INSERT here. */
+  /** Every column but `event_keys` and `body`, in the order of the INSERT here. */
   private columns(d: Omit<Delivery, 'id'>): SqlValue[] {
     return [
       d.kind,
@@ -159,35 +182,26 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery {
     const [prefix, separator, suffix] = d.payloadFormat === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
     // The journal already holds every event's JSON, in id order as the queue is: it rebuilds the
-    // body from those events (eventFunctions.ts) instead of carrying ~150 KB of escaped body again.
+    // body and the event keys from those events (eventFunctions.ts) instead of carrying ~150 KB
+    // of escaped body again. The keys are the events' own (their type is the payload's `event`,
+    // their address is kept lower-cased), so both ways give the same text.
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
-    const journal: [string, SqlValue[]] = [`${INSERT_DELIVERY}? || mt_events_body(?, ?) || ?)`, [...this.columns(d), prefix, separator, rowIds, suffix]];
-    const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT))`, [...this.columns(d), d.body], journal);
-    // The batch's event rows, journaled the same way: made from the events' keys (their type is
-    // the payload's `event`, their address is kept lower-cased), not carried a second time.
-    this.store.deferInsertAs(
-      'delivery_events',
-      queued.map(({ key: e }) => [id, e.eventId, e.type, e.messageId, e.email]),
-      [
-        'INSERT INTO delivery_events (delivery_id, event_id, type, message_id, email) SELECT ?, k.value ->> 0, k.value ->> 1, k.value ->> 2, k.value ->> 3 FROM json_each(mt_event_keys(?)) k ORDER BY k.key',
-        [id, rowIds],
-      ],
-    );
+    const journal: [string, SqlValue[]] = [
+      `${INSERT_DELIVERY}mt_event_keys(?), ? || mt_events_body(?, ?) || ?)`,
+      [...this.columns(d), rowIds, prefix, separator, rowIds, suffix],
+    ];
+    const keys = eventKeys(queued.map((q) => q.key));
+    const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT), CAST(? AS TEXT))`, [...this.columns(d), keys, d.body], journal);
     return { ...d, id };
   }
 
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
-    const id = this.store.insert(`${INSERT_DELIVERY}?)`, [...this.columns(d), d.body]);
-    // Read-model rows for the inspector's filters: they wait until something reads them.
-    this.store.deferInsert(
-      'delivery_events',
-      events.map((e) => [id, e.eventId, e.type, e.messageId, e.email]),
-    );
+    const id = this.store.insert(`${INSERT_DELIVERY}?, ?)`, [...this.columns(d), eventKeys(events), d.body]);
     return { ...d, id };
   }
 
   get(id: number): Delivery | undefined {
-    const r = this.store.get('SELECT * FROM deliveries WHERE id = ?', [id]);
+    const r = this.store.get(`SELECT ${COLUMNS} FROM deliveries d WHERE d.id = ?`, [id]);
     return r && toDelivery(r);
   }
 
@@ -204,7 +218,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
 
   list(f: DeliveryFilter): Delivery[] {
     const w = where(f);
-    return this.store.all(`SELECT d.* FROM deliveries d ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
+    return this.store.all(`SELECT ${COLUMNS} FROM deliveries d ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
   }
 
   count(f: DeliveryFilter): number {
@@ -213,7 +227,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   open(webhookId?: number): Delivery[] {
-    const sql = `SELECT * FROM deliveries WHERE status IN ('pending', 'retrying')${webhookId === undefined ? '' : ' AND webhook_id = ?'} ORDER BY id`;
+    const sql = `SELECT ${COLUMNS} FROM deliveries d WHERE d.status IN ('pending', 'retrying')${webhookId === undefined ? '' : ' AND d.webhook_id = ?'} ORDER BY d.id`;
     return this.store.all(sql, webhookId === undefined ? [] : [webhookId]).map(toDelivery);
   }
 

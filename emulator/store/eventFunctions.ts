@@ -6,7 +6,7 @@
  * - `mt_events_body(separator, ids)`: the events' JSON, in id order, joined (a batch's body; its
  *   journaled INSERT rebuilds the body with it instead of carrying the bytes again);
  * - `mt_event_keys(ids)`: `[[event_id, type, message_id, email], …]` in id order (a batch's
- *   delivery_events rows, made the same way);
+ *   `event_keys` column, made the same way);
  * - `mt_status(message_id)`, `mt_count(message_id, type)`, `mt_has(message_id, types)`,
  *   `mt_bounce_responses(message_id)`: a message's Email Logs status, counts and filters.
  *

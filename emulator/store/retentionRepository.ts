@@ -32,7 +32,7 @@ export class SqlRetentionRepository implements RetentionRepository {
     const queued = new Set(this.store.allBeside([], 'SELECT event_row_id FROM delivery_queue WHERE event_row_id < ?', [bound]).map((r) => Number(r.event_row_id)));
     const delivering = new Set(
       this.store
-        .all(`SELECT de.event_id FROM delivery_events de JOIN deliveries d ON d.id = de.delivery_id WHERE d.status IN ${OPEN}`)
+        .all(`SELECT k.value ->> 0 AS event_id FROM deliveries d, json_each(d.event_keys) k WHERE d.status IN ${OPEN}`)
         .map((r) => String(r.event_id)),
     );
     const ids: number[] = [];
@@ -65,7 +65,6 @@ export class SqlRetentionRepository implements RetentionRepository {
     if (excess <= 0) return 0;
     const oldest = `SELECT id FROM deliveries WHERE status NOT IN ${OPEN} ORDER BY id LIMIT ?`;
     this.store.run(`DELETE FROM delivery_attempts WHERE delivery_id IN (${oldest})`, [excess]);
-    this.store.run(`DELETE FROM delivery_events WHERE delivery_id IN (${oldest})`, [excess]);
     return this.store.run(`DELETE FROM deliveries WHERE id IN (${oldest})`, [excess]);
   }
 }

@@ -9,6 +9,7 @@ import * as m004 from './004_sending';
 import * as m005 from './005_fidelity';
 import * as m006 from './006_lean_read_model';
 import * as m007 from './007_events_in_memory';
+import * as m008 from './008_batch_event_keys';
 
 export interface Migration {
   version: number;
@@ -24,4 +25,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, ...m005 },
   { version: 6, ...m006 },
   { version: 7, ...m007 },
+  { version: 8, ...m008 },
 ];

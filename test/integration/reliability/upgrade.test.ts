@@ -7,7 +7,8 @@
  *   transaction;
  * - test/fixtures/datadir-v2 (makeDataDirV2.ts): before the events moved into memory, events as
  *   SQLite rows, and a retrying batch whose body the journal makes from those rows; that batch
- *   keeps its body byte for byte and is delivered with it.
+ *   keeps its body byte for byte and is delivered with it. Its events' keys (then `delivery_events`
+ *   rows, a column of the batch since migration 008) still find it by message id and address.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -52,6 +53,11 @@ describe(`a data dir from an earlier version (${version})`, () => {
     if (batch) {
       const d = (await call('GET', `/emulator/deliveries/${batch.id}`)).json;
       assert.equal((d.data ?? d).body, batch.body, "the retrying batch's body, byte for byte");
+      const last = (JSON.parse(batch.body) as { events: { message_id: string; email: string }[] }).events.at(-1)!;
+      for (const q of [`message_id=${last.message_id}`, `email=${encodeURIComponent(last.email)}`, `q=${last.message_id.slice(0, 8)}`]) {
+        const found = (await call('GET', `/emulator/deliveries?${q}`)).json.data as { id: number }[];
+        assert.ok(found.some((f) => f.id === batch.id), `the retrying batch is found by ${q}`);
+      }
     }
 
     rx = await startReceiver();
