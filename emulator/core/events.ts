@@ -48,8 +48,12 @@ export interface StoredEvent {
 
 export interface EventRepository {
   insert(payload: EventPayload, recordedAt: number): StoredEvent;
-  /** The same for many events, in order (ids increase with position). */
-  insertMany(payloads: EventPayload[], recordedAt: number): StoredEvent[];
+  /**
+   * The same for many events, in order (ids increase with position). `from`: the scheduled rows
+   * the events are the payloads of, in the same order, still stored in this transaction (the
+   * repository may keep their text and refer to the rows rather than store it again).
+   */
+  insertMany(payloads: EventPayload[], recordedAt: number, from?: readonly ScheduledSource[]): StoredEvent[];
   get(id: number): StoredEvent | undefined;
   findByEventId(eventId: string): StoredEvent | undefined;
   list(filter: EventFilter): StoredEvent[];
@@ -63,6 +67,12 @@ export interface EventFilter {
   /** Only ids below this (pagination, newest first). */
   beforeId?: number;
   limit?: number;
+}
+
+/** A scheduled row an event is recorded from: its id, and the payload's stored JSON text. */
+export interface ScheduledSource {
+  id: number;
+  json: string;
 }
 
 /** Runs inside the recording transaction; throwing aborts the whole recording. */
@@ -88,16 +98,16 @@ export class EventService {
     return this.random.uuid();
   }
 
-  record(payloads: EventPayload[]): StoredEvent[] {
+  record(payloads: EventPayload[], from?: readonly ScheduledSource[]): StoredEvent[] {
     if (!payloads.length) return [];
     const now = this.clock.now();
-    const stored = this.uow.transaction(() => {
-      const out = this.repo.insertMany(payloads, now);
+    return this.uow.transaction(() => {
+      const out = this.repo.insertMany(payloads, now, from);
       for (const c of this.consumers) c(out);
+      // Announced once committed: a caller's transaction may still do more, or roll back.
+      this.uow.afterCommit(() => this.bus.emit('events.recorded', out));
       return out;
     });
-    this.bus.emit('events.recorded', stored);
-    return stored;
   }
 
   get(id: number): StoredEvent | undefined {

@@ -468,11 +468,19 @@ export class Store implements UnitOfWork {
   }
 
   /** Record events (ids from `reserveEventIds`, ascending): in memory at once, journaled with the transaction. */
-  insertEvents(rows: EventRow[]): void {
+  /**
+   * `scheduled`: the `scheduled_events` rows the events are the payloads of (same order, same text,
+   * still there): journaled as such rather than with their text again. Ids must be consecutive,
+   * and one recording time for all.
+   */
+  insertEvents(rows: EventRow[], scheduled?: readonly number[]): void {
     if (!rows.length) return;
-    if (!this.pending) return this.transaction(() => this.insertEvents(rows));
+    if (!this.pending) return this.transaction(() => this.insertEvents(rows, scheduled));
+    if (scheduled && (scheduled.length !== rows.length || rows.some((r, i) => r.id !== rows[0].id + i || r.recordedAt !== rows[0].recordedAt))) {
+      throw new Error('events recorded from scheduled rows need consecutive ids, one time, one row each');
+    }
     this.events.add(rows);
-    this.pending.push([EVENT_OPS.insert, EventLog.insertParams(rows)]);
+    this.pending.push(scheduled ? [EVENT_OPS.due, [rows[0].id, rows[0].recordedAt, ...scheduled]] : [EVENT_OPS.insert, EventLog.insertParams(rows)]);
   }
 
   /** Delete events by id (ascending); returns how many there were. */

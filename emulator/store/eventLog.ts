@@ -53,6 +53,13 @@ export const EVENT_OPS = {
   insert: '@events.insert',
   /** params: inclusive id ranges `from, to, from, to, …`. */
   delete: '@events.delete',
+  /**
+   * Lifecycle events as they fall due, each the payload of its `scheduled_events` row, whose text
+   * the journal already holds (eventSnapshot.ts replays it from the row; the op comes before the
+   * rows' DELETE). params: `first_id, recorded_at, scheduled_id, scheduled_id, …` (event ids are
+   * consecutive from `first_id`).
+   */
+  due: '@events.due',
 } as const;
 
 const WIDTH = 3;

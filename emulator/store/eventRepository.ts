@@ -1,5 +1,5 @@
 /** The core's event repository over the store's in-memory events (eventLog.ts). */
-import type { EventFilter, EventPayload, EventRepository, StoredEvent } from '../core/events';
+import type { EventFilter, EventPayload, EventRepository, ScheduledSource, StoredEvent } from '../core/events';
 import type { Store } from './database';
 import type { EventQuery, EventRow } from './eventLog';
 
@@ -20,19 +20,22 @@ export class SqlEventRepository implements EventRepository {
     return this.insertMany([payload], recordedAt)[0];
   }
 
-  /** Each event's JSON is built here once and handed on (batch bodies reuse it). */
-  insertMany(payloads: EventPayload[], recordedAt: number): StoredEvent[] {
+  /**
+   * Each event's JSON is built here once and handed on (batch bodies reuse it); an event from a
+   * scheduled row keeps that row's text, and is journaled as "the payload of that row".
+   */
+  insertMany(payloads: EventPayload[], recordedAt: number, from?: readonly ScheduledSource[]): StoredEvent[] {
     return this.store.transaction(() => {
       const first = this.store.reserveEventIds(payloads.length);
       const out: StoredEvent[] = new Array(payloads.length);
       const rows: EventRow[] = new Array(payloads.length);
       for (let i = 0; i < payloads.length; i++) {
         const p = payloads[i];
-        const json = JSON.stringify(p);
+        const json = from ? from[i].json : JSON.stringify(p);
         rows[i] = { id: first + i, eventId: p.event_id, messageId: p.message_id, type: p.event, email: p.email.toLowerCase(), recordedAt, json };
         out[i] = { id: first + i, payload: p, recordedAt, json };
       }
-      this.store.insertEvents(rows);
+      this.store.insertEvents(rows, from?.map((s) => s.id));
       return out;
     });
   }

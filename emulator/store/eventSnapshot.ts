@@ -15,7 +15,7 @@
  * journal: a store writes only new ones once it runs this version.
  */
 import type { Database as SqlJsDatabase } from 'sql.js';
-import { EventLog } from './eventLog';
+import { EVENT_OPS, EventLog } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
 import type { ReplayTarget } from './snapshots';
 
@@ -48,11 +48,26 @@ export function prepareEvents(db: SqlJsDatabase): EventReplayTarget {
     run(sql, params) {
       if (sql.charCodeAt(0) === 64 /* @ */ || CALLS_EVENT_FUNCTION.test(sql)) {
         if (legacy) moveLegacyEvents(db, events), (legacy = false);
+        if (sql === EVENT_OPS.due) return replayDue(db, events, params);
         if (events.apply(sql, params)) return;
       }
       db.run(sql, params as never);
     },
   };
+}
+
+/** `EVENT_OPS.due`: the events are the payloads of these scheduled rows, which the journal put there. */
+function replayDue(db: SqlJsDatabase, events: EventLog, params: unknown[]): void {
+  const [first, recordedAt, ...ids] = params.map(Number);
+  const r = db.exec('SELECT s.payload FROM json_each(?) j LEFT JOIN scheduled_events s ON s.id = j.value ORDER BY j.key', [JSON.stringify(ids)]);
+  const payloads = r[0]?.values ?? [];
+  const insert: unknown[] = [];
+  payloads.forEach(([payload], i) => {
+    if (payload === null) throw new Error(`no scheduled row ${ids[i]} for a due event`);
+    insert.push(first + i, recordedAt, String(payload));
+  });
+  if (payloads.length !== ids.length) throw new Error('a due event op names rows it does not find');
+  events.apply(EVENT_OPS.insert, insert);
 }
 
 /**

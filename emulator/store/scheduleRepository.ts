@@ -99,12 +99,16 @@ export class SqlScheduleRepository implements ScheduleRepository {
 
   deleteDue(at: number): void {
     const ids = this.schedule.through(at).map((p) => p.id);
-    this.store.deleteDeferred('scheduled_events', ids, 'DELETE FROM scheduled_events WHERE due_at <= ?', [at]);
+    if (!ids.length) return;
+    let last = 0;
+    for (const id of ids) if (id > last) last = id;
+    // Exactly those rows (ids grow): not a row the same transaction added before this, due already.
+    this.store.deleteDeferred('scheduled_events', ids, 'DELETE FROM scheduled_events WHERE due_at <= ? AND id <= ?', [at, last]);
     this.store.afterCommit(() => this.schedule.removeThrough(at));
   }
 
   due(at: number): ScheduledEvent[] {
-    return this.schedule.through(at).map((p) => ({ id: p.id, dueAt: p.dueAt, payload: JSON.parse(p.json) as ScheduledItem }));
+    return this.schedule.through(at).map((p) => ({ id: p.id, dueAt: p.dueAt, payload: JSON.parse(p.json) as ScheduledItem, json: p.json }));
   }
 
   nextDue(): number | null {

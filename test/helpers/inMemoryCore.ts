@@ -8,9 +8,10 @@ import { cryptoRandom } from '../../emulator/random';
 import { Store } from '../../emulator/store/database';
 import { FakeRealTime } from './fakeTime';
 
-export async function inMemoryCore(opts: { scale?: number } = {}) {
+/** `dir`: a durable store in that data directory instead (journal and snapshots on disk). */
+export async function inMemoryCore(opts: { scale?: number; dir?: string } = {}) {
   const log = createLogger('test', { level: 'error', write: () => {} });
-  const store = await Store.open({ dir: null, log });
+  const store = await Store.open({ dir: opts.dir ?? null, log });
   const real = new FakeRealTime();
   const clock = new VirtualClock(real, opts.scale ?? 1);
   const services = assembleServices({ store, clock, random: cryptoRandom, log, sender: new UndiciWebhookSender(), settings: parseConfig([]).config });

@@ -66,6 +66,8 @@ export interface ScheduledEvent {
   dueAt: number;
   /** An event to record, or a check to decide (lifecycle.ts). */
   payload: ScheduledItem;
+  /** `payload` as stored (JSON): an event recorded from this row keeps this very text. */
+  json: string;
 }
 
 export const SUPPRESSION_TYPES = ['hard bounce', 'spam complaint', 'unsubscription', 'manual import'] as const;

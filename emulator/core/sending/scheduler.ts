@@ -2,13 +2,13 @@
  * Durable lifecycle scheduling. A send stores its future items (events, and re-checks of a
  * suspended message: lifecycle.ts) with their due time in the same transaction as the message,
  * so an acknowledged send gets its whole lifecycle even if the process is killed before it is
- * due. When items fall due on the virtual clock, in one transaction: their rows are removed,
- * events are recorded through `EventService.record`, and checks are resolved into the next
- * items (stored the same way). On start, `start()` re-arms what is pending; anything overdue
+ * due. When items fall due on the virtual clock, in one transaction: events are recorded through
+ * `EventService.record` (from their rows: an event keeps its row's text), the rows are removed,
+ * and checks are resolved into the next items (stored the same way). On start, `start()` re-arms what is pending; anything overdue
  * fires at once.
  */
 import type { Clock, Timer } from '../clock';
-import type { EventPayload, EventService } from '../events';
+import type { EventPayload, EventService, ScheduledSource } from '../events';
 import type { Logger, UnitOfWork } from '../ports';
 import { isCheck, type Planned, type ScheduledItem, type SuspensionCheck } from './lifecycle';
 import type { ScheduleRepository } from './model';
@@ -79,22 +79,27 @@ export class EventScheduler {
       const due = this.repo.due(now);
       if (!due.length) return fired;
       const toArm = new Set<number>();
-      // Rows go first so `record` (which announces after its consumers ran) is the last step: if a
-      // consumer throws, everything rolls back and the rows stay for the next attempt.
+      // One transaction: if anything throws (a consumer of the events), everything rolls back and
+      // the rows stay for the next attempt. The events are recorded while their rows still exist
+      // (the store may record them as "the payloads of these rows"); the next items of resolved
+      // checks are stored after the rows went, and may be due now: the next round picks them up.
       this.uow.transaction(() => {
-        this.repo.deleteDue(now);
         const events: EventPayload[] = [];
+        const from: ScheduledSource[] = [];
         for (const d of due) {
-          if (!isCheck(d.payload)) {
-            events.push(d.payload);
-            continue;
-          }
+          if (isCheck(d.payload)) continue;
+          events.push(d.payload);
+          from.push({ id: d.id, json: d.json });
+        }
+        if (events.length) this.events.record(events, from);
+        this.repo.deleteDue(now);
+        for (const d of due) {
+          if (!isCheck(d.payload)) continue;
           for (const next of this.resolve(d.payload, now)) {
             this.repo.insert(next.dueAt, next.item);
             toArm.add(next.dueAt);
           }
         }
-        if (events.length) this.events.record(events);
       });
       for (const t of toArm) if (t > now) this.arm(t);
       fired += due.length;
