@@ -32,14 +32,28 @@ function quoteSql(sql: string): string {
   return q;
 }
 
-export function encodeEntry(entry: JournalEntry): string {
+function entryJson(entry: JournalEntry): string {
   let json = `{"q":${JSON.stringify(entry.q)},"o":[`;
   for (let i = 0; i < entry.o.length; i++) {
     const [sql, params] = entry.o[i];
     json += `${i ? ',' : ''}[${quoteSql(sql)},${JSON.stringify(params)}]`;
   }
-  json += ']}';
-  return `${checksum(json)} ${json}\n`;
+  return json + ']}';
+}
+
+/**
+ * The line's bytes. The JSON is converted to UTF-8 once, into the line's own buffer, and the
+ * checksum is taken over those bytes (what hashing the string does, without converting it again).
+ */
+export function encodeEntryBytes(entry: JournalEntry): Buffer {
+  const json = entryJson(entry);
+  const n = Buffer.byteLength(json);
+  const line = Buffer.allocUnsafe(n + 10);
+  line.write(json, 9);
+  line.write(createHash('sha1').update(line.subarray(9, 9 + n)).digest('hex').slice(0, 8), 0, 'latin1');
+  line[8] = 0x20;
+  line[n + 9] = 0x0a;
+  return line;
 }
 
 export interface ReadResult {
@@ -92,7 +106,7 @@ export class JournalWriter {
   }
 
   append(entry: JournalEntry): void {
-    const line = Buffer.from(encodeEntry(entry));
+    const line = encodeEntryBytes(entry);
     let off = 0;
     while (off < line.length) off += fs.writeSync(this.fd, line, off, line.length - off);
     this.bytes += line.length;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { encodeEntry, type JournalEntry } from '../../../emulator/store/journal';
+import { encodeEntryBytes, type JournalEntry } from '../../../emulator/store/journal';
 
 // The encoder builds lines from cached pieces for speed; the bytes must stay exactly those of the
 // original format (checksum of JSON.stringify(entry)), or journals written by one build would be
@@ -16,6 +16,7 @@ test('journal lines are byte for byte the original format', () => {
   for (const e of entries) {
     const json = JSON.stringify(e);
     const want = `${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`;
-    assert.equal(encodeEntry(e), want);
+    assert.equal(encodeEntryBytes(e).toString('utf8'), want);
+    assert.deepEqual(encodeEntryBytes(e), Buffer.from(want), 'byte for byte');
   }
 });
