@@ -21,6 +21,7 @@ import type { Logger, UnitOfWork } from '../core/ports';
 import { deferredTablesIn, type DeferredTable } from './deferredRows';
 import { EVENT_OPS, EventLog, type EventRow } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
+import { QUEUE_OPS, QueueLog } from './queueLog';
 import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents } from './eventSnapshot';
 import { JournalWriter, type Op } from './journal';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
@@ -102,6 +103,8 @@ export class Store implements UnitOfWork {
     private readonly compactBytes: number,
     /** The events read model (eventLog.ts): in memory, journaled with the transactions that change it. */
     readonly events: EventLog,
+    /** The delivery queue (queueLog.ts): in memory, journaled the same way. */
+    readonly queue: QueueLog,
   ) {
     this.statements = new Statements(db);
     // A snapshot's event chunks not read yet are read from the database the store uses now.
@@ -129,6 +132,7 @@ export class Store implements UnitOfWork {
     let seq = 0;
     let fellBack = false;
     let events: EventLog;
+    let queue: QueueLog;
     if (opts.dir) {
       fs.mkdirSync(opts.dir, { recursive: true });
       const prepare = (d: SqlJsDatabase) => {
@@ -138,6 +142,7 @@ export class Store implements UnitOfWork {
       const opened = openGenerations(SQL, opts.dir, prepare, (msg, fields) => log.warn(msg, fields));
       db = opened.db;
       events = opened.target.events;
+      queue = opened.target.queue;
       seq = opened.seq;
       fellBack = opened.fellBack;
       journal = new JournalWriter(path.join(opts.dir, FILES.journal));
@@ -145,13 +150,15 @@ export class Store implements UnitOfWork {
     } else {
       db = memoryDatabase(SQL);
       Store.pragmas(db);
-      events = prepareEvents(db).events;
+      ({ events, queue } = prepareEvents(db));
     }
-    const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024, events);
+    const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024, events, queue);
     store.seq = seq;
     store.migrate();
     // A data directory from before migration 007: its events move into memory, and a new
     // generation is written at once, so that its journal holds ops of the new kind only.
+    // The snapshot's queue rows, or those an older journal left in SQLite, move into memory.
+    queue.moveFromTable(db);
     const moved = moveLegacyEvents(db, events);
     if (moved && opts.dir && !fellBack) {
       store.compact();
@@ -264,6 +271,7 @@ export class Store implements UnitOfWork {
     this.txnAfterCommit = [];
     this.readModel.begin();
     this.events.begin();
+    this.queue.begin();
     this.begun = false;
     let result: T;
     try {
@@ -275,6 +283,7 @@ export class Store implements UnitOfWork {
       this.begun = false;
       this.readModel.rollback();
       this.events.rollback();
+      this.queue.rollback();
       this.txnAfterCommit = [];
       throw err;
     }
@@ -288,6 +297,7 @@ export class Store implements UnitOfWork {
     } else if (ops.length) this.seq++;
     this.readModel.commit();
     this.events.commit();
+    this.queue.commit();
     const after = this.txnAfterCommit;
     this.txnAfterCommit = [];
     for (const fn of after) {
@@ -449,14 +459,9 @@ export class Store implements UnitOfWork {
     return this.statements.first(sql, params) as T | undefined;
   }
 
-  private query(sql: string, params: Params, tables?: readonly DeferredTable[]): Row[] {
-    this.barrier(sql, tables);
+  private query(sql: string, params: Params): Row[] {
+    this.barrier(sql);
     return this.statements.all(sql, params);
-  }
-
-  /** A read that needs the waiting rows of `tables` only (see `runBeside`). */
-  allBeside(tables: readonly DeferredTable[], sql: string, params: Params = []): Row[] {
-    return this.query(sql, params, tables);
   }
 
   // ---- the events (eventLog.ts)
@@ -481,6 +486,29 @@ export class Store implements UnitOfWork {
     }
     this.events.add(rows);
     this.pending.push(scheduled ? [EVENT_OPS.due, [rows[0].id, rows[0].recordedAt, ...scheduled]] : [EVENT_OPS.insert, EventLog.insertParams(rows)]);
+  }
+
+  /** Queue events for webhooks (in order); returns the first queue id (the rest follow on). */
+  enqueue(entries: readonly { webhookId: number; eventRowId: number }[], queuedAt: number): number {
+    if (!this.pending) return this.transaction(() => this.enqueue(entries, queuedAt));
+    const { first, params } = this.queue.add(entries, queuedAt);
+    if (entries.length) this.pending.push([QUEUE_OPS.add, params]);
+    return first;
+  }
+
+  /** The webhook's queued events up to queue id `lastId` (its oldest) leave the queue. */
+  dequeue(webhookId: number, lastId: number): void {
+    if (!this.pending) return this.transaction(() => this.dequeue(webhookId, lastId));
+    this.queue.take(webhookId, lastId);
+    this.pending.push([QUEUE_OPS.take, [webhookId, lastId]]);
+  }
+
+  /** Every queued event of the webhook leaves the queue; returns how many. */
+  clearQueue(webhookId: number): number {
+    if (!this.pending) return this.transaction(() => this.clearQueue(webhookId));
+    const n = this.queue.clear(webhookId);
+    if (n) this.pending.push([QUEUE_OPS.clear, [webhookId]]);
+    return n;
   }
 
   /** Delete events by id (ascending); returns how many there were. */
@@ -531,11 +559,6 @@ export class Store implements UnitOfWork {
     if (!this.pending) return this.transaction(() => this.runBeside(tables, sql, params));
     this.apply(sql, params, [sql, params], tables);
     return this.db.getRowsModified();
-  }
-
-  /** The smallest value of column `index` (in `DEFERRED[table].head` order) among the rows of `table` not yet in SQLite. */
-  minWaiting(table: DeferredTable, index: number): number | undefined {
-    return this.readModel.minWaiting(table, index);
   }
 
   /** COUNT(*) of a deferred table, waiting rows included, without writing them into SQLite. */
@@ -597,11 +620,13 @@ export class Store implements UnitOfWork {
     let data: Uint8Array;
     try {
       if (withEvents) for (const { sql, params } of eventSnapshotRows(this.events)) this.statements.run(sql, params);
+      for (const { sql, params } of this.queue.snapshotRows()) this.statements.run(sql, params);
       // export() frees every prepared statement; drop our cache with them.
       this.statements.freeAll();
       data = this.db.export();
     } finally {
       if (withEvents) clearEventSnapshot(this.db, this.events);
+      QueueLog.clearSnapshot(this.db);
     }
     Store.pragmas(this.db);
     const dir = this.dir;

@@ -1,18 +1,16 @@
 /**
  * Rows of the read-model tables (issue 13) that are journaled but not yet in SQLite.
  *
- * Every event is one `delivery_queue` row while it waits for its batch (the events themselves live
- * in memory: eventLog.ts; a batch keeps its events' keys in its own row: migration 008); every
- * recipient of a send one `scheduled_events` row until its lifecycle event falls due. Written as they come, those
- * rows were most of the CPU of the delivery path, in WebAssembly. Nothing on that path reads those
- * tables: the delivery engine keeps its queue in memory and builds batch bodies from the events'
- * JSON, the scheduler reads a working copy in memory. So their inserts are journaled at once
+ * Every recipient of a send is one `scheduled_events` row until its lifecycle event falls due (the
+ * events themselves live in memory: eventLog.ts; so does the delivery queue: queueLog.ts; a batch
+ * keeps its events' keys in its own row: migration 008). Written as they come, those rows were a
+ * large part of the CPU of the delivery path, in WebAssembly. Nothing on that path reads the
+ * table: the scheduler reads a working copy in memory. So their inserts are journaled at once
  * (durable as any write) and the rows wait here; the store writes them into SQLite before any
- * statement that names one of these tables (read-your-writes), when the process is idle, or when
- * too many wait.
+ * statement that names the table (read-your-writes), when too many wait, or at compaction.
  *
- * A queue or schedule row deleted before it ever reached SQLite is simply dropped from here (its
- * DELETE is journaled; replay inserts and deletes it, to the same end state).
+ * A schedule row deleted before it ever reached SQLite is simply dropped from here (its DELETE
+ * is journaled; replay inserts and deletes it, to the same end state).
  *
  * The rows of a send (its `sends` row, attachments and one `messages` row per recipient) wait too:
  * nothing on the ingest path reads them, and writing them was a third of an SMTP message's ingest.
@@ -28,8 +26,7 @@ interface DeferredSpec {
   /** The first column, when it is an id the caller chose (reserveIds): rows can then be dropped by id. */
   idColumn?: string;
   /**
-   * Rows usually deleted soon after they are written (a queued event, a scheduled lifecycle
-   * event): writing them when idle would mostly be work undone a moment later, so only a read,
+   * Rows usually deleted soon after they are written (a scheduled lifecycle event): writing them when idle would mostly be work undone a moment later, so only a read,
    * the bound on waiting rows, compaction or a stop write them.
    */
   transient?: true;
@@ -49,7 +46,6 @@ const SPECS = {
     width: 8,
   },
   messages: { head: 'INSERT INTO messages (seq, id, send_id, email, kind, created_at)', values: '(?, ?, ?, ?, ?, ?)', width: 6, idColumn: 'seq' },
-  delivery_queue: { head: 'INSERT INTO delivery_queue (id, webhook_id, event_row_id, queued_at)', values: '(?, ?, ?, ?)', width: 4, transient: true, idColumn: 'id' },
   scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3, transient: true, idColumn: 'id' },
 } satisfies Record<string, DeferredSpec>;
 export type DeferredTable = keyof typeof SPECS;
@@ -145,16 +141,6 @@ export class DeferredRows {
       limit -= got.length;
     }
     return out;
-  }
-
-  /** The smallest value of column `index` among the waiting rows of `table` (numbers only). */
-  min(table: DeferredTable, index: number): number | undefined {
-    let min: number | undefined;
-    for (const r of this.rows.get(table)!.values()) {
-      const v = Number(r[index]);
-      if (min === undefined || v < min) min = v;
-    }
-    return min;
   }
 
   /** Drop the waiting rows of an explicit-id table with these ids; returns them. */

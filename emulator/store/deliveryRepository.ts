@@ -116,27 +116,21 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   constructor(private readonly store: Store) {}
 
   enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): number {
-    // The rows wait in memory (deferredRows.ts): the engine keeps the queue itself, and a row
-    // dequeued before anything read the table never reaches SQLite.
-    const first = this.store.reserveIds('delivery_queue', entries.length);
-    this.store.deferInsert(
-      'delivery_queue',
-      entries.map((e, i) => [first + i, e.webhookId, e.eventRowId, queuedAt]),
-    );
-    return first;
+    // The queue lives in the store's memory (queueLog.ts), journaled in a few numbers.
+    return this.store.enqueue(entries, queuedAt);
   }
 
   queuedAll(): QueuedEvent[] {
     // The JSON text and keys come from the in-memory events (a snapshot's chunk is read only for
     // the events it holds that are queued: this runs before the ready line).
     const out: QueuedEvent[] = [];
-    for (const r of this.store.all('SELECT id, webhook_id, queued_at, event_row_id FROM delivery_queue ORDER BY id')) {
-      const e = this.store.events.get(Number(r.event_row_id));
-      if (!e) continue; // retention never prunes a queued event; a row without one has nothing to send
+    for (const q of this.store.queue.all()) {
+      const e = this.store.events.get(q.eventRowId);
+      if (!e) continue; // retention never prunes a queued event; an entry without one has nothing to send
       out.push({
-        queueId: Number(r.id),
-        webhookId: Number(r.webhook_id),
-        queuedAt: Number(r.queued_at),
+        queueId: q.id,
+        webhookId: q.webhookId,
+        queuedAt: q.queuedAt,
         eventRowId: e.id,
         json: e.json,
         key: { eventId: e.eventId, type: e.type as PayloadEventName, messageId: e.messageId, email: e.email },
@@ -147,16 +141,12 @@ export class SqlDeliveryRepository implements DeliveryRepository {
 
   dequeue(webhookId: number, queueIds: number[]): void {
     if (!queueIds.length) return;
-    // They are the webhook's oldest rows, so a range covers exactly them; rows still in memory are
-    // dropped there by id.
-    this.store.deleteDeferred('delivery_queue', queueIds, 'DELETE FROM delivery_queue WHERE webhook_id = ? AND id <= ?', [
-      webhookId,
-      queueIds[queueIds.length - 1],
-    ]);
+    // They are the webhook's oldest entries, so "up to the last of them" covers exactly them.
+    this.store.dequeue(webhookId, queueIds[queueIds.length - 1]);
   }
 
   clearQueue(webhookId: number): number {
-    return this.store.run('DELETE FROM delivery_queue WHERE webhook_id = ?', [webhookId]);
+    return this.store.clearQueue(webhookId);
   }
 
   /** Every column but `event_keys` and `body`, in the order of the INSERT here. */

@@ -17,6 +17,7 @@
 import type { Database as SqlJsDatabase } from 'sql.js';
 import { EVENT_OPS, EventLog } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
+import { QUEUE_OPS, QueueLog } from './queueLog';
 import type { ReplayTarget } from './snapshots';
 
 const EVENT_STORE_TABLE = 'event_store';
@@ -29,9 +30,10 @@ const CALLS_EVENT_FUNCTION = /\bmt_[a-z_]+\(/;
 const hasTable = (db: SqlJsDatabase, name: string): boolean =>
   db.exec('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?', ['table', name]).length > 0;
 
-/** A database about to be replayed into, with its events. */
+/** A database about to be replayed into, with its events and delivery queue. */
 export interface EventReplayTarget extends ReplayTarget {
   events: EventLog;
+  queue: QueueLog;
 }
 
 /**
@@ -40,16 +42,25 @@ export interface EventReplayTarget extends ReplayTarget {
  */
 export function prepareEvents(db: SqlJsDatabase): EventReplayTarget {
   const events = new EventLog();
+  const queue = new QueueLog();
   registerEventFunctions(db, () => events);
   loadEventChunks(db, events);
   let legacy = true;
+  // The queue's rows (a snapshot's, or older SQL ops') move into memory at its first op of the new
+  // kind: a journal of the previous version has new event ops among its SQL queue ops.
+  let queueInTable = true;
   return {
     events,
+    queue,
     run(sql, params) {
       if (sql.charCodeAt(0) === 64 /* @ */ || CALLS_EVENT_FUNCTION.test(sql)) {
         if (legacy) moveLegacyEvents(db, events), (legacy = false);
         if (sql === EVENT_OPS.due) return replayDue(db, events, params);
         if (events.apply(sql, params)) return;
+        if (sql.startsWith('@queue.')) {
+          if (queueInTable) queue.moveFromTable(db), (queueInTable = false);
+          if (queue.apply(sql, params)) return;
+        }
       }
       db.run(sql, params as never);
     },

@@ -57,13 +57,6 @@ export class ReadModel {
     return this.waitingRows.count(table) + (this.txnRows?.count(table) ?? 0);
   }
 
-  /** The smallest value of column `index` among the rows of `table` not yet in SQLite, the open transaction's included. */
-  minWaiting(table: DeferredTable, index: number): number | undefined {
-    const a = this.waitingRows.min(table, index);
-    const b = this.txnRows?.min(table, index);
-    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
-  }
-
   begin(): void {
     this.txnRows = null;
     this.txnTaken = [];

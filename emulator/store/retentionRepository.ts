@@ -23,13 +23,9 @@ export class SqlRetentionRepository implements RetentionRepository {
     const events = this.store.events;
     const excess = events.size - cap;
     if (excess <= 0) return 0;
-    // Spared: every queued event, and every event of a batch still being delivered. Queue rows
-    // usually leave before they reach SQLite (deferredRows.ts); rather than write every waiting
-    // one for this read, nothing at or above the oldest event a waiting queue row names is pruned
-    // (queued events are usually the newest; one left out now goes at a later check). The ids
-    // pruned are journaled as such, so replay needs none of this.
-    const bound = this.store.minWaiting('delivery_queue', 2) ?? Number.MAX_SAFE_INTEGER;
-    const queued = new Set(this.store.allBeside([], 'SELECT event_row_id FROM delivery_queue WHERE event_row_id < ?', [bound]).map((r) => Number(r.event_row_id)));
+    // Spared: every queued event (the queue is in memory: queueLog.ts), and every event of a batch
+    // still being delivered. The ids pruned are journaled as such, so replay needs none of this.
+    const queued = this.store.queue.eventRowIds();
     const delivering = new Set(
       this.store
         .all(`SELECT k.value ->> 0 AS event_id FROM deliveries d, json_each(d.event_keys) k WHERE d.status IN ${OPEN}`)
@@ -37,7 +33,7 @@ export class SqlRetentionRepository implements RetentionRepository {
     );
     const ids: number[] = [];
     for (const e of events.ascending()) {
-      if (ids.length >= excess || e.id >= bound) break;
+      if (ids.length >= excess) break;
       if (!queued.has(e.id) && !delivering.has(e.eventId)) ids.push(e.id);
     }
     return this.store.deleteEvents(ids);

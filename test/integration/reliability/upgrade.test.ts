@@ -9,6 +9,9 @@
  *   SQLite rows, and a retrying batch whose body the journal makes from those rows; that batch
  *   keeps its body byte for byte and is delivered with it. Its events' keys (then `delivery_events`
  *   rows, a column of the batch since migration 008) still find it by message id and address.
+ * - test/fixtures/datadir-v3 (makeDataDirV2.ts, the same scenario, with the build of 483b50d):
+ *   events in memory already, but the delivery queue and a batch's event keys as SQLite rows,
+ *   journaled as SQL among the events' own ops; the queue moves into memory (queueLog.ts).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -25,7 +28,7 @@ interface Manifest {
   retryingBatch?: { id: number; body: string };
 }
 
-for (const version of ['v1', 'v2']) {
+for (const version of ['v1', 'v2', 'v3']) {
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', `datadir-${version}`);
 const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'manifest.json'), 'utf8')) as Manifest;
 

@@ -1,7 +1,7 @@
 /**
- * The read-model tables on a real sql.js store (issue 13): `delivery_queue`, `scheduled_events` and
- * a send's rows are journaled at once but reach SQLite only before something reads them; the
- * events live in memory (eventLog.ts) and never reach SQLite. What a user can see must not change: every read sees every committed write, a rolled-back
+ * The read-model tables on a real sql.js store (issue 13): `scheduled_events` and a send's rows
+ * are journaled at once but reach SQLite only before something reads them; the events and the
+ * delivery queue live in memory (eventLog.ts, queueLog.ts) and never reach SQLite. What a user can see must not change: every read sees every committed write, a rolled-back
  * transaction leaves nothing, and the journal alone (as after kill -9) rebuilds the same state.
  */
 import assert from 'node:assert/strict';
@@ -38,7 +38,7 @@ async function open(dir = tempDir()) {
 
 describe('read model (store)', () => {
   for (const format of ['json', 'jsonlines'] as const) {
-    it(`queued events batched before any read never reach SQLite, and the journal rebuilds the same ${format} batch and queue`, async () => {
+    it(`queued events batched never reach SQLite, and the journal rebuilds the same ${format} batch and queue`, async () => {
       const { dir, store, events, repo } = await open();
       const payloads = Array.from({ length: 150 }, (_, i) => ev(i));
       const stored = events.insertMany(payloads, 1000);
@@ -61,13 +61,12 @@ describe('read model (store)', () => {
         repo.dequeue(1, taken.map((q) => q.queueId));
         return d;
       });
-      assert.ok(store.deferredRows > 0, 'nothing has read the tables yet: their rows wait');
-      // A read writes the rows of the tables it names, and only those: filters see the batch...
+      // Filters see the batch...
       assert.equal(repo.get(del.id)?.body, body);
       assert.deepEqual(repo.list({ messageId: 'm-42' }).map((d) => d.id), [del.id]);
       assert.deepEqual(repo.list({ email: 'user7@example.net' }).map((d) => d.id), [del.id]);
-      assert.equal(store.waitingRows('delivery_queue'), 125, 'nor the queue');
-      // ...and the queue holds exactly what is left.
+      // ...and the queue (in memory) holds exactly what is left.
+      assert.equal(store.queue.size, 125);
       const queued = repo.queuedAll();
       assert.equal(store.deferredRows, 0);
       assert.equal(queued.filter((q) => q.webhookId === 1).length, 50, "the webhook's later events stay queued");
@@ -103,7 +102,7 @@ describe('read model (store)', () => {
       }),
     );
     assert.equal(store.events.size, 1);
-    assert.equal(store.countRows('delivery_queue'), 0);
+    assert.equal(store.queue.size, 0, 'nor a queue entry');
     const [c] = events.insertMany([ev(3)], 1000);
     assert.equal(c.id, a.id + 1, 'the rolled-back id is reused, as SQLite would');
     assert.deepEqual(events.list({}).map((e) => e.payload.event_id), ['e-3', 'e-1']);
@@ -130,18 +129,18 @@ describe('read model (store)', () => {
     again.store.close();
   });
 
-  it('lasting rows are written when the process is idle, queue rows (soon deleted) only when needed, all by a clean close', async () => {
+  it('lasting rows are written when the process is idle; the queue stays in memory, and a clean close keeps it all', async () => {
     const { dir, store, events, repo } = await open();
     const stored = events.insertMany(Array.from({ length: 10 }, (_, i) => ev(i)), 1000);
     store.transaction(() => repo.enqueue(stored.map((e) => ({ webhookId: 1, eventRowId: e.id })), 1000));
     const keys = eventKeys(stored.map((e) => e.payload));
     const del = store.transaction(() => repo.insert(newDelivery('test', 1, 'http://x.test/hook', 'json', keys, '{}', 2000), keys));
     new SqlMessageRepository(store).insertMessages(Array.from({ length: 10 }, (_, i) => ({ id: `m-${i}`, sendId: 1, email: `User${i}@example.net`, kind: 'to' as const, createdAt: 1000 })));
-    assert.equal(store.deferredRows, 20, 'the queue rows and the messages rows wait');
-    for (let i = 0; i < 50 && store.deferredRows > 10; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(store.deferredRows, 10, 'the messages rows wait');
+    for (let i = 0; i < 50 && store.deferredRows > 0; i++) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(store.deferredRows, 10, 'idle: the messages rows are written without a read, the queue rows wait');
-    assert.equal(store.waitingRows('delivery_queue'), 10);
+    assert.equal(store.deferredRows, 0, 'idle: the messages rows are written without a read');
+    assert.equal(store.queue.size, 10);
     events.insertMany([ev(11)], 1000);
     store.close();
     const again = await open(dir);
@@ -239,24 +238,22 @@ describe('read model (store)', () => {
     store.close();
   });
 
-  it('retention prunes the oldest events without writing the waiting queue rows, spares every queued event, and replays the same', async () => {
+  it('retention prunes the oldest events, spares every queued event, and replays the same', async () => {
     const { dir, store, events, repo } = await open();
     const retention = new SqlRetentionRepository(store);
     const stored = events.insertMany(Array.from({ length: 30 }, (_, i) => ev(i)), 1000);
-    // Events 0-4 and 20-29 are queued (their rows wait in memory); the rest were delivered.
+    // Events 0-4 and 20-29 are queued; the rest were delivered.
     const queued = [...stored.slice(0, 5), ...stored.slice(20)];
     const first = store.transaction(() => repo.enqueue(queued.map((s) => ({ webhookId: 1, eventRowId: s.id })), 1000));
     const pruned = store.transaction(() => retention.prune({ events: 10, messages: 100, deliveries: 100 }));
-    assert.equal(store.waitingRows('delivery_queue'), 15, 'the queue rows still wait: pruning did not write them');
-    // The bound is the oldest queued event (e-0): nothing at or above it goes this time.
-    assert.equal(pruned.events, 0);
-    assert.equal(events.list({ limit: 100 }).length, 30);
-    // Once e-0..e-4 are batched (their queue rows dropped), the next check prunes down to the cap,
-    // oldest first, and still no queued event.
+    // 20 over the cap, but only the 15 delivered ones may go: the queued ones stay, oldest included.
+    assert.equal(pruned.events, 15);
+    assert.deepEqual(events.list({ limit: 100 }).map((e) => e.payload.event_id), queued.map((e) => e.payload.event_id).reverse());
+    // Once e-0..e-4 are batched (they leave the queue), the next check prunes them.
     store.transaction(() => repo.dequeue(1, [first, first + 1, first + 2, first + 3, first + 4]));
     const again = store.transaction(() => retention.prune({ events: 10, messages: 100, deliveries: 100 }));
-    assert.equal(again.events, 20);
-    assert.equal(store.waitingRows('delivery_queue'), 10, 'still unwritten');
+    assert.equal(again.events, 5);
+    assert.equal(store.queue.size, 10);
     const kept = events.list({ limit: 100 }).map((e) => e.payload.event_id);
     assert.deepEqual(kept, stored.slice(20).map((e) => e.payload.event_id).reverse(), 'the queued ones are what is left');
     // As after kill -9: the journal alone prunes the same rows.
