@@ -155,10 +155,10 @@ export class Store implements UnitOfWork {
     const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024, events, queue);
     store.seq = seq;
     store.migrate();
+    // The snapshot's queue, or the rows an older journal left in SQLite, move into memory.
+    queue.moveFromTable(db);
     // A data directory from before migration 007: its events move into memory, and a new
     // generation is written at once, so that its journal holds ops of the new kind only.
-    // The snapshot's queue rows, or those an older journal left in SQLite, move into memory.
-    queue.moveFromTable(db);
     const moved = moveLegacyEvents(db, events);
     if (moved && opts.dir && !fellBack) {
       store.compact();
@@ -472,11 +472,11 @@ export class Store implements UnitOfWork {
     return this.events.reserve(n);
   }
 
-  /** Record events (ids from `reserveEventIds`, ascending): in memory at once, journaled with the transaction. */
   /**
-   * `scheduled`: the `scheduled_events` rows the events are the payloads of (same order, same text,
-   * still there): journaled as such rather than with their text again. Ids must be consecutive,
-   * and one recording time for all.
+   * Record events (ids from `reserveEventIds`, ascending): in memory at once, journaled with the
+   * transaction. `scheduled`: the `scheduled_events` rows the events are the payloads of (same
+   * order, same text, still there), journaled as such rather than with their text again; their
+   * ids must then be consecutive, with one recording time for all.
    */
   insertEvents(rows: EventRow[], scheduled?: readonly number[]): void {
     if (!rows.length) return;

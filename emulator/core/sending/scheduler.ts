@@ -4,8 +4,8 @@
  * so an acknowledged send gets its whole lifecycle even if the process is killed before it is
  * due. When items fall due on the virtual clock, in one transaction: events are recorded through
  * `EventService.record` (from their rows: an event keeps its row's text), the rows are removed,
- * and checks are resolved into the next items (stored the same way). On start, `start()` re-arms what is pending; anything overdue
- * fires at once.
+ * and checks are resolved into the next items (stored the same way). On start, `start()` re-arms
+ * what is pending; anything overdue fires at once.
  */
 import type { Clock, Timer } from '../clock';
 import type { EventPayload, EventService, ScheduledSource } from '../events';
