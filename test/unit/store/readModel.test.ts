@@ -65,6 +65,9 @@ describe('read model (store)', () => {
       assert.equal(repo.get(del.id)?.body, body);
       assert.deepEqual(repo.list({ messageId: 'm-42' }).map((d) => d.id), [del.id]);
       assert.deepEqual(repo.list({ email: 'user7@example.net' }).map((d) => d.id), [del.id]);
+      // Filters on the same event: user9's event is an `open`, user7's a `delivery` (the batch has opens).
+      assert.deepEqual(repo.list({ event: 'open', email: 'user9@example.net' }).map((d) => d.id), [del.id]);
+      assert.deepEqual(repo.list({ event: 'open', email: 'user7@example.net' }).map((d) => d.id), []);
       // ...and the queue (in memory) holds exactly what is left.
       assert.equal(store.queue.size, 125);
       const queued = repo.queuedAll();
@@ -80,7 +83,7 @@ describe('read model (store)', () => {
       const keysOf = (s: Store) => s.get<{ k: string }>('SELECT event_keys AS k FROM deliveries WHERE id = ?', [del.id])?.k;
       assert.equal(keysOf(store), JSON.stringify(taken.map(({ key: k }) => [k.eventId, k.type, k.messageId, k.email])));
       assert.equal(keysOf(again.store), keysOf(store));
-      for (const f of [{ messageId: 'm-42' }, { email: 'user7@example.net' }, { event: 'open' as const, email: 'user9@example.net' }, { search: 'user1' }]) {
+      for (const f of [{ messageId: 'm-42' }, { email: 'user7@example.net' }, { event: 'open' as const, email: 'user9@example.net' }, { event: 'open' as const, email: 'user7@example.net' }, { search: 'user1' }]) {
         assert.deepEqual(again.repo.list(f).map((d) => d.id), repo.list(f).map((d) => d.id), JSON.stringify(f));
       }
       assert.deepEqual(again.repo.queuedAll(), queued);
