@@ -29,7 +29,7 @@ import { MIGRATIONS } from './migrations';
 import { ReadModel } from './readModel';
 import { loadSqlJs } from './sqlJs';
 import { flatRows, MULTI_ROWS, Statements, type Params, type Row } from './statements';
-import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations } from './snapshots';
+import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations, sealSnapshot } from './snapshots';
 
 export type { Row } from './statements';
 
@@ -131,6 +131,7 @@ export class Store implements UnitOfWork {
     let journal: JournalWriter | null = null;
     let seq = 0;
     let fellBack = false;
+    let needsPrevJournal = false;
     let events: EventLog;
     let queue: QueueLog;
     if (opts.dir) {
@@ -145,6 +146,7 @@ export class Store implements UnitOfWork {
       queue = opened.target.queue;
       seq = opened.seq;
       fellBack = opened.fellBack;
+      needsPrevJournal = opened.needsPrevJournal;
       journal = new JournalWriter(path.join(opts.dir, FILES.journal));
       log.info('store opened', { dir: opts.dir, from: opened.source, snapshotSeq: opened.snapshotSeq, replayed: opened.replayed });
     } else {
@@ -157,19 +159,25 @@ export class Store implements UnitOfWork {
     store.migrate();
     // The snapshot's queue, or the rows an older journal left in SQLite, move into memory.
     queue.moveFromTable(db);
-    // A data directory from before migration 007: its events move into memory, and a new
-    // generation is written at once, so that its journal holds ops of the new kind only.
     const moved = moveLegacyEvents(db, events);
-    if (moved && opts.dir && !fellBack) {
-      store.compact();
-      log.info('events moved into memory', { events: moved });
-    }
     if (fellBack && opts.dir) {
-      // Keep the bad file for inspection and write a good generation at once.
+      // Keep the bad file for inspection; a good snapshot takes its place just below.
       fs.renameSync(path.join(opts.dir, FILES.snapshot), path.join(opts.dir, FILES.corrupt));
       fs.rmSync(path.join(opts.dir, `${FILES.snapshot}.sha256`), { force: true });
-      store.compact();
       log.warn('recovered from an unusable snapshot; it was kept as ' + FILES.corrupt, { seq: store.seq });
+    }
+    // Opened from a generation that needs the previous journal (a crash during a compaction, or
+    // the fallback above): a snapshot goes in place before a compaction can rotate that journal
+    // away (snapshots.ts, sealSnapshot).
+    if (needsPrevJournal && opts.dir) {
+      store.seal();
+      log.info('snapshot put in place after an interrupted compaction or a fallback', { seq: store.seq });
+    }
+    // A data directory from before migration 007: its events move into memory, and a new
+    // generation is written at once, so that its journal holds ops of the new kind only.
+    if (moved && opts.dir) {
+      store.compact();
+      log.info('events moved into memory', { events: moved });
     }
     store.groupCommit = Boolean(opts.groupCommit && journal);
     if (opts.dir) store.moveIntoMemory(SQL, opts.memoryCopyPages ?? MEMORY_COPY_PAGES);
@@ -605,12 +613,36 @@ export class Store implements UnitOfWork {
    */
   compact(steps = COMPACTION_STEPS.length): void {
     if (!this.dir || !this.journal || this.failed) return;
+    const started = process.hrtime.bigint();
+    const data = this.exportSnapshot();
+    if (!data) return;
+    const dir = this.dir;
+    const journal = this.journal;
+    const ctx = { dir, data, rotateJournal: () => journal.rotate(path.join(dir, FILES.prevJournal)) };
+    for (const step of COMPACTION_STEPS.slice(0, steps)) step(ctx);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.log.debug('store compacted', { bytes: data.length, seq: this.seq, ms: Math.round(ms) });
+  }
+
+  /**
+   * Put a snapshot of the current state in place as the newest generation, without rotating the
+   * journals or touching the previous generation (`sealSnapshot`): what a store opened from a
+   * generation that needs the previous journal (after a crash during a compaction) does first,
+   * so that its next compaction cannot rotate that journal away while it is still needed.
+   */
+  private seal(): void {
+    if (!this.dir || !this.journal || this.failed) return;
+    const data = this.exportSnapshot();
+    if (data) sealSnapshot(this.dir, data);
+  }
+
+  /** The database's bytes with every committed change, the events and the queue; null if the journal failed. */
+  private exportSnapshot(): Uint8Array | null {
     // The snapshot will hold every committed change: journal the pending ones first, so that their
     // record is not replayed on top of a snapshot that already has them.
     if (this.unflushed.length) this.flush(false);
-    if (this.failed) return;
+    if (this.failed) return null;
     this.readModel.materialize();
-    const started = process.hrtime.bigint();
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
       String(this.seq),
     ]);
@@ -629,12 +661,7 @@ export class Store implements UnitOfWork {
       QueueLog.clearSnapshot(this.db);
     }
     Store.pragmas(this.db);
-    const dir = this.dir;
-    const journal = this.journal;
-    const ctx = { dir, data, rotateJournal: () => journal.rotate(path.join(dir, FILES.prevJournal)) };
-    for (const step of COMPACTION_STEPS.slice(0, steps)) step(ctx);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.log.debug('store compacted', { bytes: data.length, seq: this.seq, ms: Math.round(ms) });
+    return data;
   }
 
   close(): void {

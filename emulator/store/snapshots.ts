@@ -15,6 +15,13 @@
  * Compaction is the sequence of `COMPACTION_STEPS`; a crash between any two of them leaves at least
  * one usable candidate (unit-tested step by step). A stale digest can only make a good snapshot
  * look bad, never the reverse, and only at moments when the other generation is usable.
+ *
+ * After such a crash the generation that opens may need journal.prev.log (the new snapshot was not
+ * in place yet, or the journal had been rotated under the old one). The next compaction would
+ * rotate that journal away, and a second crash before its new snapshot is in place would then
+ * leave no usable candidate (found by the crash harness). So a store opened that way first puts a
+ * snapshot in place without rotating anything (`sealSnapshot`); the pairs of crashes are
+ * unit-tested too.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -102,6 +109,32 @@ export interface CompactionContext {
 
 const p = (ctx: CompactionContext, name: string) => path.join(ctx.dir, name);
 
+/**
+ * Put `data` in place as the newest snapshot without rotating the journals or touching the
+ * previous generation. For a store opened from a generation that needs the previous journal (a
+ * crash during a compaction left it so): the next compaction rotates that journal away, so a
+ * snapshot that does not need it must be in place first. A crash at any point leaves either the
+ * old snapshot (its digest removed first, so a stale one cannot make the new one look bad) or
+ * the new one, each with the journals it needs.
+ */
+export function sealSnapshot(dir: string, data: Uint8Array): void {
+  const file = path.join(dir, FILES.snapshot);
+  const tmp = `${file}.next`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.rmSync(digestFile(file), { force: true });
+  fsyncDir(dir);
+  fs.renameSync(tmp, file);
+  fsyncDir(dir);
+  writeDurably(digestFile(file), digestOf(data) + '\n');
+  fsyncDir(dir);
+}
+
 /** In order; each step is atomic on its own (a rename or a write to a temp file). */
 export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
   (ctx) => {
@@ -180,6 +213,12 @@ export interface Opened<T extends ReplayTarget = ReplayTarget> {
   replayed: number;
   /** Whether the newest snapshot was unusable (the caller should write a fresh one). */
   fellBack: boolean;
+  /**
+   * Whether the generation opened needs the previous journal (it is not the newest snapshot, or it
+   * replayed entries only journal.prev.log holds): the caller must put a snapshot in place
+   * (`sealSnapshot`) before the next compaction rotates that journal away.
+   */
+  needsPrevJournal: boolean;
 }
 
 interface Warn {
@@ -219,7 +258,9 @@ export function openGenerations<T extends ReplayTarget>(SQL: SqlJsStatic, dir: s
       warn(`${c.source === 'empty' ? 'journal' : c.source} unusable; trying an older generation`, { file: c.file, problem: tried.problem });
       continue;
     }
-    return { ...tried, source: c.source, fellBack };
+    const inCurrent = new Set(current.entries.map((e) => e.q));
+    const needsPrevJournal = c.source !== 'snapshot' || entries.some((e) => e.q > tried.snapshotSeq && !inCurrent.has(e.q));
+    return { ...tried, source: c.source, fellBack, needsPrevJournal };
   }
   throw new Error(`store in ${dir} cannot be recovered: ${problems.join('; ')}`);
 }
@@ -230,7 +271,7 @@ function tryCandidate<T extends ReplayTarget>(
   entries: JournalEntry[],
   newest: number,
   prepare: (db: SqlJsDatabase) => T,
-): Omit<Opened<T>, 'source' | 'fellBack'> | { problem: string } {
+): Omit<Opened<T>, 'source' | 'fellBack' | 'needsPrevJournal'> | { problem: string } {
   let db: SqlJsDatabase;
   let snapshotSeq = 0;
   if (file) {
