@@ -80,15 +80,20 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-function writeDurably(file: string, data: Uint8Array | string): void {
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
+/** Write `data` to `file` and fsync it (not its directory). */
+function writeSynced(file: string, data: Uint8Array | string): void {
+  const fd = fs.openSync(file, 'w');
   try {
     fs.writeFileSync(fd, data);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function writeDurably(file: string, data: Uint8Array | string): void {
+  const tmp = `${file}.tmp`;
+  writeSynced(tmp, data);
   fs.renameSync(tmp, file);
 }
 
@@ -120,13 +125,7 @@ const p = (ctx: CompactionContext, name: string) => path.join(ctx.dir, name);
 export function sealSnapshot(dir: string, data: Uint8Array): void {
   const file = path.join(dir, FILES.snapshot);
   const tmp = `${file}.next`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeSynced(tmp, data);
   fs.rmSync(digestFile(file), { force: true });
   fsyncDir(dir);
   fs.renameSync(tmp, file);
@@ -137,16 +136,7 @@ export function sealSnapshot(dir: string, data: Uint8Array): void {
 
 /** In order; each step is atomic on its own (a rename or a write to a temp file). */
 export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
-  (ctx) => {
-    const tmp = `${p(ctx, FILES.snapshot)}.next`;
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeFileSync(fd, ctx.data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  },
+  (ctx) => writeSynced(`${p(ctx, FILES.snapshot)}.next`, ctx.data),
   (ctx) => {
     ctx.rotateJournal();
     fsyncDir(ctx.dir);

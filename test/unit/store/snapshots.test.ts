@@ -33,6 +33,17 @@ async function threeEras(dir: string): Promise<string[]> {
   return names(s); // no close: as after kill -9
 }
 
+/** a | b as two generations, c in the journal, then a compaction that dies after `steps` steps. */
+async function crashInThirdCompaction(dir: string, steps: number): Promise<void> {
+  const s = await Store.open({ dir, log: logged().log });
+  insert(s, 'a.test');
+  s.compact();
+  insert(s, 'b.test');
+  s.compact();
+  insert(s, 'c.test');
+  s.compact(steps); // no close: as after kill -9
+}
+
 function corruptMiddle(file: string): void {
   const buf = fs.readFileSync(file);
   const at = Math.floor(buf.length / 2);
@@ -143,13 +154,7 @@ describe('snapshot generations', () => {
   it('a crash after any compaction step loses nothing', async () => {
     for (let steps = 0; steps <= COMPACTION_STEPS.length; steps++) {
       const dir = tempDir();
-      const s = await Store.open({ dir, log: logged().log });
-      insert(s, 'a.test');
-      s.compact();
-      insert(s, 'b.test');
-      s.compact();
-      insert(s, 'c.test');
-      s.compact(steps); // dies after `steps` steps
+      await crashInThirdCompaction(dir, steps);
       const l = logged();
       const t = await Store.open({ dir, log: l.log });
       assert.deepEqual(names(t), ['a.test', 'b.test', 'c.test'], `crash after step ${steps}`);
@@ -168,13 +173,7 @@ describe('snapshot generations', () => {
     for (let first = 0; first <= COMPACTION_STEPS.length; first++) {
       for (let second = 0; second <= COMPACTION_STEPS.length; second++) {
         const dir = tempDir();
-        const s = await Store.open({ dir, log: logged().log });
-        insert(s, 'a.test');
-        s.compact();
-        insert(s, 'b.test');
-        s.compact();
-        insert(s, 'c.test');
-        s.compact(first); // dies
+        await crashInThirdCompaction(dir, first);
         const t = await Store.open({ dir, log: logged().log });
         insert(t, 'd.test');
         t.compact(second); // dies again
