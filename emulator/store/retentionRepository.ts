@@ -1,10 +1,12 @@
 /**
- * sql.js side of retention: each delete picks "the oldest `excess` unprotected rows" with a
- * subquery, so the journaled statement replays to the same rows (same state, same parameters);
- * the in-memory events are pruned by id, and the ids are journaled.
+ * sql.js side of retention: a delete of deliveries picks "the oldest `excess` unprotected rows"
+ * with a subquery, so the journaled statement replays to the same rows (same state, same
+ * parameters); messages are deleted by their seqs and the in-memory events by id (what spares
+ * them is in memory: the schedule, the queue), and the seqs and ids are journaled.
  */
 import type { Pruned, RetentionLimits, RetentionRepository } from '../core/retention';
 import type { Store } from './database';
+import { pendingMessageIds } from './scheduleRepository';
 
 const OPEN = "('pending', 'retrying')";
 
@@ -42,13 +44,17 @@ export class SqlRetentionRepository implements RetentionRepository {
   private messages(cap: number): number {
     const excess = this.store.countRows('messages') - cap;
     if (excess <= 0) return 0;
-    const n = this.store.run(
-      `DELETE FROM messages WHERE seq IN (
-         SELECT seq FROM messages
-         WHERE id NOT IN (SELECT json_extract(payload, '$.message_id') FROM scheduled_events WHERE json_extract(payload, '$.message_id') IS NOT NULL)
-         ORDER BY seq LIMIT ?)`,
-      [excess],
-    );
+    // Spared: a message with lifecycle items still scheduled (the schedule is in memory; reading
+    // its table would write every waiting schedule row into SQLite). At most that many of the
+    // oldest are spared, so the oldest `excess` + that many hold every candidate.
+    const pending = pendingMessageIds(this.store);
+    const seqs = this.store
+      .all<{ seq: number; id: string }>('SELECT seq, id FROM messages ORDER BY seq LIMIT ?', [excess + pending.size])
+      .filter((r) => !pending.has(String(r.id)))
+      .slice(0, excess)
+      .map((r) => Number(r.seq));
+    if (!seqs.length) return 0;
+    const n = this.store.run('DELETE FROM messages WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(seqs)]);
     if (n) {
       this.store.run('DELETE FROM send_attachments WHERE send_id NOT IN (SELECT send_id FROM messages)');
       this.store.run('DELETE FROM sends WHERE id NOT IN (SELECT send_id FROM messages)');

@@ -13,6 +13,8 @@ interface Pending {
   id: number;
   dueAt: number;
   json: string;
+  /** The message the item is about (every item names one): retention spares it while it waits. */
+  messageId: string;
 }
 
 /** The committed rows by due time; within one due time in id order (ids only grow). */
@@ -61,15 +63,25 @@ class Schedule {
   first(): number | null {
     return this.dues.length ? this.dues[0] : null;
   }
+
+  messageIds(): Set<string> {
+    const out = new Set<string>();
+    for (const list of this.byDue.values()) for (const p of list) out.add(p.messageId);
+    return out;
+  }
 }
 
 const schedules = perStore((store) => {
   const s = new Schedule();
   for (const r of store.all('SELECT id, due_at, payload FROM scheduled_events ORDER BY due_at, id')) {
-    s.add({ id: Number(r.id), dueAt: Number(r.due_at), json: String(r.payload) });
+    const json = String(r.payload);
+    s.add({ id: Number(r.id), dueAt: Number(r.due_at), json, messageId: String((JSON.parse(json) as ScheduledItem).message_id) });
   }
   return s;
 });
+
+/** The messages with lifecycle items still scheduled (committed ones). */
+export const pendingMessageIds = (store: Store): Set<string> => schedules(store).messageIds();
 
 export class SqlScheduleRepository implements ScheduleRepository {
   private readonly schedule: Schedule;
@@ -86,7 +98,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
     if (!items.length) return;
     this.store.transaction(() => {
       const first = this.store.reserveIds('scheduled_events', items.length);
-      const added = items.map((i, k) => ({ id: first + k, dueAt: i.dueAt, json: JSON.stringify(i.item) }));
+      const added = items.map((i, k) => ({ id: first + k, dueAt: i.dueAt, json: JSON.stringify(i.item), messageId: i.item.message_id }));
       this.store.deferInsert(
         'scheduled_events',
         added.map((p) => [p.id, p.dueAt, p.json]),
