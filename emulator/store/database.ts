@@ -27,7 +27,7 @@ import { JournalWriter, type Op } from './journal';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
 import { ReadModel } from './readModel';
-import { loadSqlJs } from './sqlJs';
+import { hasTable, loadSqlJs } from './sqlJs';
 import { flatRows, MULTI_ROWS, Statements, type Params, type Row } from './statements';
 import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations, sealSnapshot } from './snapshots';
 
@@ -192,8 +192,7 @@ export class Store implements UnitOfWork {
 
   private migrate(): void {
     const applied = new Set<number>();
-    const hasTable = this.db.exec("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").length > 0;
-    if (hasTable) for (const r of this.all('SELECT version FROM schema_migrations')) applied.add(Number(r.version));
+    if (hasTable(this.db, 'schema_migrations')) for (const r of this.all('SELECT version FROM schema_migrations')) applied.add(Number(r.version));
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
       this.transaction(() => {

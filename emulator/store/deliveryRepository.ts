@@ -11,6 +11,7 @@ import type {
 } from '../core/delivery/types';
 import type { SqlValue } from 'sql.js';
 import type { Row, Store } from './database';
+import { eventKeysText } from './eventFunctions';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -109,8 +110,6 @@ const INSERT_DELIVERY = `INSERT INTO deliveries (kind, webhook_id, webhook_url, 
 const COLUMNS = `d.id, d.kind, d.webhook_id, d.webhook_url, d.status, d.payload_format, d.event_count, d.event_types, d.message_ids,
   d.created_at, d.attempt_count, d.next_attempt_at, d.last_status, d.last_error, d.body, d.source_id`;
 
-/** A batch's `event_keys` text: what `mt_event_keys` gives for the same events (eventFunctions.ts). */
-const eventKeys = (events: DeliveryEventKey[]) => JSON.stringify(events.map((e) => [e.eventId, e.type, e.messageId, e.email]));
 
 export class SqlDeliveryRepository implements DeliveryRepository {
   constructor(private readonly store: Store) {}
@@ -180,13 +179,13 @@ export class SqlDeliveryRepository implements DeliveryRepository {
       `${INSERT_DELIVERY}mt_event_keys(?), ? || mt_events_body(?, ?) || ?)`,
       [...this.columns(d), rowIds, prefix, separator, rowIds, suffix],
     ];
-    const keys = eventKeys(queued.map((q) => q.key));
+    const keys = eventKeysText(queued.map((q) => q.key));
     const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT), CAST(? AS TEXT))`, [...this.columns(d), keys, d.body], journal);
     return { ...d, id };
   }
 
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
-    const id = this.store.insert(`${INSERT_DELIVERY}?, ?)`, [...this.columns(d), eventKeys(events), d.body]);
+    const id = this.store.insert(`${INSERT_DELIVERY}?, ?)`, [...this.columns(d), eventKeysText(events), d.body]);
     return { ...d, id };
   }
 

@@ -28,6 +28,10 @@ const missing = (id: number): never => {
 
 const BOUNCES: ReadonlySet<string> = new Set(['bounce', 'soft bounce']);
 
+/** A batch's `event_keys` text (migration 008): `[[event_id, type, message_id, email], …]`, as `mt_event_keys` gives it. */
+export const eventKeysText = (keys: readonly { eventId: string; type: string; messageId: string; email: string }[]): string =>
+  JSON.stringify(keys.map((k) => [k.eventId, k.type, k.messageId, k.email]));
+
 /** Register the functions on `db`, reading the events `events()` gives at each call. */
 export function registerEventFunctions(db: SqlJsDatabase, events: () => EventLog): void {
   db.create_function('mt_events_body', (separator: string, ids: string) =>
@@ -35,14 +39,7 @@ export function registerEventFunctions(db: SqlJsDatabase, events: () => EventLog
       .map((id) => events().json(id) ?? missing(id))
       .join(separator),
   );
-  db.create_function('mt_event_keys', (ids: string) =>
-    JSON.stringify(
-      sortedIds(ids).map((id) => {
-        const r = events().get(id) ?? missing(id);
-        return [r.eventId, r.type, r.messageId, r.email];
-      }),
-    ),
-  );
+  db.create_function('mt_event_keys', (ids: string) => eventKeysText(sortedIds(ids).map((id) => events().get(id) ?? missing(id))));
   db.create_function('mt_status', (messageId: string) => deriveStatus(events().typesOf(messageId) as PayloadEventName[]));
   db.create_function('mt_count', (messageId: string, type: string) => events().count({ messageId, type }));
   // A statement passes the same few type lists for every message: parsed once each.

@@ -16,6 +16,7 @@
  * Queue ids keep AUTOINCREMENT's rule: never given twice (the next one is kept in `meta`).
  */
 import type { Database as SqlJsDatabase } from 'sql.js';
+import { hasTable } from './sqlJs';
 
 export interface QueueEntry {
   id: number;
@@ -229,7 +230,7 @@ export class QueueLog {
    * replaying the same journal onto the same snapshot moves the same entries again.
    */
   moveFromTable(db: SqlJsDatabase): number {
-    if (!db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'delivery_queue'").length) return 0;
+    if (!hasTable(db, 'delivery_queue')) return 0;
     const entries = (db.exec('SELECT id, webhook_id, event_row_id, queued_at FROM delivery_queue ORDER BY id')[0]?.values ?? []).map(
       ([id, webhookId, eventRowId, queuedAt]) => ({ id: Number(id), webhookId: Number(webhookId), eventRowId: Number(eventRowId), queuedAt: Number(queuedAt) }),
     );

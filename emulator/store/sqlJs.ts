@@ -1,7 +1,11 @@
-/** Loading sql.js (SQLite in WebAssembly) once per process. */
+/** Loading sql.js (SQLite in WebAssembly) once per process, and a helper over its databases. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import initSqlJs, { type Database as SqlJsDatabase, type SqlJsStatic } from 'sql.js';
+
+/** Whether `db` has a table `name` (a snapshot or journal from an older version may not). */
+export const hasTable = (db: SqlJsDatabase, name: string): boolean =>
+  db.exec('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?', ['table', name]).length > 0;
 
 let loading: Promise<SqlJsStatic> | null = null;
 
