@@ -13,8 +13,11 @@ interface Pending {
   id: number;
   dueAt: number;
   json: string;
-  /** The message the item is about (every item names one): retention spares it while it waits. */
-  messageId: string;
+  /**
+   * The message the item is about (every item names one): retention spares it while it waits.
+   * Read from the JSON when first asked for (rows loaded at start are not parsed for it).
+   */
+  messageId?: string;
 }
 
 /** The committed rows by due time; within one due time in id order (ids only grow). */
@@ -66,16 +69,20 @@ class Schedule {
 
   messageIds(): Set<string> {
     const out = new Set<string>();
-    for (const list of this.byDue.values()) for (const p of list) out.add(p.messageId);
+    for (const list of this.byDue.values()) for (const p of list) out.add((p.messageId ??= String((JSON.parse(p.json) as ScheduledItem).message_id)));
     return out;
+  }
+
+  /** The distinct due times, ascending. */
+  dueTimes(): number[] {
+    return this.dues.slice();
   }
 }
 
 const schedules = perStore((store) => {
   const s = new Schedule();
   for (const r of store.all('SELECT id, due_at, payload FROM scheduled_events ORDER BY due_at, id')) {
-    const json = String(r.payload);
-    s.add({ id: Number(r.id), dueAt: Number(r.due_at), json, messageId: String((JSON.parse(json) as ScheduledItem).message_id) });
+    s.add({ id: Number(r.id), dueAt: Number(r.due_at), json: String(r.payload) });
   }
   return s;
 });
@@ -125,6 +132,10 @@ export class SqlScheduleRepository implements ScheduleRepository {
 
   nextDue(): number | null {
     return this.schedule.first();
+  }
+
+  dueTimes(): number[] {
+    return this.schedule.dueTimes();
   }
 
   count(): number {

@@ -124,6 +124,8 @@ export interface ScheduleRepository {
   /** Deletes every row due at or before `at`: exactly what `due(at)` returned in the same transaction. */
   deleteDue(at: number): void;
   nextDue(): number | null;
+  /** The distinct due times of every pending row, ascending. */
+  dueTimes(): number[];
   count(): number;
 }
 

@@ -61,9 +61,10 @@ export class EventScheduler {
 
   /** Re-arm every pending row after a restart. */
   start(): void {
-    const pending = this.repo.due(Number.MAX_SAFE_INTEGER);
-    for (const dueAt of new Set(pending.map((r) => r.dueAt))) this.arm(dueAt);
-    if (pending.length) this.log.info('lifecycle events rescheduled', { pending: pending.length });
+    // Due times only: the rows' JSON is parsed when they fall due, not at start.
+    for (const dueAt of this.repo.dueTimes()) this.arm(dueAt);
+    const pending = this.repo.count();
+    if (pending) this.log.info('lifecycle events rescheduled', { pending });
   }
 
   pending(): number {
