@@ -3,7 +3,9 @@
  * the recorded answers of mailtrap/mailtrap-ruby (spec/fixtures/vcr_cassettes) is one, e.g. the
  * two messages of one batch `17287920-571a-11f0-0040-f13664d022fb` and `…-0041-…`: the same
  * millisecond timestamp (the time the request was accepted), a counter in the clock-sequence
- * group, and a random node id (multicast bit set, RFC 4122 §4.5).
+ * group, and a random node id (multicast bit set, RFC 4122 §4.5). The OpenAPI example of
+ * `SentResponse.message_ids` (mailtrap/mailtrap-openapi, specs/email-sending-*.openapi.yml) is
+ * version 1 too: `0c7fd939-02cf-11ed-88c2-0a58a9feac02`.
  *
  * Here the timestamp is the emulator's clock (virtual time included), the counter restarts at
  * 0000 each new millisecond, and when a millisecond holds more than 65,536 ids (a frozen virtual

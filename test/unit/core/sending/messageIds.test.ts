@@ -2,7 +2,9 @@
  * Message ids have the shape of Mailtrap's: time-based (version 1) UUIDs. Source: the recorded
  * answers in mailtrap/mailtrap-ruby, spec/fixtures/vcr_cassettes/Mailtrap_Client/_send_batch/
  * when_in_bulk_stream/successfully_sends_a_batch_of_emails.yml (recorded 2025-07-02 07:56:41 GMT):
- * `17287920-571a-11f0-0040-f13664d022fb` and `17287920-571a-11f0-0041-f13664d022fb`.
+ * `17287920-571a-11f0-0040-f13664d022fb` and `17287920-571a-11f0-0041-f13664d022fb`. Mailtrap's
+ * OpenAPI example agrees (mailtrap/mailtrap-openapi, specs/email-sending-transactional.openapi.yml,
+ * `SentResponse.message_ids`: `0c7fd939-02cf-11ed-88c2-0a58a9feac02`, version 1).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
