@@ -104,7 +104,7 @@ export const LIFECYCLES: Record<Scenario, Step[]> = {
 /** A suppressed recipient gets only this. */
 export const SUPPRESSED_LIFECYCLE: Step[] = [{ event: 'reject', afterMs: 1 * S }];
 
-const ALIASES: Record<string, Scenario> = {
+const ALIASES = new Map<string, Scenario>(Object.entries({
   bounce: 'bounce',
   'hard-bounce': 'bounce',
   'bounce-block': 'bounce-block',
@@ -123,13 +123,13 @@ const ALIASES: Record<string, Scenario> = {
   spam: 'spam',
   spam_complaint: 'spam',
   delivery: 'delivery',
-};
+} satisfies Record<string, Scenario>));
 
 export function scenarioFor(email: string): Scenario {
   const local = email.slice(0, email.lastIndexOf('@')).toLowerCase();
   const plus = local.lastIndexOf('+');
   const tag = plus >= 0 ? local.slice(plus + 1) : local;
-  return ALIASES[tag] ?? 'delivery';
+  return ALIASES.get(tag) ?? 'delivery';
 }
 
 /**

@@ -68,6 +68,14 @@ describe('scenarios, validation and tracking HTML', () => {
     assert.equal(scenarioFor('bouncer@x.test'), 'delivery');
   });
 
+  it('a local part or tag that names a property of every JS object (constructor, __proto__, hasOwnProperty) is a plain delivery', async () => {
+    for (const a of ['constructor@x.test', 'a+__proto__@x.test', 'hasownproperty@x.test', 'a+valueof@x.test']) assert.equal(scenarioFor(a), 'delivery', a);
+    const { core, sending } = await setup();
+    const [id] = sending.service.ingest(mail('constructor@example.net'), 'transactional');
+    await core.advanceClock(5);
+    assert.deepEqual(core.events.list({ messageId: id }).map((e) => e.payload.event), ['delivery']);
+  });
+
   it('validation decodes attachments and keeps addresses in order', () => {
     const m = validateMail(mail('a@x.test', { cc: [{ email: 'c@x.test', name: 'C' }], attachments: [{ filename: 'f', content: 'aGVsbG8=' }] }));
     assert.equal(Buffer.from(m.attachments[0].content).toString(), 'hello');
