@@ -14,6 +14,11 @@ interface Pending {
   dueAt: number;
   json: string;
   /**
+   * The item itself, when this process planned it: what falls due is then used as is, not parsed
+   * back from its text (rows loaded at start have only the text).
+   */
+  item?: ScheduledItem;
+  /**
    * The message the item is about (every item names one): retention spares it while it waits.
    * Read from the JSON when first asked for (rows loaded at start are not parsed for it).
    */
@@ -26,8 +31,11 @@ class Schedule {
   /** The due times in `byDue`, ascending. */
   private dues: number[] = [];
   size = 0;
+  /** The last `through` answer: the scheduler asks for the due rows and then deletes them. */
+  private last: { at: number; rows: Pending[] } | null = null;
 
   add(p: Pending): void {
+    this.last = null;
     let list = this.byDue.get(p.dueAt);
     if (!list) {
       this.byDue.set(p.dueAt, (list = []));
@@ -45,15 +53,18 @@ class Schedule {
   }
 
   through(at: number): Pending[] {
+    if (this.last?.at === at) return this.last.rows;
     const out: Pending[] = [];
     for (const d of this.dues) {
       if (d > at) break;
       for (const p of this.byDue.get(d)!) out.push(p);
     }
+    this.last = { at, rows: out };
     return out;
   }
 
   removeThrough(at: number): void {
+    this.last = null;
     let k = 0;
     while (k < this.dues.length && this.dues[k] <= at) {
       this.size -= this.byDue.get(this.dues[k])!.length;
@@ -105,7 +116,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
     if (!items.length) return;
     this.store.transaction(() => {
       const first = this.store.reserveIds('scheduled_events', items.length);
-      const added = items.map((i, k) => ({ id: first + k, dueAt: i.dueAt, json: JSON.stringify(i.item), messageId: i.item.message_id }));
+      const added = items.map((i, k) => ({ id: first + k, dueAt: i.dueAt, json: JSON.stringify(i.item), messageId: i.item.message_id, item: i.item }));
       this.store.deferInsert(
         'scheduled_events',
         added.map((p) => [p.id, p.dueAt, p.json]),
@@ -127,7 +138,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
   }
 
   due(at: number): ScheduledEvent[] {
-    return this.schedule.through(at).map((p) => ({ id: p.id, dueAt: p.dueAt, payload: JSON.parse(p.json) as ScheduledItem, json: p.json }));
+    return this.schedule.through(at).map((p) => ({ id: p.id, dueAt: p.dueAt, payload: p.item ?? (JSON.parse(p.json) as ScheduledItem), json: p.json }));
   }
 
   nextDue(): number | null {
