@@ -17,19 +17,25 @@
 
 /** 100 ns ticks from the Gregorian reform (1582-10-15) to the Unix epoch. */
 const GREGORIAN_TO_UNIX = 122_192_928_000_000_000n;
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
 export class MessageIdGenerator {
   private readonly node: string;
   private lastMs = NaN;
   private ticks = -1n;
   private seq = 0;
-  /** `time_low-time_mid-1time_hi-` of `ticks`. */
-  private head = '';
+  /**
+   * The id's text as bytes: `time_low-time_mid-1time_hi-` of `ticks`, the counter, the node. Each id
+   * is read from it as one flat string (a string put together from pieces costs every later
+   * JSON.stringify of it a walk over the pieces).
+   */
+  private readonly text = Buffer.alloc(36);
 
   /** `node`: 12 hex digits (6 bytes), e.g. Random.hex(6); the multicast bit is set here. */
   constructor(node: string) {
     if (!/^[0-9a-f]{12}$/i.test(node)) throw new Error('a message id node is 12 hex digits');
     this.node = (parseInt(node.slice(0, 2), 16) | 1).toString(16).padStart(2, '0') + node.slice(2).toLowerCase();
+    this.text.write(`-${this.node}`, 23, 'latin1');
   }
 
   /** The next id, for a message accepted at `nowMs` (Unix ms). */
@@ -54,10 +60,16 @@ export class MessageIdGenerator {
     this.ticks = ticks;
     const hex = ticks.toString(16).padStart(15, '0');
     // 60 bits: time_hi (12) | time_mid (16) | time_low (32); the version nibble goes before time_hi.
-    this.head = `${hex.slice(7)}-${hex.slice(3, 7)}-1${hex.slice(0, 3)}-`;
+    this.text.write(`${hex.slice(7)}-${hex.slice(3, 7)}-1${hex.slice(0, 3)}-`, 0, 'latin1');
   }
 
   private format(): string {
-    return `${this.head}${this.seq.toString(16).padStart(4, '0')}-${this.node}`;
+    const t = this.text;
+    const s = this.seq;
+    t[19] = HEX_DIGITS[(s >> 12) & 15];
+    t[20] = HEX_DIGITS[(s >> 8) & 15];
+    t[21] = HEX_DIGITS[(s >> 4) & 15];
+    t[22] = HEX_DIGITS[s & 15];
+    return t.toString('latin1', 0, 36);
   }
 }
