@@ -86,6 +86,8 @@ export class Store implements UnitOfWork {
   private readonly readModel: ReadModel;
   /** `afterCommit` callbacks of the open transaction. */
   private txnAfterCommit: (() => void)[] = [];
+  /** `onRollback` callbacks of the open transaction. */
+  private txnOnRollback: (() => void)[] = [];
   /**
    * Whether the open transaction has begun in SQLite: BEGIN runs before its first write, so a
    * transaction whose rows all wait in the read model (a send) never enters WebAssembly.
@@ -276,6 +278,7 @@ export class Store implements UnitOfWork {
     if (this.pending) return fn();
     this.pending = [];
     this.txnAfterCommit = [];
+    this.txnOnRollback = [];
     this.readModel.begin();
     this.events.begin();
     this.queue.begin();
@@ -292,6 +295,9 @@ export class Store implements UnitOfWork {
       this.events.rollback();
       this.queue.rollback();
       this.txnAfterCommit = [];
+      const undo = this.txnOnRollback;
+      this.txnOnRollback = [];
+      for (const fn of undo) fn();
       throw err;
     }
     const ops = this.pending;
@@ -307,6 +313,7 @@ export class Store implements UnitOfWork {
     this.queue.commit();
     const after = this.txnAfterCommit;
     this.txnAfterCommit = [];
+    this.txnOnRollback = [];
     for (const fn of after) {
       try {
         fn();
@@ -341,6 +348,11 @@ export class Store implements UnitOfWork {
   afterCommit(fn: () => void): void {
     if (this.pending) this.txnAfterCommit.push(fn);
     else fn();
+  }
+
+  /** Run `fn` if the open transaction rolls back (outside one: never). */
+  onRollback(fn: () => void): void {
+    if (this.pending) this.txnOnRollback.push(fn);
   }
 
   private queueForJournal(ops: Op[]): void {

@@ -7,6 +7,7 @@
 import type { Pruned, RetentionLimits, RetentionRepository } from '../core/retention';
 import type { Store } from './database';
 import { pendingMessageIds } from './scheduleRepository';
+import { forgetMessagesByEmail } from './sendingRepositories';
 
 const OPEN = "('pending', 'retrying')";
 
@@ -56,6 +57,7 @@ export class SqlRetentionRepository implements RetentionRepository {
     if (!seqs.length) return 0;
     const n = this.store.run('DELETE FROM messages WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(seqs)]);
     if (n) {
+      forgetMessagesByEmail(this.store);
       this.store.run('DELETE FROM send_attachments WHERE send_id NOT IN (SELECT send_id FROM messages)');
       this.store.run('DELETE FROM sends WHERE id NOT IN (SELECT send_id FROM messages)');
     }

@@ -26,6 +26,62 @@ const toMessage = (r: Row): StoredMessage => ({
   createdAt: Number(r.created_at),
 });
 
+/**
+ * Per store: the seqs of the committed messages to each address (lower case), ascending. SQLite
+ * has no index by address (migration 009): this one is built from the table the first time an
+ * address is looked up, then follows every committed insert. A delete of messages (retention)
+ * drops it (`forgetMessagesByEmail`), and so does a rollback of a transaction it was built in.
+ */
+class MessagesByEmail {
+  private map: Map<string, number[]> | null = null;
+
+  constructor(private readonly store: Store) {}
+
+  seqs(email: string): readonly number[] {
+    return this.built().get(email) ?? [];
+  }
+
+  /** Committed rows (ascending seqs); nothing to do while the index is not built. */
+  added(rows: readonly { seq: number; email: string }[]): void {
+    if (!this.map) return;
+    for (const r of rows) {
+      const list = this.map.get(r.email);
+      if (list) list.push(r.seq);
+      else this.map.set(r.email, [r.seq]);
+    }
+  }
+
+  forget(): void {
+    this.map = null;
+  }
+
+  private built(): Map<string, number[]> {
+    if (this.map) return this.map;
+    const map = new Map<string, number[]>();
+    // Inside a transaction this reads its uncommitted rows too: a rollback drops what was built.
+    for (const r of this.store.all('SELECT seq, email FROM messages ORDER BY seq')) {
+      const email = String(r.email);
+      const list = map.get(email);
+      if (list) list.push(Number(r.seq));
+      else map.set(email, [Number(r.seq)]);
+    }
+    this.store.onRollback(() => this.forget());
+    return (this.map = map);
+  }
+}
+
+const messagesByEmail = perStore((store) => new MessagesByEmail(store));
+
+/** Messages were deleted (retention): the address index is rebuilt when next used. */
+export function forgetMessagesByEmail(store: Store): void {
+  const index = messagesByEmail(store);
+  index.forget();
+  store.onRollback(() => index.forget());
+}
+
+const messagesBySeqs = (store: Store, seqs: readonly number[]): StoredMessage[] =>
+  seqs.length ? store.all('SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq DESC', [JSON.stringify(seqs)]).map(toMessage) : [];
+
 export class SqlMessageRepository implements MessageRepository {
   constructor(private readonly store: Store) {}
 
@@ -52,10 +108,9 @@ export class SqlMessageRepository implements MessageRepository {
     if (!ms.length) return;
     this.store.transaction(() => {
       const first = this.store.reserveIds('messages', ms.length);
-      this.store.deferInsert(
-        'messages',
-        ms.map((m, i) => [first + i, m.id, m.sendId, m.email.toLowerCase(), m.kind, m.createdAt]),
-      );
+      const rows = ms.map((m, i) => [first + i, m.id, m.sendId, m.email.toLowerCase(), m.kind, m.createdAt]);
+      this.store.deferInsert('messages', rows);
+      this.store.afterCommit(() => messagesByEmail(this.store).added(rows.map((r) => ({ seq: r[0] as number, email: r[3] as string }))));
     });
   }
 
@@ -84,24 +139,25 @@ export class SqlMessageRepository implements MessageRepository {
   }
 
   list(f: { email?: string; beforeSeq?: number; limit: number }): StoredMessage[] {
-    const parts: string[] = [];
-    const params: (string | number)[] = [];
-    if (f.email) parts.push('email = ?'), params.push(f.email.toLowerCase());
-    if (f.beforeSeq) parts.push('seq < ?'), params.push(f.beforeSeq);
-    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-    return this.store.all(`SELECT * FROM messages ${where} ORDER BY seq DESC LIMIT ?`, [...params, f.limit]).map(toMessage);
+    if (f.email) {
+      // The newest `limit` of the address's seqs below the cursor.
+      const all = messagesByEmail(this.store).seqs(f.email.toLowerCase());
+      let end = all.length;
+      if (f.beforeSeq) while (end > 0 && all[end - 1] >= f.beforeSeq) end--;
+      return messagesBySeqs(this.store, all.slice(Math.max(0, end - f.limit), end));
+    }
+    const where = f.beforeSeq ? 'WHERE seq < ?' : '';
+    return this.store.all(`SELECT * FROM messages ${where} ORDER BY seq DESC LIMIT ?`, [...(f.beforeSeq ? [f.beforeSeq] : []), f.limit]).map(toMessage);
   }
 
   count(f: { email?: string }): number {
-    const r = f.email
-      ? this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages WHERE email = ?', [f.email.toLowerCase()])
-      : this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages');
-    return Number(r?.n ?? 0);
+    if (f.email) return messagesByEmail(this.store).seqs(f.email.toLowerCase()).length;
+    return Number(this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages')?.n ?? 0);
   }
 
   latestForEmail(email: string): StoredMessage | undefined {
-    const r = this.store.get('SELECT * FROM messages WHERE email = ? ORDER BY seq DESC LIMIT 1', [email.toLowerCase()]);
-    return r && toMessage(r);
+    const seqs = messagesByEmail(this.store).seqs(email.toLowerCase());
+    return seqs.length ? messagesBySeqs(this.store, seqs.slice(-1))[0] : undefined;
   }
 
   /** Decoded attachment bytes (for downloads and tests). */
