@@ -504,7 +504,7 @@ export class Store implements UnitOfWork {
       throw new Error('events recorded from scheduled rows need consecutive ids, one time, one row each');
     }
     this.events.add(rows);
-    this.pending.push(scheduled ? [EVENT_OPS.due, [rows[0].id, rows[0].recordedAt, ...scheduled]] : [EVENT_OPS.insert, EventLog.insertParams(rows)]);
+    this.pending.push(scheduled ? [EVENT_OPS.due, [rows[0].id, rows[0].recordedAt, ...scheduled]] : [EVENT_OPS.add, EventLog.insertParams(rows)]);
   }
 
   /** Queue events for webhooks (in order); returns the first queue id (the rest follow on). */

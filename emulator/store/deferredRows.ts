@@ -15,7 +15,8 @@
  * The rows of a send (its `sends` row, attachments and one `messages` row per recipient) wait too:
  * nothing on the ingest path reads them, and writing them was a third of an SMTP message's ingest.
  */
-import type { SqlValue } from 'sql.js';
+import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
+import { JSON_TEXT_OPS } from './journal';
 
 /** How the rows of a deferred table are written. */
 interface DeferredSpec {
@@ -30,6 +31,11 @@ interface DeferredSpec {
    * the bound on waiting rows, compaction or a stop write them.
    */
   transient?: true;
+  /**
+   * Journaled as this op (journal.ts, `JSON_TEXT_OPS`) with the rows' values flat, rather than as the
+   * INSERTs: its JSON text column is then written as JSON, not as an escaped string of it.
+   */
+  jsonTextOp?: string;
 }
 
 const SPECS = {
@@ -46,7 +52,14 @@ const SPECS = {
     width: 8,
   },
   messages: { head: 'INSERT INTO messages (seq, id, send_id, email, kind, created_at)', values: '(?, ?, ?, ?, ?, ?)', width: 6, idColumn: 'seq' },
-  scheduled_events: { head: 'INSERT INTO scheduled_events (id, due_at, payload)', values: '(?, ?, CAST(? AS TEXT))', width: 3, transient: true, idColumn: 'id' },
+  scheduled_events: {
+    head: 'INSERT INTO scheduled_events (id, due_at, payload)',
+    values: '(?, ?, CAST(? AS TEXT))',
+    width: 3,
+    transient: true,
+    idColumn: 'id',
+    jsonTextOp: JSON_TEXT_OPS.schedule,
+  },
 } satisfies Record<string, DeferredSpec>;
 export type DeferredTable = keyof typeof SPECS;
 /** The tables whose inserts may wait, and how their rows are written. */
@@ -71,6 +84,26 @@ export function deferredTablesIn(sql: string): readonly DeferredTable[] {
     if (namedCache.size < 2000) namedCache.set(sql, t);
   }
   return t;
+}
+
+const BY_JSON_TEXT_OP = new Map(DEFERRED_TABLES.filter((t) => DEFERRED[t].jsonTextOp).map((t) => [DEFERRED[t].jsonTextOp!, t]));
+/** Rows per INSERT when a `jsonTextOp` replays. */
+const REPLAY_ROWS = 64;
+
+/**
+ * Replay a journaled `jsonTextOp` (its JSON texts are strings again: readJournal) into `db`; false
+ * if `sql` is none.
+ */
+export function replayDeferredOp(db: SqlJsDatabase, sql: string, params: unknown[]): boolean {
+  const table = BY_JSON_TEXT_OP.get(sql);
+  if (!table) return false;
+  const { head, width } = DEFERRED[table];
+  const row = `(${Array(width).fill('?').join(', ')})`;
+  for (let i = 0; i < params.length; i += width * REPLAY_ROWS) {
+    const chunk = params.slice(i, i + width * REPLAY_ROWS) as SqlValue[];
+    db.run(`${head} VALUES ${Array(chunk.length / width).fill(row).join(', ')}`, chunk);
+  }
+  return true;
 }
 
 /** Tables whose first column is an id the caller chose: their rows can be dropped by id. */

@@ -21,6 +21,8 @@
  *
  * Changes inside a store transaction are undone if it rolls back (`begin` / `commit` / `rollback`).
  */
+import { JSON_TEXT_OPS } from './journal';
+
 export interface EventKeys {
   eventId: string;
   messageId: string;
@@ -51,6 +53,8 @@ export const EVENT_OPS = {
    * (`keysOf`): carrying them too was a fifth of the journal an event, so a fifth more compactions.
    */
   insert: '@events.insert',
+  /** The same params, written with each JSON text as a value (journal.ts, `JSON_TEXT_OPS`): what this version writes. */
+  add: JSON_TEXT_OPS.events,
   /** params: inclusive id ranges `from, to, from, to, …`. */
   delete: '@events.delete',
   /**
@@ -336,7 +340,7 @@ export class EventLog {
 
   /** Apply a journaled op of `EVENT_OPS`; false if `sql` is none of them. */
   apply(sql: string, params: unknown[]): boolean {
-    if (sql === EVENT_OPS.insert) {
+    if (sql === EVENT_OPS.add || sql === EVENT_OPS.insert) {
       const rows: EventRow[] = [];
       for (let k = 0; k + WIDTH <= params.length; k += WIDTH) {
         const json = String(params[k + 2]);

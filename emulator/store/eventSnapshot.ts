@@ -15,6 +15,7 @@
  * journal: a store writes only new ones once it runs this version.
  */
 import type { Database as SqlJsDatabase } from 'sql.js';
+import { replayDeferredOp } from './deferredRows';
 import { EVENT_OPS, EventLog } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
 import { QueueLog } from './queueLog';
@@ -55,6 +56,7 @@ export function prepareEvents(db: SqlJsDatabase): EventReplayTarget {
       if (sql.charCodeAt(0) === 64 /* @ */ || CALLS_EVENT_FUNCTION.test(sql)) {
         if (legacy) moveLegacyEvents(db, events), (legacy = false);
         if (sql === EVENT_OPS.due) return replayDue(db, events, params);
+        if (replayDeferredOp(db, sql, params)) return;
         if (events.apply(sql, params)) return;
         if (sql.startsWith('@queue.')) {
           if (queueInTable) queue.moveFromTable(db), (queueInTable = false);

@@ -1,6 +1,7 @@
 /**
  * Append-only journal of committed transactions. One line per transaction:
  *   <8 hex checksum> <json>\n      json = {"q":seq,"o":[[sql,params],...]}
+ * (an op of `JSON_TEXT_OPS` holds its JSON texts as values, not strings: see there).
  * A line is written with one synchronous write() before the emulator acknowledges the change,
  * so a kill -9 at any later moment cannot lose it (the OS holds the bytes). A torn last line
  * (crash mid-write, or a truncated file) fails its checksum and is cut off on open.
@@ -18,7 +19,7 @@ const checksum = (s: string): string => createHash('sha1').update(s).digest('hex
 
 /**
  * JSON of each distinct SQL text, escaped once: a process runs a few dozen statements millions of
- * times. The line is byte for byte what `JSON.stringify(entry)` gives, so the format is unchanged.
+ * times. Apart from `JSON_TEXT_OPS`, the line is byte for byte what `JSON.stringify(entry)` gives.
  */
 const sqlJson = new Map<string, string>();
 const MAX_CACHED_SQL = 1000;
@@ -32,11 +33,49 @@ function quoteSql(sql: string): string {
   return q;
 }
 
+/**
+ * Ops whose params hold JSON texts (an event's payload, a scheduled item) at every `stride`-th
+ * place from `at`. The line holds each such text as the JSON value it is, not as a JSON string of
+ * it: escaping every quote of every payload was most of the cost of writing a line (issue 13).
+ * Reading the line gives the texts back (`readJournal`): JSON.stringify of a parsed JSON.stringify
+ * output is that output again, byte for byte. The texts must be JSON.stringify's own output.
+ */
+export const JSON_TEXT_OPS = {
+  /** Events (eventLog.ts): `id, recorded_at, json` each. */
+  events: '@events.add',
+  /** Scheduled lifecycle rows (deferredRows.ts): `id, due_at, payload` each. */
+  schedule: '@schedule.add',
+} as const;
+const JSON_TEXT_PLACES = new Map<string, { stride: number; at: number }>([
+  [JSON_TEXT_OPS.events, { stride: 3, at: 2 }],
+  [JSON_TEXT_OPS.schedule, { stride: 3, at: 2 }],
+]);
+
+function paramsJson(sql: string, params: unknown[]): string {
+  const places = JSON_TEXT_PLACES.get(sql);
+  if (!places) return JSON.stringify(params);
+  let json = '[';
+  for (let i = 0; i < params.length; i++) {
+    if (i) json += ',';
+    json += i % places.stride === places.at ? (params[i] as string) : JSON.stringify(params[i]);
+  }
+  return json + ']';
+}
+
+/** The params of a read op as they were written: JSON texts back as strings. */
+function restoreJsonTexts(entry: JournalEntry): void {
+  for (const [sql, params] of entry.o) {
+    const places = JSON_TEXT_PLACES.get(sql);
+    if (!places) continue;
+    for (let i = places.at; i < params.length; i += places.stride) params[i] = JSON.stringify(params[i]);
+  }
+}
+
 function entryJson(entry: JournalEntry): string {
   let json = `{"q":${JSON.stringify(entry.q)},"o":[`;
   for (let i = 0; i < entry.o.length; i++) {
     const [sql, params] = entry.o[i];
-    json += `${i ? ',' : ''}[${quoteSql(sql)},${JSON.stringify(params)}]`;
+    json += `${i ? ',' : ''}[${quoteSql(sql)},${paramsJson(sql, params)}]`;
   }
   return json + ']}';
 }
@@ -86,6 +125,7 @@ export function readJournal(file: string): ReadResult {
     } catch {
       break;
     }
+    restoreJsonTexts(entry);
     entries.push(entry);
     pos = nl + 1;
   }

@@ -103,16 +103,17 @@ export class ReadModel {
   /**
    * Rows of `table` wait from now (inside a transaction); returns the journal ops that insert them:
    * the very statements they are written with later (a journaled text stays a string: a CAST of
-   * a string is a no-op).
+   * a string is a no-op), or the table's `jsonTextOp`.
    */
   defer(table: DeferredTable, rows: SqlValue[][]): Op[] {
-    const { head, width, values } = DEFERRED[table];
+    const { head, width, values, jsonTextOp } = DEFERRED[table];
+    this.hold(table, rows);
+    if (jsonTextOp) return [[jsonTextOp, flatRows(rows, 0, rows.length)]];
     const ops: Op[] = [];
     for (let i = 0; i < rows.length; i += MULTI_ROWS) {
       const n = Math.min(MULTI_ROWS, rows.length - i);
       ops.push([this.host.multiRow(head, width, n, values), flatRows(rows, i, n)]);
     }
-    this.hold(table, rows);
     return ops;
   }
 

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import { encodeEntryBytes, type JournalEntry } from '../../../emulator/store/journal';
+import { encodeEntryBytes, JSON_TEXT_OPS, readJournal, type JournalEntry } from '../../../emulator/store/journal';
 
 // The encoder builds lines from cached pieces for speed; the bytes must stay exactly those of the
 // original format (checksum of JSON.stringify(entry)), or journals written by one build would be
@@ -19,4 +22,34 @@ test('journal lines are byte for byte the original format', () => {
     assert.equal(encodeEntryBytes(e).toString('utf8'), want);
     assert.deepEqual(encodeEntryBytes(e), Buffer.from(want), 'byte for byte');
   }
+});
+
+// Events and scheduled items are journaled with their JSON text as a JSON value (no escaped
+// string of it: issue 13). Reading the journal must give back exactly the texts that were written:
+// an event's bytes are what its webhook batches carry and sign.
+test('an op with JSON texts holds them as values, and reading the journal gives back the very same texts', () => {
+  const payloads = [
+    { event: 'delivery', message_id: 'm-1', email: 'a"b\\c@x.test', custom_variables: { n: -0, big: 1e21, f: 2.5, s: 'ü \u2028 \ud800 😀 </script>', ['__proto__']: { x: 1 } } },
+    { event: 'click', url: 'https://x.test/?a=1&b="2"', nested: [[], {}, [null, true, false]] },
+  ].map((p) => JSON.stringify(p));
+  const entry: JournalEntry = {
+    q: 7,
+    o: [
+      [JSON_TEXT_OPS.events, [1, 1000, payloads[0], 2, 1000, payloads[1]]],
+      [JSON_TEXT_OPS.schedule, [5, 2000, payloads[1]]],
+      ['INSERT INTO t (a) VALUES (?)', [payloads[0]]],
+    ],
+  };
+  const line = encodeEntryBytes(entry).toString('utf8');
+  assert.ok(line.includes(`,${payloads[0]},2,1000,${payloads[1]}]`), 'the texts are values in the line');
+  assert.ok(line.includes(JSON.stringify(payloads[0])), 'other ops keep their strings as strings');
+  const json = line.slice(9, -1);
+  assert.equal(line.slice(0, 8), createHash('sha1').update(json).digest('hex').slice(0, 8));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-format-'));
+  const file = path.join(dir, 'journal.log');
+  fs.writeFileSync(file, Buffer.concat([encodeEntryBytes({ q: 6, o: [] }), encodeEntryBytes(entry)]));
+  const read = readJournal(file);
+  assert.equal(read.tornBytes, 0);
+  assert.deepEqual(read.entries[1], entry, 'the same ops, the JSON texts as the same strings');
+  fs.rmSync(dir, { recursive: true, force: true });
 });
