@@ -12,6 +12,11 @@
  * - test/fixtures/datadir-v3 (makeDataDirV2.ts, the same scenario, with the build of 483b50d):
  *   events in memory already, but the delivery queue and a batch's event keys as SQLite rows,
  *   journaled as SQL among the events' own ops; the queue moves into memory (queueLog.ts).
+ * - test/fixtures/datadir-v4 (makeDataDirV2.ts, the same scenario, with the build of 768cde7):
+ *   the queue in memory (`@queue.*` ops), due lifecycle events journaled by reference to their
+ *   scheduled rows (`@events.due`), those rows and the events' texts as escaped strings (since then
+ *   written as JSON values, `@schedule.add` / `@events.add`), and the messages' address index in
+ *   SQLite (dropped by migration 009).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -28,7 +33,7 @@ interface Manifest {
   retryingBatch?: { id: number; body: string };
 }
 
-for (const version of ['v1', 'v2', 'v3']) {
+for (const version of ['v1', 'v2', 'v3', 'v4']) {
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', `datadir-${version}`);
 const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'manifest.json'), 'utf8')) as Manifest;
 
