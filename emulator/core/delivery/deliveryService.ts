@@ -247,18 +247,25 @@ export class DeliveryService {
     if (!webhook.active) return; // the queue waits for resume
     const created: Delivery[] = [];
     const queue = this.queues.get(webhookId) ?? [];
-    while (queue.length) {
-      const taken = queue.slice(0, this.d.batchMax);
-      const keys = taken.map((q) => q.key);
-      const body = bodyFromJson(taken.map((q) => q.json), webhook.payloadFormat);
-      const del = this.d.uow.transaction(() => {
-        const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, this.d.clock.now()), taken);
-        this.d.repo.dequeue(webhookId, taken.map((q) => q.queueId));
-        return inserted;
-      });
-      queue.splice(0, taken.length);
-      created.push(del);
-      this.emit('delivery.created', del);
+    // Batches are cut from the front; the batched events leave the array once, at the end (one
+    // splice per batch moved the whole rest of a long queue each time).
+    let done = 0;
+    try {
+      while (done < queue.length) {
+        const taken = queue.slice(done, done + this.d.batchMax);
+        const keys = taken.map((q) => q.key);
+        const body = bodyFromJson(taken.map((q) => q.json), webhook.payloadFormat);
+        const del = this.d.uow.transaction(() => {
+          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, this.d.clock.now()), taken);
+          this.d.repo.dequeue(webhookId, taken.map((q) => q.queueId));
+          return inserted;
+        });
+        done += taken.length;
+        created.push(del);
+        this.emit('delivery.created', del);
+      }
+    } finally {
+      queue.splice(0, done);
     }
     if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
