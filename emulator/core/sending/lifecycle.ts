@@ -54,10 +54,13 @@ export interface RecipientPlanInput {
 }
 
 function steps(list: Step[], from: number, ctx: EventContext, newEventId: () => string, extras: { reason?: string; url?: string }): Planned[] {
-  return list.map((s) => {
+  const out: Planned[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
     const dueAt = from + s.afterMs;
-    return { dueAt, item: buildEvent(s.event, ctx, newEventId(), dueAt, { ...extras, category: s.category }) };
-  });
+    out[i] = { dueAt, item: buildEvent(s.event, ctx, newEventId(), dueAt, s.category === undefined ? extras : { ...extras, category: s.category }) };
+  }
+  return out;
 }
 
 /** What a recipient gets, decided at send time. */

@@ -132,6 +132,7 @@ export class SendingService {
     if (!batch.length) return [];
     const now = this.clock.now();
     const dueTimes = new Set<number>();
+    const newEventId = () => this.events.newEventId();
     const out = this.uow.transaction(() => {
       // Rows are collected and written together at the end: one multi-row write per table.
       const messages: Omit<StoredMessage, 'seq'>[] = [];
@@ -150,14 +151,12 @@ export class SendingService {
           },
           attachments,
         );
-        const recipients: [RecipientKind, string][] = [
-          ...mail.to.map((a): [RecipientKind, string] => ['to', a.email]),
-          ...mail.cc.map((a): [RecipientKind, string] => ['cc', a.email]),
-          ...mail.bcc.map((a): [RecipientKind, string] => ['bcc', a.email]),
-        ];
         // A scheduled click "clicks" the first tracked link, as a person most likely would.
         const url = mail.html ? trackableLinks(mail.html)[0] : undefined;
-        return recipients.map(([kind, email]) => {
+        const verified = domain.dnsVerifiedAt !== null;
+        const sendIds: string[] = [];
+        // Recipients in to, cc, bcc order.
+        const plan = (kind: RecipientKind, email: string): string => {
           const id = this.messageIds.next(now);
           messages.push({ id, sendId, email, kind, createdAt: now });
           const ctx = {
@@ -169,21 +168,25 @@ export class SendingService {
             customVariables: mail.customVariables,
           };
           const suppressed = this.suppressions.find(domain.domainName, stream, email);
-          const plan = planRecipient({
+          const planned = planRecipient({
             ctx,
             scenario: scenarioFor(email),
             sentAt: now,
             suppressedReason: suppressed ? suppressionReason(suppressed.type) : undefined,
-            domainVerified: domain.dnsVerifiedAt !== null,
+            domainVerified: verified,
             url,
-            newEventId: () => this.events.newEventId(),
+            newEventId,
           });
-          for (const p of plan) {
+          for (const p of planned) {
             scheduled.push(p);
             dueTimes.add(p.dueAt);
           }
           return id;
-        });
+        };
+        for (const a of mail.to) sendIds.push(plan('to', a.email));
+        for (const a of mail.cc) sendIds.push(plan('cc', a.email));
+        for (const a of mail.bcc) sendIds.push(plan('bcc', a.email));
+        return sendIds;
       });
       this.messages.insertMessages(messages);
       this.scheduler.scheduleMany(scheduled);
