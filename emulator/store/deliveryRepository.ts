@@ -109,6 +109,8 @@ const INSERT_DELIVERY = `INSERT INTO deliveries (kind, webhook_id, webhook_url, 
 /** The columns a Delivery is read from (not `event_keys`: filters only). */
 const COLUMNS = `d.id, d.kind, d.webhook_id, d.webhook_url, d.status, d.payload_format, d.event_count, d.event_types, d.message_ids,
   d.created_at, d.attempt_count, d.next_attempt_at, d.last_status, d.last_error, d.body, d.source_id`;
+/** The same but the body (a batch's ~150 KB, copied out of WebAssembly for each read). */
+const STATE_COLUMNS = COLUMNS.replace(', d.body', '');
 
 
 export class SqlDeliveryRepository implements DeliveryRepository {
@@ -192,6 +194,11 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   get(id: number): Delivery | undefined {
     const r = this.store.get(`SELECT ${COLUMNS} FROM deliveries d WHERE d.id = ?`, [id]);
     return r && toDelivery(r);
+  }
+
+  getWithBody(id: number, body: string): Delivery | undefined {
+    const r = this.store.get(`SELECT ${STATE_COLUMNS} FROM deliveries d WHERE d.id = ?`, [id]);
+    return r && toDelivery({ ...r, body });
   }
 
   update(id: number, u: DeliveryUpdate): void {

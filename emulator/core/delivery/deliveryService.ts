@@ -270,7 +270,7 @@ export class DeliveryService {
     if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
     // Oldest first: each batch's first attempt goes out after the previous one's ended.
-    for (const del of created) await this.runAttempt(del.id);
+    for (const del of created) await this.runAttempt(del.id, del.body);
   }
 
   // ---- attempts
@@ -287,11 +287,12 @@ export class DeliveryService {
     );
   }
 
-  private runAttempt(id: number): Promise<void> {
+  /** `body`: the batch's body, when the caller holds it (it never changes): not read from the store again. */
+  private runAttempt(id: number, body?: string): Promise<void> {
     if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
     const running = this.inflight.get(id);
     if (running) return running;
-    const p = this.attemptOnce(id).then(
+    const p = this.attemptOnce(id, body).then(
       (updated) => {
         this.inflight.delete(id);
         if (updated?.status === 'retrying') this.schedule(updated);
@@ -306,8 +307,8 @@ export class DeliveryService {
   }
 
   /** Makes one attempt and records it; returns the delivery as updated, or null when none was made. */
-  private async attemptOnce(id: number): Promise<Delivery | null> {
-    const del = this.d.repo.get(id);
+  private async attemptOnce(id: number, body?: string): Promise<Delivery | null> {
+    const del = body === undefined ? this.d.repo.get(id) : this.d.repo.getWithBody(id, body);
     if (!del || !OPEN_STATUSES.includes(del.status)) return null;
     const webhook = this.d.webhooks.get(del.webhookId);
     if (!webhook) {
@@ -334,7 +335,7 @@ export class DeliveryService {
     let pausedWebhook: Webhook | undefined;
     const updated = this.d.uow.transaction(() => {
       this.d.repo.insertAttempt({ ...out, deliveryId: id, number });
-      const current = this.d.repo.get(id)!; // a delete may have cancelled it meanwhile
+      const current = this.d.repo.getWithBody(id, del.body)!; // a delete may have cancelled it meanwhile
       const { update, pauseWebhook } = decideAfterAttempt(this.d.policy, {
         current,
         dueAt: del.nextAttemptAt,

@@ -100,6 +100,8 @@ export interface DeliveryRepository {
    */
   insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery;
   get(id: number): Delivery | undefined;
+  /** `get`, but with `body` as given instead of read: a batch's body never changes, and a caller holding it saves the copy. */
+  getWithBody(id: number, body: string): Delivery | undefined;
   update(id: number, u: DeliveryUpdate): void;
   list(f: DeliveryFilter): Delivery[];
   count(f: DeliveryFilter): number;
