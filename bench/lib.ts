@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const ROOT = path.resolve(__dirname, '..');
-export const EMULATOR_JS = path.join(ROOT, 'dist', 'emulator.js');
+/** The build under test; `EMU_JS=/other/dist/emulator.js` benches another build (an A/B). */
+export const EMULATOR_JS = process.env.EMU_JS ?? path.join(ROOT, 'dist', 'emulator.js');
 
 export interface Figure {
   name: string;

@@ -154,6 +154,23 @@ describe('read model (store)', () => {
     again.store.close();
   });
 
+  it('under activity that never pauses, waiting lasting rows still reach SQLite (the idle writer waits for quiet, but not for ever)', async () => {
+    const { store, events } = await open();
+    new SqlMessageRepository(store).insertMessages(Array.from({ length: 5 }, (_, i) => ({ id: `busy-${i}`, sendId: 1, email: `b${i}@example.net`, kind: 'to' as const, createdAt: 1000 })));
+    assert.equal(store.waitingRows('messages'), 5);
+    // A commit every 10 ms (as a webhook's attempts are): never 100 ms of quiet.
+    let i = 0;
+    const busy = setInterval(() => events.insertMany([ev(1000 + i++)], 1000), 10);
+    try {
+      for (let k = 0; k < 150 && store.waitingRows('messages') > 0; k++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(store.waitingRows('messages'), 0, 'written within a few seconds of continuous activity');
+    } finally {
+      clearInterval(busy);
+    }
+    assert.ok(i > 5, 'the activity went on meanwhile');
+    store.close();
+  });
+
   it('lifecycle rows: due ones come from memory in due order, are gone once deleted, and the journal alone rebuilds the pending ones', async () => {
     const { dir, store } = await open();
     const sched = new SqlScheduleRepository(store);
