@@ -37,7 +37,7 @@ export interface StoreOptions {
   /** Directory for snapshot and journal; null keeps everything in memory only. */
   dir: string | null;
   log: Logger;
-  /** Compact when the journal grows past this many bytes. */
+  /** Compact when the journal grows past this many bytes (with group commit: at the next quiet moment, or at twice this). */
   compactBytes?: number;
   /**
    * Group commit: transactions of one event-loop turn share one journal record, written at the
@@ -51,6 +51,8 @@ export interface StoreOptions {
 
 /** 4 MB a turn: a few milliseconds, so a request arriving meanwhile hardly waits. */
 const MEMORY_COPY_PAGES = 1024;
+/** A compaction due (group commit) waits until no transaction has committed for this long, up to twice `compactBytes` of journal. */
+const QUIET_MS = 100;
 
 /**
  * A value kept per store beside SQLite (a repository's working copy or cache), made by `make` the
@@ -80,6 +82,9 @@ export class Store implements UnitOfWork {
   private unflushed: Op[] = [];
   private waiters: DurableCallback[] = [];
   private flushScheduled = false;
+  /** Real time of the last commit, and the timer of a compaction waiting for a quiet moment. */
+  private lastCommitAt = 0;
+  private compactTimer: NodeJS.Timeout | null = null;
   /** Set when a journal write failed: memory is ahead of the disk, so nothing more may commit. */
   private failed: Error | null = null;
   /** Rows of the read-model tables journaled but not yet in SQLite. */
@@ -302,6 +307,7 @@ export class Store implements UnitOfWork {
     }
     const ops = this.pending;
     this.pending = null;
+    this.lastCommitAt = performance.now();
     if (this.begun) this.control('COMMIT');
     this.begun = false;
     // Committed: first make sure the journal gets it, then nothing after may undo that.
@@ -402,13 +408,34 @@ export class Store implements UnitOfWork {
       }
     }
     if (compactIfLarge && !this.failed && this.journal && this.journal.size > this.compactBytes) {
-      try {
-        this.compact();
-      } catch (err) {
-        // The journal still holds everything; the next flush tries again.
-        this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
-      }
+      // A compaction holds the process up for a while (the snapshot's export, digest, write and
+      // fsync): it waits for a quiet moment rather than stall a run of work (a webhook's batches
+      // going out one after another), unless the journal has grown to twice the bound.
+      if (this.journal.size > 2 * this.compactBytes) this.compactNow();
+      else this.compactWhenQuiet();
     }
+  }
+
+  private compactNow(): void {
+    try {
+      this.compact();
+    } catch (err) {
+      // The journal still holds everything; the next flush tries again.
+      this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** Compact once no transaction has committed for QUIET_MS (real time). */
+  private compactWhenQuiet(delay = QUIET_MS): void {
+    if (this.compactTimer) return;
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = null;
+      if (this.closed || this.failed || !this.journal || this.journal.size <= this.compactBytes) return;
+      const quiet = performance.now() - this.lastCommitAt;
+      if (quiet < QUIET_MS) return this.compactWhenQuiet(QUIET_MS - quiet);
+      this.compactNow();
+    }, delay);
+    this.compactTimer.unref();
   }
 
   /** A write. Outside a transaction it is a transaction of its own. */
@@ -679,6 +706,8 @@ export class Store implements UnitOfWork {
     if (this.closed) return;
     if (this.memoryCopyTimer) clearTimeout(this.memoryCopyTimer);
     this.memoryCopyTimer = null;
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.compactTimer = null;
     this.memoryCopy?.abandon();
     this.memoryCopy = null;
     if (this.unflushed.length || this.waiters.length) this.flush(false);

@@ -18,6 +18,34 @@ const names = (store: Store) => store.all<{ domain_name: string }>('SELECT domai
 const journalOf = (dir: string) => readJournal(path.join(dir, 'journal.log')).entries;
 
 describe('group commit', () => {
+  it('a compaction due waits for a quiet moment, and happens at once when the journal is past twice the bound', async () => {
+    const dir = tempDir();
+    const s = await Store.open({ dir, log, groupCommit: true, compactBytes: 8192 });
+    const journalBytes = () => fs.statSync(path.join(dir, 'journal.log')).size;
+    const fill = (bytes: number, tag: string) => {
+      for (let i = 0; journalBytes() + i * 100 < bytes; i++) insert(s, `${tag}-${i}-${'x'.repeat(60)}.test`);
+    };
+    assert.ok(journalBytes() < 8192, 'opened with a short journal');
+    fill(11_000, 'due');
+    await s.durable();
+    const due = journalBytes();
+    assert.ok(due > 8192 && due < 16384, `past the bound, under twice it (${due} bytes)`);
+    // Quiet from now on: the compaction goes ahead.
+    for (let k = 0; k < 100 && journalBytes() >= 8192; k++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(journalBytes() < 8192, 'compacted once quiet');
+    const count = names(s).length;
+    fill(20_000, 'big');
+    await s.durable();
+    assert.ok(journalBytes() < 8192, 'past twice the bound: compacted in the same flush');
+    const all = names(s);
+    assert.ok(all.length > count);
+    // As after kill -9: the snapshots and the journal bring everything back.
+    const again = await Store.open({ dir, log });
+    assert.deepEqual(names(again), all);
+    again.close();
+    s.close();
+  });
+
   it('the transactions of one turn are one journal record, written before anyone waiting is answered', async () => {
     const dir = tempDir();
     const s = await Store.open({ dir, log, groupCommit: true });
