@@ -505,6 +505,15 @@ export class Store implements UnitOfWork {
     return this.statements.first(sql, params) as T | undefined;
   }
 
+  /**
+   * A read that needs the waiting rows of only `tables` in SQLite (undefined: those it names): the
+   * caller vouches that the others cannot change its answer (see `runBeside`).
+   */
+  allBeside<T = Row>(tables: readonly DeferredTable[] | undefined, sql: string, params: Params = []): T[] {
+    this.barrier(sql, tables);
+    return this.statements.all(sql, params) as T[];
+  }
+
   private query(sql: string, params: Params): Row[] {
     this.barrier(sql);
     return this.statements.all(sql, params);
@@ -601,7 +610,7 @@ export class Store implements UnitOfWork {
    * caller vouches that the others' waiting rows cannot change what it does, here and when the
    * journal replays it with every row in SQLite (e.g. a bound that leaves out every row they name).
    */
-  runBeside(tables: readonly DeferredTable[], sql: string, params: Params): number {
+  runBeside(tables: readonly DeferredTable[] | undefined, sql: string, params: Params): number {
     if (!this.pending) return this.transaction(() => this.runBeside(tables, sql, params));
     this.apply(sql, params, [sql, params], tables);
     return this.db.getRowsModified();
@@ -617,7 +626,12 @@ export class Store implements UnitOfWork {
     return this.readModel.size;
   }
 
-  /** Rows of `table` waiting to be written into SQLite (for tests). */
+  /** Column `index` (in `DEFERRED[table].head` order) of every row of `table` still waiting to go into SQLite. */
+  waitingValues(table: DeferredTable, index: number): SqlValue[] {
+    return this.readModel.waitingValues(table, index);
+  }
+
+  /** Rows of `table` waiting to be written into SQLite (for tests and retention). */
   waitingRows(table: DeferredTable): number {
     return this.readModel.waiting(table);
   }

@@ -133,6 +133,10 @@ export class DeferredRows {
     return n;
   }
 
+  eachRow(table: DeferredTable, fn: (row: SqlValue[]) => void): void {
+    for (const r of this.rows.get(table)!.values()) fn(r);
+  }
+
   add(table: DeferredTable, rows: SqlValue[][]): void {
     const map = this.rows.get(table)!;
     for (const r of rows) map.set(EXPLICIT_ID.has(table) ? Number(r[0]) : --nextKey, r);

@@ -63,6 +63,13 @@ export class ReadModel {
     return this.waitingRows.count(table) + (this.txnRows?.count(table) ?? 0);
   }
 
+  /** Column `index` of the waiting rows of `table`, the open transaction's included. */
+  waitingValues(table: DeferredTable, index: number): SqlValue[] {
+    const out: SqlValue[] = [];
+    for (const rows of [this.waitingRows, this.txnRows]) rows?.eachRow(table, (r) => out.push(r[index]));
+    return out;
+  }
+
   begin(): void {
     this.txnRows = null;
     this.txnTaken = [];

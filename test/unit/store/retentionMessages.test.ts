@@ -41,3 +41,46 @@ describe('message retention (store)', () => {
     store.close();
   });
 });
+
+describe('message retention beside waiting rows (store)', () => {
+  it('prunes the oldest messages without writing the waiting ones into SQLite; a send keeps its rows while a message of it waits; the journal prunes the same', async () => {
+    const dir = tempDir();
+    const store = await Store.open({ dir, log });
+    const repo = new SqlMessageRepository(store);
+    const send = (n: number) => {
+      const id = repo.insertSend({ createdAt: 1000, stream: 'transactional', domainName: 'keep.test', source: 'api', mail: { from: { email: 'a@keep.test' }, to: [], cc: [], bcc: [], subject: 's' } as never, openTracking: false, clickTracking: false }, []);
+      repo.insertMessages(Array.from({ length: n }, (_, i) => ({ id: `s${id}-m${i}`, sendId: id, email: `r${i}@example.net`, kind: 'to' as const, createdAt: 1000 })));
+      return id;
+    };
+    const old = send(3);
+    const split = send(4);
+    // Everything so far into SQLite (a read), then newer rows that wait.
+    assert.equal(repo.count({}), 7);
+    assert.equal(store.waitingRows('messages'), 0);
+    const fresh = send(2);
+    assert.equal(store.waitingRows('messages'), 2);
+
+    // Cap 4 of 9: the 3 of `old` and 2 of `split` go; `split` keeps 2 messages, `fresh` waits.
+    const pruned = store.transaction(() => new SqlRetentionRepository(store).prune({ events: 1000, messages: 4, deliveries: 100 }));
+    assert.equal(pruned.messages, 5);
+    assert.equal(store.waitingRows('messages'), 2, 'the waiting rows still wait');
+    assert.equal(repo.getSend(old), undefined, 'a send whose messages all went goes with them');
+    assert.ok(repo.getSend(split), 'a send with messages left stays');
+    assert.ok(repo.getSend(fresh), 'a send whose messages wait stays');
+    const left = repo.list({ limit: 100 }).map((m) => m.id).sort();
+    assert.deepEqual(left, [`s${split}-m2`, `s${split}-m3`, `s${fresh}-m0`, `s${fresh}-m1`].sort());
+
+    // The waiting rows' own send: its messages all wait, none in SQLite, and a prune that takes
+    // every older message must not take the send (its messages are not in SQLite yet).
+    const more = send(1);
+    assert.equal(store.transaction(() => new SqlRetentionRepository(store).prune({ events: 1000, messages: 3, deliveries: 100 })).messages, 2);
+    assert.ok(repo.getSend(fresh) && repo.getSend(more));
+
+    const again = await Store.open({ dir, log });
+    const repo2 = new SqlMessageRepository(again);
+    assert.deepEqual(repo2.list({ limit: 100 }).map((m) => m.id).sort(), repo.list({ limit: 100 }).map((m) => m.id).sort(), 'the journal alone prunes the same');
+    for (const id of [old, split, fresh, more]) assert.equal(Boolean(repo2.getSend(id)), Boolean(repo.getSend(id)), `send ${id}`);
+    again.close();
+    store.close();
+  });
+});
