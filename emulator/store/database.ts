@@ -595,6 +595,17 @@ export class Store implements UnitOfWork {
   }
 
   /**
+   * Rows of a read-model table that the caller journals with `journal` (ops that make the same
+   * rows at replay), written into SQLite later like `deferInsert`'s.
+   */
+  deferInsertAs(table: DeferredTable, rows: SqlValue[][], journal: Op[]): void {
+    if (!rows.length) return;
+    if (!this.pending) return this.transaction(() => this.deferInsertAs(table, rows, journal));
+    this.readModel.hold(table, rows);
+    for (const op of journal) this.pending.push(op);
+  }
+
+  /**
    * DELETE rows of a deferred table by id: those still waiting are dropped in memory; `sql` runs
    * for those already in SQLite and is journaled. `sql` must delete exactly the rows `ids` name
    * (the caller's working copy knows them). Explicit-id tables only.

@@ -60,6 +60,9 @@ const SPECS = {
     idColumn: 'id',
     jsonTextOp: JSON_TEXT_OPS.schedule,
   },
+  // A batch's body (migration 010): journaled by the delivery repository its own way (made from
+  // the events the journal holds), not as these INSERTs.
+  delivery_bodies: { head: 'INSERT INTO delivery_bodies (delivery_id, body)', values: '(?, CAST(? AS TEXT))', width: 2, idColumn: 'delivery_id' },
 } satisfies Record<string, DeferredSpec>;
 export type DeferredTable = keyof typeof SPECS;
 /** The tables whose inserts may wait, and how their rows are written. */

@@ -107,10 +107,15 @@ const INSERT_DELIVERY = `INSERT INTO deliveries (kind, webhook_id, webhook_url, 
      created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, event_keys, body)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `;
 /** The columns a Delivery is read from (not `event_keys`: filters only). */
-const COLUMNS = `d.id, d.kind, d.webhook_id, d.webhook_url, d.status, d.payload_format, d.event_count, d.event_types, d.message_ids,
-  d.created_at, d.attempt_count, d.next_attempt_at, d.last_status, d.last_error, d.body, d.source_id`;
-/** The same but the body (a batch's ~150 KB, copied out of WebAssembly for each read). */
-const STATE_COLUMNS = COLUMNS.replace(', d.body', '');
+const STATE_COLUMNS = `d.id, d.kind, d.webhook_id, d.webhook_url, d.status, d.payload_format, d.event_count, d.event_types, d.message_ids,
+  d.created_at, d.attempt_count, d.next_attempt_at, d.last_status, d.last_error, d.source_id`;
+/**
+ * With the body: a batch's is a `delivery_bodies` row (migration 010; written into SQLite when the
+ * store is quiet, and before any read that names the table), an older row's is in `deliveries`.
+ */
+const COLUMNS = `${STATE_COLUMNS}, COALESCE(b.body, d.body) AS body`;
+const WITH_BODY = 'deliveries d LEFT JOIN delivery_bodies b ON b.delivery_id = d.id';
+const INSERT_BODY = 'INSERT INTO delivery_bodies (delivery_id, body) VALUES (?, ? || mt_events_body(?, ?) || ?)';
 
 
 export class SqlDeliveryRepository implements DeliveryRepository {
@@ -177,12 +182,10 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     // of escaped body again. The keys are the events' own (their type is the payload's `event`,
     // their address is kept lower-cased), so both ways give the same text.
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
-    const journal: [string, SqlValue[]] = [
-      `${INSERT_DELIVERY}mt_event_keys(?), ? || mt_events_body(?, ?) || ?)`,
-      [...this.columns(d), rowIds, prefix, separator, rowIds, suffix],
-    ];
+    const journal: [string, SqlValue[]] = [`${INSERT_DELIVERY}mt_event_keys(?), '')`, [...this.columns(d), rowIds]];
     const keys = eventKeysText(queued.map((q) => q.key));
-    const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT), CAST(? AS TEXT))`, [...this.columns(d), keys, d.body], journal);
+    const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT), '')`, [...this.columns(d), keys], journal);
+    this.store.deferInsertAs('delivery_bodies', [[id, d.body]], [[INSERT_BODY, [id, prefix, separator, rowIds, suffix]]]);
     return { ...d, id };
   }
 
@@ -192,7 +195,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   get(id: number): Delivery | undefined {
-    const r = this.store.get(`SELECT ${COLUMNS} FROM deliveries d WHERE d.id = ?`, [id]);
+    const r = this.store.get(`SELECT ${COLUMNS} FROM ${WITH_BODY} WHERE d.id = ?`, [id]);
     return r && toDelivery(r);
   }
 
@@ -214,7 +217,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
 
   list(f: DeliveryFilter): Delivery[] {
     const w = where(f);
-    return this.store.all(`SELECT ${COLUMNS} FROM deliveries d ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
+    return this.store.all(`SELECT ${COLUMNS} FROM ${WITH_BODY} ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
   }
 
   count(f: DeliveryFilter): number {
@@ -223,7 +226,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   open(webhookId?: number): Delivery[] {
-    const sql = `SELECT ${COLUMNS} FROM deliveries d WHERE d.status IN ('pending', 'retrying')${webhookId === undefined ? '' : ' AND d.webhook_id = ?'} ORDER BY d.id`;
+    const sql = `SELECT ${COLUMNS} FROM ${WITH_BODY} WHERE d.status IN ('pending', 'retrying')${webhookId === undefined ? '' : ' AND d.webhook_id = ?'} ORDER BY d.id`;
     return this.store.all(sql, webhookId === undefined ? [] : [webhookId]).map(toDelivery);
   }
 

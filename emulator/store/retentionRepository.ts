@@ -81,6 +81,9 @@ export class SqlRetentionRepository implements RetentionRepository {
     const excess = this.count(`SELECT COUNT(*) AS n FROM deliveries WHERE status NOT IN ${OPEN}`) - cap;
     if (excess <= 0) return 0;
     const oldest = `SELECT id FROM deliveries WHERE status NOT IN ${OPEN} ORDER BY id LIMIT ?`;
+    // Their bodies (migration 010) by id: those still waiting to go into SQLite are dropped there.
+    const ids = this.store.all<{ id: number }>(oldest, [excess]).map((r) => Number(r.id));
+    this.store.deleteDeferred('delivery_bodies', ids, 'DELETE FROM delivery_bodies WHERE delivery_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
     this.store.run(`DELETE FROM delivery_attempts WHERE delivery_id IN (${oldest})`, [excess]);
     return this.store.run(`DELETE FROM deliveries WHERE id IN (${oldest})`, [excess]);
   }

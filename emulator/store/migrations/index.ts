@@ -11,6 +11,7 @@ import * as m006 from './006_lean_read_model';
 import * as m007 from './007_events_in_memory';
 import * as m008 from './008_batch_event_keys';
 import * as m009 from './009_messages_by_email_in_memory';
+import * as m010 from './010_delivery_bodies';
 
 export interface Migration {
   version: number;
@@ -28,4 +29,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 7, ...m007 },
   { version: 8, ...m008 },
   { version: 9, ...m009 },
+  { version: 10, ...m010 },
 ];

@@ -61,8 +61,13 @@ describe('read model (store)', () => {
         repo.dequeue(1, taken.map((q) => q.queueId));
         return d;
       });
-      // Filters see the batch...
+      // Its body waits to go into SQLite (migration 010); reading the delivery's state leaves it waiting...
+      assert.equal(store.waitingRows('delivery_bodies'), 1);
+      assert.equal(repo.getWithBody(del.id, 'held')?.status, 'pending');
+      assert.equal(store.waitingRows('delivery_bodies'), 1);
+      // ...a read of the delivery sees it (read-your-writes). Filters see the batch...
       assert.equal(repo.get(del.id)?.body, body);
+      assert.equal(store.waitingRows('delivery_bodies'), 0);
       assert.deepEqual(repo.list({ messageId: 'm-42' }).map((d) => d.id), [del.id]);
       assert.deepEqual(repo.list({ email: 'user7@example.net' }).map((d) => d.id), [del.id]);
       // Filters on the same event: user9's event is an `open`, user7's a `delivery` (the batch has opens).
@@ -92,6 +97,32 @@ describe('read model (store)', () => {
       store.close();
     });
   }
+
+  it("retention prunes a delivered batch whose body is still waiting: nothing of it is left, and the journal alone agrees", async () => {
+    const { dir, store, events, repo } = await open();
+    const stored = events.insertMany(Array.from({ length: 4 }, (_, i) => ev(i)), 1000);
+    const batch = (from: number) => {
+      const taken = stored.slice(from, from + 2).map((s, k) => ({ queueId: from + k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, key: eventKeys([s.payload])[0] }));
+      const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken.map((q) => q.key), bodyFromJson(taken.map((q) => q.json), 'json'), 2000), taken));
+      store.transaction(() => repo.update(d.id, { status: 'delivered', attemptCount: 1, nextAttemptAt: null, lastStatus: 200, lastError: null }));
+      return d;
+    };
+    const old = batch(0);
+    const kept = batch(2);
+    assert.equal(store.waitingRows('delivery_bodies'), 2);
+    const pruned = store.transaction(() => new SqlRetentionRepository(store).prune({ events: 1000, messages: 1000, deliveries: 1 }));
+    assert.equal(pruned.deliveries, 1);
+    assert.equal(store.waitingRows('delivery_bodies'), 1, "the pruned batch's waiting body went without being written");
+    assert.equal(repo.get(old.id), undefined);
+    assert.equal(repo.get(kept.id)?.body, kept.body);
+    const bodies = (s: Store) => s.all<{ id: number }>('SELECT delivery_id AS id FROM delivery_bodies ORDER BY 1').map((r) => Number(r.id));
+    assert.deepEqual(bodies(store), [kept.id], 'no body row without its delivery');
+    const again = await open(dir);
+    assert.deepEqual(bodies(again.store), [kept.id]);
+    assert.equal(again.repo.get(kept.id)?.body, kept.body);
+    again.store.close();
+    store.close();
+  });
 
   it('a read right after a write sees it; a rolled-back transaction leaves no event, queue row or id behind', async () => {
     const { store, events, repo } = await open();
