@@ -676,6 +676,10 @@ export class Store implements UnitOfWork {
    */
   compact(steps = COMPACTION_STEPS.length): void {
     if (!this.dir || !this.journal || this.failed) return;
+    // The snapshot records the journal's seq: a turn's record still unwritten (group commit) is
+    // written first, or replay would apply it a second time on top of a snapshot that holds it.
+    if (this.unflushed.length) this.flush(false);
+    if (this.failed) return;
     const started = process.hrtime.bigint();
     const data = this.exportSnapshot();
     if (!data) return;
