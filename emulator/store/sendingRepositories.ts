@@ -13,6 +13,7 @@ import type {
   SuppressionType,
 } from '../core/sending/model';
 import type { SendingStream } from '../core/types';
+import type { SqlValue } from 'sql.js';
 import { perStore, type Row, type Store } from './database';
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -41,13 +42,15 @@ class MessagesByEmail {
     return this.built().get(email) ?? [];
   }
 
-  /** Committed rows (ascending seqs); nothing to do while the index is not built. */
-  added(rows: readonly { seq: number; email: string }[]): void {
+  /** Committed `messages` rows (ascending seqs); nothing to do while the index is not built. */
+  added(rows: readonly SqlValue[][]): void {
     if (!this.map) return;
     for (const r of rows) {
-      const list = this.map.get(r.email);
-      if (list) list.push(r.seq);
-      else this.map.set(r.email, [r.seq]);
+      const seq = r[0] as number;
+      const email = r[3] as string;
+      const list = this.map.get(email);
+      if (list) list.push(seq);
+      else this.map.set(email, [seq]);
     }
   }
 
@@ -110,7 +113,7 @@ export class SqlMessageRepository implements MessageRepository {
       const first = this.store.reserveIds('messages', ms.length);
       const rows = ms.map((m, i) => [first + i, m.id, m.sendId, m.email.toLowerCase(), m.kind, m.createdAt]);
       this.store.deferInsert('messages', rows);
-      this.store.afterCommit(() => messagesByEmail(this.store).added(rows.map((r) => ({ seq: r[0] as number, email: r[3] as string }))));
+      this.store.afterCommit(() => messagesByEmail(this.store).added(rows));
     });
   }
 
