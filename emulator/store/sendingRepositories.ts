@@ -49,8 +49,9 @@ class MessagesByEmail {
       const seq = r[0] as number;
       const email = r[3] as string;
       const list = this.map.get(email);
-      if (list) list.push(seq);
-      else this.map.set(email, [seq]);
+      if (!list) this.map.set(email, [seq]);
+      // (Already there when the index was built inside the very transaction that added the row.)
+      else if (list[list.length - 1] < seq) list.push(seq);
     }
   }
 

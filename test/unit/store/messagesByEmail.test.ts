@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { createLogger } from '../../../emulator/log';
 import { Store } from '../../../emulator/store/database';
 import { SqlRetentionRepository } from '../../../emulator/store/retentionRepository';
-import { SqlMessageRepository } from '../../../emulator/store/sendingRepositories';
+import { forgetMessagesByEmail, SqlMessageRepository } from '../../../emulator/store/sendingRepositories';
 import { tempDir } from '../../helpers/emulatorProcess';
 
 const log = createLogger('test', { level: 'error', write: () => undefined });
@@ -65,6 +65,14 @@ describe('messages by address (store)', () => {
     );
     assert.deepEqual(ids(repo, 'ann@example.net'), ['a1']);
     assert.equal(repo.latestForEmail('ann@example.net')?.id, 'a1');
+    // Built inside a transaction that commits: its own row is there once.
+    forgetMessagesByEmail(store);
+    store.transaction(() => {
+      repo.insertMessages([msg('a4', 'ann@example.net')]);
+      assert.deepEqual(ids(repo, 'ann@example.net'), ['a4', 'a1']);
+    });
+    assert.deepEqual(ids(repo, 'ann@example.net'), ['a4', 'a1']);
+    assert.equal(repo.count({ email: 'ann@example.net' }), 2);
     store.close();
   });
 
