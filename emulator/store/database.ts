@@ -676,10 +676,6 @@ export class Store implements UnitOfWork {
    */
   compact(steps = COMPACTION_STEPS.length): void {
     if (!this.dir || !this.journal || this.failed) return;
-    // The snapshot records the journal's seq: a turn's record still unwritten (group commit) is
-    // written first, or replay would apply it a second time on top of a snapshot that holds it.
-    if (this.unflushed.length) this.flush(false);
-    if (this.failed) return;
     const started = process.hrtime.bigint();
     const data = this.exportSnapshot();
     if (!data) return;
@@ -705,8 +701,9 @@ export class Store implements UnitOfWork {
 
   /** The database's bytes with every committed change, the events and the queue; null if the journal failed. */
   private exportSnapshot(): Uint8Array | null {
-    // The snapshot will hold every committed change: journal the pending ones first, so that their
-    // record is not replayed on top of a snapshot that already has them.
+    // The snapshot will hold every committed change: journal the pending ones first (a turn's record
+    // still unwritten under group commit, e.g. when a quiet-time compaction's timer runs before the
+    // turn's flush), so that their record is not replayed on top of a snapshot that already has them.
     if (this.unflushed.length) this.flush(false);
     if (this.failed) return null;
     this.readModel.materialize();
@@ -715,7 +712,7 @@ export class Store implements UnitOfWork {
     ]);
     // The events go into the snapshot (eventSnapshot.ts), and only there.
     // (Not before migration 007 has made its table: then there is no event in memory either.)
-    const withEvents = this.statements.firstValues("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_store'") !== undefined;
+    const withEvents = hasTable(this.db, 'event_store');
     let data: Uint8Array;
     try {
       if (withEvents) for (const { sql, params } of eventSnapshotRows(this.events)) this.statements.run(sql, params);
