@@ -26,7 +26,7 @@ import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, p
 import { JournalWriter, type Op } from './journal';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
-import { ReadModel } from './readModel';
+import { IDLE_MS, ReadModel } from './readModel';
 import { hasTable, loadSqlJs } from './sqlJs';
 import { flatRows, MULTI_ROWS, Statements, type Params, type Row } from './statements';
 import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations, sealSnapshot } from './snapshots';
@@ -51,8 +51,6 @@ export interface StoreOptions {
 
 /** 4 MB a turn: a few milliseconds, so a request arriving meanwhile hardly waits. */
 const MEMORY_COPY_PAGES = 1024;
-/** A compaction due (group commit) waits until no transaction has committed for this long, up to twice `compactBytes` of journal. */
-const QUIET_MS = 100;
 
 /**
  * A value kept per store beside SQLite (a repository's working copy or cache), made by `make` the
@@ -82,8 +80,7 @@ export class Store implements UnitOfWork {
   private unflushed: Op[] = [];
   private waiters: DurableCallback[] = [];
   private flushScheduled = false;
-  /** Real time of the last commit, and the timer of a compaction waiting for a quiet moment. */
-  private lastCommitAt = 0;
+  /** A compaction waiting for a quiet moment (group commit): no commit for IDLE_MS, as the read model's writer waits. */
   private compactTimer: NodeJS.Timeout | null = null;
   /** Set when a journal write failed: memory is ahead of the disk, so nothing more may commit. */
   private failed: Error | null = null;
@@ -307,7 +304,6 @@ export class Store implements UnitOfWork {
     }
     const ops = this.pending;
     this.pending = null;
-    this.lastCommitAt = performance.now();
     if (this.begun) this.control('COMMIT');
     this.begun = false;
     // Committed: first make sure the journal gets it, then nothing after may undo that.
@@ -425,14 +421,14 @@ export class Store implements UnitOfWork {
     }
   }
 
-  /** Compact once no transaction has committed for QUIET_MS (real time). */
-  private compactWhenQuiet(delay = QUIET_MS): void {
+  /** Compact once no transaction has committed for IDLE_MS (real time). */
+  private compactWhenQuiet(delay = IDLE_MS): void {
     if (this.compactTimer) return;
     this.compactTimer = setTimeout(() => {
       this.compactTimer = null;
       if (this.closed || this.failed || !this.journal || this.journal.size <= this.compactBytes) return;
-      const quiet = performance.now() - this.lastCommitAt;
-      if (quiet < QUIET_MS) return this.compactWhenQuiet(QUIET_MS - quiet);
+      const quiet = this.readModel.quietMs();
+      if (quiet < IDLE_MS) return this.compactWhenQuiet(IDLE_MS - quiet);
       this.compactNow();
     }, delay);
     this.compactTimer.unref();

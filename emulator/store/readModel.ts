@@ -18,7 +18,7 @@ const MAX_WAITING = 200_000;
  * …and when no transaction has committed for this long (real time), in slices of `IDLE_SLICE`
  * rows a turn (~20–40 ms each), so that a request arriving meanwhile waits at most one slice.
  */
-const IDLE_MS = 100;
+export const IDLE_MS = 100;
 const IDLE_SLICE = 2048;
 /** Under activity that never pauses that long, a slice still goes in once rows have waited this long (real time) since the last one. */
 const MAX_DEFER_MS = 1000;
@@ -55,6 +55,11 @@ export class ReadModel {
   constructor(private readonly host: ReadModelHost) {}
 
   /** Rows waiting, the open transaction's included. */
+  /** Real ms since the last commit (the store's quiet-time work waits for IDLE_MS of it). */
+  quietMs(): number {
+    return performance.now() - this.lastCommitAt;
+  }
+
   get size(): number {
     return this.waitingRows.size + (this.txnRows?.size ?? 0);
   }
@@ -202,7 +207,7 @@ export class ReadModel {
     this.idleTimer = null;
     if (!this.host.usable() || !this.waitingRows.countOf(LASTING_TABLES)) return;
     const now = performance.now();
-    const quiet = now - this.lastCommitAt;
+    const quiet = this.quietMs();
     if (quiet < IDLE_MS && now - this.waitingSince < MAX_DEFER_MS) return this.armIdle(Math.min(IDLE_MS - quiet, MAX_DEFER_MS - (now - this.waitingSince)));
     this.waitingSince = now;
     try {
