@@ -1,8 +1,7 @@
 /**
- * sql.js side of retention: a delete of deliveries picks "the oldest `excess` unprotected rows"
- * with a subquery, so the journaled statement replays to the same rows (same state, same
- * parameters); messages are deleted by their seqs and the in-memory events by id (what spares
- * them is in memory: the schedule, the queue), and the seqs and ids are journaled.
+ * sql.js side of retention: the oldest unprotected deliveries and messages are deleted by id and
+ * seq, the in-memory events by id (what spares them is in memory: the schedule, the queue), and
+ * those ids and seqs are journaled, so replay deletes the same rows.
  */
 import type { Pruned, RetentionLimits, RetentionRepository } from '../core/retention';
 import type { Store } from './database';
@@ -80,11 +79,14 @@ export class SqlRetentionRepository implements RetentionRepository {
   private deliveries(cap: number): number {
     const excess = this.count(`SELECT COUNT(*) AS n FROM deliveries WHERE status NOT IN ${OPEN}`) - cap;
     if (excess <= 0) return 0;
-    const oldest = `SELECT id FROM deliveries WHERE status NOT IN ${OPEN} ORDER BY id LIMIT ?`;
-    // Their bodies (migration 010) by id: those still waiting to go into SQLite are dropped there.
-    const ids = this.store.all<{ id: number }>(oldest, [excess]).map((r) => Number(r.id));
-    this.store.deleteDeferred('delivery_bodies', ids, 'DELETE FROM delivery_bodies WHERE delivery_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
-    this.store.run(`DELETE FROM delivery_attempts WHERE delivery_id IN (${oldest})`, [excess]);
-    return this.store.run(`DELETE FROM deliveries WHERE id IN (${oldest})`, [excess]);
+    // The oldest, by id (journaled as such): their bodies (migration 010; those still waiting to go
+    // into SQLite are dropped there), attempts and rows.
+    const ids = this.store
+      .all<{ id: number }>(`SELECT id FROM deliveries WHERE status NOT IN ${OPEN} ORDER BY id LIMIT ?`, [excess])
+      .map((r) => Number(r.id));
+    const list = [JSON.stringify(ids)];
+    this.store.deleteDeferred('delivery_bodies', ids, 'DELETE FROM delivery_bodies WHERE delivery_id IN (SELECT value FROM json_each(?))', list);
+    this.store.run('DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))', list);
+    return this.store.run('DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(?))', list);
   }
 }
