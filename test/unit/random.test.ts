@@ -1,4 +1,8 @@
-/** The emulator's random ids: event ids are version 4 UUIDs, as Mailtrap's `event_id` values are. */
+/**
+ * The emulator's random ids: event ids are version 4 UUIDs, as Mailtrap's `event_id` values are.
+ * Source: mailtrap/mailtrap-openapi, specs/webhooks.openapi.yml (in its git history), the payload
+ * examples' `event_id: bede7236-2284-43d6-a953-1fdcafd0fdbc` (version nibble 4, variant `a`).
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { uuidV4 } from '../../emulator/random';
