@@ -142,8 +142,26 @@ export class DeferredRows {
 
   add(table: DeferredTable, rows: SqlValue[][]): void {
     const map = this.rows.get(table)!;
-    for (const r of rows) map.set(EXPLICIT_ID.has(table) ? Number(r[0]) : --nextKey, r);
+    if (EXPLICIT_ID.has(table)) for (const r of rows) map.set(Number(r[0]), r);
+    else for (const r of rows) map.set(--nextKey, r);
     this.n += rows.length;
+  }
+
+  /**
+   * Every row of `other` joins these, after them (a transaction's rows, when it commits); `other`
+   * is left empty. A table with no rows here takes `other`'s map as it is: a send's 20,000
+   * schedule rows are not copied from one map into another.
+   */
+  absorb(other: DeferredRows): void {
+    for (const [table, theirs] of other.rows) {
+      if (!theirs.size) continue;
+      const ours = this.rows.get(table)!;
+      if (!ours.size) this.rows.set(table, theirs);
+      else for (const [k, r] of theirs) ours.set(k, r);
+      other.rows.set(table, new Map());
+      this.n += theirs.size;
+    }
+    other.n = 0;
   }
 
   /** Put rows taken by `take` or `dropIds` back in front (their transaction rolled back). */

@@ -57,7 +57,10 @@ function paramsJson(sql: string, params: unknown[]): string {
   let json = '[';
   for (let i = 0; i < params.length; i++) {
     if (i) json += ',';
-    json += i % places.stride === places.at ? (params[i] as string) : JSON.stringify(params[i]);
+    const v = params[i];
+    // The other places are ids and times: a finite number's JSON is its string (no call to
+    // JSON.stringify, a third of this loop's time for a 20,000-recipient send).
+    json += i % places.stride === places.at ? (v as string) : typeof v === 'number' && Number.isFinite(v) ? `${v}` : JSON.stringify(v);
   }
   return json + ']';
 }

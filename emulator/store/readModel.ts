@@ -84,11 +84,11 @@ export class ReadModel {
   commit(): void {
     this.lastCommitAt = performance.now();
     this.txnTaken = [];
-    const added = this.txnRows?.take();
+    const added = this.txnRows;
     this.txnRows = null;
     if (!added?.size) return;
     if (!this.idleTimer && !this.waitingRows.countOf(LASTING_TABLES)) this.waitingSince = this.lastCommitAt;
-    for (const [table, rows] of added) this.waitingRows.add(table, rows);
+    this.waitingRows.absorb(added);
     if (this.waitingRows.size <= MAX_WAITING) return this.armIdle();
     try {
       this.materialize();

@@ -53,3 +53,14 @@ test('an op with JSON texts holds them as values, and reading the journal gives 
   assert.deepEqual(read.entries[1], entry, 'the same ops, the JSON texts as the same strings');
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+// The other places of such an op (ids, times) are written without JSON.stringify when they are
+// finite numbers: they must still be exactly what JSON.stringify writes, whatever the number.
+test("an op with JSON texts writes its other places as JSON.stringify does", () => {
+  const text = JSON.stringify({ event: 'open' });
+  const others = [-0, 1e21, 2.5, -7, Number.MAX_SAFE_INTEGER, 1e-7, NaN, Infinity, null, 'id"1'];
+  const params = others.flatMap((v) => [v, v, text]);
+  const line = encodeEntryBytes({ q: 1, o: [[JSON_TEXT_OPS.events, params]] }).toString('utf8');
+  const want = JSON.stringify(params.map((v, i) => (i % 3 === 2 ? JSON.parse(v as string) : v)));
+  assert.ok(line.includes(`"@events.add",${want}]`), line);
+});

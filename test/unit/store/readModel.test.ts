@@ -17,6 +17,8 @@ import { SqlScheduleRepository } from '../../../emulator/store/scheduleRepositor
 import { SqlRetentionRepository } from '../../../emulator/store/retentionRepository';
 import { SqlMessageRepository } from '../../../emulator/store/sendingRepositories';
 import { tempDir } from '../../helpers/emulatorProcess';
+import { DeferredRows } from '../../../emulator/store/deferredRows';
+import type { SqlValue } from 'sql.js';
 
 const log = createLogger('test', { level: 'error', write: () => undefined });
 const ev = (i: number, extra: Partial<EventPayload> = {}): EventPayload => ({
@@ -313,5 +315,35 @@ describe('read model (store)', () => {
     assert.equal(reopened.repo.queuedAll().length, 10);
     reopened.store.close();
     store.close();
+  });
+});
+
+// A transaction's waiting rows join the committed ones when it commits (deferredRows.ts, `absorb`):
+// taken over as they are when none of their table wait, appended otherwise. Either way they are
+// written oldest first, and dropping by id still finds them.
+describe('waiting rows across commits', () => {
+  it('keep their order and their ids, whether rows of their table were waiting or not', () => {
+    const waiting = new DeferredRows();
+    const txn = (rows: SqlValue[][]) => {
+      const t = new DeferredRows();
+      t.add('messages', rows);
+      t.add('send_attachments', rows.map((r) => [r[0], 0]));
+      return t;
+    };
+    const row = (seq: number): SqlValue[] => [seq, `m-${seq}`, 1, 'a@x.test', 'to', 1000];
+    const first = txn([row(1), row(2)]);
+    waiting.absorb(first);
+    assert.equal(first.size, 0, 'the transaction keeps nothing');
+    waiting.absorb(txn([row(3)]));
+    assert.equal(waiting.size, 6);
+    assert.deepEqual(waiting.dropIds('messages', [2]).map((r) => r[0]), [2]);
+    waiting.absorb(txn([row(4)]));
+    assert.equal(waiting.count('messages'), 3);
+    const taken = waiting.take();
+    assert.deepEqual(taken.get('messages')!.map((r) => r[0]), [1, 3, 4]);
+    assert.deepEqual(taken.get('send_attachments')!.map((r) => r[0]), [1, 2, 3, 4]);
+    assert.equal(waiting.size, 0);
+    first.add('messages', [row(9)]);
+    assert.equal(waiting.size, 0, 'rows added to an absorbed transaction later are not shared');
   });
 });
