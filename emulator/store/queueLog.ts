@@ -103,6 +103,10 @@ class Lane {
     for (const r of taken) this.size += r.n;
   }
 
+  eachRun(fn: (r: Run) => void): void {
+    for (let i = this.head; i < this.runs.length; i++) if (this.runs[i].n) fn(this.runs[i]);
+  }
+
   *entries(webhookId: number): IterableIterator<QueueEntry> {
     for (let i = this.head; i < this.runs.length; i++) {
       const r = this.runs[i];
@@ -181,10 +185,21 @@ export class QueueLog {
     return out.sort((a, b) => a.id - b.id);
   }
 
-  /** The row ids of the events queued for any webhook. */
-  eventRowIds(): Set<number> {
-    const out = new Set<number>();
-    for (const [webhookId, lane] of this.lanes) for (const e of lane.entries(webhookId)) out.add(e.eventRowId);
+  /**
+   * The row ids of the events queued for any webhook, as ranges `[from, to]` (inclusive), ascending
+   * and apart: one per run of consecutive events, not one entry per event (retention asks at every
+   * check, with tens of thousands queued).
+   */
+  eventRowRanges(): [number, number][] {
+    const runs: [number, number][] = [];
+    for (const lane of this.lanes.values()) lane.eachRun((r) => runs.push([r.eventRowId, r.eventRowId + r.n - 1]));
+    runs.sort((a, b) => a[0] - b[0]);
+    const out: [number, number][] = [];
+    for (const r of runs) {
+      const last = out[out.length - 1];
+      if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+      else out.push([r[0], r[1]]);
+    }
     return out;
   }
 

@@ -27,7 +27,8 @@ export class SqlRetentionRepository implements RetentionRepository {
     if (excess <= 0) return 0;
     // Spared: every queued event (the queue is in memory: queueLog.ts), and every event of a batch
     // still being delivered. The ids pruned are journaled as such, so replay needs none of this.
-    const queued = this.store.queue.eventRowIds();
+    const queued = this.store.queue.eventRowRanges();
+    let q = 0;
     const delivering = new Set(
       this.store
         .all(`SELECT k.value ->> 0 AS event_id FROM deliveries d, json_each(d.event_keys) k WHERE d.status IN ${OPEN}`)
@@ -36,7 +37,10 @@ export class SqlRetentionRepository implements RetentionRepository {
     const ids: number[] = [];
     for (const e of events.ascending()) {
       if (ids.length >= excess) break;
-      if (!queued.has(e.id) && !delivering.has(e.eventId)) ids.push(e.id);
+      // The queued ranges below this id are behind the walk (ids ascend).
+      while (q < queued.length && queued[q][1] < e.id) q++;
+      const isQueued = q < queued.length && queued[q][0] <= e.id;
+      if (!isQueued && !delivering.has(e.eventId)) ids.push(e.id);
     }
     return this.store.deleteEvents(ids);
   }
@@ -56,10 +60,21 @@ export class SqlRetentionRepository implements RetentionRepository {
     // delivery path ~90 ms per 20,000 waiting rows). `beside` lists the tables whose waiting rows
     // they still need: none, then.
     const beside = total - this.store.waitingRows('messages') >= want ? [] : undefined;
-    const oldest = this.store
-      .allBeside<{ seq: number; id: string; send_id: number }>(beside, 'SELECT seq, id, send_id FROM messages ORDER BY seq LIMIT ?', [want])
-      .filter((r) => !pending.has(String(r.id)))
-      .slice(0, excess);
+    // Page by page from the oldest, `want` rows at most: the pending ones are usually the newest, so
+    // the first page mostly holds every candidate (reading all `want` at once read ~20,000 rows a
+    // check while a large send's lifecycle was still scheduled).
+    const oldest: { seq: number; id: string; send_id: number }[] = [];
+    let after = 0;
+    for (let read = 0; oldest.length < excess && read < want; ) {
+      const page = this.store.allBeside<{ seq: number; id: string; send_id: number }>(beside, 'SELECT seq, id, send_id FROM messages WHERE seq > ? ORDER BY seq LIMIT ?', [
+        after,
+        Math.min(want - read, Math.max(excess - oldest.length, 256)),
+      ]);
+      if (!page.length) break;
+      read += page.length;
+      after = Number(page[page.length - 1].seq);
+      for (const r of page) if (oldest.length < excess && !pending.has(String(r.id))) oldest.push(r);
+    }
     if (!oldest.length) return 0;
     const n = this.store.runBeside(beside, 'DELETE FROM messages WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(oldest.map((r) => Number(r.seq)))]);
     if (n) {
@@ -68,10 +83,22 @@ export class SqlRetentionRepository implements RetentionRepository {
       // waiting is no candidate: these statements see SQLite's messages only, and replay sees
       // them all. The sends' own waiting rows (one a send) do go into SQLite first.
       const waiting = new Set(this.store.waitingValues('messages', 2).map(Number));
-      const sends = JSON.stringify([...new Set(oldest.map((r) => Number(r.send_id)))].filter((id) => !waiting.has(id)));
-      const sendTables = beside && (['send_attachments', 'sends'] as const);
-      this.store.runBeside(sendTables, 'DELETE FROM send_attachments WHERE send_id IN (SELECT value FROM json_each(?)) AND send_id NOT IN (SELECT send_id FROM messages)', [sends]);
-      this.store.runBeside(sendTables, 'DELETE FROM sends WHERE id IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT send_id FROM messages)', [sends]);
+      const candidates = [...new Set(oldest.map((r) => Number(r.send_id)))].filter((id) => !waiting.has(id));
+      // Those with a message left, in one pass over the table (a `NOT IN (SELECT send_id FROM
+      // messages)` per DELETE built an index of every message's send id, twice a check). The
+      // DELETEs then name the sends that go, so replay deletes exactly these.
+      const left = new Set(
+        this.store
+          .allBeside(beside, 'SELECT DISTINCT send_id FROM messages WHERE send_id IN (SELECT value FROM json_each(?))', [JSON.stringify(candidates)])
+          .map((r) => Number(r.send_id)),
+      );
+      const gone = candidates.filter((id) => !left.has(id));
+      if (gone.length) {
+        const sends = [JSON.stringify(gone)];
+        const sendTables = beside && (['send_attachments', 'sends'] as const);
+        this.store.runBeside(sendTables, 'DELETE FROM send_attachments WHERE send_id IN (SELECT value FROM json_each(?))', sends);
+        this.store.runBeside(sendTables, 'DELETE FROM sends WHERE id IN (SELECT value FROM json_each(?))', sends);
+      }
     }
     return n;
   }

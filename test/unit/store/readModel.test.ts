@@ -318,6 +318,25 @@ describe('read model (store)', () => {
   });
 });
 
+describe('retention and the queue', () => {
+  it('spares an event queued for any webhook, in a run or alone, among older and younger ones it prunes', async () => {
+    const { store, events, repo } = await open();
+    const retention = new SqlRetentionRepository(store);
+    const stored = events.insertMany(Array.from({ length: 40 }, (_, i) => ev(i)), 1000);
+    const id = (i: number) => stored[i].id;
+    // Webhook 1: events 5-9 and 30-39; webhook 2: 7-11 (overlapping 1's run), 20 and 22 alone.
+    store.transaction(() => repo.enqueue([5, 6, 7, 8, 9, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39].map((i) => ({ webhookId: 1, eventRowId: id(i) })), 1000));
+    store.transaction(() => repo.enqueue([7, 8, 9, 10, 11, 20, 22].map((i) => ({ webhookId: 2, eventRowId: id(i) })), 1000));
+    assert.deepEqual(store.queue.eventRowRanges(), [[id(5), id(11)], [id(20), id(20)], [id(22), id(22)], [id(30), id(39)]]);
+    // 40 events, cap 5: 35 over, and the 21 not queued may all go.
+    const pruned = store.transaction(() => retention.prune({ events: 5, messages: 100, deliveries: 100 }));
+    assert.equal(pruned.events, 21);
+    const kept = new Set(events.list({ limit: 100 }).map((e) => e.id));
+    assert.deepEqual([...kept].sort((a, b) => a - b), [5, 6, 7, 8, 9, 10, 11, 20, 22, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39].map(id));
+    store.close();
+  });
+});
+
 // A transaction's waiting rows join the committed ones when it commits (deferredRows.ts, `absorb`):
 // taken over as they are when none of their table wait, appended otherwise. Either way they are
 // written oldest first, and dropping by id still finds them.

@@ -42,6 +42,31 @@ describe('message retention (store)', () => {
   });
 });
 
+describe('message retention past many held messages (store)', () => {
+  // The candidates are read from the oldest a page at a time: here the first pages hold only
+  // messages still being re-checked, and the prune must read on until it finds what may go.
+  it('reads past a long run of held messages to the oldest that may go, and replays the same', async () => {
+    const dir = tempDir();
+    const { core, sending, store } = await inMemoryCore({ dir });
+    const held = sending.service.ingest(
+      { ...mail('x@example.net'), to: Array.from({ length: 300 }, (_, i) => ({ email: `held${i}+suspension@example.net` })) },
+      'transactional',
+    );
+    const free = ['a', 'b', 'c', 'd'].map((n) => sending.service.ingest(mail(`${n}@example.net`), 'transactional')[0]);
+    await core.advanceClock(5);
+    const pruned = store.transaction(() => new SqlRetentionRepository(store).prune({ events: 10_000, messages: 302, deliveries: 100 }));
+    assert.equal(pruned.messages, 2);
+    const left = new Set(new SqlMessageRepository(store).list({ limit: 1000 }).map((m) => m.id));
+    assert.equal(left.size, 302);
+    assert.ok(held.every((id) => left.has(id)), 'every held message stays');
+    assert.deepEqual(free.filter((id) => left.has(id)), free.slice(2), 'the two oldest free ones went');
+    const again = await Store.open({ dir, log });
+    assert.equal(new SqlMessageRepository(again).count({}), 302, 'the journal alone prunes the same');
+    again.close();
+    store.close();
+  });
+});
+
 describe('message retention beside waiting rows (store)', () => {
   it('prunes the oldest messages without writing the waiting ones into SQLite; a send keeps its rows while a message of it waits; the journal prunes the same', async () => {
     const dir = tempDir();
