@@ -64,3 +64,16 @@ test("an op with JSON texts writes its other places as JSON.stringify does", () 
   const want = JSON.stringify(params.map((v, i) => (i % 3 === 2 ? JSON.parse(v as string) : v)));
   assert.ok(line.includes(`"@events.add",${want}]`), line);
 });
+
+// A large line (a send of thousands of recipients) is encoded in pieces: the bytes must be those
+// of the whole line, multi-byte characters and all, wherever the pieces end.
+test('a line of many MB is the same bytes as the whole JSON, pieces and all', () => {
+  const texts = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ event: 'delivery', email: `u${i}@x.test`, note: i % 7 ? 'ü😀\u2028' : 'a"b\\c', pad: 'x'.repeat(i % 300) }));
+  const params = texts.flatMap((t, i) => [i + 1, 1_764_000_000_000 + i, t]);
+  const plain = Array.from({ length: 3000 }, (_, i) => `Grüße ${i} 😀 "q"`);
+  const entry: JournalEntry = { q: 9, o: [[JSON_TEXT_OPS.schedule, params], ['INSERT INTO t (a) VALUES (?)', plain]] };
+  const json = JSON.stringify({ q: 9, o: [[JSON_TEXT_OPS.schedule, params.map((v, i) => (i % 3 === 2 ? JSON.parse(v as string) : v))], ['INSERT INTO t (a) VALUES (?)', plain]] });
+  assert.ok(json.length > 1_000_000);
+  const want = Buffer.from(`${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`);
+  assert.ok(encodeEntryBytes(entry).equals(want));
+});
