@@ -128,11 +128,11 @@ export class ReadModel {
   defer(table: DeferredTable, rows: SqlValue[][]): Op[] {
     const { head, width, values, jsonTextOp } = DEFERRED[table];
     this.hold(table, rows);
-    if (jsonTextOp) return [[jsonTextOp, flatRows(rows, 0, rows.length)]];
+    if (jsonTextOp) return [[jsonTextOp, flatRows(rows, 0, rows.length, width)]];
     const ops: Op[] = [];
     for (let i = 0; i < rows.length; i += MULTI_ROWS) {
       const n = Math.min(MULTI_ROWS, rows.length - i);
-      ops.push([this.host.multiRow(head, width, n, values), flatRows(rows, i, n)]);
+      ops.push([this.host.multiRow(head, width, n, values), flatRows(rows, i, n, width)]);
     }
     return ops;
   }
@@ -186,7 +186,7 @@ export class ReadModel {
       const { head, width, values } = DEFERRED[table];
       for (let i = 0; i < list.length; i += MULTI_ROWS) {
         const n = Math.min(MULTI_ROWS, list.length - i);
-        this.host.run(this.host.multiRow(head, width, n, values), flatRows(list, i, n));
+        this.host.run(this.host.multiRow(head, width, n, values), flatRows(list, i, n, width));
       }
     }
   }

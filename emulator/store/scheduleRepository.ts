@@ -7,23 +7,19 @@
  */
 import type { ScheduledItem } from '../core/sending/lifecycle';
 import type { ScheduledEvent, ScheduleRepository } from '../core/sending/model';
+import type { SqlValue } from 'sql.js';
 import { perStore, type Store } from './database';
 
-interface Pending {
-  id: number;
-  dueAt: number;
-  json: string;
-  /**
-   * The item itself, when this process planned it: what falls due is then used as is, not parsed
-   * back from its text (rows loaded at start have only the text).
-   */
-  item?: ScheduledItem;
-  /**
-   * The message the item is about (every item names one): retention spares it while it waits.
-   * Read from the JSON when first asked for (rows loaded at start are not parsed for it).
-   */
-  messageId?: string;
-}
+/**
+ * A row of `scheduled_events`: `id, due_at, payload` (what goes into SQLite: deferredRows.ts writes
+ * a row's first three values), then, when this process planned it, the item itself: what falls due
+ * is then used as is, not parsed back from its text (rows loaded at start have only the text). The
+ * same array is the waiting row and the schedule's entry: one object a recipient, not three.
+ */
+type Pending = [id: number, dueAt: number, json: string, item?: ScheduledItem];
+
+/** The message an item is about (every item names one): retention spares it while it waits. A row loaded at start keeps its item once parsed. */
+const messageIdOf = (p: Pending): string => String((p[3] ??= JSON.parse(p[2]) as ScheduledItem).message_id);
 
 /** The committed rows by due time; within one due time in id order (ids only grow). */
 class Schedule {
@@ -36,17 +32,18 @@ class Schedule {
 
   add(p: Pending): void {
     this.last = null;
-    let list = this.byDue.get(p.dueAt);
+    const dueAt = p[1];
+    let list = this.byDue.get(dueAt);
     if (!list) {
-      this.byDue.set(p.dueAt, (list = []));
+      this.byDue.set(dueAt, (list = []));
       let lo = 0;
       let hi = this.dues.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.dues[mid] < p.dueAt) lo = mid + 1;
+        if (this.dues[mid] < dueAt) lo = mid + 1;
         else hi = mid;
       }
-      this.dues.splice(lo, 0, p.dueAt);
+      this.dues.splice(lo, 0, dueAt);
     }
     list.push(p);
     this.size++;
@@ -80,7 +77,7 @@ class Schedule {
 
   messageIds(): Set<string> {
     const out = new Set<string>();
-    for (const list of this.byDue.values()) for (const p of list) out.add((p.messageId ??= String((JSON.parse(p.json) as ScheduledItem).message_id)));
+    for (const list of this.byDue.values()) for (const p of list) out.add(messageIdOf(p));
     return out;
   }
 
@@ -93,7 +90,7 @@ class Schedule {
 const schedules = perStore((store) => {
   const s = new Schedule();
   for (const r of store.all('SELECT id, due_at, payload FROM scheduled_events ORDER BY due_at, id')) {
-    s.add({ id: Number(r.id), dueAt: Number(r.due_at), json: String(r.payload) });
+    s.add([Number(r.id), Number(r.due_at), String(r.payload)]);
   }
   return s;
 });
@@ -116,11 +113,12 @@ export class SqlScheduleRepository implements ScheduleRepository {
     if (!items.length) return;
     this.store.transaction(() => {
       const first = this.store.reserveIds('scheduled_events', items.length);
-      const added = items.map((i, k) => ({ id: first + k, dueAt: i.dueAt, json: JSON.stringify(i.item), messageId: i.item.message_id, item: i.item }));
-      this.store.deferInsert(
-        'scheduled_events',
-        added.map((p) => [p.id, p.dueAt, p.json]),
-      );
+      const added: Pending[] = new Array(items.length);
+      for (let k = 0; k < items.length; k++) {
+        const { dueAt, item } = items[k];
+        added[k] = [first + k, dueAt, JSON.stringify(item), item];
+      }
+      this.store.deferInsert('scheduled_events', added as unknown as SqlValue[][]);
       this.store.afterCommit(() => {
         for (const p of added) this.schedule.add(p);
       });
@@ -128,7 +126,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
   }
 
   deleteDue(at: number): void {
-    const ids = this.schedule.through(at).map((p) => p.id);
+    const ids = this.schedule.through(at).map((p) => p[0]);
     if (!ids.length) return;
     let last = 0;
     for (const id of ids) if (id > last) last = id;
@@ -138,7 +136,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
   }
 
   due(at: number): ScheduledEvent[] {
-    return this.schedule.through(at).map((p) => ({ id: p.id, dueAt: p.dueAt, payload: p.item ?? (JSON.parse(p.json) as ScheduledItem), json: p.json }));
+    return this.schedule.through(at).map((p) => ({ id: p[0], dueAt: p[1], payload: p[3] ?? (JSON.parse(p[2]) as ScheduledItem), json: p[2] }));
   }
 
   nextDue(): number | null {

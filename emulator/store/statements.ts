@@ -11,9 +11,19 @@ export type Params = SqlValue[];
 export const MULTI_ROWS = 64;
 
 /** The parameters of rows `from` … `from + n - 1`, in one list (a multi-row INSERT's). */
-export function flatRows(rows: SqlValue[][], from: number, n: number): SqlValue[] {
-  const params: SqlValue[] = [];
-  for (let k = from; k < from + n; k++) for (const v of rows[k]) params.push(v);
+export function flatRows(rows: readonly (readonly unknown[])[], from: number, n: number, width?: number): SqlValue[] {
+  if (width === undefined) {
+    const params: SqlValue[] = [];
+    for (let k = from; k < from + n; k++) for (const v of rows[k]) params.push(v as SqlValue);
+    return params;
+  }
+  // The first `width` values of each row (a row may carry more, for its owner: scheduleRepository.ts).
+  const params: SqlValue[] = new Array(n * width);
+  let i = 0;
+  for (let k = from; k < from + n; k++) {
+    const r = rows[k];
+    for (let c = 0; c < width; c++) params[i++] = r[c] as SqlValue;
+  }
   return params;
 }
 

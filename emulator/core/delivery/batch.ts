@@ -1,6 +1,6 @@
 /** A new delivery record from its events and fixed body, and the per-event keys the inspection filters use. */
 import type { EventPayload } from '../events';
-import type { PayloadFormat } from '../types';
+import type { PayloadEventName, PayloadFormat } from '../types';
 import type { Delivery, DeliveryEventKey, DeliveryKind } from './types';
 
 const MAX_MESSAGE_IDS = 50;
@@ -15,6 +15,13 @@ export function newDelivery(
   body: string,
   now: number,
 ): Omit<Delivery, 'id'> {
+  // One pass: the distinct types, and the first MAX_MESSAGE_IDS distinct message ids, in order.
+  const types = new Set<PayloadEventName>();
+  const messageIds = new Set<string>();
+  for (const e of events) {
+    types.add(e.type);
+    if (messageIds.size < MAX_MESSAGE_IDS) messageIds.add(e.messageId);
+  }
   return {
     kind,
     webhookId,
@@ -22,8 +29,8 @@ export function newDelivery(
     status: 'pending',
     payloadFormat: format,
     eventCount: events.length,
-    eventTypes: [...new Set(events.map((e) => e.type))],
-    messageIds: [...new Set(events.map((e) => e.messageId))].slice(0, MAX_MESSAGE_IDS),
+    eventTypes: [...types],
+    messageIds: [...messageIds],
     createdAt: now,
     attemptCount: 0,
     nextAttemptAt: now,

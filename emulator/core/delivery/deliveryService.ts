@@ -211,6 +211,8 @@ export class DeliveryService {
     const first = this.d.repo.enqueue(entries, now);
     // The working copy follows the durable queue only if the recording commits.
     this.d.uow.afterCommit(() => {
+      let list: QueuedEvent[] | undefined;
+      let listOf = -1;
       for (let i = 0; i < entries.length; i++) {
         const { webhookId } = entries[i];
         const p = routed[i].payload;
@@ -222,11 +224,15 @@ export class DeliveryService {
           json: routed[i].json,
           key: { eventId: p.event_id, type: p.event, messageId: p.message_id, email: p.email.toLowerCase() },
         };
-        const list = this.queues.get(webhookId);
-        if (list) list.push(q);
-        else this.queues.set(webhookId, [q]);
+        // Entries usually run by webhook (one webhook: all of them): its list and timer once a run.
+        if (webhookId !== listOf) {
+          list = this.queues.get(webhookId);
+          if (!list) this.queues.set(webhookId, (list = []));
+          listOf = webhookId;
+          this.armFlush(webhookId, now);
+        }
+        list!.push(q);
       }
-      for (const { webhookId } of entries) this.armFlush(webhookId, now);
     });
   }
 
@@ -250,13 +256,14 @@ export class DeliveryService {
     // Batches are cut from the front; the batched events leave the array once, at the end (one
     // splice per batch moved the whole rest of a long queue each time).
     let done = 0;
+    const url = displayUrl(webhook.url);
     try {
       while (done < queue.length) {
         const taken = queue.slice(done, done + this.d.batchMax);
         const keys = taken.map((q) => q.key);
         const body = bodyFromJson(taken.map((q) => q.json), webhook.payloadFormat);
         const del = this.d.uow.transaction(() => {
-          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, displayUrl(webhook.url), webhook.payloadFormat, keys, body, this.d.clock.now()), taken);
+          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, url, webhook.payloadFormat, keys, body, this.d.clock.now()), taken);
           this.d.repo.dequeue(webhookId, taken.map((q) => q.queueId));
           return inserted;
         });

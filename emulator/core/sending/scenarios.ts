@@ -125,11 +125,16 @@ const ALIASES = new Map<string, Scenario>(Object.entries({
   delivery: 'delivery',
 } satisfies Record<string, Scenario>));
 
+/** The longest alias: a longer tag is none (most addresses, looked up without a lower-cased copy). */
+const LONGEST_ALIAS = Math.max(...[...ALIASES.keys()].map((k) => k.length));
+
 export function scenarioFor(email: string): Scenario {
-  const local = email.slice(0, email.lastIndexOf('@')).toLowerCase();
-  const plus = local.lastIndexOf('+');
-  const tag = plus >= 0 ? local.slice(plus + 1) : local;
-  return ALIASES.get(tag) ?? 'delivery';
+  const local = email.slice(0, email.lastIndexOf('@'));
+  // After the last '+', or the whole local part. Lower-casing never shortens a string, so a tag
+  // longer than every alias is none (most addresses): no lower-cased copy, no lookup.
+  const tag = local.slice(local.lastIndexOf('+') + 1);
+  if (tag.length > LONGEST_ALIAS) return 'delivery';
+  return ALIASES.get(tag.toLowerCase()) ?? 'delivery';
 }
 
 /**

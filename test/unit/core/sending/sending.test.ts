@@ -66,6 +66,11 @@ describe('scenarios, validation and tracking HTML', () => {
     assert.equal(scenarioFor('SPAM@x.test'), 'spam');
     assert.equal(scenarioFor('a+b+click@x.test'), 'click');
     assert.equal(scenarioFor('bouncer@x.test'), 'delivery');
+    assert.equal(scenarioFor('a.very.long.local.part.of.someone+SOFT_BOUNCE@x.test'), 'soft-bounce', 'a long part before the tag');
+    assert.equal(scenarioFor('Spam_Complaint@x.test'), 'spam', 'the longest aliases');
+    assert.equal(scenarioFor('soft-bounce-fail@x.test'), 'soft-bounce-fail');
+    assert.equal(scenarioFor('a+soft-bounce-fails@x.test'), 'delivery', 'one letter longer than an alias');
+    assert.equal(scenarioFor('spam+x@sub+domain@x.test'), 'delivery', 'the tag ends at the last @');
   });
 
   it('a local part or tag that names a property of every JS object (constructor, __proto__, hasOwnProperty) is a plain delivery', async () => {
