@@ -142,8 +142,8 @@ export class DeferredRows {
 
   add(table: DeferredTable, rows: SqlValue[][]): void {
     const map = this.rows.get(table)!;
-    if (EXPLICIT_ID.has(table)) for (const r of rows) map.set(Number(r[0]), r);
-    else for (const r of rows) map.set(--nextKey, r);
+    if (EXPLICIT_ID.has(table)) for (let i = 0; i < rows.length; i++) map.set(Number(rows[i][0]), rows[i]);
+    else for (let i = 0; i < rows.length; i++) map.set(--nextKey, rows[i]);
     this.n += rows.length;
   }
 
@@ -202,12 +202,13 @@ export class DeferredRows {
   }
 
   /** Drop the waiting rows of an explicit-id table with these ids; returns them. */
-  dropIds(table: DeferredTable, ids: Iterable<number>): SqlValue[][] {
+  dropIds(table: DeferredTable, ids: readonly number[]): SqlValue[][] {
     if (!EXPLICIT_ID.has(table)) throw new Error(`rows of ${table} have no id to drop them by`);
     const map = this.rows.get(table)!;
     const dropped: SqlValue[][] = [];
     if (!map.size) return dropped;
-    for (const id of ids) {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
       const r = map.get(id);
       if (r === undefined) continue;
       map.delete(id);

@@ -450,7 +450,8 @@ export class EventLog {
 
   /** Append rows newer than every one here; `withKeys`: their event id and type are known (not a snapshot's). */
   private append(rows: readonly (Pick<EventRow, 'id' | 'recordedAt' | 'json'> & Partial<EventKeys>)[], withKeys: boolean): void {
-    for (const r of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k];
       if (this.live === 0 && this.head === this.rows.length) {
         // Empty: start the slots at this id (ids may jump, e.g. past pruned newest events).
         this.rows = [];

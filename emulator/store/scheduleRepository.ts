@@ -52,9 +52,9 @@ class Schedule {
   through(at: number): Pending[] {
     if (this.last?.at === at) return this.last.rows;
     const out: Pending[] = [];
-    for (const d of this.dues) {
-      if (d > at) break;
-      for (const p of this.byDue.get(d)!) out.push(p);
+    for (let i = 0; i < this.dues.length && this.dues[i] <= at; i++) {
+      const list = this.byDue.get(this.dues[i])!;
+      for (let k = 0; k < list.length; k++) out.push(list[k]);
     }
     this.last = { at, rows: out };
     return out;
@@ -120,7 +120,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
       }
       this.store.deferInsert('scheduled_events', added as unknown as SqlValue[][]);
       this.store.afterCommit(() => {
-        for (const p of added) this.schedule.add(p);
+        for (let k = 0; k < added.length; k++) this.schedule.add(added[k]);
       });
     });
   }
@@ -129,7 +129,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
     const ids = this.schedule.through(at).map((p) => p[0]);
     if (!ids.length) return;
     let last = 0;
-    for (const id of ids) if (id > last) last = id;
+    for (let i = 0; i < ids.length; i++) if (ids[i] > last) last = ids[i];
     // Exactly those rows (ids grow): not a row the same transaction added before this, due already.
     this.store.deleteDeferred('scheduled_events', ids, 'DELETE FROM scheduled_events WHERE due_at <= ? AND id <= ?', [at, last]);
     this.store.afterCommit(() => this.schedule.removeThrough(at));

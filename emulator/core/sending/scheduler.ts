@@ -86,15 +86,18 @@ export class EventScheduler {
       // checks are stored after the rows went, and may be due now: the next round picks them up.
       this.uow.transaction(() => {
         const events: EventPayload[] = [];
+        // A due row is its own source (`id`, `json`).
         const from: ScheduledSource[] = [];
-        for (const d of due) {
+        for (let i = 0; i < due.length; i++) {
+          const d = due[i];
           if (isCheck(d.payload)) continue;
           events.push(d.payload);
-          from.push({ id: d.id, json: d.json });
+          from.push(d);
         }
         if (events.length) this.events.record(events, from);
         this.repo.deleteDue(now);
-        for (const d of due) {
+        for (let i = 0; i < due.length; i++) {
+          const d = due[i];
           if (!isCheck(d.payload)) continue;
           for (const next of this.resolve(d.payload, now)) {
             this.repo.insert(next.dueAt, next.item);

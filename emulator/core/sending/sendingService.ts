@@ -177,15 +177,15 @@ export class SendingService {
             url,
             newEventId,
           });
-          for (const p of planned) {
-            scheduled.push(p);
-            dueTimes.add(p.dueAt);
+          for (let k = 0; k < planned.length; k++) {
+            scheduled.push(planned[k]);
+            dueTimes.add(planned[k].dueAt);
           }
           return id;
         };
-        for (const a of mail.to) sendIds.push(plan('to', a.email));
-        for (const a of mail.cc) sendIds.push(plan('cc', a.email));
-        for (const a of mail.bcc) sendIds.push(plan('bcc', a.email));
+        for (let k = 0; k < mail.to.length; k++) sendIds.push(plan('to', mail.to[k].email));
+        for (let k = 0; k < mail.cc.length; k++) sendIds.push(plan('cc', mail.cc[k].email));
+        for (let k = 0; k < mail.bcc.length; k++) sendIds.push(plan('bcc', mail.bcc[k].email));
         return sendIds;
       });
       this.messages.insertMessages(messages);

@@ -48,7 +48,8 @@ export class SuppressionService {
   }
 
   private onEvents(stored: StoredEvent[]): void {
-    for (const { payload: p, recordedAt } of stored) {
+    for (let i = 0; i < stored.length; i++) {
+      const { payload: p, recordedAt } = stored[i];
       const type = SUPPRESSING_EVENTS[p.event];
       if (!type) continue;
       if (p.event === 'bounce' && !SUPPRESSING_BOUNCE_CATEGORIES.includes(p.bounce_category ?? '')) continue;
