@@ -52,44 +52,84 @@ const JSON_TEXT_PLACES = new Map<string, { stride: number; at: number }>([
 ]);
 
 /**
- * A line's JSON as pieces of at most ~`PIECE` characters, in order. A send of 20,000 recipients
- * makes a line of several MB: built as one string, it was a rope of hundreds of thousands of
- * pieces, flattened into one large string, all of it held until the write (most of the GC of
- * writing such a line). Pieces this size die young.
+ * A line is written straight into bytes: a send of 20,000 recipients makes a line of several MB,
+ * and built as a string it was a rope of hundreds of thousands of pieces, flattened into one large
+ * copy before its conversion to UTF-8 (most of the garbage, and so of the GC, of writing it). Here
+ * each JSON text, each op's JSON and each number goes into the buffer as it comes.
  */
-const PIECE = 32 * 1024;
+class LineBuilder {
+  buf: Buffer;
+  /** The checksum and its space come first: the JSON starts at 9. */
+  pos = 9;
 
-class Pieces {
-  readonly done: string[] = [];
-  private cur = '';
+  constructor(buf?: Buffer) {
+    this.buf = buf ?? Buffer.allocUnsafe(64 * 1024);
+  }
 
-  add(s: string): void {
-    this.cur += s;
-    if (this.cur.length >= PIECE) {
-      this.done.push(this.cur);
-      this.cur = '';
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  /** A string's UTF-8 bytes (at most 3 a UTF-16 unit). */
+  text(s: string): void {
+    this.room(s.length * 3);
+    this.pos += this.buf.write(s, this.pos);
+  }
+
+  /** One ASCII character. */
+  char(c: number): void {
+    this.room(1);
+    this.buf[this.pos++] = c;
+  }
+
+  /**
+   * A value of an op's params as JSON.stringify writes it. The ids and times of a JSON-text op are
+   * safe integers: their digits go in directly (no string each), other finite numbers as their
+   * string (no call to JSON.stringify).
+   */
+  value(v: unknown): void {
+    if (typeof v !== 'number') return this.text(JSON.stringify(v));
+    if (!Number.isSafeInteger(v)) return this.text(Number.isFinite(v) ? `${v}` : 'null');
+    this.room(17);
+    let n = v;
+    if (n < 0) {
+      this.buf[this.pos++] = 0x2d; // -
+      n = -n;
+    }
+    let digits = 1;
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+    this.pos += digits;
+    for (let at = this.pos - 1; at >= this.pos - digits; at--) {
+      this.buf[at] = 0x30 + (n % 10);
+      n = Math.floor(n / 10);
     }
   }
 
-  end(): string[] {
-    if (this.cur) this.done.push(this.cur);
-    this.cur = '';
-    return this.done;
+  /** The whole line: checksum of the JSON's bytes, a space, the JSON, a newline. */
+  finish(): Buffer {
+    const n = this.pos - 9;
+    this.char(0x0a);
+    this.buf.write(createHash('sha1').update(this.buf.subarray(9, 9 + n)).digest('hex').slice(0, 8), 0, 'latin1');
+    this.buf[8] = 0x20;
+    return this.buf.subarray(0, this.pos);
   }
 }
 
-function addParams(out: Pieces, sql: string, params: unknown[]): void {
+const COMMA = 0x2c;
+
+function addParams(out: LineBuilder, sql: string, params: unknown[]): void {
   const places = JSON_TEXT_PLACES.get(sql);
-  if (!places) return out.add(JSON.stringify(params));
-  out.add('[');
+  if (!places) return out.text(JSON.stringify(params));
+  out.char(0x5b); // [
   for (let i = 0; i < params.length; i++) {
-    const v = params[i];
-    // The other places are ids and times: a finite number's JSON is its string (no call to
-    // JSON.stringify, a third of this loop's time for a 20,000-recipient send).
-    const json = i % places.stride === places.at ? (v as string) : typeof v === 'number' && Number.isFinite(v) ? `${v}` : JSON.stringify(v);
-    out.add(i ? `,${json}` : json);
+    if (i) out.char(COMMA);
+    if (i % places.stride === places.at) out.text(params[i] as string);
+    else out.value(params[i]);
   }
-  out.add(']');
+  out.char(0x5d); // ]
 }
 
 /** The params of a read op as they were written: JSON texts back as strings. */
@@ -101,34 +141,24 @@ function restoreJsonTexts(entry: JournalEntry): void {
   }
 }
 
-function entryPieces(entry: JournalEntry): string[] {
-  const out = new Pieces();
-  out.add(`{"q":${JSON.stringify(entry.q)},"o":[`);
+function encodeInto(out: LineBuilder, entry: JournalEntry): Buffer {
+  out.text(`{"q":${JSON.stringify(entry.q)},"o":[`);
   for (let i = 0; i < entry.o.length; i++) {
     const [sql, params] = entry.o[i];
-    out.add(`${i ? ',' : ''}[${quoteSql(sql)},`);
+    if (i) out.char(COMMA);
+    out.char(0x5b); // [
+    out.text(quoteSql(sql));
+    out.char(COMMA);
     addParams(out, sql, params);
-    out.add(']');
+    out.char(0x5d); // ]
   }
-  out.add(']}');
-  return out.end();
+  out.text(']}');
+  return out.finish();
 }
 
-/**
- * The line's bytes. The JSON is converted to UTF-8 piece by piece, into the line's own buffer, and
- * the checksum is taken over those bytes (what hashing the string does, without converting it again).
- */
+/** The line's bytes (its own copy). */
 export function encodeEntryBytes(entry: JournalEntry): Buffer {
-  const pieces = entryPieces(entry);
-  let n = 0;
-  for (const p of pieces) n += Buffer.byteLength(p);
-  const line = Buffer.allocUnsafe(n + 10);
-  let at = 9;
-  for (const p of pieces) at += line.write(p, at);
-  line.write(createHash('sha1').update(line.subarray(9, 9 + n)).digest('hex').slice(0, 8), 0, 'latin1');
-  line[8] = 0x20;
-  line[n + 9] = 0x0a;
-  return line;
+  return Buffer.from(encodeInto(new LineBuilder(), entry));
 }
 
 export interface ReadResult {
@@ -168,6 +198,9 @@ export function readJournal(file: string): ReadResult {
   return { entries, validBytes: pos, tornBytes: buf.length - pos };
 }
 
+/** A line's buffer larger than this (a very large send) is not kept for the next line. */
+const KEEP_SCRATCH = 16 * 1024 * 1024;
+
 export class JournalWriter {
   private fd: number;
   private bytes: number;
@@ -181,8 +214,13 @@ export class JournalWriter {
     return this.bytes;
   }
 
+  /** The buffer lines are built in, kept between lines (up to `KEEP_SCRATCH` bytes). */
+  private scratch: Buffer | undefined;
+
   append(entry: JournalEntry): void {
-    const line = encodeEntryBytes(entry);
+    const builder = new LineBuilder(this.scratch);
+    const line = encodeInto(builder, entry);
+    this.scratch = builder.buf.length <= KEEP_SCRATCH ? builder.buf : undefined;
     let off = 0;
     while (off < line.length) off += fs.writeSync(this.fd, line, off, line.length - off);
     this.bytes += line.length;
