@@ -3,6 +3,6 @@ import { createHmac } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'Mailtrap-Signature';
 
-export function sign(body: string, secret: string): string {
-  return createHmac('sha256', secret).update(body, 'utf8').digest('hex');
+export function sign(body: string | Uint8Array, secret: string): string {
+  return typeof body === 'string' ? createHmac('sha256', secret).update(body, 'utf8').digest('hex') : createHmac('sha256', secret).update(body).digest('hex');
 }

@@ -117,6 +117,8 @@ export interface SendRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** `body` as UTF-8, when the caller has it (the attempt converts a batch's body once, to sign and send it). */
+  bytes?: Uint8Array;
   signal: AbortSignal;
 }
 
