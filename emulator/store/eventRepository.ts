@@ -27,16 +27,16 @@ export class SqlEventRepository implements EventRepository {
   insertMany(payloads: EventPayload[], recordedAt: number, from?: readonly ScheduledSource[]): StoredEvent[] {
     return this.store.transaction(() => {
       const first = this.store.reserveEventIds(payloads.length);
-      const out: StoredEvent[] = new Array(payloads.length);
-      const rows: EventRow[] = new Array(payloads.length);
+      // One object an event, both the store's row and the event handed on (a round records tens
+      // of thousands): the store copies what it keeps.
+      const rows: (EventRow & StoredEvent)[] = new Array(payloads.length);
       for (let i = 0; i < payloads.length; i++) {
         const p = payloads[i];
         const json = from ? from[i].json : JSON.stringify(p);
-        rows[i] = { id: first + i, eventId: p.event_id, messageId: p.message_id, type: p.event, email: p.email.toLowerCase(), recordedAt, json };
-        out[i] = { id: first + i, payload: p, recordedAt, json };
+        rows[i] = { id: first + i, payload: p, recordedAt, json, eventId: p.event_id, messageId: p.message_id, type: p.event, email: p.email.toLowerCase() };
       }
       this.store.insertEvents(rows, from?.map((s) => s.id));
-      return out;
+      return rows;
     });
   }
 

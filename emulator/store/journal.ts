@@ -55,7 +55,7 @@ const JSON_TEXT_PLACES = new Map<string, { stride: number; at: number }>([
  * A line is written straight into bytes: a send of 20,000 recipients makes a line of several MB,
  * and built as a string it was a rope of hundreds of thousands of pieces, flattened into one large
  * copy before its conversion to UTF-8 (most of the garbage, and so of the GC, of writing it). Here
- * each JSON text, each op's JSON and each number goes into the buffer as it comes.
+ * each op's JSON goes into the buffer as it comes, a JSON-text op's in chunks of ~8 K characters.
  */
 class LineBuilder {
   buf: Buffer;
@@ -85,29 +85,6 @@ class LineBuilder {
     this.buf[this.pos++] = c;
   }
 
-  /**
-   * A value of an op's params as JSON.stringify writes it. The ids and times of a JSON-text op are
-   * safe integers: their digits go in directly (no string each), other finite numbers as their
-   * string (no call to JSON.stringify).
-   */
-  value(v: unknown): void {
-    if (typeof v !== 'number') return this.text(JSON.stringify(v));
-    if (!Number.isSafeInteger(v)) return this.text(Number.isFinite(v) ? `${v}` : 'null');
-    this.room(17);
-    let n = v;
-    if (n < 0) {
-      this.buf[this.pos++] = 0x2d; // -
-      n = -n;
-    }
-    let digits = 1;
-    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
-    this.pos += digits;
-    for (let at = this.pos - 1; at >= this.pos - digits; at--) {
-      this.buf[at] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    }
-  }
-
   /** The whole line: checksum of the JSON's bytes, a space, the JSON, a newline. */
   finish(): Buffer {
     const n = this.pos - 9;
@@ -120,16 +97,25 @@ class LineBuilder {
 
 const COMMA = 0x2c;
 
+/** Characters of a JSON-text op gathered before they go into the line (measured: the fastest way in). */
+const CHUNK = 8192;
+
 function addParams(out: LineBuilder, sql: string, params: unknown[]): void {
   const places = JSON_TEXT_PLACES.get(sql);
   if (!places) return out.text(JSON.stringify(params));
-  out.char(0x5b); // [
+  let chunk = '[';
   for (let i = 0; i < params.length; i++) {
-    if (i) out.char(COMMA);
-    if (i % places.stride === places.at) out.text(params[i] as string);
-    else out.value(params[i]);
+    const v = params[i];
+    // The other places are ids and times: a finite number's JSON is its string (no call to
+    // JSON.stringify, a third of this loop's time for a 20,000-recipient send).
+    const json = i % places.stride === places.at ? (v as string) : typeof v === 'number' && Number.isFinite(v) ? `${v}` : JSON.stringify(v);
+    chunk += i ? `,${json}` : json;
+    if (chunk.length >= CHUNK) {
+      out.text(chunk);
+      chunk = '';
+    }
   }
-  out.char(0x5d); // ]
+  out.text(`${chunk}]`);
 }
 
 /** The params of a read op as they were written: JSON texts back as strings. */
