@@ -109,14 +109,14 @@ export class SqlScheduleRepository implements ScheduleRepository {
     this.insertMany([{ dueAt, item: payload }]);
   }
 
-  insertMany(items: { dueAt: number; item: ScheduledItem }[]): void {
+  insertMany(items: { dueAt: number; item: ScheduledItem; json?: string }[]): void {
     if (!items.length) return;
     this.store.transaction(() => {
       const first = this.store.reserveIds('scheduled_events', items.length);
       const added: Pending[] = new Array(items.length);
       for (let k = 0; k < items.length; k++) {
-        const { dueAt, item } = items[k];
-        added[k] = [first + k, dueAt, JSON.stringify(item), item];
+        const { dueAt, item, json } = items[k];
+        added[k] = [first + k, dueAt, json ?? JSON.stringify(item), item];
       }
       this.store.deferInsert('scheduled_events', added as unknown as SqlValue[][]);
       this.store.afterCommit(() => {

@@ -7,7 +7,7 @@
  * survives kill -9 like any event (scheduler.ts).
  */
 import type { EventPayload } from '../events';
-import { buildEvent, DEFAULT_SUSPENSION_REASON, UNVERIFIED_REJECT_REASON, UNVERIFIED_SUSPENSION_REASON, type EventContext } from './eventBuilder';
+import { buildEvent, DEFAULT_SUSPENSION_REASON, payloadJson, UNVERIFIED_REJECT_REASON, UNVERIFIED_SUSPENSION_REASON, type EventContext } from './eventBuilder';
 import {
   LIFECYCLES,
   SUPPRESSED_LIFECYCLE,
@@ -39,6 +39,13 @@ export const isCheck = (item: ScheduledItem): item is SuspensionCheck => (item a
 export interface Planned {
   dueAt: number;
   item: ScheduledItem;
+  /** `JSON.stringify(item)`, when the plan made it already (an event: `payloadJson`). */
+  json?: string;
+}
+
+/** An event item, with its JSON text. */
+function planned(dueAt: number, item: EventPayload): Planned {
+  return { dueAt, item, json: payloadJson(item) };
 }
 
 export interface RecipientPlanInput {
@@ -58,7 +65,7 @@ function steps(list: Step[], from: number, ctx: EventContext, newEventId: () => 
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
     const dueAt = from + s.afterMs;
-    out[i] = { dueAt, item: buildEvent(s.event, ctx, newEventId(), dueAt, s.category === undefined ? extras : { ...extras, category: s.category }) };
+    out[i] = planned(dueAt, buildEvent(s.event, ctx, newEventId(), dueAt, s.category === undefined ? extras : { ...extras, category: s.category }));
   }
   return out;
 }
@@ -71,7 +78,7 @@ export function planRecipient(p: RecipientPlanInput): Planned[] {
     const reason = p.domainVerified ? DEFAULT_SUSPENSION_REASON : UNVERIFIED_SUSPENSION_REASON;
     const check: SuspensionCheck = { check: 'suspension', message_id: p.ctx.messageId, attempt: 1, sentAt: p.sentAt, scenario: p.scenario, ctx: p.ctx, url: p.url };
     return [
-      { dueAt: at, item: buildEvent('suspension', p.ctx, p.newEventId(), at, { reason }) },
+      planned(at, buildEvent('suspension', p.ctx, p.newEventId(), at, { reason })),
       { dueAt: at + SUSPENSION_RECHECK_MS, item: check },
     ];
   }
@@ -90,7 +97,7 @@ export function resolveCheck(check: SuspensionCheck, now: number, domainVerified
     return steps(LIFECYCLES[scenario], now, check.ctx, newEventId, { url: check.url });
   }
   if (check.attempt >= SUSPENSION_RECHECKS) {
-    return [{ dueAt: now, item: buildEvent('reject', check.ctx, newEventId(), now, { reason: UNVERIFIED_REJECT_REASON }) }];
+    return [planned(now, buildEvent('reject', check.ctx, newEventId(), now, { reason: UNVERIFIED_REJECT_REASON }))];
   }
   return [{ dueAt: now + SUSPENSION_RECHECK_MS, item: { ...check, attempt: check.attempt + 1 } }];
 }

@@ -118,7 +118,8 @@ export interface MessageRepository {
 
 export interface ScheduleRepository {
   insert(dueAt: number, payload: ScheduledItem): void;
-  insertMany(items: { dueAt: number; item: ScheduledItem }[]): void;
+  /** `json`, when given, is `JSON.stringify(item)` already. */
+  insertMany(items: { dueAt: number; item: ScheduledItem; json?: string }[]): void;
   /** Due at or before `at`, in due order. */
   due(at: number): ScheduledEvent[];
   /** Deletes every row due at or before `at`: exactly what `due(at)` returned in the same transaction. */

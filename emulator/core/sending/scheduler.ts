@@ -37,7 +37,7 @@ export class EventScheduler {
   }
 
   /** The same for many items (one write for a whole batch). */
-  scheduleMany(items: { dueAt: number; item: ScheduledItem }[]): void {
+  scheduleMany(items: { dueAt: number; item: ScheduledItem; json?: string }[]): void {
     if (items.length) this.repo.insertMany(items);
   }
 

@@ -13,7 +13,7 @@ import type { EventService } from '../events';
 import type { Logger, Random, UnitOfWork } from '../ports';
 import type { Domain, SendingStream } from '../types';
 import { suppressionReason } from './eventBuilder';
-import { planRecipient, type ScheduledItem } from './lifecycle';
+import { planRecipient, type Planned } from './lifecycle';
 import { MessageIdGenerator } from './messageIds';
 import type { Mail, MessageRepository, RecipientKind, StoredMessage } from './model';
 import { scenarioFor } from './scenarios';
@@ -136,7 +136,7 @@ export class SendingService {
     const out = this.uow.transaction(() => {
       // Rows are collected and written together at the end: one multi-row write per table.
       const messages: Omit<StoredMessage, 'seq'>[] = [];
-      const scheduled: { dueAt: number; item: ScheduledItem }[] = [];
+      const scheduled: Planned[] = [];
       const ids = batch.map(({ mail, domain }) => {
         const { attachments, ...rest } = mail;
         const sendId = this.messages.insertSend(
