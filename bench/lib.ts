@@ -60,7 +60,23 @@ export async function interleave<K extends string>(rounds: number, sides: Record
 /** Median of the per-round ratios a[i] / b[i]. */
 export const pairedRatio = (a: number[], b: number[]): number => median(a.map((x, i) => x / b[i]));
 
-export const tmpDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'mt-bench-'));
+/** The bench's data dirs, removed when it exits (a full run writes ~1 GB of them). */
+const madeDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of madeDirs) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* left for the OS's temp cleaning */
+    }
+  }
+});
+
+export const tmpDir = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mt-bench-'));
+  madeDirs.push(dir);
+  return dir;
+};
 
 export interface Spawned<T> {
   ready: T;

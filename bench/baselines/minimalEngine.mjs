@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { Pool } from 'undici';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mt-floor-'));
+process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const journal = fs.openSync(path.join(dir, 'journal.log'), 'a');
 const queue = [];
 let target = null;

@@ -25,8 +25,22 @@ export interface RunningEmulator {
   kill9(): Promise<void>;
 }
 
+/** The temp dirs this test process made: removed when it exits (a full run made thousands, GBs of data dirs). */
+const madeDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of madeDirs) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* a child still writing into it: left for the OS's temp cleaning */
+    }
+  }
+});
+
 export function tempDir(prefix = 'mt-emu-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export async function startEmulatorProcess(args: string[] = ['--memory'], env: NodeJS.ProcessEnv = {}, script = EMULATOR_JS): Promise<RunningEmulator> {
