@@ -64,6 +64,8 @@ export class SqlRetentionRepository implements RetentionRepository {
     // the first page mostly holds every candidate (reading all `want` at once read ~20,000 rows a
     // check while a large send's lifecycle was still scheduled).
     const oldest: { seq: number; id: string; send_id: number }[] = [];
+    /** The sends of rows read and left (held, or past the excess). */
+    const kept = new Set<number>();
     let after = 0;
     for (let read = 0; oldest.length < excess && read < want; ) {
       const page = this.store.allBeside<{ seq: number; id: string; send_id: number }>(beside, 'SELECT seq, id, send_id FROM messages WHERE seq > ? ORDER BY seq LIMIT ?', [
@@ -73,7 +75,10 @@ export class SqlRetentionRepository implements RetentionRepository {
       if (!page.length) break;
       read += page.length;
       after = Number(page[page.length - 1].seq);
-      for (const r of page) if (oldest.length < excess && !pending.has(String(r.id))) oldest.push(r);
+      for (const r of page) {
+        if (oldest.length < excess && !pending.has(String(r.id))) oldest.push(r);
+        else kept.add(Number(r.send_id));
+      }
     }
     if (!oldest.length) return 0;
     const n = this.store.runBeside(beside, 'DELETE FROM messages WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(oldest.map((r) => Number(r.seq)))]);
@@ -84,15 +89,15 @@ export class SqlRetentionRepository implements RetentionRepository {
       // them all. The sends' own waiting rows (one a send) do go into SQLite first.
       const waiting = new Set(this.store.waitingValues('messages', 2).map(Number));
       const candidates = [...new Set(oldest.map((r) => Number(r.send_id)))].filter((id) => !waiting.has(id));
-      // Those with a message left, in one pass over the table (a `NOT IN (SELECT send_id FROM
-      // messages)` per DELETE built an index of every message's send id, twice a check). The
-      // DELETEs then name the sends that go, so replay deletes exactly these.
-      const left = new Set(
-        this.store
-          .allBeside(beside, 'SELECT DISTINCT send_id FROM messages WHERE send_id IN (SELECT value FROM json_each(?))', [JSON.stringify(candidates)])
-          .map((r) => Number(r.send_id)),
-      );
-      const gone = candidates.filter((id) => !left.has(id));
+      // Those with a message left. A send's messages have consecutive seqs (they are inserted
+      // together: SqlMessageRepository.insertMessages), and every row up to `after` was read: so
+      // a candidate with a message left has one among the rows read and left, or is the send of
+      // the first row after them. (Asking SQLite which candidates have messages left scanned the
+      // whole table, ~20–60 ms a check at 100,000 messages; there is no index by send.) The
+      // DELETEs name the sends that go, so replay deletes exactly these.
+      const next = this.store.allBeside<{ send_id: number }>(beside, 'SELECT send_id FROM messages WHERE seq > ? ORDER BY seq LIMIT 1', [after]);
+      if (next.length) kept.add(Number(next[0].send_id));
+      const gone = candidates.filter((id) => !kept.has(id));
       if (gone.length) {
         const sends = [JSON.stringify(gone)];
         const sendTables = beside && (['send_attachments', 'sends'] as const);

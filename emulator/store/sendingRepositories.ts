@@ -108,6 +108,11 @@ export class SqlMessageRepository implements MessageRepository {
     });
   }
 
+  /**
+   * Seqs as AUTOINCREMENT gives them, consecutive in `ms` order. A send's messages come in one
+   * call, so they get consecutive seqs: retention relies on it to find the sends that lost their
+   * last message without scanning the table (retentionRepository.ts).
+   */
   insertMessages(ms: Omit<StoredMessage, 'seq'>[]): void {
     if (!ms.length) return;
     this.store.transaction(() => {

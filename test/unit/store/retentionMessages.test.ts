@@ -67,6 +67,59 @@ describe('message retention past many held messages (store)', () => {
   });
 });
 
+describe('message retention and the sends (store)', () => {
+  // A send goes with its last message, never before: here the cut falls inside a send's messages,
+  // and another send keeps a held message among its pruned ones.
+  it('keeps a send with a message left, whether held back or past the cut, and replays the same', async () => {
+    const dir = tempDir();
+    const { core, sending, store } = await inMemoryCore({ dir });
+    const to = (...emails: string[]) => ({ ...mail('x@example.net'), to: emails.map((email) => ({ email })) });
+    const [b1, b2, b3] = sending.service.ingest(to('b1@example.net', 'b2+suspension@example.net', 'b3@example.net'), 'transactional');
+    const [a1, a2, a3] = sending.service.ingest(to('a1@example.net', 'a2@example.net', 'a3@example.net'), 'transactional');
+    const [h] = sending.service.ingest(to('h+suspension@example.net'), 'transactional');
+    await core.advanceClock(5);
+    const repo = new SqlMessageRepository(store);
+    const sendOf = (id: string) => repo.get(id)!.sendId;
+    const [sendB, sendA] = [sendOf(b1), sendOf(a1)];
+    // 7 messages, cap 3: 4 go (b1, b3, a1, a2). b2 and h are held; with them the prune reads up to
+    // a3, which is past the cut.
+    const pruned = store.transaction(() => new SqlRetentionRepository(store).prune({ events: 10_000, messages: 3, deliveries: 100 }));
+    assert.equal(pruned.messages, 4);
+    assert.deepEqual(ids(store), [b2, a3, h].sort());
+    assert.ok(repo.getSend(sendB), 'the send with a held message stays');
+    assert.ok(repo.getSend(sendA), 'the send with a message past the cut stays');
+    assert.ok(![b3, a2].some((id) => repo.get(id)));
+    const again = await Store.open({ dir, log });
+    assert.deepEqual(ids(again), [b2, a3, h].sort());
+    assert.ok(new SqlMessageRepository(again).getSend(sendA) && new SqlMessageRepository(again).getSend(sendB), 'the journal alone keeps them too');
+    again.close();
+    store.close();
+  });
+});
+
+describe('messages of a send (store)', () => {
+  // Retention finds the sends that lost their last message by relying on this (retentionRepository.ts).
+  it('get consecutive seqs, one send after another, in a batch of several sends too', async () => {
+    const { sending, store } = await inMemoryCore({ dir: tempDir() });
+    sending.service.ingest({ ...mail('x@example.net'), to: [{ email: 'p@example.net' }], cc: [{ email: 'q@example.net' }] }, 'transactional');
+    const results = sending.service.batch(
+      { base: { from: { email: 'app@keep.test' }, subject: 's', text: 't' }, requests: [1, 3, 2].map((n, r) => ({ to: Array.from({ length: n }, (_, i) => ({ email: `r${r}-${i}@example.net` })) })) },
+      'transactional',
+    );
+    assert.ok(results.every((r) => r.success));
+    const rows = new SqlMessageRepository(store).list({ limit: 100 }).sort((a, b) => a.seq - b.seq);
+    assert.equal(rows.length, 8);
+    const runs: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      assert.equal(rows[i].seq, rows[0].seq + i, 'no gap');
+      if (!i || rows[i].sendId !== rows[i - 1].sendId) runs.push(rows[i].sendId);
+    }
+    assert.equal(new Set(runs).size, runs.length, 'each send is one run of seqs');
+    assert.equal(runs.length, 4);
+    store.close();
+  });
+});
+
 describe('message retention beside waiting rows (store)', () => {
   it('prunes the oldest messages without writing the waiting ones into SQLite; a send keeps its rows while a message of it waits; the journal prunes the same', async () => {
     const dir = tempDir();
