@@ -6,9 +6,9 @@
  * measured in alternating rounds (baseline, subject, subject, baseline, …) so that a burst of
  * outside load hits both; the ratio reported is the median of the per-round ratios.
  */
+import { removedAtExit } from '../test/helpers/tempDirs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -60,23 +60,8 @@ export async function interleave<K extends string>(rounds: number, sides: Record
 /** Median of the per-round ratios a[i] / b[i]. */
 export const pairedRatio = (a: number[], b: number[]): number => median(a.map((x, i) => x / b[i]));
 
-/** The bench's data dirs, removed when it exits (a full run writes ~1 GB of them). */
-const madeDirs: string[] = [];
-process.once('exit', () => {
-  for (const dir of madeDirs) {
-    try {
-      fs.rmSync(dir, { recursive: true, force: true });
-    } catch {
-      /* left for the OS's temp cleaning */
-    }
-  }
-});
-
-export const tmpDir = (): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mt-bench-'));
-  madeDirs.push(dir);
-  return dir;
-};
+/** A data dir, removed when the bench exits (a full run writes ~1 GB of them). */
+export const tmpDir = (): string => removedAtExit('mt-bench-');
 
 export interface Spawned<T> {
   ready: T;

@@ -4,12 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before } from 'node:test';
 import type { ReadyInfo } from '../../emulator/http/dto';
+import { removedAtExit } from './tempDirs';
 
 export const EMULATOR_JS = path.resolve(__dirname, '../../dist/emulator.js');
 
@@ -25,22 +24,8 @@ export interface RunningEmulator {
   kill9(): Promise<void>;
 }
 
-/** The temp dirs this test process made: removed when it exits (a full run made thousands, GBs of data dirs). */
-const madeDirs: string[] = [];
-process.once('exit', () => {
-  for (const dir of madeDirs) {
-    try {
-      fs.rmSync(dir, { recursive: true, force: true });
-    } catch {
-      /* a child still writing into it: left for the OS's temp cleaning */
-    }
-  }
-});
-
 export function tempDir(prefix = 'mt-emu-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  madeDirs.push(dir);
-  return dir;
+  return removedAtExit(prefix);
 }
 
 export async function startEmulatorProcess(args: string[] = ['--memory'], env: NodeJS.ProcessEnv = {}, script = EMULATOR_JS): Promise<RunningEmulator> {
