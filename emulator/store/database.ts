@@ -465,7 +465,7 @@ export class Store implements UnitOfWork {
     let last = 0;
     for (let i = 0; i < rows.length; i += MULTI_ROWS) {
       const n = Math.min(MULTI_ROWS, rows.length - i);
-      last = this.insert(this.statements.multiRow(head, width, n), flatRows(rows, i, n));
+      last = this.insert(this.statements.multiRow(head, width, n), flatRows(rows, i, n, width));
     }
     return last;
   }

@@ -17,6 +17,7 @@
  */
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
 import { JSON_TEXT_OPS } from './journal';
+import { multiRowSql, MULTI_ROWS } from './statements';
 
 /** How the rows of a deferred table are written. */
 interface DeferredSpec {
@@ -90,8 +91,6 @@ export function deferredTablesIn(sql: string): readonly DeferredTable[] {
 }
 
 const BY_JSON_TEXT_OP = new Map(DEFERRED_TABLES.filter((t) => DEFERRED[t].jsonTextOp).map((t) => [DEFERRED[t].jsonTextOp!, t]));
-/** Rows per INSERT when a `jsonTextOp` replays. */
-const REPLAY_ROWS = 64;
 
 /**
  * Replay a journaled `jsonTextOp` (its JSON texts are strings again: readJournal) into `db`; false
@@ -100,11 +99,11 @@ const REPLAY_ROWS = 64;
 export function replayDeferredOp(db: SqlJsDatabase, sql: string, params: unknown[]): boolean {
   const table = BY_JSON_TEXT_OP.get(sql);
   if (!table) return false;
-  const { head, width } = DEFERRED[table];
-  const row = `(${Array(width).fill('?').join(', ')})`;
-  for (let i = 0; i < params.length; i += width * REPLAY_ROWS) {
-    const chunk = params.slice(i, i + width * REPLAY_ROWS) as SqlValue[];
-    db.run(`${head} VALUES ${Array(chunk.length / width).fill(row).join(', ')}`, chunk);
+  // The very INSERTs the rows would have been written with (ReadModel.write).
+  const { head, width, values } = DEFERRED[table];
+  for (let i = 0; i < params.length; i += width * MULTI_ROWS) {
+    const chunk = params.slice(i, i + width * MULTI_ROWS) as SqlValue[];
+    db.run(multiRowSql(head, chunk.length / width, values), chunk);
   }
   return true;
 }

@@ -10,14 +10,17 @@ export type Params = SqlValue[];
 /** Rows per multi-row INSERT: large enough to amortise the statement, small enough for few distinct SQL texts. */
 export const MULTI_ROWS = 64;
 
-/** The parameters of rows `from` … `from + n - 1`, in one list (a multi-row INSERT's). */
-export function flatRows(rows: readonly (readonly unknown[])[], from: number, n: number, width?: number): SqlValue[] {
-  if (width === undefined) {
-    const params: SqlValue[] = [];
-    for (let k = from; k < from + n; k++) for (const v of rows[k]) params.push(v as SqlValue);
-    return params;
-  }
-  // The first `width` values of each row (a row may carry more, for its owner: scheduleRepository.ts).
+/** `(?, ?, …)` for a row of `width` values. */
+export const placeholders = (width: number): string => `(${Array(width).fill('?').join(', ')})`;
+
+/** `head VALUES values, values, …` with `n` rows: a multi-row INSERT. */
+export const multiRowSql = (head: string, n: number, values: string): string => `${head} VALUES ${Array(n).fill(values).join(', ')}`;
+
+/**
+ * The parameters of rows `from` … `from + n - 1`, in one list (a multi-row INSERT's): the first
+ * `width` values of each row (a row may carry more, for its owner: scheduleRepository.ts).
+ */
+export function flatRows(rows: readonly (readonly unknown[])[], from: number, n: number, width: number): SqlValue[] {
   const params: SqlValue[] = new Array(n * width);
   let i = 0;
   for (let k = from; k < from + n; k++) {
@@ -117,11 +120,11 @@ export class Statements {
     return Number(this.firstValues('SELECT last_insert_rowid()')?.[0]);
   }
 
-  /** `head VALUES values, values, …` with `n` rows (the text is cached too). */
-  multiRow(head: string, width: number, n: number, values = `(${Array(width).fill('?').join(', ')})`): string {
+  /** `multiRowSql`, its text cached. */
+  multiRow(head: string, width: number, n: number, values = placeholders(width)): string {
     const key = `${head}|${values}|${n}`;
     let sql = this.multiRowSql.get(key);
-    if (!sql) this.multiRowSql.set(key, (sql = `${head} VALUES ${Array(n).fill(values).join(', ')}`));
+    if (!sql) this.multiRowSql.set(key, (sql = multiRowSql(head, n, values)));
     return sql;
   }
 
