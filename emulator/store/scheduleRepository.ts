@@ -5,7 +5,7 @@
  * scheduler reads a working copy in memory that follows the committed rows (`afterCommit`), one
  * per store, loaded from SQLite when first used (at start, after the journal was replayed).
  */
-import type { ScheduledItem } from '../core/sending/lifecycle';
+import type { Planned, ScheduledItem } from '../core/sending/lifecycle';
 import type { ScheduledEvent, ScheduleRepository } from '../core/sending/model';
 import type { SqlValue } from 'sql.js';
 import { perStore, type Store } from './database';
@@ -109,7 +109,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
     this.insertMany([{ dueAt, item: payload }]);
   }
 
-  insertMany(items: { dueAt: number; item: ScheduledItem; json?: string }[]): void {
+  insertMany(items: readonly Planned[]): void {
     if (!items.length) return;
     this.store.transaction(() => {
       const first = this.store.reserveIds('scheduled_events', items.length);

@@ -1,5 +1,5 @@
 /** Types of the sending core: a validated mail, stored messages, scheduled events, suppressions. */
-import type { ScheduledItem } from './lifecycle';
+import type { Planned, ScheduledItem } from './lifecycle';
 import type { PayloadEventName, SendingStream } from '../types';
 
 export interface Address {
@@ -119,7 +119,7 @@ export interface MessageRepository {
 export interface ScheduleRepository {
   insert(dueAt: number, payload: ScheduledItem): void;
   /** `json`, when given, is `JSON.stringify(item)` already. */
-  insertMany(items: { dueAt: number; item: ScheduledItem; json?: string }[]): void;
+  insertMany(items: readonly Planned[]): void;
   /** Due at or before `at`, in due order. */
   due(at: number): ScheduledEvent[];
   /** Deletes every row due at or before `at`: exactly what `due(at)` returned in the same transaction. */

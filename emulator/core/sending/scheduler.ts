@@ -37,7 +37,7 @@ export class EventScheduler {
   }
 
   /** The same for many items (one write for a whole batch). */
-  scheduleMany(items: { dueAt: number; item: ScheduledItem; json?: string }[]): void {
+  scheduleMany(items: readonly Planned[]): void {
     if (items.length) this.repo.insertMany(items);
   }
 
@@ -99,10 +99,9 @@ export class EventScheduler {
         for (let i = 0; i < due.length; i++) {
           const d = due[i];
           if (!isCheck(d.payload)) continue;
-          for (const next of this.resolve(d.payload, now)) {
-            this.repo.insert(next.dueAt, next.item);
-            toArm.add(next.dueAt);
-          }
+          const next = this.resolve(d.payload, now);
+          this.repo.insertMany(next);
+          for (const n of next) toArm.add(n.dueAt);
         }
       });
       for (const t of toArm) if (t > now) this.arm(t);
