@@ -15,7 +15,8 @@ export interface JournalEntry {
   o: Op[];
 }
 
-const checksum = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 8);
+/** Of a line's JSON, as a string or as its UTF-8 bytes (the same checksum). */
+const checksum = (json: string | Uint8Array): string => createHash('sha1').update(json).digest('hex').slice(0, 8);
 
 /**
  * JSON of each distinct SQL text, escaped once: a process runs a few dozen statements millions of
@@ -89,7 +90,7 @@ class LineBuilder {
   finish(): Buffer {
     const n = this.pos - 9;
     this.char(0x0a);
-    this.buf.write(createHash('sha1').update(this.buf.subarray(9, 9 + n)).digest('hex').slice(0, 8), 0, 'latin1');
+    this.buf.write(checksum(this.buf.subarray(9, 9 + n)), 0, 'latin1');
     this.buf[8] = 0x20;
     return this.buf.subarray(0, this.pos);
   }

@@ -54,12 +54,12 @@ export class ReadModel {
 
   constructor(private readonly host: ReadModelHost) {}
 
-  /** Rows waiting, the open transaction's included. */
   /** Real ms since the last commit (the store's quiet-time work waits for IDLE_MS of it). */
   quietMs(): number {
     return performance.now() - this.lastCommitAt;
   }
 
+  /** Rows waiting, the open transaction's included. */
   get size(): number {
     return this.waitingRows.size + (this.txnRows?.size ?? 0);
   }

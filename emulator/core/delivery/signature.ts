@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'Mailtrap-Signature';
 
+/** A string body is hashed as its UTF-8 bytes, as it is sent. */
 export function sign(body: string | Uint8Array, secret: string): string {
-  return typeof body === 'string' ? createHmac('sha256', secret).update(body, 'utf8').digest('hex') : createHmac('sha256', secret).update(body).digest('hex');
+  return createHmac('sha256', secret).update(body).digest('hex');
 }
