@@ -10,6 +10,7 @@ import type { CoreBus } from './bus';
 import type { Clock } from './clock';
 import type { Random, UnitOfWork } from './ports';
 import type { PayloadEventName, SendingStream } from './types';
+import type { JsonText } from './jsonText';
 
 /** One event exactly as Mailtrap POSTs it. Absent optional fields are omitted, never null. */
 export interface EventPayload {
@@ -43,7 +44,7 @@ export interface StoredEvent {
   /** Virtual epoch ms when it was recorded. */
   recordedAt: number;
   /** `payload` as JSON, exactly the stored (and POSTed) text: built once, reused for batch bodies. */
-  json: string;
+  json: JsonText;
 }
 
 export interface EventRepository {
@@ -72,7 +73,7 @@ export interface EventFilter {
 /** A scheduled row an event is recorded from: its id, and the payload's stored JSON text. */
 export interface ScheduledSource {
   id: number;
-  json: string;
+  json: JsonText;
 }
 
 /** Runs inside the recording transaction; throwing aborts the whole recording. */

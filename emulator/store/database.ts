@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { Logger, UnitOfWork } from '../core/ports';
 import { deferredTablesIn, type DeferredTable } from './deferredRows';
-import { EVENT_OPS, EventLog, type EventRow } from './eventLog';
+import { EVENT_OPS, EventLog, type EventRow, type NewEventRow } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
 import { QUEUE_OPS, QueueLog } from './queueLog';
 import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents } from './eventSnapshot';
@@ -529,7 +529,7 @@ export class Store implements UnitOfWork {
    * order, same text, still there), journaled as such rather than with their text again; their
    * ids must then be consecutive, with one recording time for all.
    */
-  insertEvents(rows: EventRow[], scheduled?: readonly number[]): void {
+  insertEvents(rows: NewEventRow[], scheduled?: readonly number[]): void {
     if (!rows.length) return;
     if (!this.pending) return this.transaction(() => this.insertEvents(rows, scheduled));
     if (scheduled && (scheduled.length !== rows.length || rows.some((r, i) => r.id !== rows[0].id + i || r.recordedAt !== rows[0].recordedAt))) {

@@ -21,6 +21,7 @@
  *
  * Changes inside a store transaction are undone if it rolls back (`begin` / `commit` / `rollback`).
  */
+import { jsonString, utf8Json, type JsonText, type Utf8Json } from '../core/jsonText';
 import { JSON_TEXT_OPS } from './journal';
 
 export interface EventKeys {
@@ -37,6 +38,11 @@ export interface EventRow extends EventKeys {
   recordedAt: number;
   /** The payload as JSON, exactly as recorded and POSTed. */
   json: string;
+}
+
+/** A row to add: its JSON as a string, or as the UTF-8 bytes its plan made (kept as they are). */
+export interface NewEventRow extends Omit<EventRow, 'json'> {
+  json: JsonText;
 }
 
 export interface EventQuery {
@@ -85,22 +91,8 @@ const intern = (type: string): string => {
   return t;
 };
 
-/** UTF-8 bytes appended to 1 MB buffers; a buffer is freed by the GC once no event in it is left. */
-class Slabs {
-  private slab = Buffer.allocUnsafe(0);
-  private pos = 0;
-
-  put(text: string): { slab: Buffer; start: number; end: number } {
-    const room = text.length * 3;
-    if (this.pos + room > this.slab.length) {
-      this.slab = Buffer.allocUnsafe(Math.max(1 << 20, room));
-      this.pos = 0;
-    }
-    const start = this.pos;
-    this.pos += this.slab.write(text, start);
-    return { slab: this.slab, start, end: this.pos };
-  }
-}
+/** An event's JSON as UTF-8 bytes in a shared slab (jsonText.ts): a lifecycle event's are its plan's own. */
+const bytesOf = (json: JsonText): Utf8Json => (typeof json === 'string' ? utf8Json(json) : json);
 
 /** One event in memory; `eventId` and `type` are filled from the JSON when first needed (a snapshot's events). */
 interface Stored {
@@ -138,7 +130,6 @@ export class EventLog {
    * pruned behind it; without this, every retention check would walk that whole gap again.
    */
   private blockLive: number[] = [];
-  private readonly slabs = new Slabs();
   private keys: Keys | null = null;
   /** Deletions since the maps were built: once they outnumber the events, the maps are dropped. */
   private staleKeys = 0;
@@ -196,7 +187,7 @@ export class EventLog {
     return first;
   }
 
-  add(rows: readonly EventRow[]): void {
+  add(rows: readonly NewEventRow[]): void {
     this.hydrate();
     const before = { rows: this.rows, length: this.rows.length, base: this.base, head: this.head };
     const keys = this.keys;
@@ -317,7 +308,7 @@ export class EventLog {
   }
 
   /** The flat params of `EVENT_OPS.insert` for `rows`. */
-  static insertParams(rows: readonly EventRow[]): unknown[] {
+  static insertParams(rows: readonly NewEventRow[]): unknown[] {
     const p: unknown[] = new Array(rows.length * WIDTH);
     let k = 0;
     for (const r of rows) {
@@ -434,9 +425,11 @@ export class EventLog {
     }
     const key = this.pending[lo].key;
     if (this.peeked?.key !== key) {
-      const slabs = new Slabs();
       const rows = new Map<number, Stored>();
-      for (const r of parseChunk(this.source!(key))) rows.set(r.id, { id: r.id, recordedAt: r.recordedAt, ...slabs.put(r.json), eventId: undefined, type: undefined });
+      for (const r of parseChunk(this.source!(key))) {
+        const { slab, start, end } = utf8Json(r.json);
+        rows.set(r.id, { id: r.id, recordedAt: r.recordedAt, slab, start, end, eventId: undefined, type: undefined });
+      }
       this.peeked = { key, rows };
     }
     return this.peeked.rows.get(id);
@@ -449,7 +442,7 @@ export class EventLog {
   }
 
   /** Append rows newer than every one here; `withKeys`: their event id and type are known (not a snapshot's). */
-  private append(rows: readonly (Pick<EventRow, 'id' | 'recordedAt' | 'json'> & Partial<EventKeys>)[], withKeys: boolean): void {
+  private append(rows: readonly (Pick<NewEventRow, 'id' | 'recordedAt' | 'json'> & Partial<EventKeys>)[], withKeys: boolean): void {
     for (let k = 0; k < rows.length; k++) {
       const r = rows[k];
       if (this.live === 0 && this.head === this.rows.length) {
@@ -462,16 +455,16 @@ export class EventLog {
       const i = r.id - this.base;
       if (i < this.rows.length) throw new Error(`event ${r.id} is not newer than the newest one`);
       while (this.rows.length < i) this.rows.push(undefined);
-      const { slab, start, end } = this.slabs.put(r.json);
+      const { slab, start, end } = bytesOf(r.json);
       this.rows.push({ id: r.id, recordedAt: r.recordedAt, slab, start, end, eventId: withKeys ? r.eventId : undefined, type: withKeys ? intern(r.type!) : undefined });
       this.blockLive[i >> BLOCK_BITS] = (this.blockLive[i >> BLOCK_BITS] ?? 0) + 1;
       this.live++;
-      if (this.keys) this.index(withKeys ? (r as EventRow) : { ...r, ...keysOf(r.json) });
+      if (this.keys) this.index(withKeys ? (r as NewEventRow) : { id: r.id, ...keysOf(jsonString(r.json)) });
       if (r.id >= this.next) this.next = r.id + 1;
     }
   }
 
-  private index(r: EventRow): void {
+  private index(r: EventKeys & { id: number }): void {
     const keys = this.keys!;
     let m = keys.byMessage.get(r.messageId);
     if (!m) keys.byMessage.set(r.messageId, (m = { ids: [], types: [] }));
@@ -482,7 +475,7 @@ export class EventLog {
   }
 
   /** Undo the newest `index` of `r` (a rolled-back insert: its ids are the newest in their lists). */
-  private unindex(r: EventRow): void {
+  private unindex(r: EventKeys): void {
     const keys = this.keys!;
     const m = keys.byMessage.get(r.messageId);
     m?.ids.pop();
@@ -513,7 +506,7 @@ export class EventLog {
     if (!this.keys) {
       this.keys = { byMessage: new Map(), byEmail: new Map(), byType: new Map() };
       this.staleKeys = 0;
-      for (const s of this.oldestFirst()) this.index({ id: s.id, recordedAt: s.recordedAt, json: '', ...keysOf(jsonOf(s)) });
+      for (const s of this.oldestFirst()) this.index({ id: s.id, ...keysOf(jsonOf(s)) });
       // Built inside a transaction, they hold its state: a rollback drops them (made again when read).
       this.undo?.push(() => (this.keys = null));
     }

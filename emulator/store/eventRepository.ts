@@ -1,7 +1,7 @@
 /** The core's event repository over the store's in-memory events (eventLog.ts). */
 import type { EventFilter, EventPayload, EventRepository, ScheduledSource, StoredEvent } from '../core/events';
 import type { Store } from './database';
-import type { EventQuery, EventRow } from './eventLog';
+import type { EventQuery, EventRow, NewEventRow } from './eventLog';
 
 const toEvent = (r: EventRow): StoredEvent => ({
   id: r.id,
@@ -29,7 +29,7 @@ export class SqlEventRepository implements EventRepository {
       const first = this.store.reserveEventIds(payloads.length);
       // One object an event, both the store's row and the event handed on (a round records tens
       // of thousands): the store copies what it keeps.
-      const rows: (EventRow & StoredEvent)[] = new Array(payloads.length);
+      const rows: (NewEventRow & StoredEvent)[] = new Array(payloads.length);
       for (let i = 0; i < payloads.length; i++) {
         const p = payloads[i];
         const json = from ? from[i].json : JSON.stringify(p);

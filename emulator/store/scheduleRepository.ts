@@ -5,6 +5,7 @@
  * scheduler reads a working copy in memory that follows the committed rows (`afterCommit`), one
  * per store, loaded from SQLite when first used (at start, after the journal was replayed).
  */
+import { jsonString, type JsonText } from '../core/jsonText';
 import type { Planned, ScheduledItem } from '../core/sending/lifecycle';
 import type { ScheduledEvent, ScheduleRepository } from '../core/sending/model';
 import type { SqlValue } from 'sql.js';
@@ -16,10 +17,10 @@ import { perStore, type Store } from './database';
  * is then used as is, not parsed back from its text (rows loaded at start have only the text). The
  * same array is the waiting row and the schedule's entry: one object a recipient, not three.
  */
-type Pending = [id: number, dueAt: number, json: string, item?: ScheduledItem];
+type Pending = [id: number, dueAt: number, json: JsonText, item?: ScheduledItem];
 
 /** The message an item is about (every item names one): retention spares it while it waits. A row loaded at start keeps its item once parsed. */
-const messageIdOf = (p: Pending): string => String((p[3] ??= JSON.parse(p[2]) as ScheduledItem).message_id);
+const messageIdOf = (p: Pending): string => String((p[3] ??= JSON.parse(jsonString(p[2])) as ScheduledItem).message_id);
 
 /** The committed rows by due time; within one due time in id order (ids only grow). */
 class Schedule {
@@ -136,7 +137,7 @@ export class SqlScheduleRepository implements ScheduleRepository {
   }
 
   due(at: number): ScheduledEvent[] {
-    return this.schedule.through(at).map((p) => ({ id: p[0], dueAt: p[1], payload: p[3] ?? (JSON.parse(p[2]) as ScheduledItem), json: p[2] }));
+    return this.schedule.through(at).map((p) => ({ id: p[0], dueAt: p[1], payload: p[3] ?? (JSON.parse(jsonString(p[2])) as ScheduledItem), json: p[2] }));
   }
 
   nextDue(): number | null {

@@ -3,6 +3,7 @@
  * statements millions of times), and the result rows they give.
  */
 import type { Database as SqlJsDatabase, SqlValue, Statement } from 'sql.js';
+import { Utf8Json } from '../core/jsonText';
 
 export type Row = Record<string, SqlValue>;
 export type Params = SqlValue[];
@@ -78,7 +79,8 @@ export class Statements {
     if (mask === undefined) this.masks.set(sql, (mask = textAsBytesMask(sql)));
     if (mask) {
       const m = mask;
-      params = params.map((v, i) => (m[i] && typeof v === 'string' ? Buffer.from(v) : v));
+      // A JSON text kept as UTF-8 bytes (jsonText.ts: a scheduled row's payload) goes in as those bytes.
+      params = params.map((v, i) => (!m[i] ? v : typeof v === 'string' ? Buffer.from(v) : (v as unknown) instanceof Utf8Json ? (v as unknown as Utf8Json).bytes() : v));
     }
     stmt.run(params);
   }

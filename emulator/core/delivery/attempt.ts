@@ -18,6 +18,8 @@ export interface AttemptInput {
   timeoutMs: number;
   webhook: Webhook;
   body: string;
+  /** `body` as UTF-8, when the caller made it so (a batch's first attempt). */
+  bytes?: Buffer;
   format: PayloadFormat;
   /** Aborts the request without an outcome (shutdown); the attempt is then not recorded. */
   shutdown: AbortSignal;
@@ -29,7 +31,7 @@ export async function performAttempt(input: AttemptInput): Promise<AttemptOutcom
   const { clock, webhook, body } = input;
   const startedAt = clock.now();
   // The body's bytes once, for the signature and the request (a batch is ~150 KB).
-  const bytes = Buffer.from(body, 'utf8');
+  const bytes = input.bytes ?? Buffer.from(body, 'utf8');
   const headers: Record<string, string> = {
     'Content-Type': contentType(input.format),
     'User-Agent': USER_AGENT,

@@ -4,6 +4,7 @@
  */
 import type { EventPayload } from '../events';
 import type { PayloadFormat } from '../types';
+import { jsonByteLength, type JsonText } from '../jsonText';
 
 export function contentType(format: PayloadFormat): string {
   return format === 'jsonlines' ? 'application/jsonl' : 'application/json';
@@ -15,12 +16,33 @@ export function buildBody(events: EventPayload[], format: PayloadFormat): string
 }
 
 /**
- * The same bytes as `buildBody`, from each event's JSON text (`JSON.stringify(event)`, as the
+ * The same text as `buildBody`, from each event's JSON text (`JSON.stringify(event)`, as the
  * store keeps it): the events are not parsed and stringified again.
  */
-export function bodyFromJson(jsons: string[], format: PayloadFormat): string {
-  if (format === 'jsonlines') return jsons.join('\n') + '\n';
-  return `{"events":[${jsons.join(',')}]}`;
+export function bodyFromJson(jsons: readonly JsonText[], format: PayloadFormat): string {
+  if (jsons.every((j) => typeof j === 'string')) {
+    return format === 'jsonlines' ? jsons.join('\n') + '\n' : `{"events":[${jsons.join(',')}]}`;
+  }
+  return bodyBytesFromJson(jsons, format).toString('utf8');
+}
+
+/**
+ * `bodyFromJson`'s text as UTF-8 bytes, made as bytes: texts kept as bytes (jsonText.ts) are
+ * copied, not decoded and encoded again. What a batch's first attempt signs and sends.
+ */
+export function bodyBytesFromJson(jsons: readonly JsonText[], format: PayloadFormat): Buffer {
+  const [open, sep, close] = format === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
+  let bytes = open.length + close.length + Math.max(0, jsons.length - 1) * sep.length;
+  for (let i = 0; i < jsons.length; i++) bytes += jsonByteLength(jsons[i]);
+  const buf = Buffer.allocUnsafe(bytes);
+  let p = buf.write(open, 0, 'latin1');
+  for (let i = 0; i < jsons.length; i++) {
+    if (i) buf[p++] = sep.charCodeAt(0);
+    const j = jsons[i];
+    p += typeof j === 'string' ? buf.write(j, p) : j.slab.copy(buf, p, j.start, j.end);
+  }
+  p += buf.write(close, p, 'latin1');
+  return buf.subarray(0, p);
 }
 
 /** The events of a body this module built. */

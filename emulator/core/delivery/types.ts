@@ -3,6 +3,7 @@
  * the wire DTOs (http/dto.ts) so the HTTP adapter maps them one to one.
  */
 import type { PayloadEventName, PayloadFormat } from '../types';
+import type { JsonText } from '../jsonText';
 
 /** Every status a delivery can have, the one list (filters, the inspector, the stream's guard). */
 export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'] as const;
@@ -72,7 +73,7 @@ export interface QueuedEvent {
   queuedAt: number;
   /** The event's row (`StoredEvent.id`). */
   eventRowId: number;
-  json: string;
+  json: JsonText;
   key: DeliveryEventKey;
 }
 

@@ -1,6 +1,7 @@
 /** Types of the sending core: a validated mail, stored messages, scheduled events, suppressions. */
 import type { Planned, ScheduledItem } from './lifecycle';
 import type { PayloadEventName, SendingStream } from '../types';
+import type { JsonText } from '../jsonText';
 
 export interface Address {
   email: string;
@@ -67,7 +68,7 @@ export interface ScheduledEvent {
   /** An event to record, or a check to decide (lifecycle.ts). */
   payload: ScheduledItem;
   /** `payload` as stored (JSON): an event recorded from this row keeps this very text. */
-  json: string;
+  json: JsonText;
 }
 
 export const SUPPRESSION_TYPES = ['hard bounce', 'spam complaint', 'unsubscription', 'manual import'] as const;

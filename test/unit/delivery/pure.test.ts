@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyWebhookSignature } from 'mailtrap';
-import { bodyFromJson, buildBody, contentType, parseBody } from '../../../emulator/core/delivery/body';
+import { bodyBytesFromJson, bodyFromJson, buildBody, contentType, parseBody } from '../../../emulator/core/delivery/body';
+import { utf8Json } from '../../../emulator/core/jsonText';
 import { nextAttemptAt, retryPolicy, scheduleBase } from '../../../emulator/core/delivery/retryPolicy';
 import { routes } from '../../../emulator/core/delivery/routing';
 import { sign } from '../../../emulator/core/delivery/signature';
@@ -82,6 +83,24 @@ describe('bodies', () => {
     const events = [ev({ event_id: '1', category: 'Grüße ✉ "q" \u2028' }), ev({ event_id: '2', event: 'soft bounce', custom_variables: { a: [1, null], b: -0 } })];
     for (const format of ['json', 'jsonlines'] as const) {
       assert.equal(bodyFromJson(events.map((e) => JSON.stringify(e)), format), buildBody(events, format));
+    }
+  });
+
+  it('is the same text and bytes from JSON kept as UTF-8 bytes, alone or mixed with strings (a queue reloaded at start)', () => {
+    const events = [
+      ev({ event_id: '1', category: 'Grüße ✉ "q" \u2028 😀' }),
+      ev({ event_id: '2', event: 'soft bounce', custom_variables: { a: [1, null], b: -0 } }),
+      ev({ event_id: '3', email: 'ünï@example.com' }),
+    ];
+    const asBytes = events.map((e) => utf8Json(JSON.stringify(e)));
+    const mixed = [asBytes[0], JSON.stringify(events[1]), asBytes[2]];
+    for (const format of ['json', 'jsonlines'] as const) {
+      const want = buildBody(events, format);
+      for (const jsons of [asBytes, mixed]) {
+        assert.equal(bodyFromJson(jsons, format), want);
+        assert.deepEqual(bodyBytesFromJson(jsons, format), Buffer.from(want, 'utf8'));
+      }
+      assert.deepEqual(bodyBytesFromJson([], format), Buffer.from(buildBody([], format)));
     }
   });
 });

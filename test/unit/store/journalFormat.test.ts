@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { utf8Json } from '../../../emulator/core/jsonText';
 import { encodeEntryBytes, JSON_TEXT_OPS, readJournal, type JournalEntry } from '../../../emulator/store/journal';
 
 // The encoder builds lines from cached pieces for speed; the bytes must stay exactly those of the
@@ -76,4 +77,24 @@ test('a line of many MB is the same bytes as the whole JSON', () => {
   assert.ok(json.length > 1_000_000);
   const want = Buffer.from(`${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`);
   assert.ok(encodeEntryBytes(entry).equals(want));
+});
+
+// A lifecycle event's JSON is planned as UTF-8 bytes (jsonText.ts) and goes into the line as those
+// bytes: the line must be the very bytes the same texts as strings give, reading it back must give
+// the texts as strings, and in an op of any other kind such a text is its string.
+test('JSON texts kept as UTF-8 bytes make the same line as the same texts as strings', () => {
+  const texts = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ event: 'delivery', email: `u${i}@x.test`, note: i % 5 ? 'ü😀\u2028' : 'a"b\\c', pad: 'x'.repeat(i % 200) }));
+  const asStrings = texts.flatMap((t, i) => [i + 1, 1_764_000_000_000 + i, t]);
+  // Bytes and strings mixed in one op (rows loaded at start are strings), with a non-ASCII id place too.
+  const asBytes = asStrings.map((v, i) => (i % 3 === 2 && i % 2 ? utf8Json(v as string) : v));
+  asStrings.push('ï', 1, texts[0]);
+  asBytes.push('ï', 1, utf8Json(texts[0]));
+  const entry = (params: unknown[]): JournalEntry => ({ q: 3, o: [[JSON_TEXT_OPS.schedule, params], ['INSERT INTO t (a) VALUES (?)', [params[2]]]] });
+  const want = encodeEntryBytes(entry(asStrings));
+  assert.ok(encodeEntryBytes(entry(asBytes)).equals(want));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-format-'));
+  const file = path.join(dir, 'journal.log');
+  fs.writeFileSync(file, encodeEntryBytes(entry(asBytes)));
+  assert.deepEqual(readJournal(file).entries, [entry(asStrings)]);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { jsonString } from '../../../../emulator/core/jsonText';
 import { BOUNCE_CATEGORIES, buildEvent, payloadJson, type EventContext, type EventExtras } from '../../../../emulator/core/sending/eventBuilder';
 import { planRecipient } from '../../../../emulator/core/sending/lifecycle';
 import { LIFECYCLES, type Scenario } from '../../../../emulator/core/sending/scenarios';
@@ -47,7 +48,7 @@ describe('payloadJson', () => {
       for (const verified of [true, false]) {
         let k = 0;
         const plan = planRecipient({ ctx: contexts[2], scenario, sentAt: 1_764_000_000_000, domainVerified: verified, url: 'https://x.test/"a"', newEventId: () => `e-${k++}` });
-        for (const p of plan) assert.equal(p.json ?? JSON.stringify(p.item), JSON.stringify(p.item), `${scenario} ${verified}`);
+        for (const p of plan) assert.equal(p.json === undefined ? JSON.stringify(p.item) : jsonString(p.json), JSON.stringify(p.item), `${scenario} ${verified}`);
         assert.ok(plan.some((p) => p.json !== undefined), `${scenario}: its events come with their JSON`);
       }
     }
