@@ -54,13 +54,65 @@ type Utf8Writer = Buffer & { utf8Write?: (s: string, offset: number) => number }
  * refers to bytes in it.
  */
 export function utf8Json(text: string): Utf8Json {
-  const room = text.length * 3;
+  writeBegin(text.length * 3);
+  writeRaw(text);
+  return writeEnd();
+}
+
+// A JSON text written piece by piece straight into the slab (`payloadUtf8`): no string is made
+// for it, where building one took ~800 bytes of short-lived pieces an event, then a copy to flatten.
+let begin = 0;
+
+/** Start a text of at most `room` bytes. */
+export function writeBegin(room: number): void {
   if (pos + room > slab.length) {
     slab = Buffer.allocUnsafe(Math.max(SLAB, room));
     pos = 0;
   }
-  const start = pos;
-  const s = slab as Utf8Writer;
-  pos += s.utf8Write ? s.utf8Write(text, start) : slab.write(text, start);
-  return new Utf8Json(slab, start, pos);
+  begin = pos;
+}
+
+/** ASCII text (keys, punctuation, digits): a byte a character. */
+export function writeAscii(s: string): void {
+  const b = slab;
+  let p = pos;
+  for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+  pos = p;
+}
+
+/** Any text, as UTF-8 (at most 3 bytes a UTF-16 unit). */
+export function writeRaw(s: string): void {
+  const b = slab as Utf8Writer;
+  pos += b.utf8Write ? b.utf8Write(s, pos) : slab.write(s, pos);
+}
+
+/**
+ * `JSON.stringify(s)`: a string of printable ASCII without `"` or `\\` is itself in quotes, byte by
+ * byte; any other goes through `JSON.stringify` (at most 6 bytes a UTF-16 unit, and the quotes).
+ */
+export function writeQuoted(s: string): void {
+  const b = slab;
+  const at = pos;
+  let p = pos;
+  b[p++] = 0x22;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      pos = at;
+      return writeRaw(JSON.stringify(s));
+    }
+    b[p++] = c;
+  }
+  b[p++] = 0x22;
+  pos = p;
+}
+
+/** `JSON.stringify(n)` of a number. */
+export function writeNumber(n: number): void {
+  writeAscii(Number.isFinite(n) ? `${n}` : 'null');
+}
+
+/** The text written since `writeBegin`. */
+export function writeEnd(): Utf8Json {
+  return new Utf8Json(slab, begin, pos);
 }

@@ -7,8 +7,8 @@
  * survives kill -9 like any event (scheduler.ts).
  */
 import type { EventPayload } from '../events';
-import { utf8Json, type JsonText } from '../jsonText';
-import { buildEvent, DEFAULT_SUSPENSION_REASON, payloadJson, UNVERIFIED_REJECT_REASON, UNVERIFIED_SUSPENSION_REASON, type EventContext } from './eventBuilder';
+import type { JsonText } from '../jsonText';
+import { buildEvent, DEFAULT_SUSPENSION_REASON, payloadUtf8, UNVERIFIED_REJECT_REASON, UNVERIFIED_SUSPENSION_REASON, type EventContext } from './eventBuilder';
 import {
   LIFECYCLES,
   SUPPRESSED_LIFECYCLE,
@@ -40,13 +40,13 @@ export const isCheck = (item: ScheduledItem): item is SuspensionCheck => (item a
 export interface Planned {
   dueAt: number;
   item: ScheduledItem;
-  /** `JSON.stringify(item)`, when the plan made it already (an event: `payloadJson`, as UTF-8 bytes: jsonText.ts). */
+  /** `JSON.stringify(item)`, when the plan made it already (an event: `payloadUtf8`, as UTF-8 bytes: jsonText.ts). */
   json?: JsonText;
 }
 
 /** An event item, with its JSON text (as bytes off the heap until it falls due: jsonText.ts). */
 function planned(dueAt: number, item: EventPayload): Planned {
-  return { dueAt, item, json: utf8Json(payloadJson(item)) };
+  return { dueAt, item, json: payloadUtf8(item) };
 }
 
 export interface RecipientPlanInput {

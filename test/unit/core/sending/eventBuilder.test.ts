@@ -1,13 +1,14 @@
 /**
- * `payloadJson` writes a payload `buildEvent` made from its fields in `buildEvent`'s order rather
- * than walking it (the send path serializes every scheduled event once). Its text must be exactly
- * `JSON.stringify` of the payload: it is the event's stored text, its webhook batch bytes and what
- * their signature signs. Every event type, every optional field, and strings that need escaping.
+ * `payloadUtf8` writes a payload `buildEvent` made from its fields in `buildEvent`'s order, as
+ * UTF-8 bytes, rather than walking it (the send path serializes every scheduled event once). Its
+ * text must be exactly `JSON.stringify` of the payload, and its bytes that text's UTF-8: it is the
+ * event's stored text, its webhook batch bytes and what their signature signs. Every event type,
+ * every optional field, and strings that need escaping.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonString } from '../../../../emulator/core/jsonText';
-import { BOUNCE_CATEGORIES, buildEvent, payloadJson, type EventContext, type EventExtras } from '../../../../emulator/core/sending/eventBuilder';
+import { BOUNCE_CATEGORIES, buildEvent, payloadUtf8, type EventContext, type EventExtras } from '../../../../emulator/core/sending/eventBuilder';
 import { planRecipient } from '../../../../emulator/core/sending/lifecycle';
 import { LIFECYCLES, type Scenario } from '../../../../emulator/core/sending/scenarios';
 import { PAYLOAD_EVENT_NAMES } from '../../../../emulator/core/types';
@@ -26,7 +27,7 @@ const contexts: EventContext[] = [
 ];
 const extrasList: EventExtras[] = [{}, { ip: '203.0.113.9', userAgent: 'UA "quoted"', url: 'https://example.com/?a=1&b="2"', reason: 'why \\ not' }];
 
-describe('payloadJson', () => {
+describe('payloadUtf8', () => {
   it('is JSON.stringify of every payload buildEvent makes: every type, every optional field, escapes', () => {
     let n = 0;
     for (const type of PAYLOAD_EVENT_NAMES) {
@@ -34,7 +35,10 @@ describe('payloadJson', () => {
         for (const extras of extrasList) {
           for (const category of [undefined, ...BOUNCE_CATEGORIES]) {
             const p = buildEvent(type, ctx, 'e-1', 1_764_000_000_999, category === undefined ? extras : { ...extras, category });
-            assert.equal(payloadJson(p), JSON.stringify(p), `${type} ${JSON.stringify(ctx)} ${JSON.stringify(extras)} ${category}`);
+            const bytes = payloadUtf8(p);
+            const why = `${type} ${JSON.stringify(ctx)} ${JSON.stringify(extras)} ${category}`;
+            assert.equal(bytes.text(), JSON.stringify(p), why);
+            assert.ok(bytes.bytes().equals(Buffer.from(JSON.stringify(p), 'utf8')), why);
             n++;
           }
         }
