@@ -65,8 +65,9 @@ let begin = 0;
 
 /** Start a text of at most `room` bytes. */
 export function writeBegin(room: number): void {
-  if (pos + room > slab.length) {
-    slab = Buffer.allocUnsafe(Math.max(SLAB, room));
+  // (And the comma `writeEnd` leaves after it.)
+  if (pos + room + 1 > slab.length) {
+    slab = Buffer.allocUnsafe(Math.max(SLAB, room + 1));
     pos = 0;
   }
   begin = pos;
@@ -112,7 +113,13 @@ export function writeNumber(n: number): void {
   writeAscii(Number.isFinite(n) ? `${n}` : 'null');
 }
 
-/** The text written since `writeBegin`. */
+/**
+ * The text written since `writeBegin`. A comma follows it in the slab (not part of it): texts
+ * written one after another are then laid out as a JSON array's items, and a journal line takes
+ * a run of them in one copy (journal.ts, `JSON_TEXT_OPS.scheduleColumns`).
+ */
 export function writeEnd(): Utf8Json {
-  return new Utf8Json(slab, begin, pos);
+  const text = new Utf8Json(slab, begin, pos);
+  slab[pos++] = 0x2c;
+  return text;
 }

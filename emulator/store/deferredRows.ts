@@ -37,6 +37,8 @@ interface DeferredSpec {
    * INSERTs: its JSON text column is then written as JSON, not as an escaped string of it.
    */
   jsonTextOp?: string;
+  /** Rows with consecutive ids journaled by column as this op instead (journal.ts, `JSON_TEXT_OPS.scheduleColumns`). */
+  columnOp?: string;
 }
 
 const SPECS = {
@@ -60,6 +62,7 @@ const SPECS = {
     transient: true,
     idColumn: 'id',
     jsonTextOp: JSON_TEXT_OPS.schedule,
+    columnOp: JSON_TEXT_OPS.scheduleColumns,
   },
   // A batch's body (migration 010): journaled by the delivery repository its own way (made from
   // the events the journal holds), not as these INSERTs.
@@ -91,12 +94,46 @@ export function deferredTablesIn(sql: string): readonly DeferredTable[] {
 }
 
 const BY_JSON_TEXT_OP = new Map(DEFERRED_TABLES.filter((t) => DEFERRED[t].jsonTextOp).map((t) => [DEFERRED[t].jsonTextOp!, t]));
+const BY_COLUMN_OP = new Map(DEFERRED_TABLES.filter((t) => DEFERRED[t].columnOp).map((t) => [DEFERRED[t].columnOp!, t]));
+
+/**
+ * A column op's params (`first_id, n`, then each further column's `n` values: `columnParams`) as
+ * the flat rows of its table.
+ */
+function rowsOfColumns(params: unknown[], width: number): unknown[] {
+  const first = Number(params[0]);
+  const n = Number(params[1]);
+  const flat: unknown[] = new Array(n * width);
+  for (let k = 0; k < n; k++) {
+    flat[k * width] = first + k;
+    for (let c = 1; c < width; c++) flat[k * width + c] = params[2 + (c - 1) * n + k];
+  }
+  return flat;
+}
+
+/** The params of a table's `columnOp` for rows with consecutive ids, or null when their ids are not. */
+export function columnParams(rows: readonly (readonly unknown[])[], width: number): unknown[] | null {
+  const n = rows.length;
+  if (!n) return null;
+  const first = Number(rows[0][0]);
+  const params: unknown[] = new Array(2 + (width - 1) * n);
+  params[0] = first;
+  params[1] = n;
+  for (let k = 0; k < n; k++) {
+    const r = rows[k];
+    if (r[0] !== first + k) return null;
+    for (let c = 1; c < width; c++) params[2 + (c - 1) * n + k] = r[c];
+  }
+  return params;
+}
 
 /**
  * Replay a journaled `jsonTextOp` (its JSON texts are strings again: readJournal) into `db`; false
  * if `sql` is none.
  */
 export function replayDeferredOp(db: SqlJsDatabase, sql: string, params: unknown[]): boolean {
+  const byColumn = BY_COLUMN_OP.get(sql);
+  if (byColumn) return replayDeferredOp(db, DEFERRED[byColumn].jsonTextOp!, rowsOfColumns(params, DEFERRED[byColumn].width));
   const table = BY_JSON_TEXT_OP.get(sql);
   if (!table) return false;
   // The very INSERTs the rows would have been written with (ReadModel.write).

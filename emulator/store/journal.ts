@@ -47,6 +47,12 @@ export const JSON_TEXT_OPS = {
   events: '@events.add',
   /** Scheduled lifecycle rows (deferredRows.ts): `id, due_at, payload` each. */
   schedule: '@schedule.add',
+  /**
+   * The same rows by column, their ids consecutive: `first_id, n, due_at × n, payload × n`. The
+   * payloads side by side: texts laid out in a slab one after another (jsonText.ts, a send's
+   * plans) go into the line as one copy, not one each.
+   */
+  scheduleColumns: '@schedule.columns',
 } as const;
 const JSON_TEXT_PLACES = new Map<string, { stride: number; at: number }>([
   [JSON_TEXT_OPS.events, { stride: 3, at: 2 }],
@@ -121,10 +127,56 @@ class LineBuilder {
 
 const COMMA = 0x2c;
 
+/** `JSON_TEXT_OPS.scheduleColumns`'s params: `first, n`, then the places of its texts. */
+const textColumn = (params: unknown[]): { from: number; to: number } => {
+  const n = Number(params[1]);
+  return { from: 2 + n, to: 2 + 2 * n };
+};
+
+/**
+ * A column op: its numbers, then its texts, each run of texts laid out in one slab with a comma
+ * between them (as `writeEnd` leaves them) copied at once.
+ */
+function addColumns(out: LineBuilder, params: unknown[]): void {
+  const { from, to } = textColumn(params);
+  let chunk = '[';
+  for (let i = 0; i < from; i++) {
+    const v = params[i];
+    if (i) chunk += ',';
+    chunk += typeof v === 'number' && Number.isFinite(v) ? `${v}` : JSON.stringify(v);
+    if (chunk.length >= CHUNK) {
+      out.short(chunk);
+      chunk = '';
+    }
+  }
+  out.short(chunk);
+  let run: Utf8Json | null = null;
+  let runEnd = 0;
+  for (let i = from; i < to; i++) {
+    const v = params[i];
+    if (run && v instanceof Utf8Json && v.slab === run.slab && v.start === runEnd + 1 && run.slab[runEnd] === COMMA) {
+      runEnd = v.end;
+      continue;
+    }
+    if (run) out.bytes(run.slab, run.start, runEnd);
+    out.char(COMMA);
+    if (v instanceof Utf8Json) {
+      run = v;
+      runEnd = v.end;
+    } else {
+      run = null;
+      out.text(v as string);
+    }
+  }
+  if (run) out.bytes(run.slab, run.start, runEnd);
+  out.char(0x5d); // ]
+}
+
 /** Characters of a JSON-text op gathered before they go into the line (measured: the fastest way in). */
 const CHUNK = 8192;
 
 function addParams(out: LineBuilder, sql: string, params: unknown[]): void {
+  if (sql === JSON_TEXT_OPS.scheduleColumns) return addColumns(out, params);
   const places = JSON_TEXT_PLACES.get(sql);
   // (A JSON text kept as bytes is serialized as its text here: Utf8Json#toJSON.)
   if (!places) return out.text(JSON.stringify(params));
@@ -153,6 +205,11 @@ function addParams(out: LineBuilder, sql: string, params: unknown[]): void {
 /** The params of a read op as they were written: JSON texts back as strings. */
 function restoreJsonTexts(entry: JournalEntry): void {
   for (const [sql, params] of entry.o) {
+    if (sql === JSON_TEXT_OPS.scheduleColumns) {
+      const { from, to } = textColumn(params);
+      for (let i = from; i < to; i++) params[i] = JSON.stringify(params[i]);
+      continue;
+    }
     const places = JSON_TEXT_PLACES.get(sql);
     if (!places) continue;
     for (let i = places.at; i < params.length; i += places.stride) params[i] = JSON.stringify(params[i]);

@@ -8,7 +8,7 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { Logger } from '../core/ports';
-import { DEFERRED, DEFERRED_TABLES, DeferredRows, LASTING_TABLES, type DeferredTable } from './deferredRows';
+import { columnParams, DEFERRED, DEFERRED_TABLES, DeferredRows, LASTING_TABLES, type DeferredTable } from './deferredRows';
 import type { Op } from './journal';
 import { flatRows, MULTI_ROWS } from './statements';
 
@@ -126,8 +126,10 @@ export class ReadModel {
    * a string is a no-op), or the table's `jsonTextOp`.
    */
   defer(table: DeferredTable, rows: SqlValue[][]): Op[] {
-    const { head, width, values, jsonTextOp } = DEFERRED[table];
+    const { head, width, values, jsonTextOp, columnOp } = DEFERRED[table];
     this.hold(table, rows);
+    const columns = columnOp ? columnParams(rows, width) : null;
+    if (columns) return [[columnOp!, columns]];
     if (jsonTextOp) return [[jsonTextOp, flatRows(rows, 0, rows.length, width)]];
     const ops: Op[] = [];
     for (let i = 0; i < rows.length; i += MULTI_ROWS) {

@@ -98,3 +98,30 @@ test('JSON texts kept as UTF-8 bytes make the same line as the same texts as str
   assert.deepEqual(readJournal(file).entries, [entry(asStrings)]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+// A send's scheduled rows are journaled by column (`first_id, n, due_at × n, payload × n`): the
+// payloads planned one after another lie side by side in one slab with a comma between them and go
+// into the line as one copy. Whatever breaks a run (a new slab, a text planned elsewhere in between,
+// a text that is a string), the line must be the JSON of the same params, and read back the same.
+test('a column op of texts as bytes, in runs and not, is the JSON of its params and reads back as strings', () => {
+  const texts = Array.from({ length: 4000 }, (_, i) => JSON.stringify({ event: 'delivery', email: `u${i}@x.test`, note: i % 5 ? 'ü😀\u2028' : 'a"b\\c', pad: 'x'.repeat(i % 1400) }));
+  const asBytes: unknown[] = texts.map((t, i) => {
+    if (i % 997 === 0) utf8Json('{"planned":"in between"}'); // breaks the run
+    return i % 1301 === 0 ? t : utf8Json(t); // a string
+  });
+  // Enough bytes to cross into new slabs (1 MB each).
+  assert.ok(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) > 2 * (1 << 20));
+  const dues = texts.map((_, i) => 1_764_000_000_000 + (i % 3) * 1000);
+  const params = (payloads: unknown[]): unknown[] => [101, texts.length, ...dues, ...payloads];
+  const entry = (payloads: unknown[]): JournalEntry => ({ q: 4, o: [[JSON_TEXT_OPS.scheduleColumns, params(payloads)]] });
+  const json = JSON.stringify({ q: 4, o: [[JSON_TEXT_OPS.scheduleColumns, params(texts.map((t) => JSON.parse(t)))]] });
+  const want = Buffer.from(`${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`);
+  assert.ok(encodeEntryBytes(entry(asBytes)).equals(want));
+  assert.ok(encodeEntryBytes(entry(texts)).equals(want), 'the same texts as strings');
+  const one = { q: 5, o: [[JSON_TEXT_OPS.scheduleColumns, [7, 1, 2000, utf8Json(texts[1])]]] } as JournalEntry;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-format-'));
+  const file = path.join(dir, 'journal.log');
+  fs.writeFileSync(file, Buffer.concat([encodeEntryBytes(entry(asBytes)), encodeEntryBytes(one)]));
+  assert.deepEqual(readJournal(file).entries, [entry(texts), { q: 5, o: [[JSON_TEXT_OPS.scheduleColumns, [7, 1, 2000, texts[1]]]] }]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
