@@ -16,7 +16,7 @@
  * nothing on the ingest path reads them, and writing them was a third of an SMTP message's ingest.
  */
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
-import { JSON_TEXT_OPS } from './journal';
+import { COLUMN_OPS, JSON_TEXT_OPS } from './journal';
 import { multiRowSql, MULTI_ROWS } from './statements';
 
 /** How the rows of a deferred table are written. */
@@ -37,7 +37,7 @@ interface DeferredSpec {
    * INSERTs: its JSON text column is then written as JSON, not as an escaped string of it.
    */
   jsonTextOp?: string;
-  /** Rows with consecutive ids journaled by column as this op instead (journal.ts, `JSON_TEXT_OPS.scheduleColumns`). */
+  /** Rows with consecutive ids journaled by column as this op instead (journal.ts, `COLUMN_OPS`). */
   columnOp?: string;
 }
 
@@ -54,7 +54,13 @@ const SPECS = {
     values: '(?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
     width: 8,
   },
-  messages: { head: 'INSERT INTO messages (seq, id, send_id, email, kind, created_at)', values: '(?, ?, ?, ?, ?, ?)', width: 6, idColumn: 'seq' },
+  messages: {
+    head: 'INSERT INTO messages (seq, id, send_id, email, kind, created_at)',
+    values: '(?, ?, ?, ?, ?, ?)',
+    width: 6,
+    idColumn: 'seq',
+    columnOp: COLUMN_OPS.messages,
+  },
   scheduled_events: {
     head: 'INSERT INTO scheduled_events (id, due_at, payload)',
     values: '(?, ?, CAST(? AS TEXT))',
@@ -62,7 +68,7 @@ const SPECS = {
     transient: true,
     idColumn: 'id',
     jsonTextOp: JSON_TEXT_OPS.schedule,
-    columnOp: JSON_TEXT_OPS.scheduleColumns,
+    columnOp: COLUMN_OPS.schedule,
   },
   // A batch's body (migration 010): journaled by the delivery repository its own way (made from
   // the events the journal holds), not as these INSERTs.
@@ -128,14 +134,14 @@ export function columnParams(rows: readonly (readonly unknown[])[], width: numbe
 }
 
 /**
- * Replay a journaled `jsonTextOp` (its JSON texts are strings again: readJournal) into `db`; false
- * if `sql` is none.
+ * Replay a journaled `jsonTextOp` (its JSON texts are strings again: readJournal) or `columnOp`
+ * into `db`; false if `sql` is none.
  */
 export function replayDeferredOp(db: SqlJsDatabase, sql: string, params: unknown[]): boolean {
   const byColumn = BY_COLUMN_OP.get(sql);
-  if (byColumn) return replayDeferredOp(db, DEFERRED[byColumn].jsonTextOp!, rowsOfColumns(params, DEFERRED[byColumn].width));
-  const table = BY_JSON_TEXT_OP.get(sql);
+  const table = byColumn ?? BY_JSON_TEXT_OP.get(sql);
   if (!table) return false;
+  if (byColumn) params = rowsOfColumns(params, DEFERRED[table].width);
   // The very INSERTs the rows would have been written with (ReadModel.write).
   const { head, width, values } = DEFERRED[table];
   for (let i = 0; i < params.length; i += width * MULTI_ROWS) {

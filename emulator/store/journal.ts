@@ -47,13 +47,24 @@ export const JSON_TEXT_OPS = {
   events: '@events.add',
   /** Scheduled lifecycle rows (deferredRows.ts): `id, due_at, payload` each. */
   schedule: '@schedule.add',
-  /**
-   * The same rows by column, their ids consecutive: `first_id, n, due_at × n, payload × n`. The
-   * payloads side by side: texts laid out in a slab one after another (jsonText.ts, a send's
-   * plans) go into the line as one copy, not one each.
-   */
-  scheduleColumns: '@schedule.columns',
 } as const;
+/**
+ * Ops of read-model rows by column, their ids consecutive (deferredRows.ts, `columnParams`):
+ * `first_id, n`, then each further column's `n` values. Written value by value straight into the
+ * line; a column of JSON texts (`text`) holds them as the values they are, and texts laid out in a
+ * slab one after another (jsonText.ts, a send's plans) go in as one copy, not one each.
+ */
+export const COLUMN_OPS = {
+  /** `scheduled_events`: `first_id, n, due_at × n, payload × n`. */
+  schedule: '@schedule.columns',
+  /** `messages`: `first_seq, n, id × n, send_id × n, email × n, kind × n, created_at × n`. */
+  messages: '@messages.columns',
+} as const;
+const COLUMN_SHAPES = new Map<string, { width: number; text?: number }>([
+  [COLUMN_OPS.schedule, { width: 3, text: 2 }],
+  [COLUMN_OPS.messages, { width: 6 }],
+]);
+
 const JSON_TEXT_PLACES = new Map<string, { stride: number; at: number }>([
   [JSON_TEXT_OPS.events, { stride: 3, at: 2 }],
   [JSON_TEXT_OPS.schedule, { stride: 3, at: 2 }],
@@ -103,6 +114,31 @@ class LineBuilder {
     this.pos = p;
   }
 
+  private lastNumber = NaN;
+  private lastNumberJson = 'null';
+
+  /** A value's JSON, as `JSON.stringify` writes it: numbers and plain strings without a call to it. */
+  value(v: unknown): void {
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      // A column often repeats one number (a send's id and time on each of its messages).
+      if (!Object.is(v, this.lastNumber)) this.lastNumberJson = `${(this.lastNumber = v)}`;
+      return this.short(this.lastNumberJson);
+    }
+    if (typeof v !== 'string') return this.text(JSON.stringify(v));
+    // A string of printable ASCII without `"` or `\\` is itself in quotes.
+    this.room(v.length + 2);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 0x22;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.text(JSON.stringify(v));
+      buf[p++] = c;
+    }
+    buf[p++] = 0x22;
+    this.pos = p;
+  }
+
   /** Bytes as they are (UTF-8 already). */
   bytes(from: Buffer, start: number, end: number): void {
     this.room(end - start);
@@ -127,29 +163,31 @@ class LineBuilder {
 
 const COMMA = 0x2c;
 
-/** `JSON_TEXT_OPS.scheduleColumns`'s params: `first, n`, then the places of its texts. */
-const textColumn = (params: unknown[]): { from: number; to: number } => {
+/** The places of a column op's column `c` (1 … width - 1). */
+const columnPlaces = (params: unknown[], c: number): { from: number; to: number } => {
   const n = Number(params[1]);
-  return { from: 2 + n, to: 2 + 2 * n };
+  return { from: 2 + (c - 1) * n, to: 2 + c * n };
 };
 
-/**
- * A column op: its numbers, then its texts, each run of texts laid out in one slab with a comma
- * between them (as `writeEnd` leaves them) copied at once.
- */
-function addColumns(out: LineBuilder, params: unknown[]): void {
-  const { from, to } = textColumn(params);
-  let chunk = '[';
-  for (let i = 0; i < from; i++) {
-    const v = params[i];
-    if (i) chunk += ',';
-    chunk += typeof v === 'number' && Number.isFinite(v) ? `${v}` : JSON.stringify(v);
-    if (chunk.length >= CHUNK) {
-      out.short(chunk);
-      chunk = '';
-    }
+function addColumns(out: LineBuilder, params: unknown[], shape: { width: number; text?: number }): void {
+  out.char(0x5b); // [
+  out.value(params[0]);
+  out.char(COMMA);
+  out.value(params[1]);
+  for (let c = 1; c < shape.width; c++) {
+    const { from, to } = columnPlaces(params, c);
+    if (c === shape.text) addTexts(out, params, from, to);
+    else
+      for (let i = from; i < to; i++) {
+        out.char(COMMA);
+        out.value(params[i]);
+      }
   }
-  out.short(chunk);
+  out.char(0x5d); // ]
+}
+
+/** JSON texts as values, each run laid out in one slab with a comma between them (as `writeEnd` leaves them) copied at once. */
+function addTexts(out: LineBuilder, params: unknown[], from: number, to: number): void {
   let run: Utf8Json | null = null;
   let runEnd = 0;
   for (let i = from; i < to; i++) {
@@ -169,14 +207,14 @@ function addColumns(out: LineBuilder, params: unknown[]): void {
     }
   }
   if (run) out.bytes(run.slab, run.start, runEnd);
-  out.char(0x5d); // ]
 }
 
 /** Characters of a JSON-text op gathered before they go into the line (measured: the fastest way in). */
 const CHUNK = 8192;
 
 function addParams(out: LineBuilder, sql: string, params: unknown[]): void {
-  if (sql === JSON_TEXT_OPS.scheduleColumns) return addColumns(out, params);
+  const shape = COLUMN_SHAPES.get(sql);
+  if (shape) return addColumns(out, params, shape);
   const places = JSON_TEXT_PLACES.get(sql);
   // (A JSON text kept as bytes is serialized as its text here: Utf8Json#toJSON.)
   if (!places) return out.text(JSON.stringify(params));
@@ -205,8 +243,10 @@ function addParams(out: LineBuilder, sql: string, params: unknown[]): void {
 /** The params of a read op as they were written: JSON texts back as strings. */
 function restoreJsonTexts(entry: JournalEntry): void {
   for (const [sql, params] of entry.o) {
-    if (sql === JSON_TEXT_OPS.scheduleColumns) {
-      const { from, to } = textColumn(params);
+    const shape = COLUMN_SHAPES.get(sql);
+    if (shape) {
+      if (shape.text === undefined) continue;
+      const { from, to } = columnPlaces(params, shape.text);
       for (let i = from; i < to; i++) params[i] = JSON.stringify(params[i]);
       continue;
     }

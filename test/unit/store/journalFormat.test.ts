@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { utf8Json } from '../../../emulator/core/jsonText';
-import { encodeEntryBytes, JSON_TEXT_OPS, readJournal, type JournalEntry } from '../../../emulator/store/journal';
+import { COLUMN_OPS, encodeEntryBytes, JSON_TEXT_OPS, readJournal, type JournalEntry } from '../../../emulator/store/journal';
 
 // The encoder builds lines from cached pieces for speed; the bytes must stay exactly those of the
 // original format (checksum of JSON.stringify(entry)), or journals written by one build would be
@@ -113,15 +113,39 @@ test('a column op of texts as bytes, in runs and not, is the JSON of its params 
   assert.ok(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) > 2 * (1 << 20));
   const dues = texts.map((_, i) => 1_764_000_000_000 + (i % 3) * 1000);
   const params = (payloads: unknown[]): unknown[] => [101, texts.length, ...dues, ...payloads];
-  const entry = (payloads: unknown[]): JournalEntry => ({ q: 4, o: [[JSON_TEXT_OPS.scheduleColumns, params(payloads)]] });
-  const json = JSON.stringify({ q: 4, o: [[JSON_TEXT_OPS.scheduleColumns, params(texts.map((t) => JSON.parse(t)))]] });
+  const entry = (payloads: unknown[]): JournalEntry => ({ q: 4, o: [[COLUMN_OPS.schedule, params(payloads)]] });
+  const json = JSON.stringify({ q: 4, o: [[COLUMN_OPS.schedule, params(texts.map((t) => JSON.parse(t)))]] });
   const want = Buffer.from(`${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`);
   assert.ok(encodeEntryBytes(entry(asBytes)).equals(want));
   assert.ok(encodeEntryBytes(entry(texts)).equals(want), 'the same texts as strings');
-  const one = { q: 5, o: [[JSON_TEXT_OPS.scheduleColumns, [7, 1, 2000, utf8Json(texts[1])]]] } as JournalEntry;
+  const one = { q: 5, o: [[COLUMN_OPS.schedule, [7, 1, 2000, utf8Json(texts[1])]]] } as JournalEntry;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-format-'));
   const file = path.join(dir, 'journal.log');
   fs.writeFileSync(file, Buffer.concat([encodeEntryBytes(entry(asBytes)), encodeEntryBytes(one)]));
-  assert.deepEqual(readJournal(file).entries, [entry(texts), { q: 5, o: [[JSON_TEXT_OPS.scheduleColumns, [7, 1, 2000, texts[1]]]] }]);
+  assert.deepEqual(readJournal(file).entries, [entry(texts), { q: 5, o: [[COLUMN_OPS.schedule, [7, 1, 2000, texts[1]]]] }]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// A send's messages are journaled by column too, their values written one by one into the line:
+// each must be what JSON.stringify writes, strings that need escapes and numbers of every size.
+test('a column op of plain values writes each as JSON.stringify does and reads back the same', () => {
+  const odd = ['a"b\\c@x.test', 'ünï@x.test', 'x\u2028y@x.test', 'c\u0001\t@x.test', '😀@x.test', '\ud800@x.test', '', 'plain@x.test'];
+  const n = odd.length;
+  const params: unknown[] = [
+    1001,
+    n,
+    ...odd.map((_, i) => `b7389190-ec2c-11f1-000${i}-19fa0e82dcdf`),
+    ...[0, -0, 9, 1e21, 2.5, -7, Number.MAX_SAFE_INTEGER, NaN],
+    ...odd,
+    ...['to', 'cc', 'bcc', 'to', 'to', 'to', 'to', 'to'],
+    ...[null, Infinity, 1_764_000_000_000, 1e-7, 1, 2, 3, 4],
+  ];
+  const entry: JournalEntry = { q: 2, o: [[COLUMN_OPS.messages, params]] };
+  const json = JSON.stringify(entry);
+  assert.ok(encodeEntryBytes(entry).equals(Buffer.from(`${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`)));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-format-'));
+  const file = path.join(dir, 'journal.log');
+  fs.writeFileSync(file, encodeEntryBytes(entry));
+  assert.deepEqual(readJournal(file).entries, [JSON.parse(json)]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
