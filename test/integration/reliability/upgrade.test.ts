@@ -17,6 +17,10 @@
  *   scheduled rows (`@events.due`), those rows and the events' texts as escaped strings (since then
  *   written as JSON values, `@schedule.add` / `@events.add`), and the messages' address index in
  *   SQLite (dropped by migration 009).
+ * - test/fixtures/datadir-v5 (makeDataDirV2.ts, the same scenario, with the build of 0ca9834): a
+ *   send's scheduled rows as `@schedule.add` and its messages as INSERTs (since then journaled by
+ *   column, `@schedule.columns` / `@messages.columns`), a batch's body as a `delivery_bodies` row
+ *   (migration 010).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -33,7 +37,7 @@ interface Manifest {
   retryingBatch?: { id: number; body: string };
 }
 
-for (const version of ['v1', 'v2', 'v3', 'v4']) {
+for (const version of ['v1', 'v2', 'v3', 'v4', 'v5']) {
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', `datadir-${version}`);
 const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'manifest.json'), 'utf8')) as Manifest;
 
