@@ -54,7 +54,7 @@ export interface EventRepository {
    * the events are the payloads of, in the same order, still stored in this transaction (the
    * repository may keep their text and refer to the rows rather than store it again).
    */
-  insertMany(payloads: EventPayload[], recordedAt: number, from?: readonly ScheduledSource[]): StoredEvent[];
+  insertMany(payloads: EventPayload[], recordedAt: number, source?: EventSources): StoredEvent[];
   get(id: number): StoredEvent | undefined;
   findByEventId(eventId: string): StoredEvent | undefined;
   list(filter: EventFilter): StoredEvent[];
@@ -75,6 +75,13 @@ export interface ScheduledSource {
   id: number;
   json: JsonText;
 }
+
+/**
+ * The JSON of events whose recorder made it already, one per payload, each exactly
+ * `JSON.stringify(payload)`: `scheduled`, the rows the events are the payloads of (recorded as
+ * such); or `jsons`, texts of their own (replayed events: `payloadUtf8`).
+ */
+export type EventSources = { scheduled: readonly ScheduledSource[]; jsons?: undefined } | { jsons: readonly JsonText[]; scheduled?: undefined };
 
 /** Runs inside the recording transaction; throwing aborts the whole recording. */
 export type EventConsumer = (events: StoredEvent[]) => void;
@@ -99,11 +106,11 @@ export class EventService {
     return this.random.uuid();
   }
 
-  record(payloads: EventPayload[], from?: readonly ScheduledSource[]): StoredEvent[] {
+  record(payloads: EventPayload[], source?: EventSources): StoredEvent[] {
     if (!payloads.length) return [];
     const now = this.clock.now();
     return this.uow.transaction(() => {
-      const out = this.repo.insertMany(payloads, now, from);
+      const out = this.repo.insertMany(payloads, now, source);
       for (const c of this.consumers) c(out);
       // Announced once committed: a caller's transaction may still do more, or roll back.
       this.uow.afterCommit(() => this.bus.emit('events.recorded', out));

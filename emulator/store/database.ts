@@ -536,7 +536,11 @@ export class Store implements UnitOfWork {
       throw new Error('events recorded from scheduled rows need consecutive ids, one time, one row each');
     }
     this.events.add(rows);
-    this.pending.push(scheduled ? [EVENT_OPS.due, [rows[0].id, rows[0].recordedAt, ...scheduled]] : [EVENT_OPS.add, EventLog.insertParams(rows)]);
+    if (scheduled) this.pending.push([EVENT_OPS.due, [rows[0].id, rows[0].recordedAt, ...scheduled]]);
+    else {
+      const columns = EventLog.columnParams(rows);
+      this.pending.push(columns ? [EVENT_OPS.columns, columns] : [EVENT_OPS.add, EventLog.insertParams(rows)]);
+    }
   }
 
   /** Queue events for webhooks (in order); returns the first queue id (the rest follow on). */

@@ -22,7 +22,7 @@
  * Changes inside a store transaction are undone if it rolls back (`begin` / `commit` / `rollback`).
  */
 import { jsonString, utf8Json, type JsonText, type Utf8Json } from '../core/jsonText';
-import { JSON_TEXT_OPS } from './journal';
+import { COLUMN_OPS, JSON_TEXT_OPS } from './journal';
 
 export interface EventKeys {
   eventId: string;
@@ -59,8 +59,13 @@ export const EVENT_OPS = {
    * (`keysOf`): carrying them too was a fifth of the journal an event, so a fifth more compactions.
    */
   insert: '@events.insert',
-  /** The same params, written with each JSON text as a value (journal.ts, `JSON_TEXT_OPS`): what this version writes. */
+  /** The same params, written with each JSON text as a value (journal.ts, `JSON_TEXT_OPS`). */
   add: JSON_TEXT_OPS.events,
+  /**
+   * The same rows by column, their ids consecutive (journal.ts, `COLUMN_OPS`): what this version
+   * writes. Texts made as bytes side by side (replayed events) go into the line as one copy.
+   */
+  columns: COLUMN_OPS.events,
   /** params: inclusive id ranges `from, to, from, to, …`. */
   delete: '@events.delete',
   /**
@@ -319,6 +324,22 @@ export class EventLog {
     return p;
   }
 
+  /** The params of `EVENT_OPS.columns` for `rows` (consecutive ids, as `reserve` gives them), or null when their ids are not consecutive. */
+  static columnParams(rows: readonly NewEventRow[]): unknown[] | null {
+    const n = rows.length;
+    if (!n) return null;
+    const p: unknown[] = new Array(2 + 2 * n);
+    p[0] = rows[0].id;
+    p[1] = n;
+    for (let k = 0; k < n; k++) {
+      const r = rows[k];
+      if (r.id !== rows[0].id + k) return null;
+      p[2 + k] = r.recordedAt;
+      p[2 + n + k] = r.json;
+    }
+    return p;
+  }
+
   /** The params of `EVENT_OPS.delete` for `ids` (ascending): inclusive ranges. */
   static deleteParams(ids: readonly number[]): number[] {
     const p: number[] = [];
@@ -331,6 +352,17 @@ export class EventLog {
 
   /** Apply a journaled op of `EVENT_OPS`; false if `sql` is none of them. */
   apply(sql: string, params: unknown[]): boolean {
+    if (sql === EVENT_OPS.columns) {
+      const first = Number(params[0]);
+      const n = Number(params[1]);
+      const rows: EventRow[] = new Array(n);
+      for (let k = 0; k < n; k++) {
+        const json = String(params[2 + n + k]);
+        rows[k] = { id: first + k, recordedAt: Number(params[2 + k]), json, ...keysOf(json) };
+      }
+      this.add(rows);
+      return true;
+    }
     if (sql === EVENT_OPS.add || sql === EVENT_OPS.insert) {
       const rows: EventRow[] = [];
       for (let k = 0; k + WIDTH <= params.length; k += WIDTH) {

@@ -1,5 +1,6 @@
 /** The core's event repository over the store's in-memory events (eventLog.ts). */
-import type { EventFilter, EventPayload, EventRepository, ScheduledSource, StoredEvent } from '../core/events';
+import type { EventFilter, EventPayload, EventRepository, EventSources, StoredEvent } from '../core/events';
+import type { JsonText } from '../core/jsonText';
 import type { Store } from './database';
 import type { EventQuery, EventRow, NewEventRow } from './eventLog';
 
@@ -24,7 +25,9 @@ export class SqlEventRepository implements EventRepository {
    * Each event's JSON is built here once and handed on (batch bodies reuse it); an event from a
    * scheduled row keeps that row's text, and is journaled as "the payload of that row".
    */
-  insertMany(payloads: EventPayload[], recordedAt: number, from?: readonly ScheduledSource[]): StoredEvent[] {
+  insertMany(payloads: EventPayload[], recordedAt: number, source?: EventSources): StoredEvent[] {
+    const from = source?.scheduled;
+    const jsons = source?.jsons;
     return this.store.transaction(() => {
       const first = this.store.reserveEventIds(payloads.length);
       // One object an event, both the store's row and the event handed on (a round records tens
@@ -32,7 +35,7 @@ export class SqlEventRepository implements EventRepository {
       const rows: (NewEventRow & StoredEvent)[] = new Array(payloads.length);
       for (let i = 0; i < payloads.length; i++) {
         const p = payloads[i];
-        const json = from ? from[i].json : JSON.stringify(p);
+        const json: JsonText = from ? from[i].json : jsons ? jsons[i] : JSON.stringify(p);
         rows[i] = { id: first + i, payload: p, recordedAt, json, eventId: p.event_id, messageId: p.message_id, type: p.event, email: p.email.toLowerCase() };
       }
       this.store.insertEvents(rows, from?.map((s) => s.id));

@@ -59,9 +59,12 @@ export const COLUMN_OPS = {
   schedule: '@schedule.columns',
   /** `messages`: `first_seq, n, id × n, send_id × n, email × n, kind × n, created_at × n`. */
   messages: '@messages.columns',
+  /** Events (eventLog.ts): `first_id, n, recorded_at × n, json × n`. */
+  events: '@events.columns',
 } as const;
 const COLUMN_SHAPES = new Map<string, { width: number; text?: number }>([
   [COLUMN_OPS.schedule, { width: 3, text: 2 }],
+  [COLUMN_OPS.events, { width: 3, text: 2 }],
   [COLUMN_OPS.messages, { width: 6 }],
 ]);
 

@@ -94,7 +94,7 @@ export class EventScheduler {
           events.push(d.payload);
           from.push(d);
         }
-        if (events.length) this.events.record(events, from);
+        if (events.length) this.events.record(events, { scheduled: from });
         this.repo.deleteDue(now);
         for (let i = 0; i < due.length; i++) {
           const d = due[i];

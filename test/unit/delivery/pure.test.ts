@@ -10,6 +10,7 @@ import { sign } from '../../../emulator/core/delivery/signature';
 import { displayUrl, requestTarget } from '../../../emulator/core/delivery/target';
 import type { EventPayload } from '../../../emulator/core/events';
 import { parseReplay } from '../../../emulator/core/replay';
+import { payloadUtf8 } from '../../../emulator/core/sending/eventBuilder';
 import type { Webhook } from '../../../emulator/core/types';
 
 const ev = (over: Partial<EventPayload> = {}): EventPayload => ({
@@ -145,5 +146,36 @@ describe('replay parsing', () => {
     );
     assert.throws(() => parseReplay({ events: [] }, opts), /no events/);
     assert.throws(() => parseReplay({ events: [ev({ event_id: '' })] }, { ...opts, keepIds: true }), /event_id/);
+  });
+  // The replay route records each payload with payloadUtf8 as its JSON (made as bytes, not by
+  // JSON.stringify): that is its JSON only if the payload's fields come in buildEvent's order,
+  // whatever order the request had them in.
+  it('builds payloads whose JSON payloadUtf8 writes, every optional field in any order', () => {
+    const all = {
+      url: 'https://x.test/"a"',
+      user_agent: 'UA',
+      ip: '203.0.113.9',
+      reason: 'why \\ not',
+      bounce_category: 'bad_mailbox',
+      response_code: 550,
+      response: 'Grüße 😀',
+      custom_variables: { b: [1, null], a: { z: 'ü' } },
+      category: 'c\u2028',
+      sending_domain_name: 'example.test',
+      sending_stream: 'bulk',
+      email: 'Ünï@Example.NET',
+      timestamp: 1_764_000_000,
+      event_id: 'kept',
+      message_id: 'm-1',
+      event: 'soft_bounce',
+    };
+    for (const keepIds of [false, true]) {
+      const [full, bare] = parseReplay({ events: [all, ev()] }, { ...opts, keepIds });
+      for (const p of [full, bare]) {
+        assert.equal(payloadUtf8(p).text(), JSON.stringify(p));
+        assert.ok(payloadUtf8(p).bytes().equals(Buffer.from(JSON.stringify(p))));
+      }
+      assert.equal(Object.keys(full).length, 16);
+    }
   });
 });
