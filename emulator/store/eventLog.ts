@@ -21,7 +21,7 @@
  *
  * Changes inside a store transaction are undone if it rolls back (`begin` / `commit` / `rollback`).
  */
-import { jsonString, utf8Json, type JsonText, type Utf8Json } from '../core/jsonText';
+import { jsonString, utf8Json, type JsonText, type Slab, type Utf8Json } from '../core/jsonText';
 import { COLUMN_OPS, JSON_TEXT_OPS } from './journal';
 
 export interface EventKeys {
@@ -103,7 +103,7 @@ const bytesOf = (json: JsonText): Utf8Json => (typeof json === 'string' ? utf8Js
 interface Stored {
   id: number;
   recordedAt: number;
-  slab: Buffer;
+  slab: Slab;
   start: number;
   end: number;
   eventId: string | undefined;

@@ -143,9 +143,10 @@ class LineBuilder {
   }
 
   /** Bytes as they are (UTF-8 already). */
-  bytes(from: Buffer, start: number, end: number): void {
+  bytes(from: Uint8Array, start: number, end: number): void {
     this.room(end - start);
-    this.pos += from.copy(this.buf, this.pos, start, end);
+    this.buf.set(from.subarray(start, end), this.pos);
+    this.pos += end - start;
   }
 
   /** One ASCII character. */

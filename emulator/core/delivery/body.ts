@@ -39,7 +39,7 @@ export function bodyBytesFromJson(jsons: readonly JsonText[], format: PayloadFor
   for (let i = 0; i < jsons.length; i++) {
     if (i) buf[p++] = sep.charCodeAt(0);
     const j = jsons[i];
-    p += typeof j === 'string' ? buf.write(j, p) : j.slab.copy(buf, p, j.start, j.end);
+    p += typeof j === 'string' ? buf.write(j, p) : j.copyTo(buf, p);
   }
   p += buf.write(close, p, 'latin1');
   return buf.subarray(0, p);
