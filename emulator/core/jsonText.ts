@@ -63,7 +63,6 @@ const SLAB = 1 << 20;
 let slab = Buffer.allocUnsafe(0);
 let pos = 0;
 
-
 /**
  * `text` as UTF-8 bytes appended to a shared 1 MB slab; a slab is freed by the GC once nothing
  * refers to bytes in it.
