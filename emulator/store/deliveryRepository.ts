@@ -1,4 +1,5 @@
 /** sql.js implementation of the delivery repository (queue, batches, their events, attempts). */
+import { bodyFrame } from '../core/delivery/body';
 import type { PayloadEventName } from '../core/types';
 import type {
   Attempt,
@@ -176,7 +177,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery {
-    const [prefix, separator, suffix] = d.payloadFormat === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
+    const { open, sep, close } = bodyFrame(d.payloadFormat);
     // The journal already holds every event's JSON, in id order as the queue is: it rebuilds the
     // body and the event keys from those events (eventFunctions.ts) instead of carrying ~150 KB
     // of escaped body again. The keys are the events' own (their type is the payload's `event`,
@@ -185,7 +186,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     const journal: [string, SqlValue[]] = [`${INSERT_DELIVERY}mt_event_keys(?), '')`, [...this.columns(d), rowIds]];
     const keys = eventKeysText(queued.map((q) => q.key));
     const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT), '')`, [...this.columns(d), keys], journal);
-    this.store.deferInsertAs('delivery_bodies', [[id, d.body]], [[INSERT_BODY, [id, prefix, separator, rowIds, suffix]]]);
+    this.store.deferInsertAs('delivery_bodies', [[id, d.body]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }
 

@@ -15,14 +15,16 @@ export function buildBody(events: EventPayload[], format: PayloadFormat): string
   return JSON.stringify({ events });
 }
 
+/** What a body has around its events' JSON texts, and between two of them. */
+export function bodyFrame(format: PayloadFormat): { open: string; sep: string; close: string } {
+  return format === 'jsonlines' ? { open: '', sep: '\n', close: '\n' } : { open: '{"events":[', sep: ',', close: ']}' };
+}
+
 /**
  * The same text as `buildBody`, from each event's JSON text (`JSON.stringify(event)`, as the
  * store keeps it): the events are not parsed and stringified again.
  */
 export function bodyFromJson(jsons: readonly JsonText[], format: PayloadFormat): string {
-  if (jsons.every((j) => typeof j === 'string')) {
-    return format === 'jsonlines' ? jsons.join('\n') + '\n' : `{"events":[${jsons.join(',')}]}`;
-  }
   return bodyBytesFromJson(jsons, format).toString('utf8');
 }
 
@@ -31,7 +33,7 @@ export function bodyFromJson(jsons: readonly JsonText[], format: PayloadFormat):
  * copied, not decoded and encoded again. What a batch's first attempt signs and sends.
  */
 export function bodyBytesFromJson(jsons: readonly JsonText[], format: PayloadFormat): Buffer {
-  const [open, sep, close] = format === 'jsonlines' ? ['', '\n', '\n'] : ['{"events":[', ',', ']}'];
+  const { open, sep, close } = bodyFrame(format);
   let bytes = open.length + close.length + Math.max(0, jsons.length - 1) * sep.length;
   for (let i = 0; i < jsons.length; i++) bytes += jsonByteLength(jsons[i]);
   const buf = Buffer.allocUnsafe(bytes);

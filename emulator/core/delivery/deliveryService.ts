@@ -256,8 +256,8 @@ export class DeliveryService {
       return;
     }
     if (!webhook.active) return; // the queue waits for resume
-    const created: Delivery[] = [];
-    const firstBytes = new Map<number, Buffer>();
+    // Each new batch with its body's bytes, which its first attempt signs and sends.
+    const created: { del: Delivery; bytes: Buffer }[] = [];
     const queue = this.queues.get(webhookId) ?? [];
     // Batches are cut from the front; the batched events leave the array once, at the end (one
     // splice per batch moved the whole rest of a long queue each time).
@@ -276,8 +276,7 @@ export class DeliveryService {
           return inserted;
         });
         done += taken.length;
-        created.push(del);
-        firstBytes.set(del.id, bytes);
+        created.push({ del, bytes });
         this.emit('delivery.created', del);
       }
     } finally {
@@ -286,11 +285,7 @@ export class DeliveryService {
     if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
     // Oldest first: each batch's first attempt goes out after the previous one's ended.
-    for (const del of created) {
-      const bytes = firstBytes.get(del.id);
-      firstBytes.delete(del.id);
-      await this.runAttempt(del.id, del.body, bytes);
-    }
+    for (const { del, bytes } of created) await this.runAttempt(del.id, del.body, bytes);
   }
 
   // ---- attempts
@@ -307,7 +302,7 @@ export class DeliveryService {
     );
   }
 
-  /** `body`: the batch's body, when the caller holds it (it never changes): not read from the store again. */
+  /** `body`: the batch's body, when the caller holds it (it never changes): not read from the store again; `bytes`, that body as UTF-8 when the caller made it so. */
   private runAttempt(id: number, body?: string, bytes?: Buffer): Promise<void> {
     if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
     const running = this.inflight.get(id);
@@ -344,7 +339,7 @@ export class DeliveryService {
       timeoutMs: this.d.policy.timeoutMs,
       webhook,
       body: del.body,
-      bytes: body === undefined ? undefined : bytes,
+      bytes,
       format: del.payloadFormat,
       shutdown: this.shutdown.signal,
     });
