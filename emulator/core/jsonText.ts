@@ -129,7 +129,7 @@ export function writeNumber(n: number): void {
 /**
  * The text written since `writeBegin`. A comma follows it in the slab (not part of it): texts
  * written one after another are then laid out as a JSON array's items, and a journal line takes
- * a run of them in one copy (journal.ts, `JSON_TEXT_OPS.scheduleColumns`).
+ * a run of them in one copy (journal.ts, `COLUMN_OPS`).
  */
 export function writeEnd(): Utf8Json {
   const text = new Utf8Json(slab, begin, pos);

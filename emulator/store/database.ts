@@ -524,8 +524,8 @@ export class Store implements UnitOfWork {
   }
 
   /**
-   * Record events (ids from `reserveEventIds`, ascending): in memory at once, journaled with the
-   * transaction. `scheduled`: the `scheduled_events` rows the events are the payloads of (same
+   * Record events (ids from `reserveEventIds`: consecutive, ascending): in memory at once, journaled
+   * with the transaction, by column (`EVENT_OPS.columns`). `scheduled`: the `scheduled_events` rows the events are the payloads of (same
    * order, same text, still there), journaled as such rather than with their text again; their
    * ids must then be consecutive, with one recording time for all.
    */
@@ -536,11 +536,7 @@ export class Store implements UnitOfWork {
       throw new Error('events recorded from scheduled rows need consecutive ids, one time, one row each');
     }
     this.events.add(rows);
-    if (scheduled) this.pending.push([EVENT_OPS.due, [rows[0].id, rows[0].recordedAt, ...scheduled]]);
-    else {
-      const columns = EventLog.columnParams(rows);
-      this.pending.push(columns ? [EVENT_OPS.columns, columns] : [EVENT_OPS.add, EventLog.insertParams(rows)]);
-    }
+    this.pending.push(scheduled ? [EVENT_OPS.due, [rows[0].id, rows[0].recordedAt, ...scheduled]] : [EVENT_OPS.columns, EventLog.columnParams(rows)]);
   }
 
   /** Queue events for webhooks (in order); returns the first queue id (the rest follow on). */

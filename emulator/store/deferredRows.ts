@@ -16,7 +16,7 @@
  * nothing on the ingest path reads them, and writing them was a third of an SMTP message's ingest.
  */
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
-import { COLUMN_OPS, JSON_TEXT_OPS } from './journal';
+import { columnAt, COLUMN_OPS, JSON_TEXT_OPS } from './journal';
 import { multiRowSql, MULTI_ROWS } from './statements';
 
 /** How the rows of a deferred table are written. */
@@ -33,11 +33,14 @@ interface DeferredSpec {
    */
   transient?: true;
   /**
-   * Journaled as this op (journal.ts, `JSON_TEXT_OPS`) with the rows' values flat, rather than as the
-   * INSERTs: its JSON text column is then written as JSON, not as an escaped string of it.
+   * Journaled by the previous version as this op (journal.ts, `JSON_TEXT_OPS`) with the rows' values
+   * flat, its JSON text column written as JSON: still replayed.
    */
   jsonTextOp?: string;
-  /** Rows with consecutive ids journaled by column as this op instead (journal.ts, `COLUMN_OPS`). */
+  /**
+   * Journaled as this op (journal.ts, `COLUMN_OPS`), by column, rather than as the INSERTs: the
+   * rows' ids are consecutive (reserveIds), and a JSON text column is written as JSON.
+   */
   columnOp?: string;
 }
 
@@ -102,33 +105,29 @@ export function deferredTablesIn(sql: string): readonly DeferredTable[] {
 const BY_JSON_TEXT_OP = new Map(DEFERRED_TABLES.filter((t) => DEFERRED[t].jsonTextOp).map((t) => [DEFERRED[t].jsonTextOp!, t]));
 const BY_COLUMN_OP = new Map(DEFERRED_TABLES.filter((t) => DEFERRED[t].columnOp).map((t) => [DEFERRED[t].columnOp!, t]));
 
-/**
- * A column op's params (`first_id, n`, then each further column's `n` values: `columnParams`) as
- * the flat rows of its table.
- */
+/** A column op's params (`columnParams`) as the flat rows of its table. */
 function rowsOfColumns(params: unknown[], width: number): unknown[] {
   const first = Number(params[0]);
   const n = Number(params[1]);
   const flat: unknown[] = new Array(n * width);
   for (let k = 0; k < n; k++) {
     flat[k * width] = first + k;
-    for (let c = 1; c < width; c++) flat[k * width + c] = params[2 + (c - 1) * n + k];
+    for (let c = 1; c < width; c++) flat[k * width + c] = params[columnAt(n, k, c)];
   }
   return flat;
 }
 
-/** The params of a table's `columnOp` for rows with consecutive ids, or null when their ids are not. */
-export function columnParams(rows: readonly (readonly unknown[])[], width: number): unknown[] | null {
+/** The params of a table's `columnOp` for rows (at least one) whose ids are consecutive. */
+export function columnParams(rows: readonly (readonly unknown[])[], width: number): unknown[] {
   const n = rows.length;
-  if (!n) return null;
   const first = Number(rows[0][0]);
-  const params: unknown[] = new Array(2 + (width - 1) * n);
+  const params: unknown[] = new Array(columnAt(n, 0, width));
   params[0] = first;
   params[1] = n;
   for (let k = 0; k < n; k++) {
     const r = rows[k];
-    if (r[0] !== first + k) return null;
-    for (let c = 1; c < width; c++) params[2 + (c - 1) * n + k] = r[c];
+    if (r[0] !== first + k) throw new Error(`rows journaled by column need consecutive ids (${first + k} expected, ${String(r[0])} given)`);
+    for (let c = 1; c < width; c++) params[columnAt(n, k, c)] = r[c];
   }
   return params;
 }

@@ -22,7 +22,7 @@
  * Changes inside a store transaction are undone if it rolls back (`begin` / `commit` / `rollback`).
  */
 import { jsonString, utf8Json, type JsonText, type Slab, type Utf8Json } from '../core/jsonText';
-import { COLUMN_OPS, JSON_TEXT_OPS } from './journal';
+import { columnAt, COLUMN_OPS, JSON_TEXT_OPS } from './journal';
 
 export interface EventKeys {
   eventId: string;
@@ -59,7 +59,7 @@ export const EVENT_OPS = {
    * (`keysOf`): carrying them too was a fifth of the journal an event, so a fifth more compactions.
    */
   insert: '@events.insert',
-  /** The same params, written with each JSON text as a value (journal.ts, `JSON_TEXT_OPS`). */
+  /** The same params, written with each JSON text as a value (journal.ts, `JSON_TEXT_OPS`): still replayed. */
   add: JSON_TEXT_OPS.events,
   /**
    * The same rows by column, their ids consecutive (journal.ts, `COLUMN_OPS`): what this version
@@ -312,30 +312,17 @@ export class EventLog {
     return out;
   }
 
-  /** The flat params of `EVENT_OPS.insert` for `rows`. */
-  static insertParams(rows: readonly NewEventRow[]): unknown[] {
-    const p: unknown[] = new Array(rows.length * WIDTH);
-    let k = 0;
-    for (const r of rows) {
-      p[k++] = r.id;
-      p[k++] = r.recordedAt;
-      p[k++] = r.json;
-    }
-    return p;
-  }
-
-  /** The params of `EVENT_OPS.columns` for `rows` (consecutive ids, as `reserve` gives them), or null when their ids are not consecutive. */
-  static columnParams(rows: readonly NewEventRow[]): unknown[] | null {
+  /** The params of `EVENT_OPS.columns` for `rows` (at least one; consecutive ids, as `reserve` gives them). */
+  static columnParams(rows: readonly NewEventRow[]): unknown[] {
     const n = rows.length;
-    if (!n) return null;
-    const p: unknown[] = new Array(2 + 2 * n);
+    const p: unknown[] = new Array(columnAt(n, 0, WIDTH));
     p[0] = rows[0].id;
     p[1] = n;
     for (let k = 0; k < n; k++) {
       const r = rows[k];
-      if (r.id !== rows[0].id + k) return null;
-      p[2 + k] = r.recordedAt;
-      p[2 + n + k] = r.json;
+      if (r.id !== rows[0].id + k) throw new Error(`events journaled by column need consecutive ids (${rows[0].id + k} expected, ${r.id} given)`);
+      p[columnAt(n, k, 1)] = r.recordedAt;
+      p[columnAt(n, k, 2)] = r.json;
     }
     return p;
   }
@@ -357,8 +344,8 @@ export class EventLog {
       const n = Number(params[1]);
       const rows: EventRow[] = new Array(n);
       for (let k = 0; k < n; k++) {
-        const json = String(params[2 + n + k]);
-        rows[k] = { id: first + k, recordedAt: Number(params[2 + k]), json, ...keysOf(json) };
+        const json = String(params[columnAt(n, k, 2)]);
+        rows[k] = { id: first + k, recordedAt: Number(params[columnAt(n, k, 1)]), json, ...keysOf(json) };
       }
       this.add(rows);
       return true;

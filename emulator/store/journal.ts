@@ -167,10 +167,13 @@ class LineBuilder {
 
 const COMMA = 0x2c;
 
-/** The places of a column op's column `c` (1 … width - 1). */
+/** The place of row `k`'s column `c` (1 … width - 1) in a column op of `n` rows (`COLUMN_OPS`). */
+export const columnAt = (n: number, k: number, c: number): number => 2 + (c - 1) * n + k;
+
+/** The places of a column op's column `c`. */
 const columnPlaces = (params: unknown[], c: number): { from: number; to: number } => {
   const n = Number(params[1]);
-  return { from: 2 + (c - 1) * n, to: 2 + c * n };
+  return { from: columnAt(n, 0, c), to: columnAt(n, n, c) };
 };
 
 function addColumns(out: LineBuilder, params: unknown[], shape: { width: number; text?: number }): void {

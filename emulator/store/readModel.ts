@@ -123,14 +123,12 @@ export class ReadModel {
   /**
    * Rows of `table` wait from now (inside a transaction); returns the journal ops that insert them:
    * the very statements they are written with later (a journaled text stays a string: a CAST of
-   * a string is a no-op), or the table's `jsonTextOp`.
+   * a string is a no-op), or the table's `columnOp`.
    */
   defer(table: DeferredTable, rows: SqlValue[][]): Op[] {
-    const { head, width, values, jsonTextOp, columnOp } = DEFERRED[table];
+    const { head, width, values, columnOp } = DEFERRED[table];
     this.hold(table, rows);
-    const columns = columnOp ? columnParams(rows, width) : null;
-    if (columns) return [[columnOp!, columns]];
-    if (jsonTextOp) return [[jsonTextOp, flatRows(rows, 0, rows.length, width)]];
+    if (columnOp) return [[columnOp, columnParams(rows, width)]];
     const ops: Op[] = [];
     for (let i = 0; i < rows.length; i += MULTI_ROWS) {
       const n = Math.min(MULTI_ROWS, rows.length - i);
