@@ -101,23 +101,26 @@ export function writeRaw(s: string): void {
 }
 
 /**
- * `JSON.stringify(s)`: a string of printable ASCII without `"` or `\\` is itself in quotes, byte by
- * byte; any other goes through `JSON.stringify` (at most 6 bytes a UTF-16 unit, and the quotes).
+ * `JSON.stringify(s)` into `target` at `at`, byte by byte, when `s` is printable ASCII without `"`
+ * or `\\` (such a string is itself in quotes): returns the position after it; -1 for any other
+ * string, which needs `JSON.stringify`. `target` has room for `s.length + 2` bytes from `at`.
  */
-export function writeQuoted(s: string): void {
-  const b = slab;
-  const at = pos;
-  let p = pos;
-  b[p++] = 0x22;
+export function writePlainQuoted(target: Uint8Array, at: number, s: string): number {
+  let p = at;
+  target[p++] = 0x22;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
-      pos = at;
-      return writeRaw(JSON.stringify(s));
-    }
-    b[p++] = c;
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return -1;
+    target[p++] = c;
   }
-  b[p++] = 0x22;
+  target[p++] = 0x22;
+  return p;
+}
+
+/** `JSON.stringify(s)` (at most 6 bytes a UTF-16 unit, and the quotes). */
+export function writeQuoted(s: string): void {
+  const p = writePlainQuoted(slab, pos, s);
+  if (p < 0) return writeRaw(JSON.stringify(s));
   pos = p;
 }
 

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { Utf8Json } from '../core/jsonText';
+import { Utf8Json, writePlainQuoted } from '../core/jsonText';
 
 export type Op = [sql: string, params: unknown[]];
 export interface JournalEntry {
@@ -128,17 +128,9 @@ class LineBuilder {
       return this.short(this.lastNumberJson);
     }
     if (typeof v !== 'string') return this.text(JSON.stringify(v));
-    // A string of printable ASCII without `"` or `\\` is itself in quotes.
     this.room(v.length + 2);
-    const buf = this.buf;
-    let p = this.pos;
-    buf[p++] = 0x22;
-    for (let i = 0; i < v.length; i++) {
-      const c = v.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.text(JSON.stringify(v));
-      buf[p++] = c;
-    }
-    buf[p++] = 0x22;
+    const p = writePlainQuoted(this.buf, this.pos, v);
+    if (p < 0) return this.text(JSON.stringify(v));
     this.pos = p;
   }
 
