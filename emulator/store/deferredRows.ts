@@ -76,6 +76,9 @@ const SPECS = {
   // A batch's body (migration 010): journaled by the delivery repository its own way (made from
   // the events the journal holds), not as these INSERTs.
   delivery_bodies: { head: 'INSERT INTO delivery_bodies (delivery_id, body)', values: '(?, CAST(? AS TEXT))', width: 2, idColumn: 'delivery_id' },
+  // A batch's event keys (migration 011), the text made only when the row is written (a
+  // `LazyText`): journaled by the delivery repository as made from the events the journal holds.
+  delivery_keys: { head: 'INSERT INTO delivery_keys (delivery_id, event_keys)', values: '(?, CAST(? AS TEXT))', width: 2, idColumn: 'delivery_id' },
 } satisfies Record<string, DeferredSpec>;
 export type DeferredTable = keyof typeof SPECS;
 /** The tables whose inserts may wait, and how their rows are written. */

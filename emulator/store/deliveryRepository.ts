@@ -13,6 +13,7 @@ import type {
 import type { SqlValue } from 'sql.js';
 import type { Row, Store } from './database';
 import { eventKeysText } from './eventFunctions';
+import { LazyText } from './statements';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -61,13 +62,14 @@ function toAttempt(r: Row): Attempt {
 }
 
 /**
- * A batch's events are the JSON array in its `event_keys` column (migration 008): a filter on
- * them looks through it with json_each, after a plain text search of the column that rules out
+ * A batch's events are the JSON array in its `delivery_keys` row (migrations 008, 011): a filter
+ * on them looks through it with json_each, after a plain text search of the text that rules out
  * most batches at once (the value as it is written there; skipped for a value JSON would escape).
+ * Only a filter on them joins that table (and so writes its waiting rows into SQLite first).
  */
 const plain = (v: string) => /^[\x20-\x7e]*$/.test(v) && !/["\\]/.test(v);
 
-function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } {
+function where(f: DeliveryFilter): { sql: string; params: (string | number)[]; join: string } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   if (f.webhookId !== undefined) parts.push('d.webhook_id = ?'), params.push(f.webhookId);
@@ -77,22 +79,22 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
   if (f.event) ev.push('k.value ->> 1 = ?'), evParams.push(f.event);
   if (f.messageId) {
     ev.push('k.value ->> 2 = ?'), evParams.push(f.messageId);
-    if (plain(f.messageId)) parts.push('instr(d.event_keys, ?) > 0'), params.push(f.messageId);
+    if (plain(f.messageId)) parts.push('instr(dk.event_keys, ?) > 0'), params.push(f.messageId);
   }
   if (f.email) {
     const email = f.email.toLowerCase();
     ev.push('k.value ->> 3 = ?'), evParams.push(email);
-    if (plain(email)) parts.push('instr(d.event_keys, ?) > 0'), params.push(email);
+    if (plain(email)) parts.push('instr(dk.event_keys, ?) > 0'), params.push(email);
   }
   // A batch's event types are on its own row: no need to look through its events for them alone.
   if (ev.length === 1 && f.event) parts.push('EXISTS (SELECT 1 FROM json_each(d.event_types) t WHERE t.value = ?)'), params.push(f.event);
-  else if (ev.length) parts.push(`EXISTS (SELECT 1 FROM json_each(d.event_keys) k WHERE ${ev.join(' AND ')})`), params.push(...evParams);
+  else if (ev.length) parts.push(`EXISTS (SELECT 1 FROM json_each(dk.event_keys) k WHERE ${ev.join(' AND ')})`), params.push(...evParams);
   if (f.search) {
     // Part of an address or its domain, the start of a message id, or a batch id: what people paste.
     const like = f.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
     const alt = ["k.value ->> 3 LIKE ? ESCAPE '\\'", "k.value ->> 2 LIKE ? ESCAPE '\\'"];
-    const inKeys = `EXISTS (SELECT 1 FROM json_each(d.event_keys) k WHERE ${alt.join(' OR ')})`;
-    const pre = plain(f.search) ? `d.event_keys LIKE ? ESCAPE '\\' AND ` : '';
+    const inKeys = `EXISTS (SELECT 1 FROM json_each(dk.event_keys) k WHERE ${alt.join(' OR ')})`;
+    const pre = plain(f.search) ? `dk.event_keys LIKE ? ESCAPE '\\' AND ` : '';
     const id = /^#?(\d{1,15})$/.exec(f.search.trim());
     parts.push(`((${pre}${inKeys})${id ? ' OR d.id = ?' : ''})`);
     if (pre) params.push(`%${like}%`);
@@ -100,14 +102,15 @@ function where(f: DeliveryFilter): { sql: string; params: (string | number)[] } 
     if (id) params.push(Number(id[1]));
   }
   if (f.beforeId) parts.push('d.id < ?'), params.push(f.beforeId);
-  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+  const join = parts.some((p) => p.includes('dk.event_keys')) ? ' LEFT JOIN delivery_keys dk ON dk.delivery_id = d.id' : '';
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params, join };
 }
 
 /** A delivery row up to its body's placeholder (the callers write that: a value, or how to make it). */
 const INSERT_DELIVERY = `INSERT INTO deliveries (kind, webhook_id, webhook_url, status, payload_format, event_count, event_types, message_ids,
-     created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, event_keys, body)
+     created_at, attempt_count, next_attempt_at, last_status, last_error, source_id, body)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `;
-/** The columns a Delivery is read from (not `event_keys`: filters only). */
+/** The columns a Delivery is read from (not its event keys: filters only). */
 const STATE_COLUMNS = `d.id, d.kind, d.webhook_id, d.webhook_url, d.status, d.payload_format, d.event_count, d.event_types, d.message_ids,
   d.created_at, d.attempt_count, d.next_attempt_at, d.last_status, d.last_error, d.source_id`;
 /**
@@ -117,6 +120,9 @@ const STATE_COLUMNS = `d.id, d.kind, d.webhook_id, d.webhook_url, d.status, d.pa
 const COLUMNS = `${STATE_COLUMNS}, COALESCE(b.body, d.body) AS body`;
 const WITH_BODY = 'deliveries d LEFT JOIN delivery_bodies b ON b.delivery_id = d.id';
 const INSERT_BODY = 'INSERT INTO delivery_bodies (delivery_id, body) VALUES (?, ? || mt_events_body(?, ?) || ?)';
+/** A batch's event keys (migration 011), as journaled: made from its events' rows. */
+const INSERT_KEYS_FROM_ROWS = 'INSERT INTO delivery_keys (delivery_id, event_keys) VALUES (?, mt_event_keys(?))';
+const INSERT_KEYS = 'INSERT INTO delivery_keys (delivery_id, event_keys) VALUES (?, ?)';
 
 
 export class SqlDeliveryRepository implements DeliveryRepository {
@@ -156,7 +162,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     return this.store.clearQueue(webhookId);
   }
 
-  /** Every column but `event_keys` and `body`, in the order of the INSERT here. */
+  /** Every column but `body`, in the order of the INSERT here. */
   private columns(d: Omit<Delivery, 'id'>): SqlValue[] {
     return [
       d.kind,
@@ -181,18 +187,23 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     // The journal already holds every event's JSON, in id order as the queue is: it rebuilds the
     // body and the event keys from those events (eventFunctions.ts) instead of carrying ~150 KB
     // of escaped body again. The keys are the events' own (their type is the payload's `event`,
-    // their address is kept lower-cased), so both ways give the same text.
+    // their address is kept lower-cased), so both ways give the same text. Both rows wait to go
+    // into SQLite (migrations 010, 011); the keys' text is made only then.
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
-    const journal: [string, SqlValue[]] = [`${INSERT_DELIVERY}mt_event_keys(?), '')`, [...this.columns(d), rowIds]];
-    const keys = eventKeysText(queued.map((q) => q.key));
-    const id = this.store.insertAs(`${INSERT_DELIVERY}CAST(? AS TEXT), '')`, [...this.columns(d), keys], journal);
+    const id = this.store.insert(`${INSERT_DELIVERY}'')`, this.columns(d));
+    const keys = queued.map((q) => q.key);
+    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(keys)) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
     this.store.deferInsertAs('delivery_bodies', [[id, d.body]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }
 
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
-    const id = this.store.insert(`${INSERT_DELIVERY}?, ?)`, [...this.columns(d), eventKeysText(events), d.body]);
-    return { ...d, id };
+    return this.store.transaction(() => {
+      const id = this.store.insert(`${INSERT_DELIVERY}?)`, [...this.columns(d), d.body]);
+      const keys = eventKeysText(events);
+      this.store.deferInsertAs('delivery_keys', [[id, keys]], [[INSERT_KEYS, [id, keys]]]);
+      return { ...d, id };
+    });
   }
 
   get(id: number): Delivery | undefined {
@@ -218,12 +229,12 @@ export class SqlDeliveryRepository implements DeliveryRepository {
 
   list(f: DeliveryFilter): Delivery[] {
     const w = where(f);
-    return this.store.all(`SELECT ${COLUMNS} FROM ${WITH_BODY} ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
+    return this.store.all(`SELECT ${COLUMNS} FROM ${WITH_BODY}${w.join} ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
   }
 
   count(f: DeliveryFilter): number {
     const w = where(f);
-    return Number(this.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM deliveries d ${w.sql}`, w.params)?.n ?? 0);
+    return Number(this.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM deliveries d${w.join} ${w.sql}`, w.params)?.n ?? 0);
   }
 
   open(webhookId?: number): Delivery[] {

@@ -6,7 +6,7 @@
  * - `mt_events_body(separator, ids)`: the events' JSON, in id order, joined (a batch's body; its
  *   journaled INSERT rebuilds the body with it instead of carrying the bytes again);
  * - `mt_event_keys(ids)`: `[[event_id, type, message_id, email], …]` in id order (a batch's
- *   `event_keys` column, made the same way);
+ *   `delivery_keys` row, made the same way);
  * - `mt_status(message_id)`, `mt_count(message_id, type)`, `mt_has(message_id, types)`,
  *   `mt_bounce_responses(message_id)`: a message's Email Logs status, counts and filters.
  *
@@ -28,7 +28,7 @@ const missing = (id: number): never => {
 
 const BOUNCES: ReadonlySet<string> = new Set(['bounce', 'soft bounce']);
 
-/** A batch's `event_keys` text (migration 008): `[[event_id, type, message_id, email], …]`, as `mt_event_keys` gives it. */
+/** A batch's event keys text (migrations 008, 011): `[[event_id, type, message_id, email], …]`, as `mt_event_keys` gives it. */
 export const eventKeysText = (keys: readonly { eventId: string; type: string; messageId: string; email: string }[]): string =>
   JSON.stringify(keys.map((k) => [k.eventId, k.type, k.messageId, k.email]));
 

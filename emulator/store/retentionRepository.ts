@@ -29,10 +29,14 @@ export class SqlRetentionRepository implements RetentionRepository {
     // still being delivered. The ids pruned are journaled as such, so replay needs none of this.
     const queued = this.store.queue.eventRowRanges();
     let q = 0;
+    // (Their keys are read only when a batch is open: reading them writes their waiting rows into SQLite.)
+    const open = this.count(`SELECT COUNT(*) AS n FROM deliveries WHERE status IN ${OPEN}`) > 0;
     const delivering = new Set(
-      this.store
-        .all(`SELECT k.value ->> 0 AS event_id FROM deliveries d, json_each(d.event_keys) k WHERE d.status IN ${OPEN}`)
-        .map((r) => String(r.event_id)),
+      open
+        ? this.store
+            .all(`SELECT k.value ->> 0 AS event_id FROM deliveries d JOIN delivery_keys dk ON dk.delivery_id = d.id, json_each(dk.event_keys) k WHERE d.status IN ${OPEN}`)
+            .map((r) => String(r.event_id))
+        : [],
     );
     const ids: number[] = [];
     for (const e of events.ascending()) {
@@ -111,13 +115,14 @@ export class SqlRetentionRepository implements RetentionRepository {
   private deliveries(cap: number): number {
     const excess = this.count(`SELECT COUNT(*) AS n FROM deliveries WHERE status NOT IN ${OPEN}`) - cap;
     if (excess <= 0) return 0;
-    // The oldest, by id (journaled as such): their bodies (migration 010; those still waiting to go
-    // into SQLite are dropped there), attempts and rows.
+    // The oldest, by id (journaled as such): their bodies and event keys (migrations 010, 011;
+    // those still waiting to go into SQLite are dropped there), attempts and rows.
     const ids = this.store
       .all<{ id: number }>(`SELECT id FROM deliveries WHERE status NOT IN ${OPEN} ORDER BY id LIMIT ?`, [excess])
       .map((r) => Number(r.id));
     const list = [JSON.stringify(ids)];
     this.store.deleteDeferred('delivery_bodies', ids, 'DELETE FROM delivery_bodies WHERE delivery_id IN (SELECT value FROM json_each(?))', list);
+    this.store.deleteDeferred('delivery_keys', ids, 'DELETE FROM delivery_keys WHERE delivery_id IN (SELECT value FROM json_each(?))', list);
     this.store.run('DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))', list);
     return this.store.run('DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(?))', list);
   }

@@ -40,6 +40,18 @@ function textAsBytesMask(sql: string): boolean[] | null {
   return mask.includes(true) ? mask : null;
 }
 
+/**
+ * A text bound to a `CAST(? AS TEXT)` placeholder that is made only when the statement runs: a
+ * waiting read-model row's (deferredRows.ts) costly column, made when the store is quiet.
+ */
+export class LazyText {
+  constructor(private readonly make: () => string) {}
+
+  text(): string {
+    return this.make();
+  }
+}
+
 export class Statements {
   private readonly cache = new Map<string, Statement>();
   /** `textAsBytesMask` per SQL text. */
@@ -80,7 +92,12 @@ export class Statements {
     if (mask) {
       const m = mask;
       // A JSON text kept as UTF-8 bytes (jsonText.ts: a scheduled row's payload) goes in as those bytes.
-      params = params.map((v, i) => (!m[i] ? v : typeof v === 'string' ? Buffer.from(v) : (v as unknown) instanceof Utf8Json ? (v as unknown as Utf8Json).bytes() : v));
+      params = params.map((v, i) => {
+        if (!m[i]) return v;
+        if (typeof v === 'string') return Buffer.from(v);
+        const o = v as unknown;
+        return o instanceof Utf8Json ? o.bytes() : o instanceof LazyText ? Buffer.from(o.text()) : v;
+      });
     }
     stmt.run(params);
   }

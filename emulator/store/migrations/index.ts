@@ -12,6 +12,7 @@ import * as m007 from './007_events_in_memory';
 import * as m008 from './008_batch_event_keys';
 import * as m009 from './009_messages_by_email_in_memory';
 import * as m010 from './010_delivery_bodies';
+import * as m011 from './011_delivery_keys';
 
 export interface Migration {
   version: number;
@@ -30,4 +31,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 8, ...m008 },
   { version: 9, ...m009 },
   { version: 10, ...m010 },
+  { version: 11, ...m011 },
 ];

@@ -21,6 +21,10 @@
  *   send's scheduled rows as `@schedule.add` and its messages as INSERTs (since then journaled by
  *   column, `@schedule.columns` / `@messages.columns`), a batch's body as a `delivery_bodies` row
  *   (migration 010).
+ * - test/fixtures/datadir-v6 (makeDataDirV2.ts, the same scenario, with the build of 81f18e6): a
+ *   send's rows journaled by column, and the retrying batch's event keys in its `deliveries` row
+ *   (since then a `delivery_keys` row, migration 011, which moves them; the filters below find
+ *   the batch through them).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -37,7 +41,7 @@ interface Manifest {
   retryingBatch?: { id: number; body: string };
 }
 
-for (const version of ['v1', 'v2', 'v3', 'v4', 'v5']) {
+for (const version of ['v1', 'v2', 'v3', 'v4', 'v5', 'v6']) {
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', `datadir-${version}`);
 const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'manifest.json'), 'utf8')) as Manifest;
 

@@ -63,14 +63,21 @@ describe('read model (store)', () => {
         repo.dequeue(1, taken.map((q) => q.queueId));
         return d;
       });
-      // Its body waits to go into SQLite (migration 010); reading the delivery's state leaves it waiting...
+      // Its body and its event keys wait to go into SQLite (migrations 010, 011); reading the
+      // delivery's state, or listing deliveries with no filter on their events, leaves them waiting...
       assert.equal(store.waitingRows('delivery_bodies'), 1);
+      assert.equal(store.waitingRows('delivery_keys'), 1);
       assert.equal(repo.getWithBody(del.id, 'held')?.status, 'pending');
+      assert.equal(repo.count({ webhookId: 1 }), 1);
       assert.equal(store.waitingRows('delivery_bodies'), 1);
-      // ...a read of the delivery sees it (read-your-writes). Filters see the batch...
+      assert.equal(store.waitingRows('delivery_keys'), 1);
+      // ...a read of the delivery sees its body (read-your-writes)...
       assert.equal(repo.get(del.id)?.body, body);
       assert.equal(store.waitingRows('delivery_bodies'), 0);
+      assert.equal(store.waitingRows('delivery_keys'), 1);
+      // ...and a filter on its events sees them: the keys are written first. Filters see the batch...
       assert.deepEqual(repo.list({ messageId: 'm-42' }).map((d) => d.id), [del.id]);
+      assert.equal(store.waitingRows('delivery_keys'), 0);
       assert.deepEqual(repo.list({ email: 'user7@example.net' }).map((d) => d.id), [del.id]);
       // Filters on the same event: user9's event is an `open`, user7's a `delivery` (the batch has opens).
       assert.deepEqual(repo.list({ event: 'open', email: 'user9@example.net' }).map((d) => d.id), [del.id]);
@@ -87,7 +94,7 @@ describe('read model (store)', () => {
       const again = await open(dir);
       assert.equal(again.repo.get(del.id)?.body, body);
       // The batch's event keys too (journaled as "made from these event rows"): the same text, and the filters agree.
-      const keysOf = (s: Store) => s.get<{ k: string }>('SELECT event_keys AS k FROM deliveries WHERE id = ?', [del.id])?.k;
+      const keysOf = (s: Store) => s.get<{ k: string }>('SELECT event_keys AS k FROM delivery_keys WHERE delivery_id = ?', [del.id])?.k;
       assert.equal(keysOf(store), JSON.stringify(taken.map(({ key: k }) => [k.eventId, k.type, k.messageId, k.email])));
       assert.equal(keysOf(again.store), keysOf(store));
       for (const f of [{ messageId: 'm-42' }, { email: 'user7@example.net' }, { event: 'open' as const, email: 'user9@example.net' }, { event: 'open' as const, email: 'user7@example.net' }, { search: 'user1' }]) {
@@ -115,14 +122,36 @@ describe('read model (store)', () => {
     const pruned = store.transaction(() => new SqlRetentionRepository(store).prune({ events: 1000, messages: 1000, deliveries: 1 }));
     assert.equal(pruned.deliveries, 1);
     assert.equal(store.waitingRows('delivery_bodies'), 1, "the pruned batch's waiting body went without being written");
+    assert.equal(store.waitingRows('delivery_keys'), 1, 'so did its event keys (migration 011)');
     assert.equal(repo.get(old.id), undefined);
     assert.equal(repo.get(kept.id)?.body, kept.body);
     const bodies = (s: Store) => s.all<{ id: number }>('SELECT delivery_id AS id FROM delivery_bodies ORDER BY 1').map((r) => Number(r.id));
     assert.deepEqual(bodies(store), [kept.id], 'no body row without its delivery');
+    const keyRows = (s: Store) => s.all<{ id: number }>('SELECT delivery_id AS id FROM delivery_keys ORDER BY 1').map((r) => Number(r.id));
+    assert.deepEqual(keyRows(store), [kept.id], 'no keys row without its delivery');
+    assert.deepEqual(repo.list({ email: 'user3@example.net' }).map((d) => d.id), [kept.id]);
     const again = await open(dir);
     assert.deepEqual(bodies(again.store), [kept.id]);
+    assert.deepEqual(keyRows(again.store), [kept.id]);
     assert.equal(again.repo.get(kept.id)?.body, kept.body);
     again.store.close();
+    store.close();
+  });
+
+  it('retention spares the events of an open batch whose event keys still wait to go into SQLite, and prunes them once it is delivered', async () => {
+    const { store, events, repo } = await open();
+    const stored = events.insertMany(Array.from({ length: 6 }, (_, i) => ev(i)), 1000);
+    const taken = stored.slice(0, 4).map((s, k) => ({ queueId: k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, key: eventKeys([s.payload])[0] }));
+    const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken.map((q) => q.key), bodyFromJson(taken.map((q) => q.json), 'json'), 2000), taken));
+    assert.equal(store.waitingRows('delivery_keys'), 1);
+    const retention = new SqlRetentionRepository(store);
+    const prune = () => store.transaction(() => retention.prune({ events: 2, messages: 1000, deliveries: 1000 }));
+    // Cap 2: the four events of the open batch stay; the two others are the only ones to go.
+    assert.equal(prune().events, 2);
+    assert.deepEqual(events.list({ limit: 10 }).map((e) => e.payload.event_id).sort(), ['e-0', 'e-1', 'e-2', 'e-3']);
+    store.transaction(() => repo.update(d.id, { status: 'delivered', attemptCount: 1, nextAttemptAt: null, lastStatus: 200, lastError: null }));
+    assert.equal(prune().events, 2, 'delivered: its events are pruned down to the cap');
+    assert.equal(events.count({}), 2);
     store.close();
   });
 
@@ -172,10 +201,11 @@ describe('read model (store)', () => {
     const keys = eventKeys(stored.map((e) => e.payload));
     const del = store.transaction(() => repo.insert(newDelivery('test', 1, 'http://x.test/hook', 'json', keys, '{}', 2000), keys));
     new SqlMessageRepository(store).insertMessages(Array.from({ length: 10 }, (_, i) => ({ id: `m-${i}`, sendId: 1, email: `User${i}@example.net`, kind: 'to' as const, createdAt: 1000 })));
-    assert.equal(store.deferredRows, 10, 'the messages rows wait');
+    assert.equal(store.waitingRows('messages'), 10, 'the messages rows wait');
+    assert.equal(store.waitingRows('delivery_keys'), 1, "and the test delivery's event keys (migration 011)");
     for (let i = 0; i < 50 && store.deferredRows > 0; i++) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(store.deferredRows, 0, 'idle: the messages rows are written without a read');
+    assert.equal(store.deferredRows, 0, 'idle: the messages rows and the keys are written without a read');
     assert.equal(store.queue.size, 10);
     events.insertMany([ev(11)], 1000);
     store.close();
