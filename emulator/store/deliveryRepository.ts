@@ -211,9 +211,17 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     return r && toDelivery(r);
   }
 
-  getWithBody(id: number, body: string): Delivery | undefined {
-    const r = this.store.get(`SELECT ${STATE_COLUMNS} FROM deliveries d WHERE d.id = ?`, [id]);
-    return r && toDelivery({ ...r, body });
+  refresh(held: Delivery): Delivery | undefined {
+    const r = this.store.get('SELECT status, attempt_count, next_attempt_at, last_status, last_error FROM deliveries WHERE id = ?', [held.id]);
+    if (!r) return undefined;
+    return {
+      ...held,
+      status: r.status as Delivery['status'],
+      attemptCount: Number(r.attempt_count),
+      nextAttemptAt: num(r.next_attempt_at),
+      lastStatus: num(r.last_status),
+      lastError: r.last_error === null ? null : String(r.last_error),
+    };
   }
 
   update(id: number, u: DeliveryUpdate): void {

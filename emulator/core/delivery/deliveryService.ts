@@ -285,7 +285,7 @@ export class DeliveryService {
     if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
     // Oldest first: each batch's first attempt goes out after the previous one's ended.
-    for (const { del, bytes } of created) await this.runAttempt(del.id, del.body, bytes);
+    for (const { del, bytes } of created) await this.runAttempt(del.id, del, bytes);
   }
 
   // ---- attempts
@@ -297,17 +297,20 @@ export class DeliveryService {
       del.id,
       this.d.clock.at(due, () => {
         this.attemptTimers.delete(del.id);
-        return this.runAttempt(del.id);
+        return this.runAttempt(del.id, del);
       }),
     );
   }
 
-  /** `body`: the batch's body, when the caller holds it (it never changes): not read from the store again; `bytes`, that body as UTF-8 when the caller made it so. */
-  private runAttempt(id: number, body?: string, bytes?: Buffer): Promise<void> {
+  /**
+   * `held`: the delivery as the caller has it; only its state is read again (`refresh`: the rest,
+   * its body included, never changes). `bytes`: its body as UTF-8, when the caller made it so.
+   */
+  private runAttempt(id: number, held?: Delivery, bytes?: Buffer): Promise<void> {
     if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
     const running = this.inflight.get(id);
     if (running) return running;
-    const p = this.attemptOnce(id, body, bytes).then(
+    const p = this.attemptOnce(id, held, bytes).then(
       (updated) => {
         this.inflight.delete(id);
         if (updated?.status === 'retrying') this.schedule(updated);
@@ -322,8 +325,8 @@ export class DeliveryService {
   }
 
   /** Makes one attempt and records it; returns the delivery as updated, or null when none was made. */
-  private async attemptOnce(id: number, body?: string, bytes?: Buffer): Promise<Delivery | null> {
-    const del = body === undefined ? this.d.repo.get(id) : this.d.repo.getWithBody(id, body);
+  private async attemptOnce(id: number, held?: Delivery, bytes?: Buffer): Promise<Delivery | null> {
+    const del = held ? this.d.repo.refresh(held) : this.d.repo.get(id);
     if (!del || !OPEN_STATUSES.includes(del.status)) return null;
     const webhook = this.d.webhooks.get(del.webhookId);
     if (!webhook) {
@@ -351,7 +354,7 @@ export class DeliveryService {
     let pausedWebhook: Webhook | undefined;
     const updated = this.d.uow.transaction(() => {
       this.d.repo.insertAttempt({ ...out, deliveryId: id, number });
-      const current = this.d.repo.getWithBody(id, del.body)!; // a delete may have cancelled it meanwhile
+      const current = this.d.repo.refresh(del)!; // a delete may have cancelled it meanwhile
       const { update, pauseWebhook } = decideAfterAttempt(this.d.policy, {
         current,
         dueAt: del.nextAttemptAt,

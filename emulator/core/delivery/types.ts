@@ -101,8 +101,12 @@ export interface DeliveryRepository {
    */
   insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery;
   get(id: number): Delivery | undefined;
-  /** `get`, but with `body` as given instead of read: a batch's body never changes, and a caller holding it saves the copy. */
-  getWithBody(id: number, body: string): Delivery | undefined;
+  /**
+   * `held` as it is now: only its state (`DeliveryUpdate`'s columns) is read, the rest never
+   * changes (a batch's body, message ids, …, which a caller holding it saves reading again).
+   * Undefined once it is gone.
+   */
+  refresh(held: Delivery): Delivery | undefined;
   update(id: number, u: DeliveryUpdate): void;
   list(f: DeliveryFilter): Delivery[];
   count(f: DeliveryFilter): number;

@@ -67,7 +67,7 @@ describe('read model (store)', () => {
       // delivery's state, or listing deliveries with no filter on their events, leaves them waiting...
       assert.equal(store.waitingRows('delivery_bodies'), 1);
       assert.equal(store.waitingRows('delivery_keys'), 1);
-      assert.equal(repo.getWithBody(del.id, 'held')?.status, 'pending');
+      assert.equal(repo.refresh(del)?.status, 'pending');
       assert.equal(repo.count({ webhookId: 1 }), 1);
       assert.equal(store.waitingRows('delivery_bodies'), 1);
       assert.equal(store.waitingRows('delivery_keys'), 1);
