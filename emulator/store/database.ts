@@ -29,7 +29,18 @@ import { MIGRATIONS } from './migrations';
 import { IDLE_MS, ReadModel } from './readModel';
 import { hasTable, loadSqlJs } from './sqlJs';
 import { flatRows, MULTI_ROWS, Statements, type Params, type Row } from './statements';
-import { awaitPreloads, COMPACTION_STEPS, FILES, openGenerations, sealSnapshot } from './snapshots';
+import {
+  awaitPreloads,
+  COMPACTION_STEPS,
+  digestInBackground,
+  FILES,
+  fsyncDir,
+  fsyncInBackground,
+  openGenerations,
+  sealSnapshot,
+  WRITE_STEP,
+  writeSyncedInBackground,
+} from './snapshots';
 
 export type { Row } from './statements';
 
@@ -82,6 +93,17 @@ export class Store implements UnitOfWork {
   private flushScheduled = false;
   /** A compaction waiting for a quiet moment (group commit): no commit for IDLE_MS, as the read model's writer waits. */
   private compactTimer: NodeJS.Timeout | null = null;
+  /**
+   * A compaction whose snapshot is being written off the main thread (`compactInBackground`):
+   * its data, and whether a compaction on the main thread finished it first.
+   */
+  private background: { data: Uint8Array; finished: boolean; done: Promise<void> } | null = null;
+  /**
+   * A background compaction rotated the journal but could not put its snapshot in place: the
+   * store now needs the previous journal, so a snapshot goes in place (`seal`) before the next
+   * rotation, as at an open after a crash.
+   */
+  private sealFirst = false;
   /** Set when a journal write failed: memory is ahead of the disk, so nothing more may commit. */
   private failed: Error | null = null;
   /** Rows of the read-model tables journaled but not yet in SQLite. */
@@ -152,6 +174,8 @@ export class Store implements UnitOfWork {
       fellBack = opened.fellBack;
       needsPrevJournal = opened.needsPrevJournal;
       journal = new JournalWriter(path.join(opts.dir, FILES.journal));
+      // A background compaction's snapshot left by a crash before it was put in place: never read.
+      fs.rmSync(path.join(opts.dir, FILES.snapshotInBackground), { force: true, recursive: true });
       log.info('store opened', { dir: opts.dir, from: opened.source, snapshotSeq: opened.snapshotSeq, replayed: opened.replayed });
     } else {
       db = memoryDatabase(SQL);
@@ -421,17 +445,98 @@ export class Store implements UnitOfWork {
     }
   }
 
-  /** Compact once no transaction has committed for IDLE_MS (real time). */
+  /** Compact once no transaction has committed for IDLE_MS (real time), the snapshot written in the background. */
   private compactWhenQuiet(delay = IDLE_MS): void {
-    if (this.compactTimer) return;
+    if (this.compactTimer || this.background) return;
     this.compactTimer = setTimeout(() => {
       this.compactTimer = null;
       if (this.closed || this.failed || !this.journal || this.journal.size <= this.compactBytes) return;
       const quiet = this.readModel.quietMs();
       if (quiet < IDLE_MS) return this.compactWhenQuiet(IDLE_MS - quiet);
-      this.compactNow();
+      this.compactInBackground().catch(() => undefined); // logged there
     }, delay);
     this.compactTimer.unref();
+  }
+
+  /**
+   * A compaction whose snapshot is written, fsynced and digested off the main thread; resolves
+   * once it is in place (or the compaction gave up: the journals still hold everything). The main
+   * thread takes the snapshot's data and rotates the journal at once (`COMPACTION_STEPS`' first
+   * step): commits made meanwhile go to the new journal, after the snapshot's sequence number.
+   * A compaction on the main thread meanwhile (close, the journal past twice its bound) finishes
+   * this one first (`finishBackground`).
+   */
+  compactInBackground(): Promise<void> {
+    if (this.background) return this.background.done;
+    if (!this.dir || !this.journal || this.failed) return Promise.resolve();
+    const started = process.hrtime.bigint();
+    if (this.sealFirst) {
+      this.seal();
+      this.sealFirst = false;
+    }
+    const data = this.exportSnapshot();
+    if (!data) return Promise.resolve();
+    const dir = this.dir;
+    const journal = this.journal;
+    const prevJournal = path.join(dir, FILES.prevJournal);
+    journal.rotate(prevJournal, { sync: false });
+    const tmp = path.join(dir, FILES.snapshotInBackground);
+    const job = { data, finished: false, done: Promise.resolve() };
+    const mainMs = Number(process.hrtime.bigint() - started) / 1e6;
+    job.done = (async () => {
+      let digest: string;
+      try {
+        [, digest] = await Promise.all([writeSyncedInBackground(tmp, data), digestInBackground(data), fsyncInBackground(prevJournal)]);
+      } catch (err) {
+        if (!job.finished) this.backgroundFailed(job, err);
+        dropFile(tmp);
+        return;
+      }
+      if (job.finished || this.background !== job) {
+        dropFile(tmp); // finished on the main thread meanwhile
+        return;
+      }
+      this.background = null;
+      try {
+        fs.renameSync(tmp, path.join(dir, `${FILES.snapshot}.next`));
+        const ctx = { dir, data, digest, rotateJournal: () => undefined };
+        for (const step of COMPACTION_STEPS.slice(WRITE_STEP + 1)) step(ctx);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        this.log.debug('store compacted', { bytes: data.length, mainThreadMs: Math.round(mainMs), ms: Math.round(ms) });
+      } catch (err) {
+        this.backgroundFailed(job, err);
+      }
+    })();
+    this.background = job;
+    return job.done;
+  }
+
+  private backgroundFailed(job: NonNullable<Store['background']>, err: unknown): void {
+    if (this.background === job) this.background = null;
+    this.sealFirst = true;
+    this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
+  }
+
+  /**
+   * Put a background compaction's snapshot in place now, on the main thread (its write may still be
+   * going on, to another file: that one is dropped when it ends). Before any other rotation: the
+   * journal it rotated holds what the snapshot in place still needs.
+   */
+  private finishBackground(): void {
+    const job = this.background;
+    if (!job || !this.dir) return;
+    this.background = null;
+    job.finished = true;
+    // The rotated journal's fsync, which its rotation left to the background.
+    const fd = fs.openSync(path.join(this.dir, FILES.prevJournal), 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fsyncDir(this.dir);
+    const ctx = { dir: this.dir, data: job.data, rotateJournal: () => undefined };
+    for (const step of COMPACTION_STEPS.slice(WRITE_STEP)) step(ctx);
   }
 
   /** A write. Outside a transaction it is a transaction of its own. */
@@ -672,6 +777,11 @@ export class Store implements UnitOfWork {
    */
   compact(steps = COMPACTION_STEPS.length): void {
     if (!this.dir || !this.journal || this.failed) return;
+    this.finishBackground();
+    if (this.sealFirst) {
+      this.seal();
+      this.sealFirst = false;
+    }
     const started = process.hrtime.bigint();
     const data = this.exportSnapshot();
     if (!data) return;
@@ -742,6 +852,15 @@ export class Store implements UnitOfWork {
     this.statements.freeAll();
     this.db.close();
     this.closed = true;
+  }
+}
+
+/** Remove a file if it is there; a failure only leaves it for the next open to remove. */
+function dropFile(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // removed at the next open
   }
 }
 

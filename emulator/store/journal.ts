@@ -342,10 +342,12 @@ export class JournalWriter {
 
   /**
    * Start a new generation: this file becomes `prevFile` (replacing the one before it) and an
-   * empty journal takes its place. The old entries stay on disk for the previous snapshot.
+   * empty journal takes its place. The old entries stay on disk for the previous snapshot;
+   * `sync: false` leaves their fsync to the caller.
    */
-  rotate(prevFile: string): void {
-    fs.fsyncSync(this.fd);
+  rotate(prevFile: string, { sync = true }: { sync?: boolean } = {}): void {
+    // (A background compaction fsyncs `prevFile` itself, off the main thread.)
+    if (sync) fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     fs.renameSync(this.file, prevFile);
     this.fd = fs.openSync(this.file, 'a');

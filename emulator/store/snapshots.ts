@@ -23,7 +23,7 @@
  * snapshot in place without rotating anything (`sealSnapshot`); the pairs of crashes are
  * unit-tested too.
  */
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
@@ -33,6 +33,8 @@ import { SNAPSHOT_FILE, takeSnapshotPreloads, type PreloadedSnapshot } from './s
 
 export const FILES = {
   snapshot: SNAPSHOT_FILE,
+  /** A snapshot a background compaction is writing (Store.compactInBackground); a crash may leave it, unused. */
+  snapshotInBackground: `${SNAPSHOT_FILE}.next.async`,
   prevSnapshot: 'store.prev.sqlite',
   journal: 'journal.log',
   prevJournal: 'journal.prev.log',
@@ -91,6 +93,32 @@ function writeSynced(file: string, data: Uint8Array | string): void {
   }
 }
 
+/** `writeSynced` on libuv's threads: the main thread goes on meanwhile. */
+export async function writeSyncedInBackground(file: string, data: Uint8Array): Promise<void> {
+  const h = await fs.promises.open(file, 'w');
+  try {
+    await h.writeFile(data);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+/** fsync a file already written (its data, whoever wrote it), on libuv's threads. */
+export async function fsyncInBackground(file: string): Promise<void> {
+  const h = await fs.promises.open(file, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+/** The SHA-256 of `data` in hex, computed off the main thread (Web Crypto), as `digestOf` gives it. */
+export async function digestInBackground(data: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
+}
+
 function writeDurably(file: string, data: Uint8Array | string): void {
   const tmp = `${file}.tmp`;
   writeSynced(tmp, data);
@@ -108,6 +136,8 @@ function renameIfExists(from: string, to: string): void {
 export interface CompactionContext {
   dir: string;
   data: Uint8Array;
+  /** `data`'s SHA-256, when it is known already (a background compaction computed it meanwhile). */
+  digest?: string;
   /** Close the journal, rename it to journal.prev.log, open a fresh journal.log. */
   rotateJournal(): void;
 }
@@ -134,13 +164,19 @@ export function sealSnapshot(dir: string, data: Uint8Array): void {
   fsyncDir(dir);
 }
 
-/** In order; each step is atomic on its own (a rename or a write to a temp file). */
+/**
+ * In order; each step is atomic on its own (a rename or a write to a temp file). The journal is
+ * rotated first, at the moment the snapshot's data was taken: a background compaction
+ * (Store.compactInBackground) then writes the snapshot while new commits go to the new journal.
+ * Until the snapshot is in place the store opens from the old one and both journals, as after a
+ * crash between these two steps in the order they had before (the snapshot written first).
+ */
 export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
-  (ctx) => writeSynced(`${p(ctx, FILES.snapshot)}.next`, ctx.data),
   (ctx) => {
     ctx.rotateJournal();
     fsyncDir(ctx.dir);
   },
+  (ctx) => writeSynced(`${p(ctx, FILES.snapshot)}.next`, ctx.data),
   // The snapshot's digest goes with it. A snapshot without one (a crash before step 6) leaves none:
   // the previous generation's old digest must not stay beside a different file.
   (ctx) => {
@@ -154,10 +190,12 @@ export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
     fsyncDir(ctx.dir);
   },
   (ctx) => {
-    writeDurably(digestFile(p(ctx, FILES.snapshot)), digestOf(ctx.data) + '\n');
+    writeDurably(digestFile(p(ctx, FILES.snapshot)), (ctx.digest ?? digestOf(ctx.data)) + '\n');
     fsyncDir(ctx.dir);
   },
 ];
+/** The step of `COMPACTION_STEPS` that writes the snapshot: a background compaction does it off the main thread. */
+export const WRITE_STEP = 1;
 
 /**
  * Why a snapshot file cannot be used, or null if it looks whole; checks the bytes only.

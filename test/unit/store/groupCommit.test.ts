@@ -10,9 +10,14 @@ import { describe, it } from 'node:test';
 import { createLogger } from '../../../emulator/log';
 import { Store } from '../../../emulator/store/database';
 import { readJournal } from '../../../emulator/store/journal';
+import { FILES } from '../../../emulator/store/snapshots';
 import { tempDir } from '../../helpers/emulatorProcess';
 
 const log = createLogger('test', { level: 'error', write: () => undefined });
+const logged = () => {
+  const lines: string[] = [];
+  return { log: createLogger('test', { level: 'debug', write: (l) => lines.push(l) }), lines };
+};
 const insert = (store: Store, name: string) => store.run('INSERT INTO domains (domain_name, created_at) VALUES (?, ?)', [name, 1]);
 const names = (store: Store) => store.all<{ domain_name: string }>('SELECT domain_name FROM domains ORDER BY id').map((r) => r.domain_name);
 const journalOf = (dir: string) => readJournal(path.join(dir, 'journal.log')).entries;
@@ -116,6 +121,79 @@ describe('group commit', () => {
     const later = await Store.open({ dir, log });
     assert.deepEqual(names(later), ['acked.test', 'not-yet-written.test']);
     later.close();
+  });
+
+  it('a compaction in the background: commits made while its snapshot is written go to the new journal, and a kill after it needs nothing else', async () => {
+    const dir = tempDir();
+    const s = await Store.open({ dir, log, groupCommit: true });
+    for (let i = 0; i < 50; i++) insert(s, `before-${i}.test`);
+    await s.durable();
+    const done = s.compactInBackground(); // the data taken and the journal rotated now; the snapshot written off the main thread
+    insert(s, 'during-1.test');
+    insert(s, 'during-2.test');
+    await s.durable();
+    assert.deepEqual(journalOf(dir).length, 1, "the meanwhile's turn is the new journal's only record");
+    await done;
+    assert.ok(!fs.existsSync(path.join(dir, FILES.snapshotInBackground)), 'its temp file is gone');
+    insert(s, 'after.test');
+    await s.durable();
+    const all = names(s);
+    // As after kill -9: the new snapshot plus the new journal, without the previous one.
+    fs.rmSync(path.join(dir, FILES.prevJournal));
+    fs.rmSync(path.join(dir, FILES.prevSnapshot));
+    const l = logged();
+    const again = await Store.open({ dir, log: l.log });
+    assert.deepEqual(names(again), all);
+    assert.ok(l.lines.some((x) => /store opened/.test(x) && /"from":"snapshot"/.test(x) && /"replayed":2/.test(x)), l.lines.join(''));
+    again.close();
+    s.close();
+  });
+
+  it('a close while a background compaction writes its snapshot finishes it first; a kill leaves only an unused file, removed at the next open', async () => {
+    const dir = tempDir();
+    const s = await Store.open({ dir, log, groupCommit: true });
+    for (let i = 0; i < 30; i++) insert(s, `a-${i}.test`);
+    await s.durable();
+    const done = s.compactInBackground();
+    insert(s, 'b.test');
+    s.close(); // compacts: the background one is put in place first
+    await done;
+    assert.ok(!fs.existsSync(path.join(dir, FILES.snapshotInBackground)));
+    const l = logged();
+    const again = await Store.open({ dir, log: l.log });
+    assert.deepEqual(names(again), [...Array.from({ length: 30 }, (_, i) => `a-${i}.test`), 'b.test']);
+    assert.ok(!l.lines.some((x) => /interrupted compaction|unusable/.test(x)), 'no generation needed the previous journal, none was unusable');
+    assert.ok(l.lines.some((x) => /store opened/.test(x) && /"from":"snapshot"/.test(x) && /"replayed":0/.test(x)), l.lines.join(''));
+    // Killed while writing it: the journal rotated (the first compaction step), a partial file beside it.
+    insert(again, 'c.test');
+    again.compact(1);
+    fs.writeFileSync(path.join(dir, FILES.snapshotInBackground), 'partial');
+    const third = await Store.open({ dir, log });
+    assert.deepEqual(names(third).slice(-2), ['b.test', 'c.test']);
+    assert.ok(!fs.existsSync(path.join(dir, FILES.snapshotInBackground)), 'removed at open');
+    third.close();
+  });
+
+  it('a background compaction that cannot write its snapshot loses nothing, and the next compaction first puts one in place', async () => {
+    const dir = tempDir();
+    const l = logged();
+    const s = await Store.open({ dir, log: l.log, groupCommit: true });
+    insert(s, 'a.test');
+    s.compact();
+    insert(s, 'b.test');
+    await s.durable();
+    fs.mkdirSync(path.join(dir, FILES.snapshotInBackground)); // its write fails (EISDIR)
+    await s.compactInBackground();
+    assert.ok(l.lines.some((x) => /compaction failed/.test(x)), l.lines.join(''));
+    fs.rmSync(path.join(dir, FILES.snapshotInBackground), { recursive: true });
+    insert(s, 'c.test');
+    await s.durable();
+    // The journal it rotated (a, b) is still needed by the snapshot in place (a): the next
+    // compaction must not rotate it away first. Killed right after that compaction's rotation:
+    s.compact(1);
+    const again = await Store.open({ dir, log });
+    assert.deepEqual(names(again), ['a.test', 'b.test', 'c.test']);
+    again.close();
   });
 
   it('close and compaction write the pending turn first, so it is neither lost nor replayed twice', async () => {
