@@ -470,16 +470,23 @@ export class Store implements UnitOfWork {
     if (this.background) return this.background.done;
     if (!this.dir || !this.journal || this.failed) return Promise.resolve();
     const started = process.hrtime.bigint();
-    if (this.sealFirst) {
-      this.seal();
-      this.sealFirst = false;
-    }
-    const data = this.exportSnapshot();
-    if (!data) return Promise.resolve();
     const dir = this.dir;
     const journal = this.journal;
     const prevJournal = path.join(dir, FILES.prevJournal);
-    journal.rotate(prevJournal, { sync: false });
+    let data: Uint8Array | null;
+    try {
+      if (this.sealFirst) {
+        this.seal();
+        this.sealFirst = false;
+      }
+      data = this.exportSnapshot();
+      if (!data) return Promise.resolve();
+      journal.rotate(prevJournal, { sync: false });
+    } catch (err) {
+      // As `compactNow`: the journal still holds everything; a later flush tries again.
+      this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
+      return Promise.resolve();
+    }
     const tmp = path.join(dir, FILES.snapshotInBackground);
     const job = { data, finished: false, done: Promise.resolve() };
     const mainMs = Number(process.hrtime.bigint() - started) / 1e6;
