@@ -227,7 +227,10 @@ export class DeliveryService {
           queuedAt: now,
           eventRowId: routed[i].id,
           json: routed[i].json,
-          key: { eventId: p.event_id, type: p.event, messageId: p.message_id, email: p.email.toLowerCase() },
+          eventId: p.event_id,
+          type: p.event,
+          messageId: p.message_id,
+          email: p.email.toLowerCase(),
         };
         // Entries usually run by webhook (one webhook: all of them): its list and timer once a run.
         if (webhookId !== listOf) {
@@ -266,12 +269,11 @@ export class DeliveryService {
     try {
       while (done < queue.length) {
         const taken = queue.slice(done, done + this.d.batchMax);
-        const keys = taken.map((q) => q.key);
         // Made as bytes (the events' JSON mostly is: jsonText.ts), the text decoded once for the record.
         const bytes = bodyBytesFromJson(taken.map((q) => q.json), webhook.payloadFormat);
         const body = bytes.toString('utf8');
         const del = this.d.uow.transaction(() => {
-          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, url, webhook.payloadFormat, keys, body, this.d.clock.now()), taken);
+          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, url, webhook.payloadFormat, taken, body, this.d.clock.now()), taken);
           this.d.repo.dequeue(webhookId, taken.map((q) => q.queueId));
           return inserted;
         });

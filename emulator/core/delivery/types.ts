@@ -64,9 +64,11 @@ export interface DeliveryFilter {
 
 /**
  * A queued event: its payload's JSON text (exactly `JSON.stringify(payload)`, so a batch body is
- * built from it without parsing it again) and the keys the inspection filters use.
+ * built from it without parsing it again) and, in the same object, the keys the inspection filters
+ * use (one object an event rather than two: tens of thousands stay alive from their recording to
+ * their batch, copied by each young-generation collection meanwhile).
  */
-export interface QueuedEvent {
+export interface QueuedEvent extends DeliveryEventKey {
   queueId: number;
   webhookId: number;
   /** Virtual epoch ms. */
@@ -74,7 +76,6 @@ export interface QueuedEvent {
   /** The event's row (`StoredEvent.id`). */
   eventRowId: number;
   json: JsonText;
-  key: DeliveryEventKey;
 }
 
 export interface DeliveryEventKey {

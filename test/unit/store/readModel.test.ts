@@ -53,13 +53,13 @@ describe('read model (store)', () => {
         .filter((e) => e.webhookId === 1)
         .map((e) => {
           const s = stored.find((x) => x.id === e.eventRowId)!;
-          return { queueId: e.queueId, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, key: eventKeys([s.payload])[0] };
+          return { queueId: e.queueId, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, ...eventKeys([s.payload])[0] };
         });
       const taken = queue1.slice(0, 100);
       const body = bodyFromJson(taken.map((q) => q.json), format);
       assert.equal(body, buildBody(payloads.slice(0, 100), format), 'the body is the events joined, byte for byte');
       const del = store.transaction(() => {
-        const d = repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', format, taken.map((q) => q.key), body, 2000), taken);
+        const d = repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', format, taken, body, 2000), taken);
         repo.dequeue(1, taken.map((q) => q.queueId));
         return d;
       });
@@ -95,7 +95,7 @@ describe('read model (store)', () => {
       assert.equal(again.repo.get(del.id)?.body, body);
       // The batch's event keys too (journaled as "made from these event rows"): the same text, and the filters agree.
       const keysOf = (s: Store) => s.get<{ k: string }>('SELECT event_keys AS k FROM delivery_keys WHERE delivery_id = ?', [del.id])?.k;
-      assert.equal(keysOf(store), JSON.stringify(taken.map(({ key: k }) => [k.eventId, k.type, k.messageId, k.email])));
+      assert.equal(keysOf(store), JSON.stringify(taken.map((k) => [k.eventId, k.type, k.messageId, k.email])));
       assert.equal(keysOf(again.store), keysOf(store));
       for (const f of [{ messageId: 'm-42' }, { email: 'user7@example.net' }, { event: 'open' as const, email: 'user9@example.net' }, { event: 'open' as const, email: 'user7@example.net' }, { search: 'user1' }]) {
         assert.deepEqual(again.repo.list(f).map((d) => d.id), repo.list(f).map((d) => d.id), JSON.stringify(f));
@@ -111,8 +111,8 @@ describe('read model (store)', () => {
     const { dir, store, events, repo } = await open();
     const stored = events.insertMany(Array.from({ length: 4 }, (_, i) => ev(i)), 1000);
     const batch = (from: number) => {
-      const taken = stored.slice(from, from + 2).map((s, k) => ({ queueId: from + k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, key: eventKeys([s.payload])[0] }));
-      const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken.map((q) => q.key), bodyFromJson(taken.map((q) => q.json), 'json'), 2000), taken));
+      const taken = stored.slice(from, from + 2).map((s, k) => ({ queueId: from + k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, ...eventKeys([s.payload])[0] }));
+      const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bodyFromJson(taken.map((q) => q.json), 'json'), 2000), taken));
       store.transaction(() => repo.update(d.id, { status: 'delivered', attemptCount: 1, nextAttemptAt: null, lastStatus: 200, lastError: null }));
       return d;
     };
@@ -141,8 +141,8 @@ describe('read model (store)', () => {
   it('retention spares the events of an open batch whose event keys still wait to go into SQLite, and prunes them once it is delivered', async () => {
     const { store, events, repo } = await open();
     const stored = events.insertMany(Array.from({ length: 6 }, (_, i) => ev(i)), 1000);
-    const taken = stored.slice(0, 4).map((s, k) => ({ queueId: k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, key: eventKeys([s.payload])[0] }));
-    const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken.map((q) => q.key), bodyFromJson(taken.map((q) => q.json), 'json'), 2000), taken));
+    const taken = stored.slice(0, 4).map((s, k) => ({ queueId: k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, ...eventKeys([s.payload])[0] }));
+    const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bodyFromJson(taken.map((q) => q.json), 'json'), 2000), taken));
     assert.equal(store.waitingRows('delivery_keys'), 1);
     const retention = new SqlRetentionRepository(store);
     const prune = () => store.transaction(() => retention.prune({ events: 2, messages: 1000, deliveries: 1000 }));
