@@ -35,6 +35,7 @@ import {
   digestInBackground,
   FILES,
   fsyncDir,
+  fsyncFile,
   fsyncInBackground,
   openGenerations,
   sealSnapshot,
@@ -475,10 +476,7 @@ export class Store implements UnitOfWork {
     const prevJournal = path.join(dir, FILES.prevJournal);
     let data: Uint8Array | null;
     try {
-      if (this.sealFirst) {
-        this.seal();
-        this.sealFirst = false;
-      }
+      this.sealIfNeeded();
       data = this.exportSnapshot();
       if (!data) return Promise.resolve();
       journal.rotate(prevJournal, { sync: false });
@@ -505,7 +503,7 @@ export class Store implements UnitOfWork {
       }
       this.background = null;
       try {
-        fs.renameSync(tmp, path.join(dir, `${FILES.snapshot}.next`));
+        fs.renameSync(tmp, path.join(dir, FILES.nextSnapshot));
         const ctx = { dir, data, digest, rotateJournal: () => undefined };
         for (const step of COMPACTION_STEPS.slice(WRITE_STEP + 1)) step(ctx);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -516,6 +514,13 @@ export class Store implements UnitOfWork {
     })();
     this.background = job;
     return job.done;
+  }
+
+  /** Before a rotation: a snapshot in place first if the store still needs the previous journal (`sealFirst`). */
+  private sealIfNeeded(): void {
+    if (!this.sealFirst) return;
+    this.seal();
+    this.sealFirst = false;
   }
 
   private backgroundFailed(job: NonNullable<Store['background']>, err: unknown): void {
@@ -534,13 +539,7 @@ export class Store implements UnitOfWork {
     if (!job || !this.dir) return;
     this.background = null;
     job.finished = true;
-    // The rotated journal's fsync, which its rotation left to the background.
-    const fd = fs.openSync(path.join(this.dir, FILES.prevJournal), 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fsyncFile(path.join(this.dir, FILES.prevJournal)); // the rotated journal's fsync, which its rotation left to the background
     fsyncDir(this.dir);
     const ctx = { dir: this.dir, data: job.data, rotateJournal: () => undefined };
     for (const step of COMPACTION_STEPS.slice(WRITE_STEP)) step(ctx);
@@ -785,10 +784,7 @@ export class Store implements UnitOfWork {
   compact(steps = COMPACTION_STEPS.length): void {
     if (!this.dir || !this.journal || this.failed) return;
     this.finishBackground();
-    if (this.sealFirst) {
-      this.seal();
-      this.sealFirst = false;
-    }
+    this.sealIfNeeded();
     const started = process.hrtime.bigint();
     const data = this.exportSnapshot();
     if (!data) return;

@@ -194,8 +194,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     // into SQLite (migrations 010, 011); the keys' text is made only then.
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
     const id = this.store.insert(`${INSERT_DELIVERY}'')`, this.columns(d));
-    const keys: readonly DeliveryEventKey[] = queued;
-    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(keys)) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
+    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(queued)) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
     this.store.deferInsertAs('delivery_bodies', [[id, d.body]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }

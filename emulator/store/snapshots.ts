@@ -33,6 +33,8 @@ import { SNAPSHOT_FILE, takeSnapshotPreloads, type PreloadedSnapshot } from './s
 
 export const FILES = {
   snapshot: SNAPSHOT_FILE,
+  /** The next snapshot, written and fsynced before it is renamed into place. */
+  nextSnapshot: `${SNAPSHOT_FILE}.next`,
   /** A snapshot a background compaction is writing (Store.compactInBackground); a crash may leave it, unused. */
   snapshotInBackground: `${SNAPSHOT_FILE}.next.async`,
   prevSnapshot: 'store.prev.sqlite',
@@ -69,14 +71,19 @@ function readSnapshot(file: string): { data: Buffer; digest?: string } {
 }
 const digestFile = (file: string): string => `${file}.sha256`;
 
+/** fsync a file already written (its data, whoever wrote it). */
+export function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function fsyncDir(dir: string): void {
   try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fsyncFile(dir);
   } catch {
     // Not every platform can fsync a directory; the renames are still atomic.
   }
@@ -104,7 +111,7 @@ export async function writeSyncedInBackground(file: string, data: Uint8Array): P
   }
 }
 
-/** fsync a file already written (its data, whoever wrote it), on libuv's threads. */
+/** `fsyncFile` on libuv's threads. */
 export async function fsyncInBackground(file: string): Promise<void> {
   const h = await fs.promises.open(file, 'r');
   try {
@@ -154,7 +161,7 @@ const p = (ctx: CompactionContext, name: string) => path.join(ctx.dir, name);
  */
 export function sealSnapshot(dir: string, data: Uint8Array): void {
   const file = path.join(dir, FILES.snapshot);
-  const tmp = `${file}.next`;
+  const tmp = path.join(dir, FILES.nextSnapshot);
   writeSynced(tmp, data);
   fs.rmSync(digestFile(file), { force: true });
   fsyncDir(dir);
@@ -176,7 +183,7 @@ export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
     ctx.rotateJournal();
     fsyncDir(ctx.dir);
   },
-  (ctx) => writeSynced(`${p(ctx, FILES.snapshot)}.next`, ctx.data),
+  (ctx) => writeSynced(p(ctx, FILES.nextSnapshot), ctx.data),
   // The snapshot's digest goes with it. A snapshot without one (a crash before step 6) leaves none:
   // the previous generation's old digest must not stay beside a different file.
   (ctx) => {
@@ -186,7 +193,7 @@ export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
   },
   (ctx) => renameIfExists(p(ctx, FILES.snapshot), p(ctx, FILES.prevSnapshot)),
   (ctx) => {
-    fs.renameSync(`${p(ctx, FILES.snapshot)}.next`, p(ctx, FILES.snapshot));
+    fs.renameSync(p(ctx, FILES.nextSnapshot), p(ctx, FILES.snapshot));
     fsyncDir(ctx.dir);
   },
   (ctx) => {

@@ -22,6 +22,15 @@ const insert = (store: Store, name: string) => store.run('INSERT INTO domains (d
 const names = (store: Store) => store.all<{ domain_name: string }>('SELECT domain_name FROM domains ORDER BY id').map((r) => r.domain_name);
 const journalOf = (dir: string) => readJournal(path.join(dir, 'journal.log')).entries;
 
+/** A group-commit store with `n` rows `tag-i.test` durable, and a background compaction just begun (its data taken, the journal rotated). */
+async function compactingInBackground(n: number, tag: string) {
+  const dir = tempDir();
+  const s = await Store.open({ dir, log, groupCommit: true });
+  for (let i = 0; i < n; i++) insert(s, `${tag}-${i}.test`);
+  await s.durable();
+  return { dir, s, done: s.compactInBackground() };
+}
+
 describe('group commit', () => {
   it("a compaction while a turn's record is still unwritten writes it first: after a kill, nothing is applied twice", async () => {
     const dir = tempDir();
@@ -124,11 +133,7 @@ describe('group commit', () => {
   });
 
   it('a compaction in the background: commits made while its snapshot is written go to the new journal, and a kill after it needs nothing else', async () => {
-    const dir = tempDir();
-    const s = await Store.open({ dir, log, groupCommit: true });
-    for (let i = 0; i < 50; i++) insert(s, `before-${i}.test`);
-    await s.durable();
-    const done = s.compactInBackground(); // the data taken and the journal rotated now; the snapshot written off the main thread
+    const { dir, s, done } = await compactingInBackground(50, 'before');
     insert(s, 'during-1.test');
     insert(s, 'during-2.test');
     await s.durable();
@@ -150,11 +155,7 @@ describe('group commit', () => {
   });
 
   it('a close while a background compaction writes its snapshot finishes it first; a kill leaves only an unused file, removed at the next open', async () => {
-    const dir = tempDir();
-    const s = await Store.open({ dir, log, groupCommit: true });
-    for (let i = 0; i < 30; i++) insert(s, `a-${i}.test`);
-    await s.durable();
-    const done = s.compactInBackground();
+    const { dir, s, done } = await compactingInBackground(30, 'a');
     insert(s, 'b.test');
     s.close(); // compacts: the background one is put in place first
     await done;
