@@ -28,6 +28,17 @@ export interface SmtpDeps {
 
 export const MAX_SMTP_RECIPIENTS = 1000;
 
+/**
+ * No TLS on this port (plain, STARTTLS disabled, as below): smtp-server still builds a TLS context
+ * from its built-in certificate when constructed, only ever used to upgrade a connection, ~8 ms of
+ * every start-up (OpenSSL loading the key and certificate). Here it builds none.
+ */
+class PlainSmtpServer extends SMTPServer {
+  override updateSecureContext(): void {
+    (this as unknown as { secureContext: Map<string, unknown> }).secureContext = new Map();
+  }
+}
+
 export function createSmtpServer(deps: SmtpDeps): SMTPServer {
   const sizeLimit = deps.sizeLimit ?? 30 * 1024 * 1024;
   const options: SMTPServerOptions = {
@@ -89,7 +100,7 @@ export function createSmtpServer(deps: SmtpDeps): SMTPServer {
       });
     },
   };
-  const server = new SMTPServer(options);
+  const server: SMTPServer = new PlainSmtpServer(options);
   // Replies are small writes; without this, Nagle plus the client's delayed ACK adds ~40 ms a command.
   server.server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
   server.on('error', (err) => deps.log.warn('smtp connection error', { error: String(err) }));

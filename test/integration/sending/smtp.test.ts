@@ -141,6 +141,16 @@ describe('SMTP', () => {
     assert.match(r[6], /^550 5\.6\.0 'from' is required/);
   });
 
+  it('the port is plain: EHLO offers no STARTTLS, and a STARTTLS is refused with the session still usable', async () => {
+    // The server builds no TLS context (smtpServer.ts, PlainSmtpServer): nothing may reach for one.
+    const auth = Buffer.from('\0api\0' + shared.emu.ready.token).toString('base64');
+    const r = await converse(['EHLO t', 'STARTTLS', `AUTH PLAIN ${auth}`, 'QUIT']);
+    assert.match(r[1], /(^|\n)250 /);
+    assert.doesNotMatch(r[1], /STARTTLS/);
+    assert.match(r[2], /^5\d\d /);
+    assert.match(r[3], /^235 /);
+  });
+
   it('without AUTH, mail is refused', async () => {
     const r = await converse(['EHLO t', 'MAIL FROM:<a@mailer.test>', 'QUIT']);
     assert.match(r[2], /^530 /);
