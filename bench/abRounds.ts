@@ -1,0 +1,140 @@
+/**
+ * A/B of two emulator builds on issue 13's delivery paths, in rounds that alternate between them:
+ *   node --import tsx bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e] [--rounds=8] [--events=40000]
+ *
+ * Both builds run side by side (durable, each its own data dir) against one receiver; each round
+ * feeds one of them `--events` events (engine: `/emulator/replay` in requests of 20,000 lines;
+ * `--e2e`: `/api/batch`, 1,000 recipients a request) and runs its clock until the receiver has them.
+ * Of two emulators running side by side, one is often several per cent faster whichever build it
+ * runs, and which one varies from run to run: so the rounds run twice, the second time with both
+ * emulators started again in the other order, and each half's paired ratio is reported along with
+ * their geometric mean. Each round starts once both emulators are idle: what one writes into SQLite
+ * when idle (its read model, a compaction) would otherwise run during the other's round. Per build:
+ * median events/s, feed and drain ms, and emulator CPU µs an event (/proc, the round's own work).
+ * The last line is JSON.
+ */
+import { median, readCpuMs, round, spawnReady, tmpDir, type Spawned } from './lib';
+import { client, sampleEvent, webhookFor, type EmulatorReady } from './scenarios/emulator';
+import { countingReceiver, type CountingReceiver } from './scenarios/receiver';
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const [A, B] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const e2e = process.argv.includes('--e2e');
+const ROUNDS = arg('rounds', 8);
+const EVENTS = arg('events', e2e ? 20_000 : 40_000);
+
+interface Round {
+  rate: number;
+  feedMs: number;
+  drainMs: number;
+  cpuUs: number;
+}
+
+async function side(js: string, rx: CountingReceiver) {
+  const emu: Spawned<EmulatorReady> = await spawnReady<EmulatorReady>([js, '--port', '0', '--smtp-port', '0', '--data', tmpDir()], { MT_EMULATOR_LOG_LEVEL: 'warn' });
+  const c = client(emu.ready);
+  await c.call('POST', '/api/webhooks', webhookFor(rx.url));
+  let sent = 0;
+  const bodies = (n: number): { path: string; body: string; type: string }[] => {
+    const out = [];
+    if (e2e) {
+      const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
+      for (let i = 0; i < n; i += 1000) {
+        const to = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ email: `user${sent + i + k}@example.net` }));
+        out.push({ path: '/api/batch', body: JSON.stringify({ base, requests: [{ to }] }), type: 'application/json' });
+      }
+    } else {
+      for (let i = 0; i < n; i += 20_000) {
+        const lines = Array.from({ length: Math.min(20_000, n - i) }, (_, k) => JSON.stringify(sampleEvent(sent + i + k)));
+        out.push({ path: '/emulator/replay', body: lines.join('\n'), type: 'application/jsonl' });
+      }
+    }
+    sent += n;
+    return out;
+  };
+  return {
+    pid: emu.proc.pid!,
+    async round(n: number): Promise<Round> {
+      const requests = bodies(n);
+      const target = rx.events + n;
+      const cpu0 = readCpuMs(emu.proc.pid!) ?? NaN;
+      const t0 = performance.now();
+      // The Batch API's requests go in parallel, as a sender's would; replay's one after another.
+      if (e2e) await Promise.all(requests.map((r) => c.call('POST', r.path, r.body, r.type)));
+      else for (const r of requests) await c.call('POST', r.path, r.body, r.type);
+      const t1 = performance.now();
+      for (let guard = 0; rx.events < target && guard < 200; guard++) await c.call('POST', '/emulator/clock/advance', { seconds: 30 });
+      await rx.waitFor(target);
+      const t2 = performance.now();
+      const cpuUs = (((readCpuMs(emu.proc.pid!) ?? NaN) - cpu0) * 1000) / n;
+      return { rate: n / ((t2 - t0) / 1000), feedMs: t1 - t0, drainMs: t2 - t1, cpuUs };
+    },
+    async close() {
+      await c.close();
+      await emu.stop();
+    },
+  };
+}
+
+/** Waits until each process has used under 5 ms of CPU in 300 ms (at most 15 s). */
+async function settle(pids: number[]): Promise<void> {
+  const cpu = () => pids.reduce((ms, pid) => ms + (readCpuMs(pid) ?? 0), 0);
+  const t0 = performance.now();
+  for (let last = cpu(); performance.now() - t0 < 15_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = cpu();
+    if (now - last < 5) return;
+    last = now;
+  }
+}
+
+/** One half: both builds started (in the order given), warmed up, then `ROUNDS` rounds each, alternating which goes first. */
+async function half(rx: CountingReceiver, order: ['A' | 'B', string][]): Promise<Record<'A' | 'B', Round[]>> {
+  const sides: { name: 'A' | 'B'; s: Awaited<ReturnType<typeof side>> }[] = [];
+  for (const [name, js] of order) sides.push({ name, s: await side(js, rx) });
+  for (const { s } of sides) await s.round(2000);
+  const idle = () => settle(sides.map(({ s }) => s.pid));
+  const out: Record<'A' | 'B', Round[]> = { A: [], B: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const { name, s } of r % 2 ? [...sides].reverse() : sides) {
+      await idle();
+      out[name].push(await s.round(EVENTS));
+    }
+  }
+  for (const { s } of sides) await s.close();
+  return out;
+}
+
+async function main() {
+  if (!A || !B) throw new Error('usage: bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e] [--rounds=N] [--events=N]');
+  const rx = await countingReceiver();
+  const halves = [await half(rx, [['A', A], ['B', B]]), await half(rx, [['B', B], ['A', A]])];
+  await rx.close();
+  const summary = (rs: Round[]) => ({
+    eventsPerSec: round(median(rs.map((r) => r.rate))),
+    feedMs: round(median(rs.map((r) => r.feedMs))),
+    drainMs: round(median(rs.map((r) => r.drainMs))),
+    cpuUsPerEvent: round(median(rs.map((r) => r.cpuUs))),
+  });
+  const ratios = halves.map((h) => median(h.B.map((b, i) => b.rate / h.A[i].rate)));
+  const out = {
+    path: e2e ? 'end-to-end (/api/batch)' : 'engine (/emulator/replay)',
+    rounds: ROUNDS,
+    events: EVENTS,
+    A: { build: A, ...summary(halves.flatMap((h) => h.A)) },
+    B: { build: B, ...summary(halves.flatMap((h) => h.B)) },
+    /** Median of B ÷ A per round, in each half (A started first, then B first), and their geometric mean. */
+    ratioBtoA: { aFirst: round(ratios[0]), bFirst: round(ratios[1]), both: round(Math.sqrt(ratios[0] * ratios[1])) },
+  };
+  for (const k of ['A', 'B'] as const) {
+    const s = out[k];
+    console.log(`${k}: ${s.eventsPerSec} events/s, feed ${s.feedMs} ms, drain ${s.drainMs} ms, CPU ${s.cpuUsPerEvent} µs/event  (${s.build})`);
+  }
+  console.log(`B ÷ A: ${out.ratioBtoA.both} (A started first: ${out.ratioBtoA.aFirst}, B first: ${out.ratioBtoA.bFirst})`);
+  console.log(JSON.stringify(out));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
