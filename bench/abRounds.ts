@@ -13,7 +13,7 @@
  * median events/s, feed and drain ms, and emulator CPU µs an event (/proc, the round's own work).
  * The last line is JSON.
  */
-import { median, readCpuMs, round, spawnReady, tmpDir, type Spawned } from './lib';
+import { median, readCpuMs, round, settle, spawnReady, tmpDir, type Spawned } from './lib';
 import { client, sampleEvent, webhookFor, type EmulatorReady } from './scenarios/emulator';
 import { countingReceiver, type CountingReceiver } from './scenarios/receiver';
 
@@ -76,24 +76,12 @@ async function side(js: string, rx: CountingReceiver) {
   };
 }
 
-/** Waits until each process has used under 5 ms of CPU in 300 ms (at most 15 s). */
-async function settle(pids: number[]): Promise<void> {
-  const cpu = () => pids.reduce((ms, pid) => ms + (readCpuMs(pid) ?? 0), 0);
-  const t0 = performance.now();
-  for (let last = cpu(); performance.now() - t0 < 15_000; ) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const now = cpu();
-    if (now - last < 5) return;
-    last = now;
-  }
-}
-
 /** One half: both builds started (in the order given), warmed up, then `ROUNDS` rounds each, alternating which goes first. */
 async function half(rx: CountingReceiver, order: ['A' | 'B', string][]): Promise<Record<'A' | 'B', Round[]>> {
   const sides: { name: 'A' | 'B'; s: Awaited<ReturnType<typeof side>> }[] = [];
   for (const [name, js] of order) sides.push({ name, s: await side(js, rx) });
   for (const { s } of sides) await s.round(2000);
-  const idle = () => settle(sides.map(({ s }) => s.pid));
+  const idle = () => settle(sides.map(({ s }) => s.pid), 15_000);
   const out: Record<'A' | 'B', Round[]> = { A: [], B: [] };
   for (let r = 0; r < ROUNDS; r++) {
     for (const { name, s } of r % 2 ? [...sides].reverse() : sides) {

@@ -45,16 +45,40 @@ export async function repeat(times: number, fn: (i: number) => Promise<number>):
 }
 
 /**
- * Measures each side `rounds` times, alternating the order every round (A B, B A, …).
- * Returns every side's measurements in round order.
+ * Measures each side `rounds` times, alternating the order every round (A B, B A, …), each
+ * measurement after `before` (e.g. `settle`). Returns every side's measurements in round order.
  */
-export async function interleave<K extends string>(rounds: number, sides: Record<K, () => Promise<number>>): Promise<Record<K, number[]>> {
+export async function interleave<K extends string>(
+  rounds: number,
+  sides: Record<K, () => Promise<number>>,
+  before: () => Promise<void> = async () => undefined,
+): Promise<Record<K, number[]>> {
   const keys = Object.keys(sides) as K[];
   const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let r = 0; r < rounds; r++) {
-    for (const k of r % 2 ? [...keys].reverse() : keys) out[k].push(await sides[k]());
+    for (const k of r % 2 ? [...keys].reverse() : keys) {
+      await before();
+      out[k].push(await sides[k]());
+    }
   }
   return out;
+}
+
+/**
+ * Waits until the processes have used under 5 ms of CPU together in 300 ms (at most `maxMs`): what
+ * an emulator does once idle (its read model written into SQLite, a compaction, lifecycle events
+ * falling due on a real-time clock) would otherwise run during the next side's round, slowing
+ * whichever side that is, often the baseline.
+ */
+export async function settle(pids: (number | undefined)[], maxMs = 5000): Promise<void> {
+  const cpu = () => pids.reduce<number>((ms, pid) => ms + (pid === undefined ? 0 : (readCpuMs(pid) ?? 0)), 0);
+  const t0 = performance.now();
+  for (let last = cpu(); performance.now() - t0 < maxMs; ) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = cpu();
+    if (now - last < 5) return;
+    last = now;
+  }
 }
 
 /** Median of the per-round ratios a[i] / b[i]. */

@@ -7,7 +7,7 @@
  * a figure measured on fewer events than the goal names).
  */
 import * as os from 'node:os';
-import { interleave, median, pairedRatio, printTable, readCpuMs, round, summarize, tmpDir, type Figure } from './lib';
+import { interleave, settle, median, pairedRatio, printTable, readCpuMs, round, summarize, tmpDir, type Figure } from './lib';
 import { deliveryEmulator, minimalEngine, rawDelivery } from './scenarios/delivery';
 import { countingReceiver } from './scenarios/receiver';
 import { retrySchedule } from './scenarios/retrySchedule';
@@ -61,7 +61,7 @@ async function delivery() {
       e2e: () => withCpu('e2e', emu.pid, P.deliveryEvents, emu.run),
       floor: () => withCpu('floor', floor.pid, P.replayEvents, floor.replay),
       floorE2e: () => withCpu('floorE2e', floor.pid, P.deliveryEvents, floor.run),
-    });
+    }, () => settle([emu.pid, floor.pid]));
     add('raw undici Pool → express receiver', 'events/s', r.base);
     add('emulator delivery engine: replay → batches (durable)', 'events/s', r.engine);
     add('emulator end-to-end: /api/batch → batches (durable)', 'events/s', r.e2e);
@@ -94,7 +94,7 @@ async function sendIngest() {
       trivial: () => sendLoad(trivial, P.loadSeconds),
       durable: () => sendLoad(durable, P.loadSeconds),
       memory: () => sendLoad(memory, P.loadSeconds),
-    });
+    }, () => settle([trivial.pid, durable.pid, memory.pid]));
     add('trivial express /api/send', 'req/s', r.trivial);
     add('emulator /api/send (durable)', 'req/s', r.durable);
     add('emulator /api/send (--memory)', 'req/s', r.memory);
@@ -112,7 +112,7 @@ async function smtp() {
   try {
     await bare.send(100); // warm-up: connections open, JIT
     await emu.send(100);
-    const r = await interleave(P.rounds, { bare: () => bare.send(P.smtpMessages), emu: () => emu.send(P.smtpMessages) });
+    const r = await interleave(P.rounds, { bare: () => bare.send(P.smtpMessages), emu: () => emu.send(P.smtpMessages) }, () => settle([bare.pid, emu.pid]));
     add('bare smtp-server (nodemailer pool)', 'msg/s', r.bare);
     add('emulator SMTP (durable, nodemailer pool)', 'msg/s', r.emu);
     const v = pairedRatio(r.emu, r.bare);

@@ -13,6 +13,8 @@ const SEND_BODY = JSON.stringify({ from: { email: 'bench@bench.test' }, to: [{ e
 export interface LoadTarget {
   http: string;
   token?: string;
+  /** The server's process (for `settle`). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export async function sendLoad(t: LoadTarget, seconds: number): Promise<number> 
   return result.requests.total / seconds;
 }
 
-const target = (s: Spawned<{ http: string; token?: string }>): LoadTarget => ({ http: s.ready.http, token: s.ready.token, stop: () => s.stop() });
+const target = (s: Spawned<{ http: string; token?: string }>): LoadTarget => ({ http: s.ready.http, token: s.ready.token, pid: s.proc.pid, stop: () => s.stop() });
 
 export async function trivialSendServer(): Promise<LoadTarget> {
   return target(await spawnReady<{ http: string }>([path.join(__dirname, '..', 'baselines', 'trivialSend.mjs')]));

@@ -14,10 +14,12 @@ import { startEmulator } from './emulator';
 export interface SmtpTarget {
   /** Messages/s for `n` messages. */
   send(n: number): Promise<number>;
+  /** The server's process (for `settle`). */
+  readonly pid: number | undefined;
   close(): Promise<void>;
 }
 
-function pooled(port: number, password: string, stop: () => Promise<void>): SmtpTarget {
+function pooled(port: number, password: string, pid: number | undefined, stop: () => Promise<void>): SmtpTarget {
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
     port,
@@ -35,6 +37,7 @@ function pooled(port: number, password: string, stop: () => Promise<void>): Smtp
   } as import('nodemailer/lib/smtp-pool').Options);
   let sent = 0;
   return {
+    pid,
     async send(n) {
       const t0 = performance.now();
       await Promise.all(
@@ -52,10 +55,10 @@ function pooled(port: number, password: string, stop: () => Promise<void>): Smtp
 
 export async function bareSmtpServer(): Promise<SmtpTarget> {
   const s = await spawnReady<{ smtpPort: number }>([path.join(__dirname, '..', 'baselines', 'bareSmtp.mjs')]);
-  return pooled(s.ready.smtpPort, 'x', () => s.stop());
+  return pooled(s.ready.smtpPort, 'x', s.proc.pid, () => s.stop());
 }
 
 export async function emulatorSmtpServer(): Promise<SmtpTarget> {
   const s = await startEmulator(['--data', tmpDir()]);
-  return pooled(s.ready.smtpPort, s.ready.token, () => s.stop());
+  return pooled(s.ready.smtpPort, s.ready.token, s.proc.pid, () => s.stop());
 }
