@@ -3,8 +3,9 @@
  *   node --import tsx bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e] [--rounds=8] [--events=40000]
  *
  * Both builds run side by side (durable, each its own data dir) against one receiver; each round
- * feeds one of them `--events` events (engine: `/emulator/replay` in requests of 20,000 lines;
- * `--e2e`: `/api/batch`, 1,000 recipients a request) and runs its clock until the receiver has them.
+ * feeds one of them `--events` events as `npm run bench` does (engine: `/emulator/replay` in
+ * requests of 20,000 lines; `--e2e`: `/api/batch`, 20 requests of 1,000 recipients a call) and
+ * runs its clock until the receiver has them.
  * Of two emulators running side by side, one is often several per cent faster whichever build it
  * runs, and which one varies from run to run: so the rounds run twice, the second time with both
  * emulators started again in the other order, and each half's paired ratio is reported along with
@@ -13,8 +14,8 @@
  * median events/s, feed and drain ms, and emulator CPU µs an event (/proc, the round's own work).
  * The last line is JSON.
  */
-import { median, readCpuMs, round, settle, spawnReady, tmpDir, type Spawned } from './lib';
-import { client, sampleEvent, webhookFor, type EmulatorReady } from './scenarios/emulator';
+import { median, readCpuMs, round, settle, tmpDir } from './lib';
+import { deliveryEmulator } from './scenarios/delivery';
 import { countingReceiver, type CountingReceiver } from './scenarios/receiver';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -30,49 +31,18 @@ interface Round {
   cpuUs: number;
 }
 
+/** One build: an emulator of the bench's delivery figures (`deliveryEmulator`), with its CPU per event a round. */
 async function side(js: string, rx: CountingReceiver) {
-  const emu: Spawned<EmulatorReady> = await spawnReady<EmulatorReady>([js, '--port', '0', '--smtp-port', '0', '--data', tmpDir()], { MT_EMULATOR_LOG_LEVEL: 'warn' });
-  const c = client(emu.ready);
-  await c.call('POST', '/api/webhooks', webhookFor(rx.url));
-  let sent = 0;
-  const bodies = (n: number): { path: string; body: string; type: string }[] => {
-    const out = [];
-    if (e2e) {
-      const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
-      for (let i = 0; i < n; i += 1000) {
-        const to = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ email: `user${sent + i + k}@example.net` }));
-        out.push({ path: '/api/batch', body: JSON.stringify({ base, requests: [{ to }] }), type: 'application/json' });
-      }
-    } else {
-      for (let i = 0; i < n; i += 20_000) {
-        const lines = Array.from({ length: Math.min(20_000, n - i) }, (_, k) => JSON.stringify(sampleEvent(sent + i + k)));
-        out.push({ path: '/emulator/replay', body: lines.join('\n'), type: 'application/jsonl' });
-      }
-    }
-    sent += n;
-    return out;
-  };
+  const emu = await deliveryEmulator(rx, tmpDir(), js);
   return {
-    pid: emu.proc.pid!,
+    pid: emu.pid,
     async round(n: number): Promise<Round> {
-      const requests = bodies(n);
-      const target = rx.events + n;
-      const cpu0 = readCpuMs(emu.proc.pid!) ?? NaN;
-      const t0 = performance.now();
-      // The Batch API's requests go in parallel, as a sender's would; replay's one after another.
-      if (e2e) await Promise.all(requests.map((r) => c.call('POST', r.path, r.body, r.type)));
-      else for (const r of requests) await c.call('POST', r.path, r.body, r.type);
-      const t1 = performance.now();
-      for (let guard = 0; rx.events < target && guard < 200; guard++) await c.call('POST', '/emulator/clock/advance', { seconds: 30 });
-      await rx.waitFor(target);
-      const t2 = performance.now();
-      const cpuUs = (((readCpuMs(emu.proc.pid!) ?? NaN) - cpu0) * 1000) / n;
-      return { rate: n / ((t2 - t0) / 1000), feedMs: t1 - t0, drainMs: t2 - t1, cpuUs };
+      const cpu0 = readCpuMs(emu.pid!) ?? NaN;
+      const rate = await (e2e ? emu.run(n) : emu.replay(n));
+      const cpuUs = (((readCpuMs(emu.pid!) ?? NaN) - cpu0) * 1000) / n;
+      return { rate, ...emu.last, cpuUs };
     },
-    async close() {
-      await c.close();
-      await emu.stop();
-    },
+    close: () => emu.close(),
   };
 }
 

@@ -42,6 +42,8 @@ export interface DeliveryEmulator {
   replay(n: number): Promise<number>;
   /** The emulator's process, for its CPU time. */
   readonly pid: number | undefined;
+  /** The last round's two phases: its requests answered (feed), then its events delivered (drain). */
+  readonly last: { feedMs: number; drainMs: number };
   close(): Promise<void>;
 }
 
@@ -74,21 +76,26 @@ function batchBodies(from: number, n: number): string[] {
   return bodies;
 }
 
-/** One durable emulator with one webhook to `rx`, reused across rounds. */
-export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): Promise<DeliveryEmulator> {
-  const emu: Spawned<EmulatorReady> = await startEmulator(['--data', dataDir]);
+/** One durable emulator (`js`: which build) with one webhook to `rx`, reused across rounds. */
+export async function deliveryEmulator(rx: CountingReceiver, dataDir: string, js?: string): Promise<DeliveryEmulator> {
+  const emu: Spawned<EmulatorReady> = await startEmulator(['--data', dataDir], js);
   const c: Client = client(emu.ready);
   await c.call('POST', '/api/webhooks', webhookFor(rx.url));
   let sent = 0;
   // Lifecycle events fall due 2 s after the send, batches 30 s after that: run time forward.
-  const drain = async (target: number) => {
+  const last = { feedMs: 0, drainMs: 0 };
+  const drain = async (target: number, t0: number) => {
+    const fed = performance.now();
     for (let guard = 0; rx.events < target && guard < 200; guard++) {
       await c.call('POST', '/emulator/clock/advance', { seconds: 30 });
     }
     await rx.waitFor(target);
+    last.feedMs = fed - t0;
+    last.drainMs = performance.now() - fed;
   };
   return {
     pid: emu.proc.pid,
+    last,
     async run(n) {
       const target = rx.events + n;
       const t0 = performance.now();
@@ -96,7 +103,7 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
       for (const body of batchBodies(sent, n)) sends.push(c.call('POST', '/api/batch', body));
       await Promise.all(sends);
       sent += n;
-      await drain(target);
+      await drain(target, t0);
       return n / ((performance.now() - t0) / 1000);
     },
     async replay(n) {
@@ -105,7 +112,7 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string): P
       sent += n;
       const t0 = performance.now();
       for (const lines of chunks) await c.call('POST', '/emulator/replay', lines, 'application/jsonl');
-      await drain(target);
+      await drain(target, t0);
       return n / ((performance.now() - t0) / 1000);
     },
     async close() {

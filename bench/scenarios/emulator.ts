@@ -10,8 +10,9 @@ export interface EmulatorReady {
   token: string;
 }
 
-export function startEmulator(extra: string[] = ['--memory']): Promise<Spawned<EmulatorReady>> {
-  return spawnReady<EmulatorReady>([EMULATOR_JS, '--port', '0', '--smtp-port', '0', ...extra], { MT_EMULATOR_LOG_LEVEL: 'warn' });
+/** `js`: the build to run (another build's `dist/emulator.js` for an A/B). */
+export function startEmulator(extra: string[] = ['--memory'], js = EMULATOR_JS): Promise<Spawned<EmulatorReady>> {
+  return spawnReady<EmulatorReady>([js, '--port', '0', '--smtp-port', '0', ...extra], { MT_EMULATOR_LOG_LEVEL: 'warn' });
 }
 
 export type Client = ReturnType<typeof client>;

@@ -8,7 +8,7 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
 import nodemailer from 'nodemailer';
-import { spawnReady, tmpDir } from '../lib';
+import { spawnReady, tmpDir, type Spawned } from '../lib';
 import { startEmulator } from './emulator';
 
 export interface SmtpTarget {
@@ -19,7 +19,8 @@ export interface SmtpTarget {
   close(): Promise<void>;
 }
 
-function pooled(port: number, password: string, pid: number | undefined, stop: () => Promise<void>): SmtpTarget {
+/** A pooled transport to the SMTP server `server` runs. */
+function pooled(server: Spawned<unknown>, port: number, password: string): SmtpTarget {
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
     port,
@@ -37,7 +38,7 @@ function pooled(port: number, password: string, pid: number | undefined, stop: (
   } as import('nodemailer/lib/smtp-pool').Options);
   let sent = 0;
   return {
-    pid,
+    pid: server.proc.pid,
     async send(n) {
       const t0 = performance.now();
       await Promise.all(
@@ -48,17 +49,17 @@ function pooled(port: number, password: string, pid: number | undefined, stop: (
     },
     async close() {
       transport.close();
-      await stop();
+      await server.stop();
     },
   };
 }
 
 export async function bareSmtpServer(): Promise<SmtpTarget> {
   const s = await spawnReady<{ smtpPort: number }>([path.join(__dirname, '..', 'baselines', 'bareSmtp.mjs')]);
-  return pooled(s.ready.smtpPort, 'x', s.proc.pid, () => s.stop());
+  return pooled(s, s.ready.smtpPort, 'x');
 }
 
 export async function emulatorSmtpServer(): Promise<SmtpTarget> {
   const s = await startEmulator(['--data', tmpDir()]);
-  return pooled(s.ready.smtpPort, s.ready.token, s.proc.pid, () => s.stop());
+  return pooled(s, s.ready.smtpPort, s.ready.token);
 }
