@@ -1,103 +1,179 @@
 /**
- * The one-part plain-text message without mailparser's streams (issue 13): most SMTP mail from a
- * test suite is a single `text/plain` part, and `simpleParser` spends more CPU on its pipeline of
- * streams (splitter, decoder, hasher, charset) for such a message than the rest of the SMTP path.
+ * The one-part plain-text message without mailparser (issue 13): most SMTP mail from a test suite
+ * is a single `text/plain` part, and for such a message `simpleParser` spends more CPU on its
+ * streams and on header work the request never reads (every header decoded, addresses formatted
+ * as HTML, dates and content types parsed) than the rest of the SMTP path.
  *
- * Fidelity by construction: the header block is read by the same mailsplit `MimeNode` and the same
- * `MailParser.processHeaders` that `simpleParser` runs, and the body decoded as mailparser decodes
- * an inline text part (quoted-printable by libqp's `decode`, which its stream decoder equals,
- * line breaks made `\n`). Anything else (multipart, HTML, another charset, base64, format=flowed,
- * a disposition or file name, 8-bit or unusual header bytes) returns null, and the caller runs
- * `simpleParser`. test/unit/smtp/plainText.test.ts checks the result equals `simpleParser`'s on
- * the messages nodemailer writes.
+ * Fidelity by construction: the header lines are split as mailsplit splits them, and each value
+ * the request carries is what `fromParsedMail` reads from mailparser's `processHeaders` (which
+ * headers it makes a string, and how: the rules below follow mailparser 3.14's), with the same
+ * libmime and address parser for encoded words and addresses. The body is decoded as mailparser
+ * decodes an inline text part (quoted-printable by libqp, line breaks made `\n`). Anything else
+ * (multipart, HTML, another charset, base64, format=flowed, a disposition or a file name, 8-bit or
+ * unusual header bytes, an odd header name) returns null, and the caller runs `simpleParser`.
+ * test/unit/smtp/plainText.test.ts checks the request equals `simpleParser`'s, on the messages
+ * nodemailer writes and on generated header blocks.
  */
-import type { AddressObject, HeaderLines, Headers, ParsedMail } from 'mailparser';
+import type { AddressObject } from 'mailparser';
+import { decodeWords, rawValue, addressesOf, type Address, type MessageFields } from './message';
 
-/** What smtpIngest builds the Send API request from: simpleParser's result, or these fields of it. */
-export type Parsed = Pick<ParsedMail, 'headers' | 'headerLines' | 'subject' | 'from' | 'to' | 'cc' | 'text'> & {
-  html?: ParsedMail['html'];
-  attachments: ParsedMail['attachments'];
-};
-
-interface MimeNodeLike {
-  addHeaderChunk(line: Buffer): boolean;
-  parseHeaders(): void;
-  headers: { getList(): HeaderLines; lines: HeaderLines };
-  multipart: string | false;
-  contentType: string | false;
-  charset: string | false;
-  encoding: string | false;
-  disposition: string | false;
-  filename: string | false;
-  flowed: boolean;
-  rfc822: boolean;
-}
 interface Parts {
-  MimeNode: new (parent: false, config: object) => MimeNodeLike;
-  processHeaders: (lines: HeaderLines) => Headers;
+  libmime: typeof import('libmime');
+  parseAddressHeader: (value: string) => AddressObject;
   qpDecode: (raw: Buffer) => Buffer;
 }
 let parts: Parts | null = null;
 /** Loaded on the first message, as mailparser is (not before the ready line). */
 function load(): Parts {
-  if (parts) return parts;
-  const { MailParser } = require('mailparser') as typeof import('mailparser');
-  // One parser, never written to: only its header processing is used, which keeps no state.
-  const mp = new MailParser() as unknown as { processHeaders(lines: HeaderLines): Headers };
-  return (parts = {
-    MimeNode: require('@zone-eu/mailsplit/lib/mime-node.js') as Parts['MimeNode'],
-    processHeaders: (lines) => mp.processHeaders(lines),
+  return (parts ??= {
+    libmime: require('libmime') as typeof import('libmime'),
+    parseAddressHeader: (require('mailparser') as { parseAddressHeader: Parts['parseAddressHeader'] }).parseAddressHeader,
     qpDecode: (require('libqp') as { decode: (raw: Buffer) => Buffer }).decode,
   });
 }
 
 const MAX_HEADER_BYTES = 64 * 1024;
 const PLAIN_CHARSETS = new Set(['utf8', 'ascii', 'usascii']);
+/** A header name we take: printable ASCII without a colon or a space. */
+const NAME = /^[!-9;-~]+$/;
 
-/** The parsed message, or null when it is not a plain one-part text message (then use simpleParser). */
-export function parsePlainText(raw: Buffer): Parsed | null {
+/** Headers mailparser makes something other than a string (addresses, dates, parameters). */
+const NOT_STRING = new Set([
+  'content-type',
+  'content-disposition',
+  'dkim-signature',
+  'date',
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'sender',
+  'reply-to',
+  'delivered-to',
+  'return-path',
+  'disposition-notification-to',
+  'list',
+  'x-priority',
+  'x-msmail-priority',
+  'importance',
+]);
+/** The priority headers, all kept by mailparser as one `priority`. */
+const PRIORITY = new Set(['priority', 'x-priority', 'x-msmail-priority', 'importance']);
+/** Headers of which mailparser keeps the first value only (the rest: one value is a string, more are a list). */
+const SINGLE = new Set(['content-id', 'content-transfer-encoding', 'mime-version', 'content-description', 'precedence', 'errors-to', 'subject', 'message-id', 'in-reply-to']);
+
+/** As mailparser's `ensureMessageIDFormat`. */
+const messageId = (v: string): string => (v ? `${v.startsWith('<') ? '' : '<'}${v}${v.endsWith('>') ? '' : '>'}` : '');
+
+/** As mailparser's `parsePriority`. */
+function priority(value: string): string {
+  const v = value.toLowerCase().trim();
+  const level = parseInt(v, 10);
+  if (!isNaN(level)) return level === 3 ? 'normal' : level > 3 ? 'low' : 'high';
+  return v === 'non-urgent' || v === 'low' ? 'low' : v === 'urgent' || v === 'high' ? 'high' : 'normal';
+}
+
+/** An address without quotes, comments, encoded words or an internationalized (punycode) domain. */
+const ADDR = '[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+';
+const BARE = new RegExp(`^${ADDR}$`);
+const NAMED = new RegExp(`^([A-Za-z0-9]+(?: [A-Za-z0-9]+)*) <(${ADDR})>$`);
+
+/**
+ * The addresses of a From, To or Cc value, as mailparser's address parser reads them: a bare
+ * address or `Name <address>` (what a test suite's mail mostly carries) directly, anything else
+ * by that parser. test/unit/smtp/plainText.test.ts compares the two on generated values.
+ */
+export function addressList(value: string): Address[] {
+  if (!value.includes('xn--')) {
+    if (BARE.test(value)) return [{ email: value }];
+    const named = NAMED.exec(value);
+    if (named) return [{ email: named[2], name: named[1] }];
+  }
+  return addressesOf(load().parseAddressHeader(value));
+}
+
+/** The fields of a plain one-part text message, or null when it is not one (then use simpleParser). */
+export function parsePlainText(raw: Buffer): MessageFields | null {
   const end = raw.indexOf('\r\n\r\n');
   if (end < 0 || end > MAX_HEADER_BYTES) return null;
-  const block = raw.subarray(0, end + 4);
   // Header bytes: printable ASCII, tab, and CRLF line ends only (no bare CR or LF, no 8-bit, no NUL).
-  for (let i = 0; i < block.length; i++) {
-    const b = block[i];
+  for (let i = 0; i < end; i++) {
+    const b = raw[i];
     if (b === 0x0d) {
-      if (block[i + 1] !== 0x0a) return null;
+      if (raw[i + 1] !== 0x0a) return null;
       i++;
     } else if ((b < 0x20 && b !== 0x09) || b > 0x7e) return null;
   }
-  const { MimeNode, processHeaders, qpDecode } = load();
-  const node = new MimeNode(false, {});
-  for (let at = 0; at < block.length; ) {
-    const next = block.indexOf('\n', at) + 1;
-    node.addHeaderChunk(block.subarray(at, next));
-    at = next;
+  // The lines as mailsplit keeps them: a folded line joined by CRLF to its continuations.
+  const lines: { name: string; key: string; line: string }[] = [];
+  for (const l of raw.toString('latin1', 0, end).split('\r\n')) {
+    if (l.charCodeAt(0) === 0x20 || l.charCodeAt(0) === 0x09) {
+      if (!lines.length) return null;
+      lines[lines.length - 1].line += `\r\n${l}`;
+      continue;
+    }
+    const colon = l.indexOf(':');
+    const name = l.slice(0, colon);
+    if (colon < 1 || !NAME.test(name)) return null;
+    lines.push({ name, key: name.toLowerCase(), line: l });
   }
-  node.parseHeaders();
-  const charset = node.charset === false ? 'utf8' : node.charset.toLowerCase().replace(/[^a-z0-9]+/g, '');
-  if (
-    node.multipart ||
-    node.rfc822 ||
-    node.contentType !== 'text/plain' ||
-    node.flowed ||
-    node.disposition ||
-    node.filename ||
-    !PLAIN_CHARSETS.has(charset) ||
-    !['', '7bit', '8bit', 'quoted-printable'].includes(node.encoding || '')
-  ) {
-    return null;
+  const byKey = new Map<string, string[]>();
+  for (const { key, line } of lines) {
+    const group = key.startsWith('list-') ? 'list' : PRIORITY.has(key) ? 'priority' : key;
+    const values = byKey.get(group);
+    if (values) values.push(rawValue(line));
+    else byKey.set(group, [rawValue(line)]);
   }
+
+  // One text/plain part in UTF-8 or ASCII, 7bit, 8bit or quoted-printable, nothing else.
+  const { libmime, qpDecode } = load();
+  const contentType = byKey.get('content-type');
+  const cte = byKey.get('content-transfer-encoding');
+  if (contentType?.length !== 1 || byKey.has('content-disposition') || (cte && cte.length > 1)) return null;
+  const type = libmime.parseHeaderValue(contentType[0]);
+  const params = Object.keys(type.params);
+  if (type.value.toLowerCase() !== 'text/plain' || params.some((p) => p !== 'charset')) return null;
+  if (type.params.charset !== undefined && !PLAIN_CHARSETS.has(type.params.charset.toLowerCase().replace(/[^a-z0-9]+/g, ''))) return null;
+  const encoding = (cte?.[0] ?? '').toLowerCase();
+  if (!['', '7bit', '8bit', 'quoted-printable'].includes(encoding)) return null;
+
+  const decode = (v: string): string => {
+    if (!v.includes('=?')) return v;
+    try {
+      return libmime.decodeWords(v);
+    } catch {
+      return v;
+    }
+  };
+  // Each header's value as `fromParsedMail` reads mailparser's: its string, or the first line's raw value.
+  const values = new Map<string, string>();
+  for (const { key, line } of lines) {
+    if (values.has(key)) continue;
+    let kept: string | undefined;
+    if (key === 'priority') kept = priority(byKey.get('priority')![0]);
+    else if (!NOT_STRING.has(key) && !key.startsWith('list-')) {
+      let found = byKey.get(key)!;
+      if (key === 'references') found = found.flatMap((v) => decode(v).split(/\s+/).map(messageId));
+      else if (key === 'subject') found = found.map(decode);
+      else if (key === 'message-id' || key === 'in-reply-to') found = found.map((v) => messageId(decode(v)));
+      found = found.filter((v) => v);
+      if (found.length === 1 || (found.length > 1 && SINGLE.has(key))) kept = found[0];
+    }
+    values.set(key, kept === undefined ? rawValue(line) : decodeWords(kept).trim());
+  }
+  const addresses = (key: string): Address[] => (byKey.get(key) ?? []).flatMap(addressList);
+
   const body = raw.subarray(end + 4);
-  const bytes = node.encoding === 'quoted-printable' ? qpDecode(body) : body;
-  const text = bytes.toString().replace(/\r?\n/g, '\n');
-  const headerLines = node.headers.getList();
-  const headers = processHeaders(headerLines);
-  const out: Parsed = { headers, headerLines: node.headers.lines, html: undefined, attachments: [], text: text || undefined };
-  // As simpleParser copies them (the first value of each).
-  if (headers.has('subject')) out.subject = headers.get('subject') as string;
-  if (headers.has('from')) out.from = headers.get('from') as AddressObject;
-  if (headers.has('to')) out.to = headers.get('to') as AddressObject;
-  if (headers.has('cc')) out.cc = headers.get('cc') as AddressObject;
-  return out;
+  const bytes = encoding === 'quoted-printable' ? qpDecode(body) : body;
+  const subject = byKey.get('subject')?.map(decode).find((v) => v);
+  return {
+    names: lines.map(({ name, key }) => ({ name, key })),
+    values,
+    ...(subject === undefined ? {} : { subject }),
+    from: (byKey.get('from') ?? []).slice(0, 1).flatMap(addressList),
+    to: addresses('to'),
+    cc: addresses('cc'),
+    text: bytes.toString().replace(/\r?\n/g, '\n') || undefined,
+    attachments: [],
+  };
 }

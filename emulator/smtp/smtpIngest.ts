@@ -4,12 +4,12 @@
  * bcc by the headers), `X-MT-Category` and `X-MT-Custom-Variables` (JSON, ignored above 1000
  * bytes) set category and custom variables. A refused message is a 5xx reply, never a crash.
  */
-import type { AddressObject } from 'mailparser';
 import { BadRequestError, DomainNotAllowedError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { Sending } from '../core/sending';
 import { LIMITS } from '../core/sending/validation';
-import { parsePlainText, type Parsed } from './plainText';
+import { fromParsedMail, type MessageFields } from './message';
+import { parsePlainText } from './plainText';
 import type { SmtpMessage } from './smtpServer';
 
 type MailParser = typeof import('mailparser');
@@ -18,37 +18,6 @@ let mailparser: MailParser | null = null;
 const parser = (): MailParser => (mailparser ??= require('mailparser') as MailParser);
 
 const refuse = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
-
-const addressesOf = (a: AddressObject | AddressObject[] | undefined): { email: string; name?: string }[] =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) =>
-    o.value.filter((v) => v.address).map((v) => (v.name ? { email: v.address!, name: v.name } : { email: v.address! })),
-  );
-
-/** RFC 2047 encoded words (`=?UTF-8?Q?…?=`), which nodemailer uses for long or non-ASCII values. */
-function decodeWords(value: string): string {
-  return value
-    .replace(/(\?=)\s+(=\?)/g, '$1$2')
-    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (whole, charset: string, enc: string, text: string) => {
-      try {
-        const bytes =
-          enc.toUpperCase() === 'B'
-            ? Buffer.from(text, 'base64')
-            : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
-        return new TextDecoder(charset.split('*')[0]).decode(bytes);
-      } catch {
-        return whole;
-      }
-    });
-}
-
-/** A header's value: decoded by mailparser (MIME words, folding) when it is plain text, else the raw line unfolded. */
-function header(parsed: Parsed, name: string): string | undefined {
-  const key = name.toLowerCase();
-  const decoded = parsed.headers.get(key);
-  if (typeof decoded === 'string') return decodeWords(decoded).trim();
-  const line = parsed.headerLines.find((h) => h.key === key);
-  return line ? line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim() : undefined;
-}
 
 function customVariables(raw: string | undefined, log: Logger): Record<string, unknown> | undefined {
   if (!raw) return undefined;
@@ -66,7 +35,6 @@ function customVariables(raw: string | undefined, log: Logger): Record<string, u
   return undefined;
 }
 
-/** Builds the `onMessage` callback of the SMTP server. */
 /** Mailtrap's words (troubleshooting/sending-from-domain-not-allowed.md), after the 550. */
 export const SMTP_DOMAIN_NOT_ALLOWED = '5.7.1 Sending from domain is not allowed';
 
@@ -88,8 +56,8 @@ export function smtpSenderCheck(sending: Sending): (address: string) => string |
 }
 
 /** The message parsed: a plain one-part text message without mailparser's streams, anything else by `simpleParser`. */
-export async function parseMessage(raw: Buffer): Promise<Parsed> {
-  let plain: Parsed | null = null;
+export async function parseMessage(raw: Buffer): Promise<MessageFields> {
+  let plain: MessageFields | null = null;
   try {
     plain = parsePlainText(raw);
   } catch {
@@ -97,18 +65,17 @@ export async function parseMessage(raw: Buffer): Promise<Parsed> {
   }
   if (plain) return plain;
   try {
-    return await parser().simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
+    return fromParsedMail(await parser().simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true }));
   } catch (err) {
     throw refuse(554, `5.6.0 Message could not be parsed: ${String((err as Error).message ?? err).slice(0, 200)}`);
   }
 }
 
 /** The Send API request an SMTP message stands for. */
-export function toSendRequest(parsed: Parsed, msg: Pick<SmtpMessage, 'envelopeFrom' | 'envelopeTo'>, log: Logger) {
-  const fromHeader = addressesOf(parsed.from)[0];
-  const from = fromHeader ?? (msg.envelopeFrom ? { email: msg.envelopeFrom } : undefined);
-  const inTo = new Set(addressesOf(parsed.to).map((a) => a.email.toLowerCase()));
-  const inCc = new Set(addressesOf(parsed.cc).map((a) => a.email.toLowerCase()));
+export function toSendRequest(fields: MessageFields, msg: Pick<SmtpMessage, 'envelopeFrom' | 'envelopeTo'>, log: Logger) {
+  const from = fields.from[0] ?? (msg.envelopeFrom ? { email: msg.envelopeFrom } : undefined);
+  const inTo = new Set(fields.to.map((a) => a.email.toLowerCase()));
+  const inCc = new Set(fields.cc.map((a) => a.email.toLowerCase()));
   const to: { email: string }[] = [];
   const cc: { email: string }[] = [];
   const bcc: { email: string }[] = [];
@@ -117,19 +84,16 @@ export function toSendRequest(parsed: Parsed, msg: Pick<SmtpMessage, 'envelopeFr
     (inTo.has(key) ? to : inCc.has(key) ? cc : bcc).push({ email });
   }
   const headers: Record<string, string> = {};
-  for (const h of parsed.headerLines) {
-    const name = h.line.slice(0, h.line.indexOf(':')).trim();
-    if (name) headers[name] = header(parsed, h.key) ?? '';
-  }
+  for (const { name, key } of fields.names) if (name) headers[name] = fields.values.get(key) ?? '';
   const request = {
     from,
     to,
     cc,
     bcc,
-    subject: parsed.subject,
-    text: parsed.text || undefined,
-    html: typeof parsed.html === 'string' && parsed.html !== '' ? parsed.html : undefined,
-    attachments: parsed.attachments.map((a, i) => ({
+    subject: fields.subject,
+    text: fields.text || undefined,
+    html: fields.html || undefined,
+    attachments: fields.attachments.map((a, i) => ({
       filename: a.filename ?? `attachment-${i + 1}`,
       content: a.content,
       type: a.contentType,
@@ -137,12 +101,13 @@ export function toSendRequest(parsed: Parsed, msg: Pick<SmtpMessage, 'envelopeFr
       content_id: a.cid,
     })),
     headers,
-    category: header(parsed, 'X-MT-Category'),
-    custom_variables: customVariables(header(parsed, 'X-MT-Custom-Variables'), log),
+    category: fields.values.get('x-mt-category'),
+    custom_variables: customVariables(fields.values.get('x-mt-custom-variables'), log),
   };
   return request;
 }
 
+/** Builds the `onMessage` callback of the SMTP server. */
 export function smtpIngest(sending: Sending, log: Logger): (msg: SmtpMessage) => Promise<string> {
   return async (msg) => {
     const request = toSendRequest(await parseMessage(msg.raw), msg, log);

@@ -1,14 +1,18 @@
 /**
  * The plain-text fast parse (emulator/smtp/plainText.ts, issue 13) against mailparser's
- * simpleParser: on every message nodemailer's MailComposer writes, the Send API request built from
- * either is the same, and the fast parse takes exactly the one-part plain-text messages.
+ * simpleParser: on every message nodemailer's MailComposer writes, and on generated header blocks
+ * (duplicates, empty values, folding, encoded words, the headers mailparser treats apart), the
+ * Send API request built from either is the same, and the fast parse takes exactly the one-part
+ * plain-text messages.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { simpleParser } from 'mailparser';
+import { parseAddressHeader, simpleParser } from 'mailparser';
 import { createLogger } from '../../../emulator/log';
-import { parsePlainText } from '../../../emulator/smtp/plainText';
+import { addressesOf, fromParsedMail } from '../../../emulator/smtp/message';
+import { addressList, parsePlainText } from '../../../emulator/smtp/plainText';
 import { toSendRequest } from '../../../emulator/smtp/smtpIngest';
 
 const log = createLogger('t', { write: () => undefined });
@@ -39,7 +43,7 @@ const NOT_PLAIN: [string, ConstructorParameters<typeof MailComposer>[0]][] = [
 async function both(raw: Buffer) {
   const fast = parsePlainText(raw);
   const full = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
-  return { fast, viaFast: fast && toSendRequest(fast, envelope, log), viaFull: toSendRequest(full, envelope, log) };
+  return { fast, viaFast: fast && toSendRequest(fast, envelope, log), viaFull: toSendRequest(fromParsedMail(full), envelope, log) };
 }
 
 describe('SMTP plain-text fast parse', () => {
@@ -75,5 +79,59 @@ describe('SMTP plain-text fast parse', () => {
     const { fast, viaFast, viaFull } = await both(raw);
     assert.ok(fast);
     assert.deepEqual(viaFast, viaFull);
+  });
+  it('the same request as simpleParser on generated header blocks', async () => {
+    const names = fc.constantFrom(
+      'Subject', 'subject', 'SUBJECT', 'X-Custom', 'x-custom', 'X-Dup', 'Message-ID', 'In-Reply-To', 'References', 'Priority', 'X-Priority',
+      'Importance', 'X-MSMail-Priority', 'List-Unsubscribe', 'List-Id', 'List', 'Date', 'Sender', 'Reply-To', 'Return-Path', 'Content-ID',
+      'MIME-Version', 'Precedence', 'Errors-To', 'Content-Description', 'X-MT-Category', 'X-MT-Custom-Variables', 'Keywords', 'From', 'To',
+      'Cc', 'Bcc', 'Delivered-To', 'DKIM-Signature', 'Disposition-Notification-To', 'Comments',
+    );
+    const values = fc.constantFrom(
+      '', 'plain', '  spaced  out  ', '=?UTF-8?Q?caf=C3=A9?=', '=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=', 'a =?UTF-8?Q?=C3=BC?= b', '=?UTF-8?Q??=',
+      '<a@b>', 'a@b', '<a@b> <c@d>', 'c@d  e@f', '1 (Highest)', '3', '5', 'urgent', 'non-urgent', 'HIGH', '{"user_id":1}', '[1]', '{bad',
+      'User <user@example.net>', '"Doe, J" <copy@example.net>, k@y.test', 'Group: user@example.net, c@d.test;', '=?UTF-8?Q?Zo=C3=AB?= <Copy@Example.net>',
+      'x@xn--bcher-kva.example', 'Mon, 2 Jan 2026 03:04:05 +0000', 'not a date', 'v=1; a=rsa-sha256; d=x.test', '(comment) value', 'a:b:c',
+    );
+    /** A value folded at its first space, as a long header would be. */
+    const line = fc.tuple(names, values, fc.boolean()).map(([n, v, fold]) => `${n}: ${fold && v.includes(' ') ? v.replace(' ', '\r\n\t') : v}`);
+    const contentType = fc.constantFrom('text/plain; charset=utf-8', 'text/plain; charset="UTF-8"', 'TEXT/PLAIN', 'text/plain; charset=us-ascii');
+    const encoding = fc.constantFrom([], ['Content-Transfer-Encoding: 7bit'], ['Content-Transfer-Encoding: quoted-printable']);
+    const body = fc.constantFrom('hello', '', 'one\r\ntwo\r\n', 'caf=C3=A9 =\r\nsoft\r\n');
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 12 }), contentType, encoding, body, async (lines, type, cte, text) => {
+        const raw = Buffer.from([...lines, `Content-Type: ${type}`, ...cte, '', text].join('\r\n'));
+        const { fast, viaFast, viaFull } = await both(raw);
+        assert.ok(fast, `fast parse declined:\n${raw}`);
+        assert.deepEqual(viaFast, viaFull, `for:\n${raw}`);
+        checked++;
+      }),
+      { numRuns: 400, seed: 13 },
+    );
+    assert.equal(checked, 400);
+  });
+  it("reads From, To and Cc values as mailparser's address parser does", () => {
+    // Bare and named addresses (read directly) and their near misses (left to the parser).
+    const part = fc.constantFrom('a', 'Bo', 'x1', 'user', 'Example', 'net', 'xn--bcher-kva', '.', '-', '+', '_', ' ', '  ', '@', '<', '>', '"', ',', '(', ')', ':', ';', '=?UTF-8?Q?Zo=C3=AB?=');
+    const word = fc.array(part, { minLength: 1, maxLength: 3 }).map((p) => p.join(''));
+    const bare = fc.tuple(word, word, word).map(([l, d, t]) => `${l}@${d}.${t}`);
+    const value = fc.oneof(
+      bare,
+      fc.tuple(fc.array(word, { minLength: 1, maxLength: 3 }), bare).map(([n, a]) => `${n.join(' ')} <${a}>`),
+      fc.array(part, { maxLength: 10 }).map((p) => p.join('')),
+    );
+    let direct = 0;
+    fc.assert(
+      fc.property(value, (raw) => {
+        const v = raw.trim();
+        const got = addressList(v);
+        assert.deepEqual(got, addressesOf(parseAddressHeader(v)), JSON.stringify(v));
+        if (got.length === 1 && (v === got[0].email || v === `${got[0].name} <${got[0].email}>`)) direct++;
+      }),
+      { numRuns: 3000, seed: 13 },
+    );
+    assert.ok(direct > 100, `only ${direct} bare or named addresses generated`);
+    for (const value of ['user@example.net', 'App <app@plain.test>', 'Ab Cd <a+b@c.d>']) assert.deepEqual(addressList(value), addressesOf(parseAddressHeader(value)));
   });
 });
