@@ -10,9 +10,14 @@ export interface EmulatorReady {
   token: string;
 }
 
-/** `js`: the build to run (another build's `dist/emulator.js` for an A/B). */
+/**
+ * `js`: the build to run (another build's `dist/emulator.js` for an A/B). `MT_BENCH_EMULATOR_NODE_ARGS`
+ * (space-separated) goes to node before it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile
+ * the emulators of a bench run (node refuses `--cpu-prof` in NODE_OPTIONS).
+ */
 export function startEmulator(extra: string[] = ['--memory'], js = EMULATOR_JS): Promise<Spawned<EmulatorReady>> {
-  return spawnReady<EmulatorReady>([js, '--port', '0', '--smtp-port', '0', ...extra], { MT_EMULATOR_LOG_LEVEL: 'warn' });
+  const nodeArgs = (process.env.MT_BENCH_EMULATOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawnReady<EmulatorReady>([...nodeArgs, js, '--port', '0', '--smtp-port', '0', ...extra], { MT_EMULATOR_LOG_LEVEL: 'warn' });
 }
 
 export type Client = ReturnType<typeof client>;
