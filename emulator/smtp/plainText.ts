@@ -125,15 +125,18 @@ export function parsePlainText(raw: Buffer): MessageFields | null {
     else byKey.set(group, [rawValue(line)]);
   }
 
-  // One text/plain part in UTF-8 or ASCII, 7bit, 8bit or quoted-printable, nothing else.
+  // One text/plain part in UTF-8 or ASCII, 7bit, 8bit or quoted-printable, nothing else. No
+  // Content-Type is text/plain (RFC 2045 5.2), as a bare `Subject: x` message from a script has.
   const { libmime, qpDecode } = load();
   const contentType = byKey.get('content-type');
   const cte = byKey.get('content-transfer-encoding');
-  if (contentType?.length !== 1 || byKey.has('content-disposition') || (cte && cte.length > 1)) return null;
-  const type = libmime.parseHeaderValue(contentType[0]);
-  const params = Object.keys(type.params);
-  if (type.value.toLowerCase() !== 'text/plain' || params.some((p) => p !== 'charset')) return null;
-  if (type.params.charset !== undefined && !PLAIN_CHARSETS.has(type.params.charset.toLowerCase().replace(/[^a-z0-9]+/g, ''))) return null;
+  if ((contentType && contentType.length > 1) || byKey.has('content-disposition') || (cte && cte.length > 1)) return null;
+  if (contentType) {
+    const type = libmime.parseHeaderValue(contentType[0]);
+    if (type.value.toLowerCase() !== 'text/plain' || Object.keys(type.params).some((p) => p !== 'charset')) return null;
+    const charset = type.params.charset;
+    if (charset !== undefined && !PLAIN_CHARSETS.has(charset.toLowerCase().replace(/[^a-z0-9]+/g, ''))) return null;
+  }
   const encoding = (cte?.[0] ?? '').toLowerCase();
   if (!['', '7bit', '8bit', 'quoted-printable'].includes(encoding)) return null;
 
