@@ -107,7 +107,13 @@ export async function spawnReady<T = Record<string, unknown>>(args: string[], en
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const ready = await new Promise<T>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! });
-    rl.once('line', (l) => resolve(JSON.parse(l) as T));
+    // The first JSON line; anything before it (node's own tracing, e.g. --trace-gc) is skipped.
+    const onLine = (l: string) => {
+      if (!l.startsWith('{')) return;
+      rl.off('line', onLine);
+      resolve(JSON.parse(l) as T);
+    };
+    rl.on('line', onLine);
     void exited.then(() => reject(new Error(`${args.join(' ')} exited before ready:\n${err.slice(-2000)}`)));
   });
   const startMs = performance.now() - t0;
