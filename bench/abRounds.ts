@@ -1,11 +1,12 @@
 /**
  * A/B of two emulator builds on issue 13's delivery paths, in rounds that alternate between them:
- *   node --import tsx bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e] [--rounds=8] [--events=40000]
+ *   node --import tsx bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e | --smtp] [--rounds=8] [--events=40000]
  *
  * Both builds run side by side (durable, each its own data dir) against one receiver; each round
  * feeds one of them `--events` events as `npm run bench` does (engine: `/emulator/replay` in
  * requests of 20,000 lines; `--e2e`: `/api/batch`, 20 requests of 1,000 recipients a call) and
- * runs its clock until the receiver has them.
+ * runs its clock until the receiver has them. `--smtp`: each round sends `--events` messages
+ * (default 1,000) through the SMTP bench's pooled nodemailer transport (5 connections) instead.
  * Of two emulators running side by side, one is often several per cent faster whichever build it
  * runs, and which one varies from run to run: so the rounds run twice, the second time with both
  * emulators started again in the other order, and each half's paired ratio is reported along with
@@ -17,12 +18,14 @@
 import { median, readCpuMs, round, settle, tmpDir } from './lib';
 import { deliveryEmulator } from './scenarios/delivery';
 import { countingReceiver, type CountingReceiver } from './scenarios/receiver';
+import { emulatorSmtpServer } from './scenarios/smtp';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const [A, B] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const e2e = process.argv.includes('--e2e');
+const smtp = process.argv.includes('--smtp');
 const ROUNDS = arg('rounds', 8);
-const EVENTS = arg('events', e2e ? 20_000 : 40_000);
+const EVENTS = arg('events', smtp ? 1000 : e2e ? 20_000 : 40_000);
 
 interface Round {
   rate: number;
@@ -33,6 +36,18 @@ interface Round {
 
 /** One build: an emulator of the bench's delivery figures (`deliveryEmulator`), with its CPU per event a round. */
 async function side(js: string, rx: CountingReceiver) {
+  if (smtp) {
+    const t = await emulatorSmtpServer(js);
+    return {
+      pid: t.pid,
+      async round(n: number): Promise<Round> {
+        const cpu0 = readCpuMs(t.pid!) ?? NaN;
+        const rate = await t.send(n);
+        return { rate, feedMs: 0, drainMs: 0, cpuUs: (((readCpuMs(t.pid!) ?? NaN) - cpu0) * 1000) / n };
+      },
+      close: () => t.close(),
+    };
+  }
   const emu = await deliveryEmulator(rx, tmpDir(), js);
   return {
     pid: emu.pid,
@@ -50,7 +65,7 @@ async function side(js: string, rx: CountingReceiver) {
 async function half(rx: CountingReceiver, order: ['A' | 'B', string][]): Promise<Record<'A' | 'B', Round[]>> {
   const sides: { name: 'A' | 'B'; s: Awaited<ReturnType<typeof side>> }[] = [];
   for (const [name, js] of order) sides.push({ name, s: await side(js, rx) });
-  for (const { s } of sides) await s.round(2000);
+  for (const { s } of sides) await s.round(smtp ? 100 : 2000);
   const idle = () => settle(sides.map(({ s }) => s.pid), 15_000);
   const out: Record<'A' | 'B', Round[]> = { A: [], B: [] };
   for (let r = 0; r < ROUNDS; r++) {
@@ -76,7 +91,7 @@ async function main() {
   });
   const ratios = halves.map((h) => median(h.B.map((b, i) => b.rate / h.A[i].rate)));
   const out = {
-    path: e2e ? 'end-to-end (/api/batch)' : 'engine (/emulator/replay)',
+    path: smtp ? 'SMTP (nodemailer pool of 5)' : e2e ? 'end-to-end (/api/batch)' : 'engine (/emulator/replay)',
     rounds: ROUNDS,
     events: EVENTS,
     A: { build: A, ...summary(halves.flatMap((h) => h.A)) },
@@ -86,7 +101,9 @@ async function main() {
   };
   for (const k of ['A', 'B'] as const) {
     const s = out[k];
-    console.log(`${k}: ${s.eventsPerSec} events/s, feed ${s.feedMs} ms, drain ${s.drainMs} ms, CPU ${s.cpuUsPerEvent} µs/event  (${s.build})`);
+    const unit = smtp ? 'message' : 'event';
+    const phases = smtp ? '' : `, feed ${s.feedMs} ms, drain ${s.drainMs} ms`;
+    console.log(`${k}: ${s.eventsPerSec} ${unit}s/s${phases}, CPU ${s.cpuUsPerEvent} µs/${unit}  (${s.build})`);
   }
   console.log(`B ÷ A: ${out.ratioBtoA.both} (A started first: ${out.ratioBtoA.aFirst}, B first: ${out.ratioBtoA.bFirst})`);
   console.log(JSON.stringify(out));

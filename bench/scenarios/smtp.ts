@@ -59,7 +59,8 @@ export async function bareSmtpServer(): Promise<SmtpTarget> {
   return pooled(s, s.ready.smtpPort, 'x');
 }
 
-export async function emulatorSmtpServer(): Promise<SmtpTarget> {
-  const s = await startEmulator(['--data', tmpDir()]);
+/** `js`: the build to run (another build's `dist/emulator.js` for an A/B). */
+export async function emulatorSmtpServer(js?: string): Promise<SmtpTarget> {
+  const s = await startEmulator(['--data', tmpDir()], js);
   return pooled(s, s.ready.smtpPort, s.ready.token);
 }

@@ -47,7 +47,7 @@ export function decodeWords(value: string): string {
 export const rawValue = (line: string): string => line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
 
 /** The addresses with an address (a group's name alone is none), as `{email, name?}`. */
-export const addressesOf = (a: AddressObject | AddressObject[] | { value: AddressObject['value'] }[] | undefined): Address[] =>
+export const addressesOf = (a: AddressObject | AddressObject[] | undefined): Address[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) =>
     o.value.filter((v) => v.address).map((v) => (v.name ? { email: v.address!, name: v.name } : { email: v.address! })),
   );
