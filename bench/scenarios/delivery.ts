@@ -98,9 +98,11 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string, js
     last,
     async run(n) {
       const target = rx.events + n;
+      // Built before the clock starts, as the replay's bodies and the raw baseline's are.
+      const bodies = batchBodies(sent, n);
       const t0 = performance.now();
       const sends: Promise<unknown>[] = [];
-      for (const body of batchBodies(sent, n)) sends.push(c.call('POST', '/api/batch', body));
+      for (const body of bodies) sends.push(c.call('POST', '/api/batch', body));
       await Promise.all(sends);
       sent += n;
       await drain(target, t0);
@@ -155,9 +157,10 @@ export async function minimalEngine(
     /** The end-to-end floor: the same `/api/batch` calls as the emulator's `run`. */
     async run(n) {
       const target = rx.events + n;
+      const bodies = batchBodies(sent, n);
       const t0 = performance.now();
       const calls: Promise<void>[] = [];
-      for (const body of batchBodies(sent, n)) calls.push(call('/api/batch', body));
+      for (const body of bodies) calls.push(call('/api/batch', body));
       await Promise.all(calls);
       sent += n;
       for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
