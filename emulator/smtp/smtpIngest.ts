@@ -1,5 +1,6 @@
 /**
- * SMTP → the one ingest path. The MIME message is parsed with mailparser and turned into the same
+ * SMTP → the one ingest path. The MIME message is parsed (a plain one-part text message by
+ * plainText.ts, anything else by mailparser's simpleParser: message.ts) and turned into the same
  * request shape the Send API takes; envelope recipients are the recipients (classified to, cc or
  * bcc by the headers), `X-MT-Category` and `X-MT-Custom-Variables` (JSON, ignored above 1000
  * bytes) set category and custom variables. A refused message is a 5xx reply, never a crash.
@@ -55,7 +56,7 @@ export function smtpSenderCheck(sending: Sending): (address: string) => string |
   };
 }
 
-/** The message parsed: a plain one-part text message without mailparser's streams, anything else by `simpleParser`. */
+/** The message parsed: a plain one-part text message without mailparser, anything else by `simpleParser`. */
 export async function parseMessage(raw: Buffer): Promise<MessageFields> {
   let plain: MessageFields | null = null;
   try {
