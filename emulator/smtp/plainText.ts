@@ -37,7 +37,7 @@ const PLAIN_CHARSETS = new Set(['utf8', 'ascii', 'usascii']);
 /** A header name we take: printable ASCII without a colon or a space. */
 const NAME = /^[!-9;-~]+$/;
 
-/** Headers mailparser makes something other than a string (addresses, dates, parameters). */
+/** Headers mailparser makes something other than a string (addresses, dates, parameters) or keeps under another key (`list`, `priority`). */
 const NOT_STRING = new Set([
   'content-type',
   'content-disposition',
