@@ -4,7 +4,7 @@
  * subject and the body. `fromParsedMail` takes them from mailparser's `simpleParser`; the
  * plain-text fast parse (plainText.ts) builds the same fields without it.
  */
-import type { AddressObject, HeaderLines, Headers, ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 
 export interface Address {
   email: string;
@@ -59,16 +59,16 @@ type FromParser = Pick<ParsedMail, 'headers' | 'headerLines' | 'subject' | 'from
  * folding) when mailparser makes it a string, else the first such line's raw value.
  */
 export function fromParsedMail(parsed: FromParser): MessageFields {
-  const value = (headers: Headers, lines: HeaderLines, key: string): string => {
-    const decoded = headers.get(key);
-    if (typeof decoded === 'string') return decodeWords(decoded).trim();
-    return rawValue(lines.find((h) => h.key === key)!.line);
+  const value = (key: string, line: string): string => {
+    const decoded = parsed.headers.get(key);
+    return typeof decoded === 'string' ? decodeWords(decoded).trim() : rawValue(line);
   };
   const names: MessageFields['names'] = [];
   const values = new Map<string, string>();
   for (const h of parsed.headerLines) {
     names.push({ name: h.line.slice(0, h.line.indexOf(':')).trim(), key: h.key });
-    if (!values.has(h.key)) values.set(h.key, value(parsed.headers, parsed.headerLines, h.key));
+    // The first line of a key stands for it (its raw value, when mailparser's is not a string).
+    if (!values.has(h.key)) values.set(h.key, value(h.key, h.line));
   }
   return {
     names,

@@ -105,7 +105,7 @@ export function parsePlainText(raw: Buffer): MessageFields | null {
     } else if ((b < 0x20 && b !== 0x09) || b > 0x7e) return null;
   }
   // The lines as mailsplit keeps them: a folded line joined by CRLF to its continuations.
-  const lines: { name: string; key: string; line: string }[] = [];
+  const lines: { name: string; key: string; line: string; value: string }[] = [];
   for (const l of raw.toString('latin1', 0, end).split('\r\n')) {
     if (l.charCodeAt(0) === 0x20 || l.charCodeAt(0) === 0x09) {
       if (!lines.length) return null;
@@ -115,19 +115,29 @@ export function parsePlainText(raw: Buffer): MessageFields | null {
     const colon = l.indexOf(':');
     const name = l.slice(0, colon);
     if (colon < 1 || !NAME.test(name)) return null;
-    lines.push({ name, key: name.toLowerCase(), line: l });
+    lines.push({ name, key: name.toLowerCase(), line: l, value: '' });
   }
+  // Each line's raw value once (folding undone); by key, as mailparser groups them.
   const byKey = new Map<string, string[]>();
-  for (const { key, line } of lines) {
-    const group = key.startsWith('list-') ? 'list' : PRIORITY.has(key) ? 'priority' : key;
+  for (const l of lines) {
+    l.value = rawValue(l.line);
+    const group = l.key.startsWith('list-') ? 'list' : PRIORITY.has(l.key) ? 'priority' : l.key;
     const values = byKey.get(group);
-    if (values) values.push(rawValue(line));
-    else byKey.set(group, [rawValue(line)]);
+    if (values) values.push(l.value);
+    else byKey.set(group, [l.value]);
   }
 
   // One text/plain part in UTF-8 or ASCII, 7bit, 8bit or quoted-printable, nothing else. No
   // Content-Type is text/plain (RFC 2045 5.2), as a bare `Subject: x` message from a script has.
   const { libmime, qpDecode } = load();
+  const decode = (v: string): string => {
+    if (!v.includes('=?')) return v;
+    try {
+      return libmime.decodeWords(v);
+    } catch {
+      return v;
+    }
+  };
   const contentType = byKey.get('content-type');
   const cte = byKey.get('content-transfer-encoding');
   if ((contentType && contentType.length > 1) || byKey.has('content-disposition') || (cte && cte.length > 1)) return null;
@@ -140,37 +150,30 @@ export function parsePlainText(raw: Buffer): MessageFields | null {
   const encoding = (cte?.[0] ?? '').toLowerCase();
   if (!['', '7bit', '8bit', 'quoted-printable'].includes(encoding)) return null;
 
-  const decode = (v: string): string => {
-    if (!v.includes('=?')) return v;
-    try {
-      return libmime.decodeWords(v);
-    } catch {
-      return v;
-    }
-  };
+  const subjects = byKey.get('subject')?.map(decode);
   // Each header's value as `fromParsedMail` reads mailparser's: its string, or the first line's raw value.
   const values = new Map<string, string>();
-  for (const { key, line } of lines) {
+  for (const { key, value } of lines) {
     if (values.has(key)) continue;
     let kept: string | undefined;
     if (key === 'priority') kept = priority(byKey.get('priority')![0]);
     else if (!NOT_STRING.has(key) && !key.startsWith('list-')) {
       let found = byKey.get(key)!;
       if (key === 'references') found = found.flatMap((v) => decode(v).split(/\s+/).map(messageId));
-      else if (key === 'subject') found = found.map(decode);
+      else if (key === 'subject') found = subjects!;
       else if (key === 'message-id' || key === 'in-reply-to') found = found.map((v) => messageId(decode(v)));
       found = found.filter((v) => v);
       if (found.length === 1 || (found.length > 1 && SINGLE.has(key))) kept = found[0];
     }
-    values.set(key, kept === undefined ? rawValue(line) : decodeWords(kept).trim());
+    values.set(key, kept === undefined ? value : decodeWords(kept).trim());
   }
   const addresses = (key: string): Address[] => (byKey.get(key) ?? []).flatMap(addressList);
 
   const body = raw.subarray(end + 4);
   const bytes = encoding === 'quoted-printable' ? qpDecode(body) : body;
-  const subject = byKey.get('subject')?.map(decode).find((v) => v);
+  const subject = subjects?.find((v) => v);
   return {
-    names: lines.map(({ name, key }) => ({ name, key })),
+    names: lines,
     values,
     ...(subject === undefined ? {} : { subject }),
     from: (byKey.get('from') ?? []).slice(0, 1).flatMap(addressList),
