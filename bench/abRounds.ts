@@ -15,7 +15,7 @@
  * median events/s, feed and drain ms, and emulator CPU µs an event (/proc, the round's own work).
  * The last line is JSON.
  */
-import { median, readCpuMs, round, settle, tmpDir } from './lib';
+import { median, round, settle, tmpDir, withCpuPerUnit } from './lib';
 import { deliveryEmulator } from './scenarios/delivery';
 import { countingReceiver, type CountingReceiver } from './scenarios/receiver';
 import { emulatorSmtpServer } from './scenarios/smtp';
@@ -34,16 +34,15 @@ interface Round {
   cpuUs: number;
 }
 
-/** One build: an emulator of the bench's delivery figures (`deliveryEmulator`), with its CPU per event a round. */
+/** One build: an emulator of the bench's delivery figures (`deliveryEmulator`) or its SMTP figure, with its CPU per event (message) a round. */
 async function side(js: string, rx: CountingReceiver) {
   if (smtp) {
     const t = await emulatorSmtpServer(js);
     return {
       pid: t.pid,
       async round(n: number): Promise<Round> {
-        const cpu0 = readCpuMs(t.pid!) ?? NaN;
-        const rate = await t.send(n);
-        return { rate, feedMs: 0, drainMs: 0, cpuUs: (((readCpuMs(t.pid!) ?? NaN) - cpu0) * 1000) / n };
+        const { result: rate, cpuUs } = await withCpuPerUnit(t.pid, n, t.send);
+        return { rate, feedMs: 0, drainMs: 0, cpuUs };
       },
       close: () => t.close(),
     };
@@ -52,9 +51,7 @@ async function side(js: string, rx: CountingReceiver) {
   return {
     pid: emu.pid,
     async round(n: number): Promise<Round> {
-      const cpu0 = readCpuMs(emu.pid!) ?? NaN;
-      const rate = await (e2e ? emu.run(n) : emu.replay(n));
-      const cpuUs = (((readCpuMs(emu.pid!) ?? NaN) - cpu0) * 1000) / n;
+      const { result: rate, cpuUs } = await withCpuPerUnit(emu.pid, n, e2e ? emu.run : emu.replay);
       return { rate, ...emu.last, cpuUs };
     },
     close: () => emu.close(),
@@ -79,7 +76,7 @@ async function half(rx: CountingReceiver, order: ['A' | 'B', string][]): Promise
 }
 
 async function main() {
-  if (!A || !B) throw new Error('usage: bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e] [--rounds=N] [--events=N]');
+  if (!A || !B) throw new Error('usage: bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e | --smtp] [--rounds=N] [--events=N]');
   const rx = await countingReceiver();
   const halves = [await half(rx, [['A', A], ['B', B]]), await half(rx, [['B', B], ['A', A]])];
   await rx.close();

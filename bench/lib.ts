@@ -81,6 +81,14 @@ export async function settle(pids: (number | undefined)[], maxMs = 5000): Promis
   }
 }
 
+/** `run(n)`'s result, and the CPU µs a unit process `pid` used meanwhile (NaN without /proc or a pid). */
+export async function withCpuPerUnit<T>(pid: number | undefined, n: number, run: (n: number) => Promise<T>): Promise<{ result: T; cpuUs: number }> {
+  const before = pid === undefined ? null : readCpuMs(pid);
+  const result = await run(n);
+  const after = pid === undefined ? null : readCpuMs(pid);
+  return { result, cpuUs: before === null || after === null ? NaN : ((after - before) * 1000) / n };
+}
+
 /** Median of the per-round ratios a[i] / b[i]. */
 export const pairedRatio = (a: number[], b: number[]): number => median(a.map((x, i) => x / b[i]));
 

@@ -7,7 +7,7 @@
  * a figure measured on fewer events than the goal names).
  */
 import * as os from 'node:os';
-import { interleave, settle, median, pairedRatio, printTable, readCpuMs, round, summarize, tmpDir, type Figure } from './lib';
+import { interleave, settle, median, pairedRatio, printTable, round, summarize, tmpDir, withCpuPerUnit, type Figure } from './lib';
 import { deliveryEmulator, minimalEngine, rawDelivery } from './scenarios/delivery';
 import { countingReceiver } from './scenarios/receiver';
 import { retrySchedule } from './scenarios/retrySchedule';
@@ -49,11 +49,9 @@ async function delivery() {
     // than throughput (what is written into SQLite when idle afterwards is not in it).
     const cpu = { engine: [] as number[], e2e: [] as number[], floor: [] as number[], floorE2e: [] as number[] };
     const withCpu = async (side: keyof typeof cpu, pid: number | undefined, n: number, run: (n: number) => Promise<number>) => {
-      const before = pid === undefined ? null : readCpuMs(pid);
-      const rate = await run(n);
-      const after = pid === undefined ? null : readCpuMs(pid);
-      if (before !== null && after !== null) cpu[side].push(((after - before) * 1000) / n);
-      return rate;
+      const { result, cpuUs } = await withCpuPerUnit(pid, n, run);
+      if (Number.isFinite(cpuUs)) cpu[side].push(cpuUs);
+      return result;
     };
     const r = await interleave(P.rounds, {
       base: () => rawDelivery(rx, P.replayEvents),
