@@ -1,6 +1,7 @@
 /** The pure parts of delivery: signature, routing, bodies, schedule, request target, replay parsing. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { verifyWebhookSignature } from 'mailtrap';
 import { bodyBytesFromJson, bodyFromJson, buildBody, contentType, parseBody } from '../../../emulator/core/delivery/body';
 import { utf8Json } from '../../../emulator/core/jsonText';
@@ -9,9 +10,9 @@ import { routes } from '../../../emulator/core/delivery/routing';
 import { sign } from '../../../emulator/core/delivery/signature';
 import { displayUrl, requestTarget } from '../../../emulator/core/delivery/target';
 import type { EventPayload } from '../../../emulator/core/events';
-import { parseReplay } from '../../../emulator/core/replay';
+import { acceptable, parseReplay, problems } from '../../../emulator/core/replay';
 import { payloadUtf8 } from '../../../emulator/core/sending/eventBuilder';
-import type { Webhook } from '../../../emulator/core/types';
+import { parseEventType, type Webhook } from '../../../emulator/core/types';
 
 const ev = (over: Partial<EventPayload> = {}): EventPayload => ({
   event: 'delivery',
@@ -177,5 +178,58 @@ describe('replay parsing', () => {
       }
       assert.equal(Object.keys(full).length, 16);
     }
+  });
+  // The replay route takes each line through `acceptable` (each field read by name) and names the
+  // problems of a line it refuses with `problems`: the two must agree on every event, or a good
+  // line would be refused without a reason given, or a bad one let through.
+  it('acceptable and problems agree on generated events, in both id modes', () => {
+    const anyOf = <T>(...xs: T[]) => fc.constantFrom(...xs);
+    // Mostly good values (or absent, for an optional field), each field now and then bad or missing.
+    const mostly = (good: fc.Arbitrary<unknown>, bad: fc.Arbitrary<unknown>) =>
+      fc.oneof({ arbitrary: good, weight: 12 }, { arbitrary: bad, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 });
+    const badText = anyOf<unknown>('', '   ', ' \t\n', 0, 1.5, null, true, [], {}, ['x']);
+    const text = mostly(anyOf('x', 'a@b.test', ' padded '), badText);
+    const optional = (bad: fc.Arbitrary<unknown>, good: fc.Arbitrary<unknown> = anyOf('x', '', ' ')) =>
+      fc.oneof({ arbitrary: fc.constant(undefined), weight: 12 }, { arbitrary: good, weight: 2 }, { arbitrary: bad, weight: 1 });
+    const event = fc.record(
+      {
+        event: mostly(
+          anyOf('delivery', 'open', 'click', 'unsubscribe', 'spam', 'spam_complaint', 'soft bounce', 'soft_bounce', 'bounce', 'suspension', 'reject'),
+          anyOf<unknown>('Delivery', 'sent', '', 1, null),
+        ),
+        message_id: text,
+        email: text,
+        sending_domain_name: text,
+        sending_stream: mostly(anyOf('transactional', 'bulk'), anyOf<unknown>('Bulk', '', 1, null)),
+        event_id: text,
+        timestamp: optional(anyOf<unknown>(1.5, '1764000000', null, Number.NaN), anyOf(1_764_000_000, 0, -1)),
+        category: optional(badText),
+        response: optional(badText),
+        bounce_category: optional(badText),
+        reason: optional(badText),
+        ip: optional(badText),
+        user_agent: optional(badText),
+        url: optional(badText),
+        response_code: optional(anyOf<unknown>(5.5, '550', null), anyOf(550, 0)),
+        custom_variables: optional(anyOf<unknown>(null, [], 'x', 1), anyOf({}, { a: 1 })),
+      },
+      { requiredKeys: [] },
+    );
+    const input = fc.oneof({ arbitrary: event, weight: 20 }, { arbitrary: anyOf<unknown>(null, 1, 'x', [], [{}], true), weight: 1 });
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(input, fc.boolean(), (e, keepIds) => {
+        const type = acceptable(e, keepIds);
+        const named = problems(e, keepIds);
+        assert.equal(type === undefined, named.length > 0, `${JSON.stringify(e)} keepIds=${keepIds}: ${named.join('; ')}`);
+        if (type !== undefined) {
+          accepted++;
+          assert.equal(type, parseEventType((e as { event: unknown }).event));
+        } else refused++;
+      }),
+      { numRuns: 5000, seed: 30 },
+    );
+    assert.ok(accepted > 500 && refused > 500, `${accepted} generated events acceptable, ${refused} refused: both should be common`);
   });
 });
