@@ -121,9 +121,10 @@ describe('the POST', () => {
     assert.doesNotMatch(d.webhookUrl, /p%40ss|p@ss/);
   });
 
-  // A batch's body is kept as the bytes its flush made (issue 13): the API decodes them, the waiting
-  // read-model row is written into SQLite from them, and a retry sends them again. Text outside
-  // ASCII is where bytes and text could part (a byte length, a decode, a re-encode).
+  // A batch's body is made as UTF-8 bytes from its events' JSON (body.ts), signed and sent as those
+  // bytes, and kept as their text: for the API, for a retry, and in a read-model row that waits for
+  // a quiet store (issue 13). Text outside ASCII is where bytes and text could part (a byte length,
+  // a decode, a re-encode).
   it('a body with text outside ASCII: the API shows what was sent, a retry and a resend send the same bytes', async () => {
     const r = await receiver(sequence({ status: 500 }, { status: 200 }, { status: 200 }));
     const hook = await fx.t.webhook({ url: r.url, event_types: ['delivery', 'bounce'] });
@@ -154,7 +155,7 @@ describe('the POST', () => {
     );
     assert.ok(verifyWebhookSignature(sent.body, String(sent.headers['mailtrap-signature']), hook.signing_secret));
 
-    // Read while its row still waits (the read writes it into SQLite first, from the bytes).
+    // Read while its row still waits (the read writes it into SQLite first).
     const [d] = (await fx.t.call('GET', `/emulator/deliveries?webhook_id=${hook.id}`)).json.data;
     assert.equal(d.body, sent.body, 'the stored body is the text of the bytes sent');
     assert.equal((await fx.t.call('GET', `/emulator/deliveries/${d.id}`)).json.data.body, sent.body);
