@@ -10,9 +10,9 @@ import { routes } from '../../../emulator/core/delivery/routing';
 import { sign } from '../../../emulator/core/delivery/signature';
 import { displayUrl, requestTarget } from '../../../emulator/core/delivery/target';
 import type { EventPayload } from '../../../emulator/core/events';
-import { acceptable, parseReplay, problems } from '../../../emulator/core/replay';
+import { parseReplay, problems } from '../../../emulator/core/replay';
 import { payloadUtf8 } from '../../../emulator/core/sending/eventBuilder';
-import { parseEventType, type Webhook } from '../../../emulator/core/types';
+import { parseEventType, toPayloadEventName, type Webhook } from '../../../emulator/core/types';
 
 const ev = (over: Partial<EventPayload> = {}): EventPayload => ({
   event: 'delivery',
@@ -179,10 +179,26 @@ describe('replay parsing', () => {
       assert.equal(Object.keys(full).length, 16);
     }
   });
-  // The replay route takes each line through `acceptable` (each field read by name) and names the
-  // problems of a line it refuses with `problems`: the two must agree on every event, or a good
-  // line would be refused without a reason given, or a bad one let through.
-  it('acceptable and problems agree on generated events, in both id modes', () => {
+  // `problems` reads each field by name (issue 13): it must name exactly what the check it replaced
+  // named, in the same order (`previousCheck`, the rules as that version wrote them), or a 400 would
+  // change, a good line be refused or a bad one let through.
+  it('problems names what the previous check named, on generated events, in both id modes', () => {
+    const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
+    const previousCheck = (e: unknown, keepIds: boolean): string[] => {
+      if (!e || typeof e !== 'object' || Array.isArray(e)) return ['must be an object'];
+      const o = e as Record<string, unknown>;
+      const p: string[] = [];
+      if (!parseEventType(o.event)) p.push(`'event' must be one of delivery, open, click, unsubscribe, spam, soft bounce, bounce, suspension, reject`);
+      for (const f of ['message_id', 'email', 'sending_domain_name'] as const) if (!nonEmpty(o[f])) p.push(`'${f}' is required`);
+      if (!['transactional', 'bulk'].includes(o.sending_stream as string)) p.push(`'sending_stream' must be transactional or bulk`);
+      if (keepIds && !nonEmpty(o.event_id)) p.push(`'event_id' is required with keep_ids`);
+      if (keepIds && o.timestamp !== undefined && !Number.isInteger(o.timestamp)) p.push(`'timestamp' must be unix seconds`);
+      for (const f of ['category', 'response', 'bounce_category', 'reason', 'ip', 'user_agent', 'url']) if (o[f] !== undefined && typeof o[f] !== 'string') p.push(`'${f}' must be a string`);
+      if (o.response_code !== undefined && !Number.isInteger(o.response_code)) p.push(`'response_code' must be an integer`);
+      const cv = o.custom_variables;
+      if (cv !== undefined && (cv === null || typeof cv !== 'object' || Array.isArray(cv))) p.push(`'custom_variables' must be an object`);
+      return p;
+    };
     const anyOf = <T>(...xs: T[]) => fc.constantFrom(...xs);
     // Mostly good values (or absent, for an optional field), each field now and then bad or missing.
     const mostly = (good: fc.Arbitrary<unknown>, bad: fc.Arbitrary<unknown>) =>
@@ -220,16 +236,16 @@ describe('replay parsing', () => {
     let refused = 0;
     fc.assert(
       fc.property(input, fc.boolean(), (e, keepIds) => {
-        const type = acceptable(e, keepIds);
         const named = problems(e, keepIds);
-        assert.equal(type === undefined, named.length > 0, `${JSON.stringify(e)} keepIds=${keepIds}: ${named.join('; ')}`);
-        if (type !== undefined) {
+        assert.deepEqual([...named], previousCheck(e, keepIds), `${JSON.stringify(e)} keepIds=${keepIds}`);
+        if (named.length === 0) {
           accepted++;
-          assert.equal(type, parseEventType((e as { event: unknown }).event));
+          const [payload] = parseReplay({ events: [e] }, { ...opts, keepIds });
+          assert.equal(payload.event, toPayloadEventName(parseEventType((e as { event: unknown }).event)!));
         } else refused++;
       }),
       { numRuns: 5000, seed: 30 },
     );
-    assert.ok(accepted > 500 && refused > 500, `${accepted} generated events acceptable, ${refused} refused: both should be common`);
+    assert.ok(accepted > 500 && refused > 500, `${accepted} generated events accepted, ${refused} refused: both should be common`);
   });
 });
