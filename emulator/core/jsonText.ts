@@ -124,6 +124,47 @@ export function writeQuoted(s: string): void {
   pos = p;
 }
 
+/**
+ * The most bytes `writeFlatObject(o)` writes, or -1 when `o` is not flat: a value other than a
+ * string, a number, a boolean or null, or a `toJSON` (then only `JSON.stringify` says what it
+ * is). An event's `custom_variables` are usually flat: written here they cost no string of their
+ * own and no native call (~1.2 µs of ~3.8 an event with one variable, measured; issue 13).
+ */
+export function flatObjectRoom(o: object): number {
+  if (typeof (o as { toJSON?: unknown }).toJSON === 'function') return -1;
+  const r = o as Record<string, unknown>;
+  let room = 2;
+  for (const k of Object.keys(r)) {
+    const v = r[k];
+    if (typeof v === 'string') room += 6 * v.length + 2;
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) room += 26;
+    else return -1;
+    room += 6 * k.length + 4;
+  }
+  return room;
+}
+
+/**
+ * `JSON.stringify(o)` of an object `flatObjectRoom` found flat: its own enumerable string keys in
+ * the order `JSON.stringify` takes them (`Object.keys`'s), each value written as it does.
+ */
+export function writeFlatObject(o: object): void {
+  const r = o as Record<string, unknown>;
+  slab[pos++] = 0x7b;
+  let first = true;
+  for (const k of Object.keys(r)) {
+    if (!first) slab[pos++] = 0x2c;
+    first = false;
+    writeQuoted(k);
+    slab[pos++] = 0x3a;
+    const v = r[k];
+    if (typeof v === 'string') writeQuoted(v);
+    else if (typeof v === 'number') writeNumber(v);
+    else writeAscii(v === true ? 'true' : v === false ? 'false' : 'null');
+  }
+  slab[pos++] = 0x7d;
+}
+
 /** `JSON.stringify(n)` of a number. */
 export function writeNumber(n: number): void {
   writeAscii(Number.isFinite(n) ? `${n}` : 'null');

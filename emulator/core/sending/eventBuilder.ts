@@ -7,7 +7,7 @@
  */
 import type { EventPayload } from '../events';
 import type { PayloadEventName, SendingStream } from '../types';
-import { writeAscii, writeBegin, writeEnd, writeNumber, writeQuoted, writeRaw, type Utf8Json } from '../jsonText';
+import { flatObjectRoom, writeAscii, writeBegin, writeEnd, writeFlatObject, writeNumber, writeQuoted, writeRaw, type Utf8Json } from '../jsonText';
 
 export interface EventContext {
   messageId: string;
@@ -144,11 +144,13 @@ export function buildEvent(event: PayloadEventName, ctx: EventContext, eventId: 
  * every optional field against `JSON.stringify`, as text and as bytes.
  */
 export function payloadUtf8(p: EventPayload): Utf8Json {
-  const custom = p.custom_variables === undefined ? undefined : JSON.stringify(p.custom_variables);
+  // Flat custom variables are written value by value; any others go through JSON.stringify.
+  const customRoom = p.custom_variables === undefined ? 0 : flatObjectRoom(p.custom_variables);
+  const custom = customRoom < 0 ? JSON.stringify(p.custom_variables) : undefined;
   // Room: 6 bytes a UTF-16 unit of a string at most (an escape), 3 of JSON text, the keys.
   let room = 400 + 6 * (p.event.length + p.message_id.length + p.event_id.length + p.email.length + p.sending_stream.length + p.sending_domain_name.length);
   if (p.category !== undefined) room += 6 * p.category.length;
-  if (custom !== undefined) room += 3 * custom.length;
+  room += custom !== undefined ? 3 * custom.length : customRoom;
   if (p.response !== undefined) room += 6 * p.response.length;
   if (p.bounce_category !== undefined) room += 6 * p.bounce_category.length;
   if (p.reason !== undefined) room += 6 * p.reason.length;
@@ -174,9 +176,10 @@ export function payloadUtf8(p: EventPayload): Utf8Json {
     writeAscii(',"category":');
     writeQuoted(p.category);
   }
-  if (custom !== undefined) {
+  if (p.custom_variables !== undefined) {
     writeAscii(',"custom_variables":');
-    writeRaw(custom);
+    if (custom !== undefined) writeRaw(custom);
+    else writeFlatObject(p.custom_variables);
   }
   if (p.response !== undefined) {
     writeAscii(',"response":');

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { jsonString } from '../../../../emulator/core/jsonText';
 import { BOUNCE_CATEGORIES, buildEvent, payloadUtf8, type EventContext, type EventExtras } from '../../../../emulator/core/sending/eventBuilder';
 import { planRecipient } from '../../../../emulator/core/sending/lifecycle';
@@ -45,6 +46,49 @@ describe('payloadUtf8', () => {
       }
     }
     assert.ok(n > 500);
+  });
+
+  it('writes custom variables as JSON.stringify does, flat ones value by value and any others whole', () => {
+    // Flat ones (strings, numbers, booleans, null) take their own writer; a nested value, a
+    // toJSON or an odd key order must come out as JSON.stringify's all the same.
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-ascii' }), fc.constantFrom('\ud800', 'a\udc00', '"\\', '</script>', '\u2028', '0', '10', '-1', '__proto__', 'toJSON'));
+    const flatValue = fc.oneof(text, fc.integer(), fc.double(), fc.constantFrom(-0, 1e21, 5e-324, NaN, Infinity), fc.boolean(), fc.constant(null));
+    const anyValue = fc.oneof({ weight: 6, arbitrary: flatValue }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) }, { weight: 1, arbitrary: fc.constant(undefined) });
+    const vars = fc.oneof(
+      fc.dictionary(text, flatValue, { maxKeys: 6 }),
+      fc.dictionary(text, anyValue, { maxKeys: 6 }),
+      fc.dictionary(text, flatValue, { maxKeys: 3 }).map((o) => Object.assign(o, { toJSON: () => ({ replaced: true }) })),
+    );
+    let flat = 0;
+    let other = 0;
+    fc.assert(
+      fc.property(vars, (customVariables) => {
+        const p = buildEvent('click', { ...contexts[0], customVariables }, 'e-1', 1_764_000_000_999, extrasList[1]);
+        const expected = JSON.stringify(p);
+        const bytes = payloadUtf8(p);
+        assert.equal(bytes.text(), expected);
+        assert.equal(Buffer.compare(bytes.bytes(), Buffer.from(expected, 'utf8')), 0);
+        if (Object.values(customVariables).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v)) && !('toJSON' in customVariables)) flat++;
+        else other++;
+      }),
+      { numRuns: 3000, seed: 31 },
+    );
+    assert.ok(flat > 1000 && other > 500, `${flat} flat, ${other} other`);
+  });
+
+  it('has room for long custom variables wherever it starts in the shared slab', () => {
+    // Each text is written into 1 MB slabs one after another, in the room it asked for first: too
+    // little, and one that starts near a slab's end would be cut off there. Control characters
+    // take their 6 bytes each (\u0001), numbers their longest form: the room, to the byte.
+    for (let i = 0; i < 400; i++) {
+      const size = 1000 + ((i * 7919) % 20_000);
+      const customVariables: Record<string, unknown> =
+        i % 2
+          ? { ['\u0001'.repeat(size)]: '\u0002'.repeat(size), t: true, f: false, z: null }
+          : Object.fromEntries(Array.from({ length: size / 10 }, (_, k) => [`${k}`, -1.2345678901234567e-300]));
+      const p = buildEvent('delivery', { ...contexts[0], customVariables }, `e-${i}`, 1_764_000_000_999);
+      assert.equal(payloadUtf8(p).text(), JSON.stringify(p), `payload ${i}`);
+    }
   });
 
   it('is what every scenario plans, item by item', () => {
