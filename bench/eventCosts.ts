@@ -13,6 +13,17 @@
  * lines printed are per event, medians of the rounds; the last says how far an engine doing only
  * the measured work, and nothing else, could get.
  */
+import { createHash, createHmac } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Pool } from 'undici';
+import { payloadUtf8 } from '../emulator/core/sending/eventBuilder';
+import type { EventPayload } from '../emulator/core/events';
+import { uuidV4 } from '../emulator/random';
+import { median, spawnReady, tmpDir } from './lib';
+import { rawDelivery } from './scenarios/delivery';
+import { sampleEvent } from './scenarios/emulator';
+import { countingReceiver } from './scenarios/receiver';
 
 /**
  * A server in a process of its own that reads a request's body whole (as the emulator's
@@ -34,17 +45,6 @@ const server = http.createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port })));
 process.on('SIGTERM', () => process.exit(0));
 `;
-import { createHash, createHmac } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Pool } from 'undici';
-import { payloadUtf8 } from '../emulator/core/sending/eventBuilder';
-import type { EventPayload } from '../emulator/core/events';
-import { uuidV4 } from '../emulator/random';
-import { median, spawnReady, tmpDir } from './lib';
-import { rawDelivery } from './scenarios/delivery';
-import { sampleEvent } from './scenarios/emulator';
-import { countingReceiver } from './scenarios/receiver';
 
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 15);
 const N = 20_000;
