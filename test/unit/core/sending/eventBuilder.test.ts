@@ -58,6 +58,10 @@ describe('payloadUtf8', () => {
       fc.dictionary(text, flatValue, { maxKeys: 6 }),
       fc.dictionary(text, anyValue, { maxKeys: 6 }),
       fc.dictionary(text, flatValue, { maxKeys: 3 }).map((o) => Object.assign(o, { toJSON: () => ({ replaced: true }) })),
+      // Not plain objects: the same keys and values, yet JSON.stringify writes them otherwise.
+      fc.array(flatValue, { maxLength: 4 }) as fc.Arbitrary<unknown> as fc.Arbitrary<Record<string, unknown>>,
+      fc.dictionary(text, flatValue, { maxKeys: 3 }).map((o) => Object.assign(Object.create({ inherited: 1 }) as object, o) as Record<string, unknown>),
+      fc.constantFrom(new Date(0), new String('ab'), new Map([['a', 1]])) as fc.Arbitrary<unknown> as fc.Arbitrary<Record<string, unknown>>,
     );
     let flat = 0;
     let other = 0;
