@@ -21,8 +21,7 @@ import { payloadUtf8 } from '../emulator/core/sending/eventBuilder';
 import type { EventPayload } from '../emulator/core/events';
 import { uuidV4 } from '../emulator/random';
 import { median, spawnReady, tmpDir } from './lib';
-import { rawDelivery } from './scenarios/delivery';
-import { sampleEvent } from './scenarios/emulator';
+import { rawDelivery, replayBodies } from './scenarios/delivery';
 import { countingReceiver } from './scenarios/receiver';
 
 /**
@@ -49,27 +48,30 @@ process.on('SIGTERM', () => process.exit(0));
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 15);
 const N = 20_000;
 
+/** What is measured, per event; `least`: part of the least an engine does for it (the ceiling's sum). */
+const MEASURES = {
+  raw: { label: 'raw undici → express receiver, the whole of it (same run)', least: false },
+  receiverParse: { label: 'the receiver: JSON.parse of its 500-event bodies', least: false },
+  read: { label: 'its line read off a socket, in a 20,000-line request body (CPU of the reading process)', least: true },
+  parse: { label: 'JSON.parse of a replayed line', least: true },
+  stringify: { label: 'JSON.stringify of the parsed event', least: false },
+  payload: { label: "the emulator's payload JSON as bytes (payloadUtf8)", least: true },
+  id: { label: 'a fresh event id (uuidV4)', least: true },
+  journal: { label: 'its line journaled: SHA-1 and write(2) of the request body', least: true },
+  sign: { label: 'HMAC-SHA256 of its 500-event bodies', least: true },
+} as const;
+type Measure = keyof typeof MEASURES;
+
 async function main() {
-  const lines = Array.from({ length: N }, (_, k) => JSON.stringify(sampleEvent(k)));
-  const body = lines.join('\n');
+  const body = replayBodies(0, N)[0];
+  const lines = body.split('\n');
   const bodies: string[] = [];
   for (let i = 0; i < N; i += 500) bodies.push(`{"events":[${lines.slice(i, i + 500).join(',')}]}`);
-  const costs: Record<string, number[]> = {
-    'raw undici → express receiver, the whole of it (same run)': [],
-    'the receiver: JSON.parse of its 500-event bodies': [],
-    'JSON.parse of a replayed line': [],
-    'JSON.stringify of the parsed event': [],
-    "the emulator's payload JSON as bytes (payloadUtf8)": [],
-    'a fresh event id (uuidV4)': [],
-    'HMAC-SHA256 of its 500-event bodies': [],
-    'its line read off a socket, in a 20,000-line request body (CPU of the reading process)': [],
-    'its line journaled: SHA-1 and write(2) of the request body': [],
-  };
-  const per = (key: string, ms: number) => costs[key].push((ms * 1000) / N);
-  const time = (key: string, fn: () => void) => {
+  const costs = Object.fromEntries(Object.keys(MEASURES).map((k) => [k, [] as number[]])) as Record<Measure, number[]>;
+  const time = (key: Measure, fn: () => void) => {
     const t0 = performance.now();
     fn();
-    per(key, performance.now() - t0);
+    costs[key].push(((performance.now() - t0) * 1000) / N);
   };
   const rx = await countingReceiver();
   await rawDelivery(rx, 2000);
@@ -79,31 +81,31 @@ async function main() {
   const journal = fs.openSync(path.join(tmpDir(), 'journal.log'), 'a');
   let sink = 0;
   for (let r = 0; r < ROUNDS; r++) {
-    costs['raw undici → express receiver, the whole of it (same run)'].push(1e6 / (await rawDelivery(rx, N)));
-    time('the receiver: JSON.parse of its 500-event bodies', () => {
+    costs.raw.push(1e6 / (await rawDelivery(rx, N)));
+    time('receiverParse', () => {
       for (const b of bodies) sink += (JSON.parse(b) as { events: unknown[] }).events.length;
     });
     let parsed: EventPayload[] = [];
-    time('JSON.parse of a replayed line', () => {
+    time('parse', () => {
       parsed = body.split('\n').map((l) => JSON.parse(l) as EventPayload);
     });
-    time('JSON.stringify of the parsed event', () => {
+    time('stringify', () => {
       for (const e of parsed) sink += JSON.stringify(e).length;
     });
-    time("the emulator's payload JSON as bytes (payloadUtf8)", () => {
+    time('payload', () => {
       for (const e of parsed) sink += payloadUtf8(e).end;
     });
-    time('a fresh event id (uuidV4)', () => {
+    time('id', () => {
       for (let i = 0; i < N; i++) sink += uuidV4().length;
     });
-    time('HMAC-SHA256 of its 500-event bodies', () => {
+    time('sign', () => {
       for (const b of bodies) sink += createHmac('sha256', 'bench-signing-secret').update(b).digest('hex').length;
     });
-    const r = await readerPool.request({ method: 'POST', path: '/', headers: { 'content-type': 'application/jsonl' }, body: bodyBytes });
-    const read = (await r.body.json()) as { cpuUs: number; chars: number };
+    const res = await readerPool.request({ method: 'POST', path: '/', headers: { 'content-type': 'application/jsonl' }, body: bodyBytes });
+    const read = (await res.body.json()) as { cpuUs: number; chars: number };
     if (read.chars !== body.length) throw new Error('the body reader lost characters');
-    costs['its line read off a socket, in a 20,000-line request body (CPU of the reading process)'].push(read.cpuUs / N);
-    time('its line journaled: SHA-1 and write(2) of the request body', () => {
+    costs.read.push(read.cpuUs / N);
+    time('journal', () => {
       const sum = createHash('sha1').update(bodyBytes).digest('hex');
       sink += fs.writeSync(journal, `${sum} `) + fs.writeSync(journal, bodyBytes);
     });
@@ -112,22 +114,22 @@ async function main() {
   await readerPool.close();
   await reader.stop();
   fs.closeSync(journal);
-  const width = Math.max(...Object.keys(costs).map((k) => k.length));
+
+  const keys = Object.keys(MEASURES) as Measure[];
+  const width = Math.max(...keys.map((k) => MEASURES[k].label.length));
   console.log(`${'per event'.padEnd(width)}  µs (median of ${ROUNDS})  min  max`);
-  for (const [k, v] of Object.entries(costs)) {
-    const s = [...v].sort((a, b) => a - b);
-    console.log(`${k.padEnd(width)}  ${median(v).toFixed(2).padStart(6)}  ${s[0].toFixed(2)}  ${s[s.length - 1].toFixed(2)}`);
+  for (const k of keys) {
+    const v = costs[k];
+    console.log(`${MEASURES[k].label.padEnd(width)}  ${median(v).toFixed(2).padStart(6)}  ${Math.min(...v).toFixed(2)}  ${Math.max(...v).toFixed(2)}`);
   }
-  const m = (k: string) => median(costs[k]);
-  const raw = m('raw undici → express receiver, the whole of it (same run)');
-  const least = Object.keys(costs)
-    .filter((k) => !k.startsWith('raw') && !k.startsWith('the receiver') && !k.startsWith('JSON.stringify'))
-    .reduce((sum, k) => sum + m(k), 0);
+  const raw = median(costs.raw);
+  const least = keys.filter((k) => MEASURES[k].least).reduce((sum, k) => sum + median(costs[k]), 0);
   const ceiling = raw / (raw + least);
   console.log(
     `An engine doing only this for an event (read, parse, its JSON, an id, journal, sign: ${least.toFixed(2)} µs) and nothing else, no event kept or queued, no GC of what it keeps, on one thread, reaches at most ${ceiling.toFixed(3)} × raw here.`,
   );
-  console.log(JSON.stringify({ rounds: ROUNDS, ceiling: +ceiling.toFixed(3), events: N, bytesPerLine: Math.round(body.length / N), usPerEvent: Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, +median(v).toFixed(2)])), check: sink > 0 }));
+  const usPerEvent = Object.fromEntries(keys.map((k) => [MEASURES[k].label, +median(costs[k]).toFixed(2)]));
+  console.log(JSON.stringify({ rounds: ROUNDS, ceiling: +ceiling.toFixed(3), events: N, bytesPerLine: Math.round(body.length / N), usPerEvent, check: sink > 0 }));
 }
 
 void main();

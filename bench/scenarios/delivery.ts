@@ -51,7 +51,7 @@ const REPLAY_CHUNK = 20_000;
 const RECIPIENTS = 1000;
 
 /** `n` ready-made events from number `from` on, as JSON Lines request bodies of 20,000. */
-function replayBodies(from: number, n: number): string[] {
+export function replayBodies(from: number, n: number): string[] {
   const bodies: string[] = [];
   for (let i = 0; i < n; i += REPLAY_CHUNK) {
     bodies.push(Array.from({ length: Math.min(REPLAY_CHUNK, n - i) }, (_, k) => JSON.stringify(sampleEvent(from + i + k))).join('\n'));
