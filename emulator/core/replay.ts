@@ -18,41 +18,47 @@ export interface ReplayOptions {
 
 /** `body` is the parsed JSON object, or the JSON Lines text. */
 export function parseReplay(body: unknown, opts: ReplayOptions): EventPayload[] {
-  let raw: unknown[];
-  let label: (i: number) => string;
+  const errors: string[] = [];
+  const out: EventPayload[] = [];
+  let count = 0;
+  const lines = typeof body === 'string';
+  /** Checks an event (`at`: its line, or its index in `events`) and makes its payload. */
+  const take = (e: unknown, at: number) => {
+    if (++count > MAX_REPLAY_EVENTS) return;
+    const found = problems(e, opts.keepIds);
+    if (found.length) {
+      if (errors.length < 20) for (const p of found) errors.push(`${lines ? `line ${at}` : `events[${at}]`}: ${p}`);
+    } else if (!errors.length) out.push(toPayload(e as Record<string, unknown>, opts));
+  };
   if (typeof body === 'string') {
-    const lines = body.split('\n');
-    raw = [];
-    const lineNo: number[] = [];
-    // Indexed, and a line that starts with `{` is not trimmed first (JSON.parse allows the
-    // whitespace around it): a request holds up to 50,000 lines (issue 13).
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
+    // Line by line, each parsed, checked and made into its payload before the next: a request
+    // holds up to 50,000 lines (issue 13), and neither the lines nor their parsed objects are kept
+    // (kept for the whole request, each young-generation collection meanwhile copied them all).
+    // A line that starts with `{` is not trimmed first (JSON.parse allows the whitespace around it).
+    let lineNo = 0;
+    for (let from = 0; from <= body.length; ) {
+      let to = body.indexOf('\n', from);
+      if (to < 0) to = body.length;
+      const line = body.slice(from, to);
+      from = to + 1;
+      lineNo++;
       if (line.charCodeAt(0) !== 0x7b && line.trim() === '') continue;
+      let e: unknown;
       try {
-        raw.push(JSON.parse(line));
+        e = JSON.parse(line);
       } catch {
-        throw new BadRequestError([`line ${i + 1}: not valid JSON`]);
+        throw new BadRequestError([`line ${lineNo}: not valid JSON`]);
       }
-      lineNo.push(i + 1);
+      take(e, lineNo);
     }
-    label = (i) => `line ${lineNo[i]}`;
   } else if (body && typeof body === 'object' && Array.isArray((body as { events?: unknown }).events)) {
-    raw = (body as { events: unknown[] }).events;
-    label = (i) => `events[${i}]`;
+    const events = (body as { events: unknown[] }).events;
+    for (let i = 0; i < events.length; i++) take(events[i], i);
   } else {
     throw new BadRequestError([`body must be {"events":[...]} or JSON Lines (Content-Type: application/jsonl)`]);
   }
-  if (raw.length === 0) throw new BadRequestError(['no events to replay']);
-  if (raw.length > MAX_REPLAY_EVENTS) throw new BadRequestError([`at most ${MAX_REPLAY_EVENTS} events per replay`]);
-  const errors: string[] = [];
-  const out: EventPayload[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const e = raw[i];
-    const found = problems(e, opts.keepIds);
-    if (found.length) for (const p of found) errors.push(`${label(i)}: ${p}`);
-    else out.push(toPayload(e as Record<string, unknown>, opts));
-  }
+  if (count === 0) throw new BadRequestError(['no events to replay']);
+  if (count > MAX_REPLAY_EVENTS) throw new BadRequestError([`at most ${MAX_REPLAY_EVENTS} events per replay`]);
   if (errors.length) throw new BadRequestError(errors.slice(0, 20));
   return out;
 }

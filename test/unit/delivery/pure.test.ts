@@ -148,6 +148,38 @@ describe('replay parsing', () => {
     assert.throws(() => parseReplay({ events: [] }, opts), /no events/);
     assert.throws(() => parseReplay({ events: [ev({ event_id: '' })] }, { ...opts, keepIds: true }), /event_id/);
   });
+  // JSON Lines are parsed, checked and made into payloads line by line (no line or parsed object
+  // kept for the whole request); what a 400 says is what it said when every line was parsed first.
+  it('numbers JSON Lines as the text has them, and refuses a request by the same rules line by line', () => {
+    const good = JSON.stringify(ev());
+    const messages = (f: () => unknown): string[] => {
+      try {
+        f();
+      } catch (err) {
+        return (err as { messages: string[] }).messages;
+      }
+      assert.fail('expected a 400');
+    };
+    // Blank and whitespace-only lines count; CRLF endings and indentation parse.
+    const ids = ['a', 'b', 'c'];
+    const text = `\n  ${good}\r\n\r\n \t\n${good}\n${good}\n`;
+    const out = parseReplay(text, { ...opts, uuid: () => ids.shift()! });
+    assert.deepEqual(out.map((p) => p.event_id), ['a', 'b', 'c']);
+    assert.deepEqual(messages(() => parseReplay(`\n\n{"event":"open"}\r\n`, opts)).slice(0, 1), ["line 3: 'message_id' is required"]);
+    // Invalid JSON anywhere is the answer, even after a line with a problem.
+    assert.deepEqual(messages(() => parseReplay(`{"event":"open"}\n${good}\n{"event":`, opts)), ['line 3: not valid JSON']);
+    // At most 20 problems are named, in line order.
+    const bad = Array.from({ length: 30 }, () => '{"event":"delivery"}').join('\n');
+    const named = messages(() => parseReplay(bad, opts));
+    assert.equal(named.length, 20);
+    assert.equal(named[0], "line 1: 'message_id' is required");
+    assert.ok(named.every((m) => /^line [1-9]\d*: /.test(m)));
+    // Too many events is the answer before any problem; a text of blank lines has none.
+    const many = `{"event":"open"}\n${`${good}\n`.repeat(50_000)}`;
+    assert.deepEqual(messages(() => parseReplay(many, opts)), ['at most 50000 events per replay']);
+    assert.deepEqual(messages(() => parseReplay('\n \r\n', opts)), ['no events to replay']);
+    assert.equal(parseReplay(`${good}\n`.repeat(50_000), opts).length, 50_000);
+  });
   // The replay route records each payload with payloadUtf8 as its JSON (made as bytes, not by
   // JSON.stringify): that is its JSON only if the payload's fields come in buildEvent's order,
   // whatever order the request had them in.
