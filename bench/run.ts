@@ -8,7 +8,7 @@
  */
 import * as os from 'node:os';
 import { interleave, settle, median, pairedRatio, printTable, round, summarize, tmpDir, withCpuPerUnit, type Figure } from './lib';
-import { deliveryEmulator, minimalEngine, rawDelivery } from './scenarios/delivery';
+import { deliveryEmulator, minimalEngine, rawDelivery, rawDeliveryProcess } from './scenarios/delivery';
 import { countingReceiver } from './scenarios/receiver';
 import { retrySchedule } from './scenarios/retrySchedule';
 import { emulatorSendServer, sendLoad, trivialSendServer } from './scenarios/sendIngest';
@@ -39,8 +39,10 @@ async function delivery() {
   const rx = await countingReceiver();
   const emu = await deliveryEmulator(rx, tmpDir());
   const floor = await minimalEngine(rx);
+  const rawProcess = await rawDeliveryProcess(rx);
   try {
     await rawDelivery(rx, 1000); // warm-up, every side
+    await rawProcess.run(1000);
     await emu.run(1000);
     await emu.replay(1000);
     await floor.replay(1000);
@@ -55,12 +57,14 @@ async function delivery() {
     };
     const r = await interleave(P.rounds, {
       base: () => rawDelivery(rx, P.replayEvents),
+      baseProcess: () => rawProcess.run(P.replayEvents),
       engine: () => withCpu('engine', emu.pid, P.replayEvents, emu.replay),
       e2e: () => withCpu('e2e', emu.pid, P.deliveryEvents, emu.run),
       floor: () => withCpu('floor', floor.pid, P.replayEvents, floor.replay),
       floorE2e: () => withCpu('floorE2e', floor.pid, P.deliveryEvents, floor.run),
-    }, () => settle([emu.pid, floor.pid]));
+    }, () => settle([emu.pid, floor.pid, rawProcess.pid]));
     add('raw undici Pool → express receiver', 'events/s', r.base);
+    add('  the same raw Pool from a process of its own', 'events/s', r.baseProcess);
     add('emulator delivery engine: replay → batches (durable)', 'events/s', r.engine);
     add('emulator end-to-end: /api/batch → batches (durable)', 'events/s', r.e2e);
     add('minimal durable engine (floor): replay → batches', 'events/s', r.floor);
@@ -77,7 +81,14 @@ async function delivery() {
     ratios.minimalEngine = { value: round(least), goal: 'reference', met: false, reference: true };
     const leastE2e = pairedRatio(r.floorE2e, r.base);
     ratios.minimalEndToEnd = { value: round(leastE2e), goal: 'reference', met: false, reference: true };
+    // The goals are judged against the baseline (above); these say how much of the gap is
+    // the process boundary every batch of the emulator crosses and the in-process baseline does not.
+    const crossing = pairedRatio(r.baseProcess, r.base);
+    ratios.rawAcrossProcesses = { value: round(crossing), goal: 'reference', met: false, reference: true };
+    ratios.deliveryEngineVsRawProcess = { value: round(pairedRatio(r.engine, r.baseProcess)), goal: 'reference', met: false, reference: true };
+    ratios.deliveryVsRawProcess = { value: round(pairedRatio(r.e2e, r.baseProcess)), goal: 'reference', met: false, reference: true };
   } finally {
+    await rawProcess.close();
     await floor.close();
     await emu.close();
     await rx.close();

@@ -15,24 +15,62 @@ import { spawnReady, type Spawned } from '../lib';
 import { client, sampleEvent, startEmulator, webhookFor, type Client, type EmulatorReady } from './emulator';
 import type { CountingReceiver } from './receiver';
 
-/** Events/s of a raw Pool posting `n` events in pre-built 500-event bodies. */
-export async function rawDelivery(rx: CountingReceiver, n: number): Promise<number> {
+/** `n` events from number `from` on as pre-built `{"events":[…]}` bodies of 500 (the raw baseline's). */
+export function rawBodies(from: number, n: number): string[] {
   const bodies: string[] = [];
   for (let i = 0; i < n; i += 500) {
-    bodies.push(JSON.stringify({ events: Array.from({ length: Math.min(500, n - i) }, (_, k) => sampleEvent(i + k)) }));
+    bodies.push(JSON.stringify({ events: Array.from({ length: Math.min(500, n - i) }, (_, k) => sampleEvent(from + i + k)) }));
   }
-  const u = new URL(rx.url);
+  return bodies;
+}
+
+/** Posts `bodies` to `url` one at a time (each after the previous answer) from one undici connection; returns the ms it took. */
+export async function postOneAtATime(url: string, bodies: string[]): Promise<number> {
+  const u = new URL(url);
   const pool = new Pool(u.origin, { connections: 1 });
-  const target = rx.events + n;
-  const t0 = performance.now();
-  for (const body of bodies) {
-    const r = await pool.request({ method: 'POST', path: u.pathname, headers: { 'content-type': 'application/json' }, body });
-    await r.body.dump();
+  try {
+    const t0 = performance.now();
+    for (const body of bodies) {
+      const r = await pool.request({ method: 'POST', path: u.pathname, headers: { 'content-type': 'application/json' }, body });
+      await r.body.dump();
+    }
+    return performance.now() - t0;
+  } finally {
+    await pool.close();
   }
+}
+
+/** Events/s of a raw Pool posting `n` events in pre-built 500-event bodies. */
+export async function rawDelivery(rx: CountingReceiver, n: number): Promise<number> {
+  const target = rx.events + n;
+  const ms = await postOneAtATime(rx.url, rawBodies(0, n));
   await rx.waitFor(target);
-  const secs = (performance.now() - t0) / 1000;
-  await pool.close();
-  return n / secs;
+  return n / (ms / 1000);
+}
+
+/**
+ * The same raw sender in a process of its own (`bench/baselines/rawSender.ts`), as the emulator is:
+ * each batch then crosses from one process to another, which the in-process baseline never does.
+ * A reference beside the issue's baseline, not a goal of its own.
+ */
+export async function rawDeliveryProcess(rx: CountingReceiver): Promise<{ run(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
+  const s = await spawnReady<{ http: string }>(['--import', 'tsx', path.join(__dirname, '..', 'baselines', 'rawSender.ts')]);
+  const pool = new Pool(s.ready.http, { connections: 1 });
+  return {
+    pid: s.proc.pid,
+    async run(n) {
+      const target = rx.events + n;
+      const r = await pool.request({ method: 'POST', path: '/run', body: JSON.stringify({ url: rx.url, n }) });
+      const { ms } = (await r.body.json()) as { ms: number };
+      if (r.statusCode !== 200) throw new Error(`raw sender → ${r.statusCode}`);
+      await rx.waitFor(target);
+      return n / (ms / 1000);
+    },
+    async close() {
+      await pool.close();
+      await s.stop();
+    },
+  };
 }
 
 export interface DeliveryEmulator {
