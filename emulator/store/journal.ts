@@ -312,6 +312,51 @@ export function readJournal(file: string): ReadResult {
   return { entries, validBytes: pos, tornBytes: buf.length - pos };
 }
 
+/**
+ * The sequence number of a journal's last line, read from the end of the file without reading the
+ * rest: 0 for a missing or empty file; undefined when the last line cannot vouch for the file (the
+ * file does not end with a newline, or the line's checksum or shape is wrong), and then only
+ * `readJournal` can say what it holds. Lines are appended in increasing `q`, so every line of a
+ * journal whose last line is whole has a `q` at most this one's.
+ */
+export function lastEntrySeq(file: string): number | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return 0;
+    // Back from the end in growing steps until the newline before the last line (or the start).
+    let take = Math.min(size, 64 * 1024);
+    for (;;) {
+      const buf = Buffer.allocUnsafe(take);
+      let got = 0;
+      while (got < take) {
+        const n = fs.readSync(fd, buf, got, take - got, size - take + got);
+        if (n === 0) return undefined;
+        got += n;
+      }
+      if (buf[take - 1] !== 0x0a) return undefined; // a torn tail
+      const before = take >= 2 ? buf.lastIndexOf(0x0a, take - 2) : -1;
+      if (before < 0 && take < size) {
+        take = Math.min(size, take * 4);
+        continue;
+      }
+      const line = buf.toString('utf8', before + 1, take - 1);
+      const json = line.slice(9);
+      if (line[8] !== ' ' || checksum(json) !== line.slice(0, 8)) return undefined;
+      const m = /^\{"q":(\d+),/.exec(json);
+      return m ? Number(m[1]) : undefined;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A line's buffer larger than this (a very large send) is not kept for the next line. */
 const KEEP_SCRATCH = 16 * 1024 * 1024;
 

@@ -10,7 +10,8 @@
  * match, its SQLite header disagrees with its length (a truncated write), `PRAGMA quick_check`
  * fails, or it has no sequence number. A candidate is usable only if the journals continue it
  * without a gap up to the newest entry on disk. Candidates are tried newest first, then the empty
- * database (for a store whose journal still starts at 1).
+ * database (for a store whose journal still starts at 1). journal.prev.log is read whole only for
+ * a candidate it could continue: its last line (read from the end) tells when none of it can.
  *
  * Compaction is the sequence of `COMPACTION_STEPS`; a crash between any two of them leaves at least
  * one usable candidate (unit-tested step by step). A stale digest can only make a good snapshot
@@ -27,7 +28,7 @@ import { createHash, webcrypto } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
-import { readJournal, type JournalEntry } from './journal';
+import { lastEntrySeq, readJournal, type JournalEntry } from './journal';
 import { memoryDatabase } from './memoryDb';
 import { SNAPSHOT_FILE, takeSnapshotPreloads, type PreloadedSnapshot } from './snapshotPreload';
 
@@ -271,11 +272,23 @@ export function openGenerations<T extends ReplayTarget>(SQL: SqlJsStatic, dir: s
     warn('journal has a torn tail; cutting it off', { tornBytes: current.tornBytes, keptEntries: current.entries.length });
     fs.truncateSync(journalFile, current.validBytes);
   }
-  const byQ = new Map<number, JournalEntry>();
-  for (const e of readJournal(path.join(dir, FILES.prevJournal)).entries) byQ.set(e.q, e);
-  for (const e of current.entries) byQ.set(e.q, e);
-  const entries = [...byQ.values()].sort((a, b) => a.q - b.q);
-  const newest = entries.length ? entries[entries.length - 1].q : 0;
+  // The previous journal (up to a compaction's worth, tens of MB after a busy session) is read
+  // only for a generation that needs it: when its last line is whole and no newer than a
+  // snapshot, none of its entries can be replayed on that snapshot, so the current journal alone
+  // says what comes after it.
+  const prevFile = path.join(dir, FILES.prevJournal);
+  const prevLast = lastEntrySeq(prevFile);
+  const inOrder = (lists: JournalEntry[][]): Journals => {
+    const byQ = new Map<number, JournalEntry>();
+    for (const list of lists) for (const e of list) byQ.set(e.q, e);
+    const entries = [...byQ.values()].sort((a, b) => a.q - b.q);
+    return { entries, newest: entries.length ? entries[entries.length - 1].q : 0 };
+  };
+  let both: Journals | undefined;
+  const currentOnly = inOrder([current.entries]);
+  currentOnly.newest = Math.max(currentOnly.newest, prevLast ?? 0);
+  const journalsAfter = (snapshotSeq: number): Journals =>
+    prevLast !== undefined && prevLast <= snapshotSeq ? currentOnly : (both ??= inOrder([readJournal(prevFile).entries, current.entries]));
 
   const candidates: { source: Opened['source']; file: string | null }[] = [
     { source: 'snapshot', file: path.join(dir, FILES.snapshot) },
@@ -286,7 +299,7 @@ export function openGenerations<T extends ReplayTarget>(SQL: SqlJsStatic, dir: s
   let fellBack = false;
   for (const c of candidates) {
     if (c.file && !fs.existsSync(c.file)) continue;
-    const tried = tryCandidate(SQL, c.file, entries, newest, prepare);
+    const tried = tryCandidate(SQL, c.file, journalsAfter, prepare);
     if ('problem' in tried) {
       problems.push(`${c.source}: ${tried.problem}`);
       if (c.source === 'snapshot') fellBack = true;
@@ -294,17 +307,22 @@ export function openGenerations<T extends ReplayTarget>(SQL: SqlJsStatic, dir: s
       continue;
     }
     const inCurrent = new Set(current.entries.map((e) => e.q));
-    const needsPrevJournal = c.source !== 'snapshot' || entries.some((e) => e.q > tried.snapshotSeq && !inCurrent.has(e.q));
+    const needsPrevJournal = c.source !== 'snapshot' || journalsAfter(tried.snapshotSeq).entries.some((e) => e.q > tried.snapshotSeq && !inCurrent.has(e.q));
     return { ...tried, source: c.source, fellBack, needsPrevJournal };
   }
   throw new Error(`store in ${dir} cannot be recovered: ${problems.join('; ')}`);
 }
 
+/** Journal entries in `q` order (one per `q`), and the newest `q` on disk. */
+interface Journals {
+  entries: JournalEntry[];
+  newest: number;
+}
+
 function tryCandidate<T extends ReplayTarget>(
   SQL: SqlJsStatic,
   file: string | null,
-  entries: JournalEntry[],
-  newest: number,
+  journalsAfter: (snapshotSeq: number) => Journals,
   prepare: (db: SqlJsDatabase) => T,
 ): Omit<Opened<T>, 'source' | 'fellBack' | 'needsPrevJournal'> | { problem: string } {
   let db: SqlJsDatabase;
@@ -338,6 +356,7 @@ function tryCandidate<T extends ReplayTarget>(
     db.close();
     return { problem: `cannot be loaded: ${err instanceof Error ? err.message : String(err)}` };
   }
+  const { entries, newest } = journalsAfter(snapshotSeq);
   const rest = entries.filter((e) => e.q > snapshotSeq);
   for (let i = 0; i < rest.length; i++) {
     if (rest[i].q !== snapshotSeq + 1 + i) {

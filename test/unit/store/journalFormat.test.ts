@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { utf8Json } from '../../../emulator/core/jsonText';
-import { COLUMN_OPS, encodeEntryBytes, JSON_TEXT_OPS, readJournal, type JournalEntry } from '../../../emulator/store/journal';
+import { COLUMN_OPS, encodeEntryBytes, JournalWriter, JSON_TEXT_OPS, lastEntrySeq, readJournal, type JournalEntry } from '../../../emulator/store/journal';
 
 // The encoder builds lines from cached pieces for speed; the bytes must stay exactly those of the
 // original format (checksum of JSON.stringify(entry)), or journals written by one build would be
@@ -147,5 +147,41 @@ test('a column op of plain values writes each as JSON.stringify does and reads b
   const file = path.join(dir, 'journal.log');
   fs.writeFileSync(file, encodeEntryBytes(entry));
   assert.deepEqual(readJournal(file).entries, [JSON.parse(json)]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// Opening a store reads the previous journal only when a generation needs it (snapshots.ts): its
+// last line, read from the end of the file, says whether any of its entries could be newer than
+// the snapshot. That line must vouch for the file, or the whole file is read as before.
+test('the last line of a journal gives its newest sequence number, read from the end of the file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mt-last-'));
+  const file = path.join(dir, 'journal.log');
+  assert.equal(lastEntrySeq(file), 0, 'no file: no entries');
+  fs.writeFileSync(file, '');
+  assert.equal(lastEntrySeq(file), 0, 'an empty file: no entries');
+  const w = new JournalWriter(file);
+  w.append({ q: 41, o: [['DELETE FROM t', []]] });
+  w.close();
+  assert.equal(lastEntrySeq(file), 41, 'one line');
+  // A last line far longer than the first read from the end (a large send's line is several MB).
+  const big = 'x'.repeat(700_000);
+  const w2 = new JournalWriter(file);
+  w2.append({ q: 42, o: [['INSERT INTO t (a) VALUES (?)', [big]]] });
+  w2.append({ q: 43, o: [['INSERT INTO t (a) VALUES (?)', [big + '\u00fc😀']]] });
+  w2.close();
+  assert.equal(lastEntrySeq(file), 43);
+  assert.deepEqual(readJournal(file).entries.map((e) => e.q), [41, 42, 43], 'the same file, read whole');
+  const whole = fs.readFileSync(file);
+  // A torn tail, a changed byte in the last line, or a last line without a newline: it cannot vouch.
+  fs.writeFileSync(file, Buffer.concat([whole, Buffer.from('0123abcd {"q":44,"o":[')]));
+  assert.equal(lastEntrySeq(file), undefined, 'torn tail');
+  const flipped = Buffer.from(whole);
+  flipped[whole.length - 10] ^= 0x01;
+  fs.writeFileSync(file, flipped);
+  assert.equal(lastEntrySeq(file), undefined, 'a changed byte');
+  fs.writeFileSync(file, whole.subarray(0, whole.length - 1));
+  assert.equal(lastEntrySeq(file), undefined, 'no newline at the end');
+  fs.writeFileSync(file, '\n');
+  assert.equal(lastEntrySeq(file), undefined, 'a line that is not an entry');
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -151,6 +151,33 @@ describe('snapshot generations', () => {
     s.close();
   });
 
+  // The previous journal is read whole only when its last line is not whole or is newer than the
+  // snapshot being opened (lastEntrySeq): a normal start after a busy session skips its tens of MB.
+  it('opens from the newest snapshot whatever the previous journal holds before its last line, and reads it whole when its tail is torn', async () => {
+    for (const damage of ['first line', 'torn tail', 'torn tail, newest snapshot corrupt'] as const) {
+      const dir = tempDir();
+      const before = await threeEras(dir);
+      const prev = path.join(dir, FILES.prevJournal);
+      const buf = fs.readFileSync(prev);
+      assert.ok(buf.indexOf(0x0a) < buf.length - 1, 'the previous journal holds more than one line');
+      if (damage === 'first line') buf[20] ^= 0xff;
+      fs.writeFileSync(prev, damage === 'first line' ? buf : Buffer.concat([buf, Buffer.from('0123abcd {"q":')]));
+      // Falling back to the previous snapshot needs the previous journal's entries: read whole.
+      if (damage === 'torn tail, newest snapshot corrupt') corruptMiddle(path.join(dir, FILES.snapshot));
+      const l = logged();
+      const t = await Store.open({ dir, log: l.log });
+      assert.deepEqual(names(t), before, damage);
+      const from = damage === 'torn tail, newest snapshot corrupt' ? 'previous snapshot' : 'snapshot';
+      assert.ok(l.lines.some((x) => x.includes(`"from":"${from}"`)), `${damage}: ${l.lines.join('')}`);
+      insert(t, 'd1.test');
+      t.compact();
+      t.close();
+      const u = await Store.open({ dir, log: logged().log });
+      assert.deepEqual(names(u), [...before, 'd1.test'], `${damage}, then a compaction`);
+      u.close();
+    }
+  });
+
   it('a crash after any compaction step loses nothing', async () => {
     for (let steps = 0; steps <= COMPACTION_STEPS.length; steps++) {
       const dir = tempDir();
