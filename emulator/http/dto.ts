@@ -83,7 +83,8 @@ export interface CreatedWebhookDto extends WebhookDto {
   signing_secret: string;
 }
 
-// ---- deliveries: GET /emulator/deliveries[?webhook_id&status&event&message_id&email&before&limit] → Page<DeliveryDto>
+// ---- deliveries: GET /emulator/deliveries[?webhook_id&status&event&message_id&email&q&before&limit] → Page<DeliveryDto>
+//      … &summary=true → Page<DeliverySummaryDto> (as the stream has them: no batch body, attempts without bodies)
 //      GET /emulator/deliveries/{id} → {data: DeliveryDto}
 //      POST /emulator/deliveries/{id}/resend [{"event_id": "…"}] → {data: DeliveryDto} (kind `resend`, attempted at once)
 
@@ -133,7 +134,7 @@ export interface DeliveryDto {
   nextAttemptAt: number | null;
   lastStatus: number | null;
   lastError: string | null;
-  /** The exact body POSTed on every attempt (detail view and list both include it). */
+  /** The exact body POSTed on every attempt (the detail view and the list include it; `summary=true` leaves it out). */
   body: string;
   attempts: AttemptDto[];
 }

@@ -237,9 +237,12 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     ]);
   }
 
-  list(f: DeliveryFilter): Delivery[] {
+  list(f: DeliveryFilter, opts: { body?: boolean } = {}): Delivery[] {
     const w = where(f);
-    return this.store.all(`SELECT ${COLUMNS} FROM ${WITH_BODY}${w.join} ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
+    // Without bodies the rows are read from `deliveries` alone: no batch body is decoded, and the
+    // bodies still waiting to go into SQLite (delivery_bodies) stay waiting.
+    const from = opts.body === false ? `${STATE_COLUMNS}, '' AS body FROM deliveries d` : `${COLUMNS} FROM ${WITH_BODY}`;
+    return this.store.all(`SELECT ${from}${w.join} ${w.sql} ORDER BY d.id DESC LIMIT ?`, [...w.params, f.limit ?? 50]).map(toDelivery);
   }
 
   count(f: DeliveryFilter): number {

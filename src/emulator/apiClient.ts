@@ -6,6 +6,7 @@
 import type {
   CheckReport,
   DeliveryDto,
+  DeliverySummaryDto,
   EventPayload,
   MessageDto,
   MessageSummaryDto,
@@ -117,6 +118,8 @@ export class EmulatorApi {
     this.request<CheckReport>('POST', '/emulator/check', body);
 
   listDeliveries = (q: DeliveryQuery = {}) => this.request<Page<DeliveryDto>>('GET', `/emulator/deliveries${query(q)}`);
+  /** The same list without batch bodies (as the stream has them): for a status, not a payload. */
+  listDeliverySummaries = (q: DeliveryQuery = {}) => this.request<Page<DeliverySummaryDto>>('GET', `/emulator/deliveries${query({ ...q, summary: true })}`);
   getDelivery = async (id: number) => (await this.request<{ data: DeliveryDto }>('GET', `/emulator/deliveries/${id}`)).data;
   /** A new delivery of kind `resend`, attempted at once. */
   resendDelivery = async (id: number) => (await this.request<{ data: DeliveryDto }>('POST', `/emulator/deliveries/${id}/resend`, {})).data;

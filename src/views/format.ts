@@ -31,13 +31,16 @@ export function relativeTime(at: number, now: number): string {
 export type WebhookHealth = 'active' | 'paused' | 'failing';
 
 /** Failing: active, and its latest batch has not succeeded (retrying or failed). */
-export function webhookHealth(w: WebhookWire, last: DeliveryDto | undefined): WebhookHealth {
+/** What a webhook's row shows of its last batch: a full delivery or its summary (no bodies). */
+export type LastDelivery = Pick<DeliveryDto, 'status' | 'lastStatus' | 'lastError' | 'createdAt'> & { attempts: readonly { startedAt: number }[] };
+
+export function webhookHealth(w: WebhookWire, last: LastDelivery | undefined): WebhookHealth {
   if (!w.active) return 'paused';
   if (last && (last.status === 'retrying' || last.status === 'failed')) return 'failing';
   return 'active';
 }
 
-export function lastDeliveryText(last: DeliveryDto | undefined, now: number): string | undefined {
+export function lastDeliveryText(last: LastDelivery | undefined, now: number): string | undefined {
   if (!last) return undefined;
   const result = last.lastStatus !== null ? String(last.lastStatus) : last.lastError ?? last.status;
   return `${result} ${relativeTime(last.attempts.at(-1)?.startedAt ?? last.createdAt, now)}`;

@@ -4,7 +4,7 @@
  * from polling.
  */
 import * as vscode from 'vscode';
-import type { DeliveryDto, StatusDto } from '../../emulator/http/dto';
+import type { DeliverySummaryDto, StatusDto } from '../../emulator/http/dto';
 import type { EmulatorController } from '../emulator/controller';
 import type { SigningSecrets } from '../emulator/secrets';
 import type { DomainWire, WebhookWire } from '../protocol/wire';
@@ -17,7 +17,7 @@ interface Snapshot {
   fetchedAt: number;
   domains: DomainWire[];
   webhooks: WebhookWire[];
-  lastDelivery: Map<number, DeliveryDto>;
+  lastDelivery: Map<number, DeliverySummaryDto>;
   error?: string;
 }
 
@@ -108,9 +108,11 @@ export class EmulatorTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     if (!api) return empty;
     try {
       const [status, domains, webhooks] = await Promise.all([api.status(), api.listDomains(), api.listWebhooks()]);
-      const lastDelivery = new Map<number, DeliveryDto>();
+      const lastDelivery = new Map<number, DeliverySummaryDto>();
       // Deliveries come with the delivery engine; an emulator without it answers 404 and the tree shows none.
-      const recent = await api.listDeliveries({ limit: 200 }).catch(() => undefined);
+      // Summaries: a refresh follows the stream while batches go out, and 200 full batches of 500
+      // events are tens of MB of JSON, each time.
+      const recent = await api.listDeliverySummaries({ limit: 200 }).catch(() => undefined);
       for (const d of recent?.data ?? []) if (d.kind !== 'test' && !lastDelivery.has(d.webhookId)) lastDelivery.set(d.webhookId, d);
       return { status, fetchedAt: Date.now(), domains, webhooks, lastDelivery };
     } catch (err) {

@@ -101,7 +101,15 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
         const limit = Number(u.searchParams.get('limit') ?? 50);
         const page = state.deliveries.filter((d) => d.id < before).slice(0, limit);
         const more = state.deliveries.filter((d) => d.id < before).length > limit;
-        return json(200, { data: page, next_before: more ? page.at(-1)!.id : null, total: state.deliveries.length });
+        // `summary=true`: as the emulator answers it (deliveryWire.ts, deliveryToStreamDto): no bodies.
+        const data =
+          u.searchParams.get('summary') === 'true'
+            ? page.map(({ body: _b, attempts, ...d }) => ({
+                ...d,
+                attempts: attempts.map(({ request: { body: _rb, ...request }, response, ...a }) => ({ ...a, request, response: response && { status: response.status, headers: response.headers, truncated: response.truncated } })),
+              }))
+            : page;
+        return json(200, { data, next_before: more ? page.at(-1)!.id : null, total: state.deliveries.length });
       }
       if ((m = p.match(/^GET \/emulator\/deliveries\/(\d+)$/))) {
         const d = state.deliveries.find((x) => x.id === Number(m![1]));

@@ -111,8 +111,9 @@ export class DeliveryService {
     return this.d.repo.openCount();
   }
 
-  list(f: DeliveryFilter): { data: DeliveryView[]; total: number } {
-    const data = this.d.repo.list(f).map((del) => this.view(del));
+  /** `body: false`: their bodies are left out (each `body` is ''), for summaries. */
+  list(f: DeliveryFilter, opts: { body?: boolean } = {}): { data: DeliveryView[]; total: number } {
+    const data = this.d.repo.list(f, opts).map((del) => this.view(del));
     return { data, total: this.d.repo.count({ ...f, beforeId: undefined }) };
   }
 

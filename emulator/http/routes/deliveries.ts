@@ -7,8 +7,8 @@ import { BadRequestError, NotFoundError } from '../../core/errors';
 import { parseReplay } from '../../core/replay';
 import { payloadUtf8 } from '../../core/sending/eventBuilder';
 import { parseEventType, toPayloadEventName } from '../../core/types';
-import { deliveryToDto } from '../deliveryWire';
-import type { DeliveryDto, Page, ReplayResult, WebhookTestResult } from '../dto';
+import { deliveryToDto, deliveryToStreamDto } from '../deliveryWire';
+import type { DeliveryDto, DeliverySummaryDto, Page, ReplayResult, WebhookTestResult } from '../dto';
 
 const isStatus = (s: string): s is DeliveryStatus => DELIVERY_STATUSES.some((x) => x === s);
 
@@ -23,6 +23,18 @@ function positiveInt(v: unknown, name: string): number | undefined {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n <= 0) throw new BadRequestError([`'${name}' must be a positive integer`]);
   return n;
+}
+
+/**
+ * `?summary=true`: each delivery as the stream announces it (`DeliverySummaryDto`: no batch body,
+ * attempts without bodies), for views that show a status, not a payload. A page of 200 full
+ * 500-event batches is tens of MB of JSON.
+ */
+function summaryParam(req: Request): boolean {
+  const v = (req.query as Record<string, unknown>).summary;
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new BadRequestError([`'summary' must be true or false`]);
 }
 
 function filterOf(req: Request): DeliveryFilter {
@@ -60,12 +72,15 @@ export function deliveryRoutes(core: Core, delivery: DeliveryService): Router {
 
   r.get('/emulator/deliveries', (req, res) => {
     const f = filterOf(req);
-    const { data, total } = delivery.list(f);
-    const page: Page<DeliveryDto> = {
-      data: data.map(deliveryToDto),
-      next_before: data.length === f.limit ? data[data.length - 1].id : null,
-      total,
-    };
+    const summary = summaryParam(req);
+    const { data, total } = delivery.list(f, { body: !summary });
+    const next_before = data.length === f.limit ? data[data.length - 1].id : null;
+    if (summary) {
+      const page: Page<DeliverySummaryDto> = { data: data.map(deliveryToStreamDto), next_before, total };
+      res.json(page);
+      return;
+    }
+    const page: Page<DeliveryDto> = { data: data.map(deliveryToDto), next_before, total };
     res.json(page);
   });
 

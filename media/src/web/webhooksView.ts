@@ -3,7 +3,7 @@
  * (the forms of media/), edit, test, pause, resume, delete (confirmed in place), open the
  * inspector filtered to a webhook. Live: reloaded on domain, webhook and delivery events.
  */
-import type { DeliveryDto } from '../../../emulator/http/dto';
+import type { DeliverySummaryDto } from '../../../emulator/http/dto';
 import type { DomainWire, WebhookWire } from '../../../src/protocol/wire';
 import { displayUrl, lastDeliveryText, webhookHealth } from '../../../src/views/format';
 import { h } from '../rpc';
@@ -77,15 +77,15 @@ export class WebhooksView {
       return;
     }
     this.error.textContent = '';
-    const last = new Map<number, DeliveryDto | undefined>();
-    await Promise.all(webhooks.map(async (w) => last.set(w.id, (await api.listDeliveries({ webhook_id: w.id, limit: 1 }).catch(() => null))?.data[0])));
+    const last = new Map<number, DeliverySummaryDto | undefined>();
+    await Promise.all(webhooks.map(async (w) => last.set(w.id, (await api.listDeliverySummaries({ webhook_id: w.id, limit: 1 }).catch(() => null))?.data[0])));
     const groups: HTMLElement[] = domains.map((d) => this.domainBox(d, webhooks.filter((w) => w.domain_id === d.id), last));
     const anyDomain = webhooks.filter((w) => w.domain_id === null || !domains.some((d) => d.id === w.domain_id));
     if (anyDomain.length || !domains.length) groups.push(this.group('All domains', anyDomain, last));
     this.body.replaceChildren(...groups);
   }
 
-  private domainBox(d: DomainWire, hooks: WebhookWire[], last: Map<number, DeliveryDto | undefined>): HTMLElement {
+  private domainBox(d: DomainWire, hooks: WebhookWire[], last: Map<number, DeliverySummaryDto | undefined>): HTMLElement {
     const actions: HTMLElement = h(
       'div',
       { className: 'web-actions' },
@@ -105,7 +105,7 @@ export class WebhooksView {
     );
   }
 
-  private group(title: string, hooks: WebhookWire[], last: Map<number, DeliveryDto | undefined>): HTMLElement {
+  private group(title: string, hooks: WebhookWire[], last: Map<number, DeliverySummaryDto | undefined>): HTMLElement {
     return h(
       'section',
       { className: 'web-domain', 'data-domain': '' },
@@ -114,7 +114,7 @@ export class WebhooksView {
     );
   }
 
-  private webhookRow(w: WebhookWire, last: DeliveryDto | undefined): HTMLElement {
+  private webhookRow(w: WebhookWire, last: DeliverySummaryDto | undefined): HTMLElement {
     const health = webhookHealth(w, last);
     const result = h('span', { className: 'web-result', 'data-role': 'result', role: 'status' });
     const say = (text: string, ok: boolean) => {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { EmulatorController } from '../../../src/emulator/controller';
 import type { EmulatorTreeProvider, Node } from '../../../src/views/treeProvider';
 import type { ThemeIcon } from '../../helpers/fakeVscode';
+import { always, startReceiver } from '../../helpers/receiver';
 
 describe('EmulatorTreeProvider', { concurrency: false }, () => {
   let h: Awaited<ReturnType<typeof activateExtension>>;
@@ -123,6 +124,36 @@ describe('EmulatorTreeProvider', { concurrency: false }, () => {
     const pausedItem = await tree.getTreeItem(paused!);
     assert.equal((pausedItem.iconPath as ThemeIcon).id, 'debug-pause');
     assert.match(String(pausedItem.description), /^paused · /);
+  });
+
+  // The tree reads the last batch of each webhook from the emulator's delivery summaries
+  // (`?summary=true`: no bodies), refreshed by the stream while batches go out.
+  test('a webhook whose batch was refused shows failing and its last answer, from the delivery summaries of the emulator', async () => {
+    const api = controller.api!;
+    const rx = await startReceiver(always(503));
+    try {
+      const domain = await api.createDomain('summaries.test');
+      await api.verifyDomain(domain.id);
+      const hook = await api.createWebhook({ url: rx.url, active: true, payload_format: 'json', sending_stream: 'transactional', domain_id: domain.id, event_types: ['delivery'] });
+      await api.send({ from: { email: 'a@summaries.test' }, to: [{ email: 'b@example.net' }], subject: 'Hi', text: 'x' });
+      await api.advanceClock(40);
+      await waitFor(() => rx.requests.length > 0, 'the batch at the receiver');
+      const summaries = await api.listDeliverySummaries({ webhook_id: hook.id });
+      assert.equal(summaries.data[0]?.status, 'retrying');
+      assert.equal('body' in summaries.data[0]!, false, 'a summary carries no batch body');
+      const row = async () => {
+        const [root] = await tree.getChildren();
+        const domainNode = (await tree.getChildren(root)).find((n) => n.kind === 'domain' && n.domain.domain_name === 'summaries.test');
+        const [hookNode] = domainNode ? await tree.getChildren(domainNode) : [];
+        return hookNode && tree.getTreeItem(hookNode);
+      };
+      await waitFor(async () => (await row())?.description?.toString().startsWith('failing') ?? false, 'the failing webhook row');
+      const item = (await row())!;
+      assert.match(String(item.description), /^failing · Delivery · 503 /);
+      assert.equal((item.iconPath as ThemeIcon).id, 'error');
+    } finally {
+      await rx.close();
+    }
   });
 
   test('a webhook created through the form handler has its secret known: copy secret is offered and copies it', async () => {
