@@ -136,7 +136,7 @@ async function loadMore(): Promise<void> {
 async function loadPage(gen: number, before: number | undefined): Promise<void> {
   loading = true;
   try {
-    const page: Page<DeliveryDto> = await rpc.request('deliveries.list', { filter, before, limit: PAGE });
+    const page: Page<DeliverySummaryDto> = await rpc.request('deliveries.list', { filter, before, limit: PAGE });
     if (gen !== generation) return;
     const seen = new Set(items.map((d) => d.id));
     items.push(...page.data.filter((d) => !seen.has(d.id)));

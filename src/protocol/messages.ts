@@ -67,7 +67,8 @@ export interface InspectorInit {
 }
 
 export interface InspectorMethods {
-  'deliveries.list': { params: { filter: DeliveryFilter; before?: number; limit?: number }; result: Page<DeliveryDto> };
+  /** The list's rows: summaries (no bodies), as the stream pushes them; `delivery.get` has the whole batch. */
+  'deliveries.list': { params: { filter: DeliveryFilter; before?: number; limit?: number }; result: Page<DeliverySummaryDto> };
   'delivery.get': { params: { id: number }; result: DeliveryDto };
   /** The new batch (kind `resend`) and what happened, for the webview to select and say. */
   'delivery.resend': { params: { id: number }; result: { id: number; note: string } };

@@ -29,7 +29,7 @@ export function inspectorHandlers(api: () => EmulatorApi, clipboard: (t: string)
   return {
     'deliveries.list': async ({ filter, before, limit }) => {
       try {
-        return await api().listDeliveries(deliveryQuery(filter ?? {}, before, limit));
+        return await api().listDeliverySummaries(deliveryQuery(filter ?? {}, before, limit));
       } catch (err) {
         // An emulator without the delivery engine has no such route: say so instead of "not found".
         if (err instanceof ApiError && err.status === 404) throw new Error('This emulator version does not record deliveries yet (GET /emulator/deliveries answered 404).');

@@ -20,7 +20,11 @@ function inspectorHost(all: DeliveryDto[], queries: any[] = []): Host {
       queries.push(params);
       const f = params.filter ?? {};
       const matching = all.filter((d) => (!f.status || d.status === f.status) && (!f.event || d.eventTypes.includes(f.event)) && (params.before === undefined || d.id < params.before));
-      const data = matching.slice(0, params.limit).map(({ body: _b, ...rest }) => ({ ...rest, body: '' }));
+      // Summaries, as the emulator's `?summary=true` page has them: no batch body, attempts without bodies.
+      const data = matching.slice(0, params.limit).map(({ body: _b, attempts, ...rest }) => ({
+        ...rest,
+        attempts: attempts.map(({ request: { body: _rb, ...request }, response, ...a }) => ({ ...a, request, response: response && { status: response.status, headers: response.headers, truncated: response.truncated } })),
+      }));
       const total = all.filter((d) => (!f.status || d.status === f.status) && (!f.event || d.eventTypes.includes(f.event))).length;
       return [{ type: 'response', id, result: { data, next_before: matching.length > params.limit ? data.at(-1)!.id : null, total } }];
     }
