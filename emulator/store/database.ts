@@ -52,6 +52,13 @@ export interface StoreOptions {
   /** Compact when the journal grows past this many bytes (with group commit: at the next quiet moment, or at twice this). */
   compactBytes?: number;
   /**
+   * With group commit, a journal past `restBytes` (default: an eighth of `compactBytes`) is also
+   * compacted, in the background, once no transaction has committed for `restMs` (real ms,
+   * default 5,000): what a crash leaves for the next start to replay stays small after any rest.
+   */
+  restBytes?: number;
+  restMs?: number;
+  /**
    * Group commit: transactions of one event-loop turn share one journal record, written at the
    * end of the turn (setImmediate); callers acknowledge through `whenDurable`. Off by default:
    * then each transaction is written before `transaction()` returns.
@@ -63,6 +70,8 @@ export interface StoreOptions {
 
 /** 4 MB a turn: a few milliseconds, so a request arriving meanwhile hardly waits. */
 const MEMORY_COPY_PAGES = 1024;
+/** Real ms without a commit after which a journal past its resting bound is compacted (`StoreOptions.restMs`). */
+const REST_MS = 5000;
 
 /**
  * A value kept per store beside SQLite (a repository's working copy or cache), made by `make` the
@@ -92,8 +101,11 @@ export class Store implements UnitOfWork {
   private unflushed: Op[] = [];
   private waiters: DurableCallback[] = [];
   private flushScheduled = false;
-  /** A compaction waiting for a quiet moment (group commit): no commit for IDLE_MS, as the read model's writer waits. */
+  /** A compaction waiting for a quiet moment (group commit): no commit for `quietMs`, above `bytes` of journal. */
   private compactTimer: NodeJS.Timeout | null = null;
+  private compactWait: { quietMs: number; bytes: number } | null = null;
+  /** The resting compaction's bound and wait (`StoreOptions.restBytes`, `restMs`). */
+  private rest = { bytes: Infinity, ms: REST_MS };
   /**
    * A compaction whose snapshot is being written off the main thread (`compactInBackground`):
    * its data, and whether a compaction on the main thread finished it first.
@@ -183,7 +195,9 @@ export class Store implements UnitOfWork {
       Store.pragmas(db);
       ({ events, queue } = prepareEvents(db));
     }
-    const store = new Store(db, opts.dir, journal, log, opts.compactBytes ?? 64 * 1024 * 1024, events, queue);
+    const compactBytes = opts.compactBytes ?? 64 * 1024 * 1024;
+    const store = new Store(db, opts.dir, journal, log, compactBytes, events, queue);
+    store.rest = { bytes: opts.restBytes ?? Math.floor(compactBytes / 8), ms: opts.restMs ?? REST_MS };
     store.seq = seq;
     store.migrate();
     // The snapshot's queue, or the rows an older journal left in SQLite, move into memory.
@@ -428,12 +442,14 @@ export class Store implements UnitOfWork {
         this.log.error('durability callback failed', { error: err instanceof Error ? err.stack : String(err) });
       }
     }
-    if (compactIfLarge && !this.failed && this.journal && this.journal.size > this.compactBytes) {
+    if (compactIfLarge && !this.failed && this.journal) {
       // A compaction holds the process up for a while (the snapshot's export, digest, write and
       // fsync): it waits for a quiet moment rather than stall a run of work (a webhook's batches
-      // going out one after another), unless the journal has grown to twice the bound.
+      // going out one after another), unless the journal has grown to twice the bound. Below the
+      // bound, a longer rest compacts it too: a crash then leaves little journal to replay.
       if (this.journal.size > 2 * this.compactBytes) this.compactNow();
-      else this.compactWhenQuiet();
+      else if (this.journal.size > this.compactBytes) this.compactWhenQuiet({ quietMs: IDLE_MS, bytes: this.compactBytes });
+      else if (this.journal.size > this.rest.bytes) this.compactWhenQuiet({ quietMs: this.rest.ms, bytes: this.rest.bytes });
     }
   }
 
@@ -446,14 +462,24 @@ export class Store implements UnitOfWork {
     }
   }
 
-  /** Compact once no transaction has committed for IDLE_MS (real time), the snapshot written in the background. */
-  private compactWhenQuiet(delay = IDLE_MS): void {
-    if (this.compactTimer || this.background) return;
+  /**
+   * Compact once no transaction has committed for `wait.quietMs` (real time) and the journal is
+   * still past `wait.bytes`, the snapshot written in the background. A wait for a shorter quiet
+   * (the journal past its bound) replaces a longer one (a rest).
+   */
+  private compactWhenQuiet(wait: { quietMs: number; bytes: number }, delay = wait.quietMs): void {
+    if (this.background) return;
+    if (this.compactTimer) {
+      if (this.compactWait && this.compactWait.quietMs <= wait.quietMs) return;
+      clearTimeout(this.compactTimer);
+    }
+    this.compactWait = wait;
     this.compactTimer = setTimeout(() => {
       this.compactTimer = null;
-      if (this.closed || this.failed || !this.journal || this.journal.size <= this.compactBytes) return;
+      this.compactWait = null;
+      if (this.closed || this.failed || !this.journal || this.journal.size <= wait.bytes) return;
       const quiet = this.readModel.quietMs();
-      if (quiet < IDLE_MS) return this.compactWhenQuiet(IDLE_MS - quiet);
+      if (quiet < wait.quietMs) return this.compactWhenQuiet(wait, wait.quietMs - quiet);
       this.compactInBackground().catch(() => undefined); // logged there
     }, delay);
     this.compactTimer.unref();
@@ -843,6 +869,7 @@ export class Store implements UnitOfWork {
     this.memoryCopyTimer = null;
     if (this.compactTimer) clearTimeout(this.compactTimer);
     this.compactTimer = null;
+    this.compactWait = null;
     this.memoryCopy?.abandon();
     this.memoryCopy = null;
     if (this.unflushed.length || this.waiters.length) this.flush(false);
