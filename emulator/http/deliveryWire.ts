@@ -38,9 +38,14 @@ export function deliveryToDto(d: DeliveryView): DeliveryDto {
   };
 }
 
-/** For the SSE stream: no batch body and no attempt bodies, so a 500-event batch stays small. */
+/** For the SSE stream and `?summary=true`: no batch body and no attempt bodies, so a 500-event batch stays small. */
 export function deliveryToStreamDto(d: DeliveryView): DeliverySummaryDto {
-  const { body: _body, attempts, ...rest } = deliveryToDto(d);
+  return toDeliverySummary(deliveryToDto(d));
+}
+
+/** A delivery's summary: the delivery without its body, its attempts without theirs. */
+export function toDeliverySummary(d: DeliveryDto): DeliverySummaryDto {
+  const { body: _body, attempts, ...rest } = d;
   return {
     ...rest,
     attempts: attempts.map(({ request, response, ...a }) => ({

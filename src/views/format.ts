@@ -1,5 +1,5 @@
 /** Pure formatting for views (no vscode): URL display, relative virtual times, webhook health. */
-import type { DeliveryDto } from '../../emulator/http/dto';
+import type { DeliverySummaryDto } from '../../emulator/http/dto';
 import { displayUrl } from '../../emulator/core/urls';
 import type { WebhookWire } from '../protocol/wire';
 
@@ -30,17 +30,14 @@ export function relativeTime(at: number, now: number): string {
 
 export type WebhookHealth = 'active' | 'paused' | 'failing';
 
-/** Failing: active, and its latest batch has not succeeded (retrying or failed). */
-/** What a webhook's row shows of its last batch: a full delivery or its summary (no bodies). */
-export type LastDelivery = Pick<DeliveryDto, 'status' | 'lastStatus' | 'lastError' | 'createdAt'> & { attempts: readonly { startedAt: number }[] };
-
-export function webhookHealth(w: WebhookWire, last: LastDelivery | undefined): WebhookHealth {
+/** Failing: active, and its latest batch has not succeeded (retrying or failed). `last`: a summary (a whole delivery is one too). */
+export function webhookHealth(w: WebhookWire, last: DeliverySummaryDto | undefined): WebhookHealth {
   if (!w.active) return 'paused';
   if (last && (last.status === 'retrying' || last.status === 'failed')) return 'failing';
   return 'active';
 }
 
-export function lastDeliveryText(last: LastDelivery | undefined, now: number): string | undefined {
+export function lastDeliveryText(last: DeliverySummaryDto | undefined, now: number): string | undefined {
   if (!last) return undefined;
   const result = last.lastStatus !== null ? String(last.lastStatus) : last.lastError ?? last.status;
   return `${result} ${relativeTime(last.attempts.at(-1)?.startedAt ?? last.createdAt, now)}`;

@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeliveryDto, WebhookTestResult } from '../../emulator/http/dto';
+import { toDeliverySummary } from '../../emulator/http/deliveryWire';
 
 export interface Recorded {
   method: string;
@@ -102,13 +103,7 @@ export async function startFakeEmulator(): Promise<FakeEmulator> {
         const page = state.deliveries.filter((d) => d.id < before).slice(0, limit);
         const more = state.deliveries.filter((d) => d.id < before).length > limit;
         // `summary=true`: as the emulator answers it (deliveryWire.ts, deliveryToStreamDto): no bodies.
-        const data =
-          u.searchParams.get('summary') === 'true'
-            ? page.map(({ body: _b, attempts, ...d }) => ({
-                ...d,
-                attempts: attempts.map(({ request: { body: _rb, ...request }, response, ...a }) => ({ ...a, request, response: response && { status: response.status, headers: response.headers, truncated: response.truncated } })),
-              }))
-            : page;
+        const data = u.searchParams.get('summary') === 'true' ? page.map(toDeliverySummary) : page;
         return json(200, { data, next_before: more ? page.at(-1)!.id : null, total: state.deliveries.length });
       }
       if ((m = p.match(/^GET \/emulator\/deliveries\/(\d+)$/))) {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { DeliveryDto } from '../../emulator/http/dto';
+import { toDeliverySummary } from '../../emulator/http/deliveryWire';
 import { delivery } from '../helpers/fakeEmulatorServer';
 import { chromiumMissing, startWebviewHarness, type Host, type WebviewHarness } from '../helpers/webviewPage';
 
@@ -21,10 +22,7 @@ function inspectorHost(all: DeliveryDto[], queries: any[] = []): Host {
       const f = params.filter ?? {};
       const matching = all.filter((d) => (!f.status || d.status === f.status) && (!f.event || d.eventTypes.includes(f.event)) && (params.before === undefined || d.id < params.before));
       // Summaries, as the emulator's `?summary=true` page has them: no batch body, attempts without bodies.
-      const data = matching.slice(0, params.limit).map(({ body: _b, attempts, ...rest }) => ({
-        ...rest,
-        attempts: attempts.map(({ request: { body: _rb, ...request }, response, ...a }) => ({ ...a, request, response: response && { status: response.status, headers: response.headers, truncated: response.truncated } })),
-      }));
+      const data = matching.slice(0, params.limit).map(toDeliverySummary);
       const total = all.filter((d) => (!f.status || d.status === f.status) && (!f.event || d.eventTypes.includes(f.event))).length;
       return [{ type: 'response', id, result: { data, next_before: matching.length > params.limit ? data.at(-1)!.id : null, total } }];
     }
