@@ -102,8 +102,7 @@ export class Store implements UnitOfWork {
   private waiters: DurableCallback[] = [];
   private flushScheduled = false;
   /** A compaction waiting for a quiet moment (group commit): no commit for `quietMs`, above `bytes` of journal. */
-  private compactTimer: NodeJS.Timeout | null = null;
-  private compactWait: { quietMs: number; bytes: number } | null = null;
+  private compactPending: { timer: NodeJS.Timeout; quietMs: number } | null = null;
   /** The resting compaction's bound and wait (`StoreOptions.restBytes`, `restMs`). */
   private rest = { bytes: Infinity, ms: REST_MS };
   /**
@@ -469,20 +468,19 @@ export class Store implements UnitOfWork {
    */
   private compactWhenQuiet(wait: { quietMs: number; bytes: number }, delay = wait.quietMs): void {
     if (this.background) return;
-    if (this.compactTimer) {
-      if (this.compactWait && this.compactWait.quietMs <= wait.quietMs) return;
-      clearTimeout(this.compactTimer);
+    if (this.compactPending) {
+      if (this.compactPending.quietMs <= wait.quietMs) return;
+      clearTimeout(this.compactPending.timer);
     }
-    this.compactWait = wait;
-    this.compactTimer = setTimeout(() => {
-      this.compactTimer = null;
-      this.compactWait = null;
+    const timer = setTimeout(() => {
+      this.compactPending = null;
       if (this.closed || this.failed || !this.journal || this.journal.size <= wait.bytes) return;
       const quiet = this.readModel.quietMs();
       if (quiet < wait.quietMs) return this.compactWhenQuiet(wait, wait.quietMs - quiet);
       this.compactInBackground().catch(() => undefined); // logged there
     }, delay);
-    this.compactTimer.unref();
+    timer.unref();
+    this.compactPending = { timer, quietMs: wait.quietMs };
   }
 
   /**
@@ -867,9 +865,8 @@ export class Store implements UnitOfWork {
     if (this.closed) return;
     if (this.memoryCopyTimer) clearTimeout(this.memoryCopyTimer);
     this.memoryCopyTimer = null;
-    if (this.compactTimer) clearTimeout(this.compactTimer);
-    this.compactTimer = null;
-    this.compactWait = null;
+    if (this.compactPending) clearTimeout(this.compactPending.timer);
+    this.compactPending = null;
     this.memoryCopy?.abandon();
     this.memoryCopy = null;
     if (this.unflushed.length || this.waiters.length) this.flush(false);

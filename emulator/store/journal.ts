@@ -282,6 +282,12 @@ export interface ReadResult {
   tornBytes: number;
 }
 
+/** A line's JSON (`<checksum> <json>`, without its newline), or undefined when its checksum does not hold. */
+function checkedJson(line: string): string | undefined {
+  const json = line.slice(9);
+  return line[8] === ' ' && checksum(json) === line.slice(0, 8) ? json : undefined;
+}
+
 export function readJournal(file: string): ReadResult {
   let buf: Buffer;
   try {
@@ -295,10 +301,8 @@ export function readJournal(file: string): ReadResult {
   while (pos < buf.length) {
     const nl = buf.indexOf(0x0a, pos);
     if (nl < 0) break;
-    const line = buf.toString('utf8', pos, nl);
-    const sum = line.slice(0, 8);
-    const json = line.slice(9);
-    if (line[8] !== ' ' || checksum(json) !== sum) break;
+    const json = checkedJson(buf.toString('utf8', pos, nl));
+    if (json === undefined) break;
     let entry: JournalEntry;
     try {
       entry = JSON.parse(json) as JournalEntry;
@@ -346,10 +350,8 @@ export function lastEntrySeq(file: string): number | undefined {
         take = Math.min(size, take * 4);
         continue;
       }
-      const line = buf.toString('utf8', before + 1, take - 1);
-      const json = line.slice(9);
-      if (line[8] !== ' ' || checksum(json) !== line.slice(0, 8)) return undefined;
-      const m = /^\{"q":(\d+),/.exec(json);
+      const json = checkedJson(buf.toString('utf8', before + 1, take - 1));
+      const m = json === undefined ? null : /^\{"q":(\d+),/.exec(json);
       return m ? Number(m[1]) : undefined;
     }
   } finally {
