@@ -49,27 +49,45 @@ export async function rawDelivery(rx: CountingReceiver, n: number): Promise<numb
 }
 
 /**
- * The same raw sender in a process of its own (`bench/baselines/rawSender.ts`), as the emulator is:
- * each batch then crosses from one process to another, which the in-process baseline never does.
- * A reference beside the issue's baseline, not a goal of its own.
+ * A baseline of `bench/baselines/` in a process of its own, answering POSTs on its ready line's
+ * `http`: its pid, `post` (a non-200 answer is an error; the caller reads the body), and `close`.
  */
-export async function rawDeliveryProcess(rx: CountingReceiver): Promise<{ run(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
-  const s = await spawnReady<{ http: string }>(['--import', 'tsx', path.join(__dirname, '..', 'baselines', 'rawSender.ts')]);
-  const pool = new Pool(s.ready.http, { connections: 1 });
+async function baselineProcess(script: string, opts: { tsx?: boolean; connections?: number } = {}) {
+  const s = await spawnReady<{ http: string }>([...(opts.tsx ? ['--import', 'tsx'] : []), path.join(__dirname, '..', 'baselines', script)]);
+  const pool = new Pool(s.ready.http, { connections: opts.connections ?? 1 });
   return {
     pid: s.proc.pid,
-    async run(n) {
-      const target = rx.events + n;
-      const r = await pool.request({ method: 'POST', path: '/run', body: JSON.stringify({ url: rx.url, n }) });
-      const { ms } = (await r.body.json()) as { ms: number };
-      if (r.statusCode !== 200) throw new Error(`raw sender → ${r.statusCode}`);
-      await rx.waitFor(target);
-      return n / (ms / 1000);
+    async post(p: string, body: string) {
+      const r = await pool.request({ method: 'POST', path: p, body });
+      if (r.statusCode !== 200) {
+        await r.body.dump();
+        throw new Error(`${script} ${p} → ${r.statusCode}`);
+      }
+      return r.body;
     },
     async close() {
       await pool.close();
       await s.stop();
     },
+  };
+}
+
+/**
+ * The same raw sender in a process of its own (`bench/baselines/rawSender.ts`), as the emulator is:
+ * each batch then crosses from one process to another, which the in-process baseline never does.
+ * A reference beside the issue's baseline, not a goal of its own.
+ */
+export async function rawDeliveryProcess(rx: CountingReceiver): Promise<{ run(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
+  const b = await baselineProcess('rawSender.ts', { tsx: true });
+  return {
+    pid: b.pid,
+    async run(n) {
+      const target = rx.events + n;
+      const { ms } = (await (await b.post('/run', JSON.stringify({ url: rx.url, n }))).json()) as { ms: number };
+      await rx.waitFor(target);
+      return n / (ms / 1000);
+    },
+    close: b.close,
   };
 }
 
@@ -171,17 +189,12 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string, js
 export async function minimalEngine(
   rx: CountingReceiver,
 ): Promise<{ replay(n: number): Promise<number>; run(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
-  const s = await spawnReady<{ http: string }>([path.join(__dirname, '..', 'baselines', 'minimalEngine.mjs')]);
-  const pool = new Pool(s.ready.http, { connections: 2 });
-  const call = async (p: string, body: string) => {
-    const r = await pool.request({ method: 'POST', path: p, body });
-    await r.body.dump();
-    if (r.statusCode !== 200) throw new Error(`minimal engine ${p} → ${r.statusCode}`);
-  };
+  const b = await baselineProcess('minimalEngine.mjs', { connections: 2 });
+  const call = async (p: string, body: string) => (await b.post(p, body)).dump();
   await call('/webhook', JSON.stringify({ url: rx.url, secret: 'bench-signing-secret' }));
   let sent = 0;
   return {
-    pid: s.proc.pid,
+    pid: b.pid,
     async replay(n) {
       const chunks = replayBodies(sent, n);
       sent += n;
@@ -205,9 +218,6 @@ export async function minimalEngine(
       await rx.waitFor(target);
       return n / ((performance.now() - t0) / 1000);
     },
-    async close() {
-      await pool.close();
-      await s.stop();
-    },
+    close: b.close,
   };
 }
