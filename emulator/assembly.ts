@@ -81,6 +81,7 @@ export function assembleServices({ store, clock, random, log, sender, settings }
     bus: core.bus,
     log: log.child('retention'),
     limits: retentionLimits(settings.retention),
+    quiet: store,
   });
   return { core, sending, delivery, retention };
 }

@@ -172,6 +172,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
     publicUrl,
     whenDurable: (cb) => store.whenDurable(cb),
     check: (input) => checkEndpoint(input),
+    settleMessages: () => retention.settle(),
   });
   // The plain sends skip express (http/fastSend.ts); everything else, errors included, is the app's.
   const httpServer = createServer(withFastSend(app, { sending, token, bodyLimit: DEFAULT_BODY_LIMIT_BYTES, whenDurable: (cb) => store.whenDurable(cb) }));

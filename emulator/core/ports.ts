@@ -33,6 +33,16 @@ export interface UnitOfWork {
   durable?(): Promise<void>;
 }
 
+/** Work put off until the process is quiet (the store: no transaction committed for a moment, real time). */
+export interface QuietTime {
+  /**
+   * Run `task` once quiet, and again each quiet turn while it returns true (more left): a task
+   * does a slice of its work a turn, so that a request arriving meanwhile waits for one slice.
+   * A task already waiting is not added twice; tasks are dropped when the store closes.
+   */
+  whenQuiet(task: () => boolean): void;
+}
+
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;

@@ -56,9 +56,13 @@ export interface AppDeps {
   webAssets?: WebAssets;
   /** The bundled sample batches, for the web UI's replay. */
   samples?: SampleFiles;
+  /** Before a read of messages (messages, email logs, stats): retention's prune of messages waiting for quiet time, done now. */
+  settleMessages?: () => void;
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
+/** Paths whose answers list or count messages (messages.ts, messageHtml.ts, emailLogs.ts, stats.ts). */
+const READS_OF_MESSAGES = /\/(messages|email_logs|stats)(\/|$)/;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -68,6 +72,20 @@ export function createApp(deps: AppDeps): Express {
   const publicUrl = deps.publicUrl ?? (() => '');
   if (deps.whenDurable) app.use(holdUntilDurable(deps.whenDurable));
   app.use(fastSendErrors); // a send the fast path (fastSend.ts) read and refused: to the error handler
+  const settleMessages = deps.settleMessages;
+  if (settleMessages) {
+    app.use((req, _res, next) => {
+      if ((req.method === 'GET' || req.method === 'HEAD') && READS_OF_MESSAGES.test(req.path)) {
+        try {
+          settleMessages();
+        } catch (err) {
+          // The read goes on: what it sees is only less pruned.
+          deps.log.error('pruning messages before a read failed', { error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      next();
+    });
+  }
   const sessions = deps.sessions ?? new WebSessions(deps.token);
   // Token-free (tracking links) or token-in-query (message HTML for a browser) routes come first.
   if (deps.sending) {

@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import type { Logger, UnitOfWork } from '../core/ports';
+import type { Logger, QuietTime, UnitOfWork } from '../core/ports';
 import { deferredTablesIn, type DeferredTable } from './deferredRows';
 import { EVENT_OPS, EventLog, type EventRow, type NewEventRow } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
@@ -91,7 +91,7 @@ export type DurableCallback = (err?: Error) => void;
 
 
 
-export class Store implements UnitOfWork {
+export class Store implements UnitOfWork, QuietTime {
   private readonly statements: Statements;
   private pending: Op[] | null = null;
   private seq = 0;
@@ -105,6 +105,8 @@ export class Store implements UnitOfWork {
   private compactPending: { timer: NodeJS.Timeout; quietMs: number } | null = null;
   /** The resting compaction's bound and wait (`StoreOptions.restBytes`, `restMs`). */
   private rest = { bytes: Infinity, ms: REST_MS };
+  /** `whenQuiet`'s tasks and its timer. */
+  private quiet = { tasks: new Set<() => boolean>(), timer: null as NodeJS.Timeout | null };
   /**
    * A compaction whose snapshot is being written off the main thread (`compactInBackground`):
    * its data, and whether a compaction on the main thread finished it first.
@@ -450,6 +452,42 @@ export class Store implements UnitOfWork {
       else if (this.journal.size > this.compactBytes) this.compactWhenQuiet({ quietMs: IDLE_MS, bytes: this.compactBytes });
       else if (this.journal.size > this.rest.bytes) this.compactWhenQuiet({ quietMs: this.rest.ms, bytes: this.rest.bytes });
     }
+  }
+
+  whenQuiet(task: () => boolean): void {
+    if (this.closed) return;
+    this.quiet.tasks.add(task);
+    this.armQuiet(IDLE_MS);
+  }
+
+  private armQuiet(delay: number): void {
+    if (this.quiet.timer) return; // it looks again when it fires
+    this.quiet.timer = setTimeout(() => this.quietTurn(), delay);
+    this.quiet.timer.unref();
+  }
+
+  /**
+   * A slice of each quiet task, once no transaction has committed for IDLE_MS. Their own commits
+   * are no activity: the quiet goes on for the next slice, the read model's writes and a resting
+   * compaction.
+   */
+  private quietTurn(): void {
+    this.quiet.timer = null;
+    if (this.closed || this.failed) return this.quiet.tasks.clear();
+    const quiet = this.readModel.quietMs();
+    if (quiet < IDLE_MS) return this.armQuiet(IDLE_MS - quiet);
+    const lastCommit = this.readModel.lastCommit;
+    for (const task of [...this.quiet.tasks]) {
+      let more = false;
+      try {
+        more = task();
+      } catch (err) {
+        this.log.error('quiet-time work failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+      if (!more) this.quiet.tasks.delete(task);
+    }
+    this.readModel.lastCommit = lastCommit;
+    if (this.quiet.tasks.size) this.armQuiet(0);
   }
 
   private compactNow(): void {
@@ -867,6 +905,9 @@ export class Store implements UnitOfWork {
     this.memoryCopyTimer = null;
     if (this.compactPending) clearTimeout(this.compactPending.timer);
     this.compactPending = null;
+    if (this.quiet.timer) clearTimeout(this.quiet.timer);
+    this.quiet.timer = null;
+    this.quiet.tasks.clear();
     this.memoryCopy?.abandon();
     this.memoryCopy = null;
     if (this.unflushed.length || this.waiters.length) this.flush(false);

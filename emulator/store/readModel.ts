@@ -59,6 +59,15 @@ export class ReadModel {
     return performance.now() - this.lastCommitAt;
   }
 
+  /** Real time of the last commit (performance.now()); set back by work that is no activity (the store's quiet-time tasks). */
+  get lastCommit(): number {
+    return this.lastCommitAt;
+  }
+
+  set lastCommit(at: number) {
+    this.lastCommitAt = at;
+  }
+
   /** Rows waiting, the open transaction's included. */
   get size(): number {
     return this.waitingRows.size + (this.txnRows?.size ?? 0);

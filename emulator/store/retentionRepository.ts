@@ -17,13 +17,13 @@ export class SqlRetentionRepository implements RetentionRepository {
     return Number(this.store.get<{ n: number }>(sql)?.n ?? 0);
   }
 
-  prune(limits: RetentionLimits): Pruned {
-    return { events: this.events(limits.events), messages: this.messages(limits.messages), deliveries: this.deliveries(limits.deliveries) };
+  prune(limits: RetentionLimits, most = Infinity): Pruned {
+    return { events: this.events(limits.events, most), messages: this.messages(limits.messages, most), deliveries: this.deliveries(limits.deliveries, most) };
   }
 
-  private events(cap: number): number {
+  private events(cap: number, most: number): number {
     const events = this.store.events;
-    const excess = events.size - cap;
+    const excess = Math.min(events.size - cap, most);
     if (excess <= 0) return 0;
     // Spared: every queued event (the queue is in memory: queueLog.ts), and every event of a batch
     // still being delivered. The ids pruned are journaled as such, so replay needs none of this.
@@ -49,9 +49,9 @@ export class SqlRetentionRepository implements RetentionRepository {
     return this.store.deleteEvents(ids);
   }
 
-  private messages(cap: number): number {
+  private messages(cap: number, most: number): number {
     const total = this.store.countRows('messages');
-    const excess = total - cap;
+    const excess = Math.min(total - cap, most);
     if (excess <= 0) return 0;
     // Spared: a message with lifecycle items still scheduled (the schedule is in memory; reading
     // its table would write every waiting schedule row into SQLite). At most that many of the
@@ -112,8 +112,8 @@ export class SqlRetentionRepository implements RetentionRepository {
     return n;
   }
 
-  private deliveries(cap: number): number {
-    const excess = this.count(`SELECT COUNT(*) AS n FROM deliveries WHERE status NOT IN ${OPEN}`) - cap;
+  private deliveries(cap: number, most: number): number {
+    const excess = Math.min(this.count(`SELECT COUNT(*) AS n FROM deliveries WHERE status NOT IN ${OPEN}`) - cap, most);
     if (excess <= 0) return 0;
     // The oldest, by id (journaled as such): their bodies and event keys (migrations 010, 011;
     // those still waiting to go into SQLite are dropped there), attempts and rows.
