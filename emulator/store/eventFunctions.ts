@@ -8,7 +8,10 @@
  * - `mt_event_keys(ids)`: `[[event_id, type, message_id, email], …]` in id order (a batch's
  *   `delivery_keys` row, made the same way);
  * - `mt_status(message_id)`, `mt_count(message_id, type)`, `mt_has(message_id, types)`,
- *   `mt_bounce_responses(message_id)`: a message's Email Logs status, counts and filters.
+ *   `mt_bounce_responses(message_id)`: a message's Email Logs status, counts and filters;
+ * - `mt_stats_mask(message_id)`: which of the Stats API's event types a message has, as the bits
+ *   of `STATS_BITS` (one call a message instead of one a type: each call crosses from
+ *   WebAssembly into JavaScript with the message id decoded again).
  *
  * `ids` and `types` are JSON arrays. A function that meets an id with no event fails the statement:
  * a journal that asks for an event the store does not have must not replay to a different state.
@@ -27,6 +30,10 @@ const missing = (id: number): never => {
 };
 
 const BOUNCES: ReadonlySet<string> = new Set(['bounce', 'soft bounce']);
+
+/** The bit of each event type the Stats API counts, in `mt_stats_mask`. */
+export const STATS_BITS = { delivery: 1, bounce: 2, open: 4, click: 8, spam: 16 } as const;
+const STATS_BIT: ReadonlyMap<string, number> = new Map(Object.entries(STATS_BITS));
 
 /** A batch's event keys text (migrations 008, 011): `[[event_id, type, message_id, email], …]`, as `mt_event_keys` gives it. */
 export const eventKeysText = (keys: readonly { eventId: string; type: string; messageId: string; email: string }[]): string =>
@@ -57,6 +64,7 @@ export function registerEventFunctions(db: SqlJsDatabase, events: () => EventLog
       ? 1
       : 0;
   });
+  db.create_function('mt_stats_mask', (messageId: string) => events().typeBits(messageId, STATS_BIT));
   db.create_function('mt_bounce_responses', (messageId: string) =>
     JSON.stringify(
       events()

@@ -299,6 +299,15 @@ export class EventLog {
     return out;
   }
 
+  /** The bits (`bits` by type) of a message's event types, or-ed together (no array made: the Stats API asks it of every message). */
+  typeBits(messageId: string, bits: ReadonlyMap<string, number>): number {
+    const entry = this.keyMaps().byMessage.get(messageId);
+    if (!entry) return 0;
+    let mask = 0;
+    for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) mask |= bits.get(entry.types[i]) ?? 0;
+    return mask;
+  }
+
   /** A message's events of one of `types` (all when omitted), oldest first. */
   ofMessage(messageId: string, types?: ReadonlySet<string>): EventRow[] {
     const entry = this.keyMaps().byMessage.get(messageId);
