@@ -66,4 +66,42 @@ describe('retention', () => {
       await flaky.close();
     }
   });
+
+  // What spares an event in an open batch is read a batch at a time, as batches open and close
+  // (retentionRepository.ts): a batch opened after one check is spared at the next, and once
+  // closed its events may go.
+  it('spares the events of a batch opened since the last check, and prunes those of batches closed since', async () => {
+    let failing = true;
+    let delivered = 0;
+    const flaky = await startReceiver(() => (failing ? { status: 500 } : (delivered++, { status: 200 })));
+    const emu = await startEmulatorProcess(['--memory', '--retention', '5']);
+    const call = api(emu.ready);
+    try {
+      const w = await call('POST', '/api/webhooks', { webhook: { url: flaky.url, webhook_type: 'email_sending', sending_stream: 'transactional', event_types: ['delivery'] } });
+      assert.equal(w.status, 200);
+      let n = 0;
+      const send = async (k: number) => {
+        const r = await call('POST', '/api/batch', {
+          base: { from: { email: 'app@shop.test' }, subject: 'R', text: 'r' },
+          requests: Array.from({ length: k }, () => ({ to: [{ email: `r${n++}@example.net` }] })),
+        });
+        assert.equal(r.status, 200);
+        await advance(call, 35); // the delivery events at +2 s (a check), the batch cut and tried at +30 s
+      };
+      const events = async () => (await call('GET', '/emulator/events')).json.total as number;
+      await send(4); // batch A: open, failing
+      await send(4); // a check with A open; batch B: open, failing
+      assert.equal(await events(), 8, 'A held, the new events queued');
+      await send(2); // a check with B open, new since the last check
+      assert.equal(await events(), 10, 'A and B held, the new events queued: none pruned');
+      failing = false;
+      await advance(call, 300); // every batch retried and delivered: closed
+      assert.equal(delivered, 3, 'A, B and C delivered');
+      await send(1); // a check with A, B and C closed
+      assert.equal(await events(), 5, 'pruned to the cap once their batches closed');
+    } finally {
+      await emu.stop();
+      await flaky.close();
+    }
+  });
 });
