@@ -40,7 +40,7 @@ export interface QuietTime {
    * does a slice of its work a turn, so that a request arriving meanwhile waits for one slice.
    * A task already waiting is not added twice; tasks are dropped when the store closes.
    */
-  whenQuiet(task: () => boolean): void;
+  whenQuiet(task: () => boolean, quietMs?: number): void;
 }
 
 export interface Logger {

@@ -98,23 +98,25 @@ export class RetentionService {
   private check(): void {
     this.sinceCheck = 0;
     this.run(this.checkLimits);
-    if (this.d.quiet && !this.owed) {
-      this.owed = true;
-      this.d.quiet.whenQuiet(() => {
-        if (!this.owed) return false;
-        let more = false;
-        try {
-          const slice = this.d.quietSlice ?? QUIET_SLICE;
-          const p = this.run(this.d.limits, slice);
-          more = p.events >= slice || p.messages >= slice || p.deliveries >= slice;
-        } finally {
-          // (A slice that failed is logged by the store; the next check schedules one again.)
-          if (!more) this.owed = false;
-        }
-        return more;
-      });
-    }
+    if (!this.d.quiet) return;
+    this.owed = true;
+    this.d.quiet.whenQuiet(this.quietSlice); // (one task: a waiting one is not added again)
   }
+
+  /** A quiet-time slice down to the limits; true while more is left. */
+  private readonly quietSlice = (): boolean => {
+    if (!this.owed) return false;
+    let more = false;
+    try {
+      const slice = this.d.quietSlice ?? QUIET_SLICE;
+      const p = this.run(this.d.limits, slice);
+      more = p.events >= slice || p.messages >= slice || p.deliveries >= slice;
+    } finally {
+      // (A slice that failed is logged by the store; the next check schedules one again.)
+      if (!more) this.owed = false;
+    }
+    return more;
+  };
 
   private run(limits: RetentionLimits, most?: number): Pruned {
     const pruned = this.d.uow.transaction(() => this.d.repo.prune(limits, most));

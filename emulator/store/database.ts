@@ -101,12 +101,10 @@ export class Store implements UnitOfWork, QuietTime {
   private unflushed: Op[] = [];
   private waiters: DurableCallback[] = [];
   private flushScheduled = false;
-  /** A compaction waiting for a quiet moment (group commit): no commit for `quietMs`, above `bytes` of journal. */
-  private compactPending: { timer: NodeJS.Timeout; quietMs: number } | null = null;
   /** The resting compaction's bound and wait (`StoreOptions.restBytes`, `restMs`). */
   private rest = { bytes: Infinity, ms: REST_MS };
-  /** `whenQuiet`'s tasks and its timer. */
-  private quiet = { tasks: new Set<() => boolean>(), timer: null as NodeJS.Timeout | null };
+  /** `whenQuiet`'s tasks (each with the quiet it waits for, real ms), its timer and when that fires. */
+  private quiet = { tasks: new Map<() => boolean, number>(), timer: null as NodeJS.Timeout | null, due: Infinity };
   /**
    * A compaction whose snapshot is being written off the main thread (`compactInBackground`):
    * its data, and whether a compaction on the main thread finished it first.
@@ -448,46 +446,67 @@ export class Store implements UnitOfWork, QuietTime {
       // fsync): it waits for a quiet moment rather than stall a run of work (a webhook's batches
       // going out one after another), unless the journal has grown to twice the bound. Below the
       // bound, a longer rest compacts it too: a crash then leaves little journal to replay.
+      // (A wait for a shorter quiet, the journal past its bound, replaces a resting one.)
       if (this.journal.size > 2 * this.compactBytes) this.compactNow();
-      else if (this.journal.size > this.compactBytes) this.compactWhenQuiet({ quietMs: IDLE_MS, bytes: this.compactBytes });
-      else if (this.journal.size > this.rest.bytes) this.compactWhenQuiet({ quietMs: this.rest.ms, bytes: this.rest.bytes });
+      else if (this.journal.size > this.compactBytes) this.whenQuiet(this.compactAtRest, IDLE_MS);
+      else if (this.journal.size > this.rest.bytes) this.whenQuiet(this.compactAtRest, this.rest.ms);
     }
   }
 
-  whenQuiet(task: () => boolean): void {
+  /** The quiet-time compaction: in the background, if the journal is still past its resting bound. */
+  private readonly compactAtRest = (): boolean => {
+    if (this.journal && this.journal.size > this.rest.bytes) this.compactInBackground().catch(() => undefined); // logged there
+    return false;
+  };
+
+  /** `quietMs`: the quiet it waits for (default IDLE_MS); a task already waiting keeps the shorter of its two. */
+  whenQuiet(task: () => boolean, quietMs = IDLE_MS): void {
     if (this.closed) return;
-    this.quiet.tasks.add(task);
-    this.armQuiet(IDLE_MS);
+    const waiting = this.quiet.tasks.get(task);
+    if (waiting !== undefined && waiting <= quietMs) return;
+    this.quiet.tasks.set(task, quietMs);
+    this.armQuiet(Math.max(0, quietMs - this.readModel.quietMs()));
   }
 
+  /** Fire the timer in `delay` ms, unless it fires sooner already. */
   private armQuiet(delay: number): void {
-    if (this.quiet.timer) return; // it looks again when it fires
+    const due = performance.now() + delay;
+    if (this.quiet.timer) {
+      if (this.quiet.due <= due) return; // it looks again when it fires
+      clearTimeout(this.quiet.timer);
+    }
+    this.quiet.due = due;
     this.quiet.timer = setTimeout(() => this.quietTurn(), delay);
     this.quiet.timer.unref();
   }
 
   /**
-   * A slice of each quiet task, once no transaction has committed for IDLE_MS. Their own commits
-   * are no activity: the quiet goes on for the next slice, the read model's writes and a resting
-   * compaction.
+   * A slice of each quiet task whose quiet has come: no transaction committed for as long as it
+   * waits. Their own commits are no activity: the quiet goes on for the next slice, the other
+   * tasks and the read model's writes.
    */
   private quietTurn(): void {
     this.quiet.timer = null;
     if (this.closed || this.failed) return this.quiet.tasks.clear();
     const quiet = this.readModel.quietMs();
-    if (quiet < IDLE_MS) return this.armQuiet(IDLE_MS - quiet);
     const lastCommit = this.readModel.lastCommit;
-    for (const task of [...this.quiet.tasks]) {
+    let next = Infinity;
+    for (const [task, wants] of [...this.quiet.tasks]) {
+      if (quiet < wants) {
+        next = Math.min(next, wants - quiet);
+        continue;
+      }
       let more = false;
       try {
         more = task();
       } catch (err) {
         this.log.error('quiet-time work failed', { error: err instanceof Error ? err.message : String(err) });
       }
-      if (!more) this.quiet.tasks.delete(task);
+      if (more) next = 0;
+      else this.quiet.tasks.delete(task);
     }
     this.readModel.lastCommit = lastCommit;
-    if (this.quiet.tasks.size) this.armQuiet(0);
+    if (next < Infinity) this.armQuiet(next);
   }
 
   private compactNow(): void {
@@ -497,28 +516,6 @@ export class Store implements UnitOfWork, QuietTime {
       // The journal still holds everything; the next flush tries again.
       this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
     }
-  }
-
-  /**
-   * Compact once no transaction has committed for `wait.quietMs` (real time) and the journal is
-   * still past `wait.bytes`, the snapshot written in the background. A wait for a shorter quiet
-   * (the journal past its bound) replaces a longer one (a rest).
-   */
-  private compactWhenQuiet(wait: { quietMs: number; bytes: number }, delay = wait.quietMs): void {
-    if (this.background) return;
-    if (this.compactPending) {
-      if (this.compactPending.quietMs <= wait.quietMs) return;
-      clearTimeout(this.compactPending.timer);
-    }
-    const timer = setTimeout(() => {
-      this.compactPending = null;
-      if (this.closed || this.failed || !this.journal || this.journal.size <= wait.bytes) return;
-      const quiet = this.readModel.quietMs();
-      if (quiet < wait.quietMs) return this.compactWhenQuiet(wait, wait.quietMs - quiet);
-      this.compactInBackground().catch(() => undefined); // logged there
-    }, delay);
-    timer.unref();
-    this.compactPending = { timer, quietMs: wait.quietMs };
   }
 
   /**
@@ -903,8 +900,6 @@ export class Store implements UnitOfWork, QuietTime {
     if (this.closed) return;
     if (this.memoryCopyTimer) clearTimeout(this.memoryCopyTimer);
     this.memoryCopyTimer = null;
-    if (this.compactPending) clearTimeout(this.compactPending.timer);
-    this.compactPending = null;
     if (this.quiet.timer) clearTimeout(this.quiet.timer);
     this.quiet.timer = null;
     this.quiet.tasks.clear();

@@ -31,11 +31,21 @@ describe('retention in quiet time', () => {
     const dir = tempDir();
     const t = await inMemoryCore({ dir });
     const { core, store } = t;
+    // Quiet time as the store gives it: a task already waiting is not added again. `tasks`: each
+    // time one starts waiting, to run by hand (done once it says no more is left).
     const tasks: (() => boolean)[] = [];
+    const waiting = new Set<() => boolean>();
+    const quiet = {
+      whenQuiet: (t: () => boolean) => {
+        if (waiting.has(t)) return;
+        waiting.add(t);
+        tasks.push(() => (t() ? true : (waiting.delete(t), false)));
+      },
+    };
     // Limits: 100 events (a check every recorded event), 8 messages (slack 2).
     const limits = { events: 100, messages: 8, deliveries: 100 };
     assert.deepEqual(withSlack(limits), { events: 100, messages: 10, deliveries: 100 });
-    const retention = new RetentionService({ repo: new SqlRetentionRepository(store), uow: store, bus: core.bus, log, limits, quiet: { whenQuiet: (t) => tasks.push(t) }, quietSlice: 1 });
+    const retention = new RetentionService({ repo: new SqlRetentionRepository(store), uow: store, bus: core.bus, log, limits, quiet, quietSlice: 1 });
     await wave(t, 'a', 20);
     assert.equal(count(store, 'messages'), 20, 'nothing could go yet');
     assert.equal(tasks.length, 1, 'a quiet-time prune waits');
@@ -94,5 +104,17 @@ describe('retention in quiet time', () => {
     s.close();
     await pause(250);
     assert.equal(ran, false, 'dropped at close');
+  });
+
+  it("the store's quiet time: a wait for a shorter quiet replaces a longer one (a journal past its bound, after a rest was waited for)", async () => {
+    const s = await Store.open({ dir: tempDir(), log, groupCommit: true });
+    let ran = 0;
+    const task = () => (ran++, false);
+    s.whenQuiet(task, 60_000);
+    s.whenQuiet(task, 100);
+    s.whenQuiet(task, 60_000); // a longer wait does not undo the shorter one
+    for (let k = 0; k < 75 && !ran; k++) await pause(20);
+    assert.equal(ran, 1, 'ran after the shorter quiet, once');
+    s.close();
   });
 });
