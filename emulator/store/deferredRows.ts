@@ -17,7 +17,8 @@
  */
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
 import { columnAt, COLUMN_OPS, JSON_TEXT_OPS } from './journal';
-import { multiRowSql, MULTI_ROWS } from './statements';
+import { Utf8Json } from '../core/jsonText';
+import { LazyText, multiRowSql, MULTI_ROWS } from './statements';
 
 /** How the rows of a deferred table are written. */
 interface DeferredSpec {
@@ -84,6 +85,27 @@ export type DeferredTable = keyof typeof SPECS;
 /** The tables whose inserts may wait, and how their rows are written. */
 export const DEFERRED: Record<DeferredTable, DeferredSpec> = SPECS;
 export const DEFERRED_TABLES = Object.keys(DEFERRED) as DeferredTable[];
+
+/** Characters of a long text that cost as much to write as one row of short values (see `rowCost`). */
+const TEXT_PER_ROW = 1024;
+
+/**
+ * What writing a waiting row costs, in rows of short values: 1, plus its long texts (a batch's
+ * body, ~150 KB; its events' keys) by size. A quiet-time slice (readModel.ts) takes rows up to a
+ * cost, so that it stays short whatever they hold: counted by rows, one slice once took 240
+ * batches' bodies (36 MB) and held the process ~0.5 s.
+ */
+export function rowCost(row: readonly SqlValue[]): number {
+  let chars = 0;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i] as unknown;
+    if (typeof v === 'string') chars += v.length;
+    else if (v instanceof Uint8Array) chars += v.length;
+    else if (v instanceof Utf8Json) chars += v.end - v.start;
+    else if (v instanceof LazyText) chars += v.cost;
+  }
+  return 1 + Math.floor(chars / TEXT_PER_ROW);
+}
 /** The tables whose waiting rows are written when idle (not `transient`). */
 export const LASTING_TABLES = DEFERRED_TABLES.filter((t) => !DEFERRED[t].transient);
 
@@ -220,7 +242,10 @@ export class DeferredRows {
     }
   }
 
-  /** Up to `limit` rows of `tables`, oldest first, table by table; they leave this buffer. */
+  /**
+   * Rows of `tables`, oldest first, table by table, until they cost `limit` (`rowCost`: a row of
+   * short values costs 1, a long text more); they leave this buffer.
+   */
   take(limit = Infinity, tables: readonly DeferredTable[] = DEFERRED_TABLES): Map<DeferredTable, SqlValue[][]> {
     const out = new Map<DeferredTable, SqlValue[][]>();
     for (const table of tables) {
@@ -228,14 +253,15 @@ export class DeferredRows {
       const map = this.rows.get(table)!;
       if (!map.size) continue;
       const got: SqlValue[][] = [];
-      if (limit >= map.size) {
+      if (limit === Infinity) {
         for (const r of map.values()) got.push(r);
         this.rows.set(table, new Map());
       } else {
         for (const [k, r] of map) {
-          if (got.length >= limit) break;
+          if (limit <= 0) break;
           got.push(r);
           map.delete(k);
+          limit -= rowCost(r);
         }
       }
       out.set(table, got);

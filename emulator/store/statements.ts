@@ -45,7 +45,11 @@ function textAsBytesMask(sql: string): boolean[] | null {
  * waiting read-model row's (deferredRows.ts) costly column, made when the store is quiet.
  */
 export class LazyText {
-  constructor(private readonly make: () => string) {}
+  /** `cost`: what making and writing it costs, as the characters of a text at hand would (deferredRows.ts, `rowCost`). */
+  constructor(
+    private readonly make: () => string,
+    readonly cost = 0,
+  ) {}
 
   text(): string {
     return this.make();

@@ -17,7 +17,9 @@ import { SqlScheduleRepository } from '../../../emulator/store/scheduleRepositor
 import { SqlRetentionRepository } from '../../../emulator/store/retentionRepository';
 import { SqlMessageRepository } from '../../../emulator/store/sendingRepositories';
 import { tempDir } from '../../helpers/emulatorProcess';
-import { DeferredRows } from '../../../emulator/store/deferredRows';
+import { DeferredRows, LASTING_TABLES, rowCost } from '../../../emulator/store/deferredRows';
+import { LazyText } from '../../../emulator/store/statements';
+import { utf8Json } from '../../../emulator/core/jsonText';
 import type { SqlValue } from 'sql.js';
 
 const log = createLogger('test', { level: 'error', write: () => undefined });
@@ -394,5 +396,54 @@ describe('waiting rows across commits', () => {
     assert.equal(waiting.size, 0);
     first.add('messages', [row(9)]);
     assert.equal(waiting.size, 0, 'rows added to an absorbed transaction later are not shared');
+  });
+});
+
+// The idle writer takes rows a slice a turn (readModel.ts, IDLE_SLICE = 2,048): counted by what
+// they cost to write, a batch's ~150 KB body more than a messages row. Counted by rows, one slice
+// once took 240 batches' bodies (36 MB) and held the process ~0.5 s.
+describe('a quiet-time slice of waiting rows', () => {
+  const SLICE = 2048;
+  const message = (seq: number): SqlValue[] => [seq, `m-${seq}`, 1, 'a@x.test', 'to', 1000];
+  const body = 'x'.repeat(150_000);
+
+  it('takes 2,048 short rows, but only ~2 MB of batch bodies, and the rest in later slices, oldest first', () => {
+    const waiting = new DeferredRows();
+    waiting.add('messages', Array.from({ length: 3000 }, (_, i) => message(i + 1)));
+    waiting.add('delivery_bodies', Array.from({ length: 40 }, (_, i) => [i + 1, body]));
+    const first = waiting.take(SLICE, LASTING_TABLES);
+    assert.deepEqual([...first.keys()], ['messages']);
+    assert.equal(first.get('messages')!.length, 2048);
+    const second = waiting.take(SLICE, LASTING_TABLES);
+    assert.equal(second.get('messages')!.length, 952, 'the rest of the messages first');
+    const bodies = second.get('delivery_bodies')!;
+    assert.ok(bodies.length >= 1 && bodies.length <= 8, `then a few bodies: ${bodies.length}`);
+    const ids: number[] = [...bodies.map((r) => Number(r[0]))];
+    for (let k = 0; k < 40 && waiting.size; k++) {
+      const slice = waiting.take(SLICE, LASTING_TABLES).get('delivery_bodies')!;
+      const chars = slice.reduce((n, r) => n + String(r[1]).length, 0);
+      assert.ok(chars <= 2048 * 1024 + body.length, `a slice of ${slice.length} bodies, ${chars} characters`);
+      ids.push(...slice.map((r) => Number(r[0])));
+    }
+    assert.deepEqual(ids, Array.from({ length: 40 }, (_, i) => i + 1), 'every body, once, in order');
+  });
+
+  it('takes a row costing more than a slice alone, so that it is written all the same', () => {
+    const waiting = new DeferredRows();
+    waiting.add('delivery_bodies', [[1, 'y'.repeat(5_000_000)], [2, body]]);
+    assert.deepEqual(waiting.take(SLICE, LASTING_TABLES).get('delivery_bodies')!.map((r) => r[0]), [1]);
+    assert.deepEqual(waiting.take(SLICE, LASTING_TABLES).get('delivery_bodies')!.map((r) => r[0]), [2]);
+    assert.equal(waiting.size, 0);
+  });
+
+  it('costs a text by its length, as a string, as UTF-8 bytes or as made when written (a batch\'s event keys)', () => {
+    assert.equal(rowCost(message(1)), 1);
+    assert.equal(rowCost([1, body]), 1 + Math.floor(150_000 / 1024));
+    assert.equal(rowCost([1, utf8Json(body) as unknown as SqlValue]), rowCost([1, body]));
+    assert.equal(rowCost([1, Buffer.from(body)]), rowCost([1, body]));
+    let made = 0;
+    const keys = new LazyText(() => (made++, '[]'), 500 * 500);
+    assert.equal(rowCost([1, keys as unknown as SqlValue]), 1 + Math.floor(250_000 / 1024));
+    assert.equal(made, 0, 'costed without being made');
   });
 });
