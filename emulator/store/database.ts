@@ -32,7 +32,7 @@ import { flatRows, MULTI_ROWS, Statements, type Params, type Row } from './state
 import {
   awaitPreloads,
   COMPACTION_STEPS,
-  digestInBackground,
+  digestInSlices,
   FILES,
   fsyncDir,
   fsyncFile,
@@ -550,7 +550,7 @@ export class Store implements UnitOfWork, QuietTime {
     job.done = (async () => {
       let digest: string;
       try {
-        [, digest] = await Promise.all([writeSyncedInBackground(tmp, data), digestInBackground(data), fsyncInBackground(prevJournal)]);
+        [, digest] = await Promise.all([writeSyncedInBackground(tmp, data), digestInSlices(data), fsyncInBackground(prevJournal)]);
       } catch (err) {
         if (!job.finished) this.backgroundFailed(job, err);
         dropFile(tmp);

@@ -24,7 +24,7 @@
  * snapshot in place without rotating anything (`sealSnapshot`); the pairs of crashes are
  * unit-tested too.
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
@@ -122,9 +122,22 @@ export async function fsyncInBackground(file: string): Promise<void> {
   }
 }
 
-/** The SHA-256 of `data` in hex, computed off the main thread (Web Crypto), as `digestOf` gives it. */
-export async function digestInBackground(data: Uint8Array): Promise<string> {
-  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
+/** Bytes hashed a turn by `digestInSlices`: ~0.7 ms here. */
+const DIGEST_SLICE = 1 << 20;
+
+/**
+ * The SHA-256 of `data` in hex, as `digestOf` gives it, a slice a turn on the main thread: a
+ * request arriving meanwhile waits at most one slice. (Web Crypto hashes on libuv's threads, but
+ * first copies the data on the main thread, in one go: ~80 ms for an 88 MB snapshot, more than
+ * hashing it here takes, ~60 ms.)
+ */
+export async function digestInSlices(data: Uint8Array, slice = DIGEST_SLICE): Promise<string> {
+  const hash = createHash('sha256');
+  for (let at = 0; at < data.length; at += slice) {
+    if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    hash.update(data.subarray(at, at + slice));
+  }
+  return hash.digest('hex');
 }
 
 function writeDurably(file: string, data: Uint8Array | string): void {
