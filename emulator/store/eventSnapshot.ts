@@ -134,7 +134,7 @@ export function moveLegacyEvents(db: SqlJsDatabase, events: EventLog): number {
  * read since the snapshot was opened, then in with every event in memory. Chunks still pending
  * stay as they are (all newer than any event in memory, so their keys never meet).
  */
-export function* eventSnapshotRows(events: EventLog): IterableIterator<{ sql: string; params: (string | number)[] }> {
+export function* eventSnapshotRows(events: EventLog): IterableIterator<{ sql: string; params: (string | number | Uint8Array)[] }> {
   yield { sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', params: [NEXT_ID_KEY, String(events.nextId)] };
   yield { sql: `DELETE FROM ${EVENT_STORE_TABLE} WHERE chunk < ?`, params: [events.firstPendingChunk ?? Number.MAX_SAFE_INTEGER] };
   for (const c of events.chunks(EVENT_CHUNK)) {
