@@ -17,6 +17,7 @@ export interface Slab extends Uint8Array {
   toString(encoding?: 'utf8', start?: number, end?: number): string;
   subarray(start?: number, end?: number): Slab;
   write(text: string, offset: number): number;
+  copy(target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number): number;
   /** What `write` calls after sorting out its arguments (measured 0.40 vs 0.71 µs for an event's JSON); not in Node's typings. */
   utf8Write?(text: string, offset: number): number;
 }

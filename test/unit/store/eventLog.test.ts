@@ -115,6 +115,20 @@ describe('events in memory (EventLog)', () => {
     assert.deepEqual([...again.ascending()], [...log.ascending()]);
   });
 
+  it("a snapshot chunk's bytes are its lines (id, recorded_at, JSON) as UTF-8, whatever the numbers", () => {
+    const log = new EventLog();
+    const times = [0, 9, 10, 99, 100, 1764150000123, 1.5, 2 ** 53 + 2, 1e21];
+    const rows = [1, 2, 9, 10, 11, 99, 100, 1000, 12345].map((id, k) => ({ ...row(id), recordedAt: times[k] }));
+    log.add(rows);
+    const chunks = [...log.chunks(4)];
+    assert.deepEqual(chunks.map((c) => [c.key, c.events]), [[1, 4], [11, 4], [12345, 1]]);
+    for (const [k, c] of chunks.entries()) {
+      const text = rows.slice(k * 4, k * 4 + 4).map((r) => `${r.id}\t${r.recordedAt}\t${r.json}`).join('\n');
+      assert.equal(c.body.toString('utf8'), text);
+      assert.equal(c.body.length, Buffer.byteLength(text));
+    }
+  });
+
   it('snapshot chunks give back the same events, JSON text byte for byte, read only when first needed', () => {
     const log = new EventLog();
     log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
