@@ -72,6 +72,8 @@ export interface StoreOptions {
 const MEMORY_COPY_PAGES = 1024;
 /** Real ms without a commit after which a journal past its resting bound is compacted (`StoreOptions.restMs`). */
 const REST_MS = 5000;
+/** Events indexed a quiet-time slice for the filtered reads' maps (EventLog.upkeep): ~5 µs each, ~20-40 ms a slice. */
+const EVENT_UPKEEP_SLICE = 5000;
 
 /**
  * A value kept per store beside SQLite (a repository's working copy or cache), made by `make` the
@@ -293,11 +295,15 @@ export class Store implements UnitOfWork, QuietTime {
    */
   warmUp(): void {
     const step = () => {
-      if (this.closed || !this.events.hydrateSome()) return;
+      if (this.closed) return;
+      if (!this.events.hydrateSome()) return this.events.wantsUpkeep ? this.whenQuiet(this.eventUpkeep) : undefined;
       setTimeout(step, 0).unref();
     };
     setTimeout(step, 0).unref();
   }
+
+  /** The events' quiet-time upkeep (EventLog.upkeep): their filtered reads' maps, a slice a turn (~20-40 ms). */
+  private readonly eventUpkeep = (): boolean => this.events.upkeep(EVENT_UPKEEP_SLICE);
 
   /** Whether SQLite's pages are in memory yet, or still in sql.js's file (while being copied). */
   get backing(): 'memory' | 'file' {
@@ -350,6 +356,7 @@ export class Store implements UnitOfWork, QuietTime {
     } else if (ops.length) this.seq++;
     this.readModel.commit();
     this.events.commit();
+    if (this.events.wantsUpkeep) this.whenQuiet(this.eventUpkeep);
     this.queue.commit();
     const after = this.txnAfterCommit;
     this.txnAfterCommit = [];

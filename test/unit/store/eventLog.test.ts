@@ -37,6 +37,8 @@ async function open(dir = tempDir(), compactBytes?: number) {
   const store = await Store.open({ dir, log, compactBytes });
   return { dir, store, events: new SqlEventRepository(store) };
 }
+/** The maps are built and no snapshot chunk is left to read. */
+const builtAfterStart = (log: EventLog) => !log.wantsUpkeep && log.firstPendingChunk === undefined && log.size > 0;
 const ids = (events: SqlEventRepository, f = {}) => events.list({ limit: 1000, ...f }).map((e) => e.payload.event_id);
 
 describe('events in memory (EventLog)', () => {
@@ -113,6 +115,61 @@ describe('events in memory (EventLog)', () => {
     again.hydrateSome();
     assert.deepEqual(again.get(3), log.get(3), 'read into memory: found there');
     assert.deepEqual([...again.ascending()], [...log.ascending()]);
+  });
+
+  it('quiet-time upkeep builds the maps a slice at a time and sweeps what retention deleted; every read agrees with the events, whatever came between', () => {
+    const log = new EventLog();
+    const alive = new Map<number, EventRow>();
+    const add = (from: number, n: number) => {
+      const rows = Array.from({ length: n }, (_, i) => row(from + i));
+      log.add(rows);
+      for (const r of rows) alive.set(r.id, r);
+    };
+    const del = (ids: number[]) => {
+      log.delete(ids);
+      for (const id of ids) alive.delete(id);
+    };
+    const check = (why: string) => {
+      const queries = [{ type: 'open' }, { type: 'bounce' }, { messageId: 'm-2' }, { messageId: 'm-4', type: 'delivery' }, { email: 'user1@example.net' }, { email: 'user2@example.net', type: 'click' }];
+      for (const q of queries as { type?: string; messageId?: string; email?: string }[]) {
+        const want = [...alive.values()]
+          .filter((r) => (!q.type || r.type === q.type) && (!q.messageId || r.messageId === q.messageId) && (!q.email || r.email === q.email))
+          .map((r) => r.id)
+          .sort((a, b) => b - a);
+        assert.deepEqual(log.list(q, 100_000).map((r) => r.id), want, `${why}: ${JSON.stringify(q)}`);
+        assert.equal(log.count(q), want.length, `${why}: count ${JSON.stringify(q)}`);
+      }
+    };
+    add(1, 30_000);
+    assert.equal(log.wantsUpkeep, true, 'no maps yet');
+    assert.equal(log.upkeep(10_000), true, 'one slice in, more to do');
+    add(30_001, 50); // arriving mid-build
+    del([5, 10_001, 29_999, 30_010]); // behind the build and ahead of it
+    let slices = 1;
+    for (let more = true; more && slices < 100; slices++) more = log.upkeep(10_000);
+    assert.equal(slices, 4, '30,046 events, 10,000 a slice');
+    assert.equal(log.wantsUpkeep, false, 'built');
+    check('built in slices');
+    // Retention prunes the oldest 12,000: more than half of what is left, fewer than all of it.
+    del(Array.from({ length: 12_000 }, (_, i) => i + 1));
+    assert.equal(log.wantsUpkeep, true, 'deleted ids to sweep');
+    assert.equal(log.upkeep(10_000), false);
+    assert.equal(log.wantsUpkeep, false, 'swept');
+    check('swept');
+    add(30_051, 10);
+    check('indexed as they come once built');
+    // A build begun in quiet time, finished by a read inside a transaction that rolls back.
+    del(Array.from({ length: 30_000 }, (_, i) => i + 1).filter((id) => alive.has(id)));
+    assert.equal(log.wantsUpkeep, true, 'most of the maps stale: dropped, to build again');
+    assert.equal(log.upkeep(20), true);
+    log.begin();
+    log.add([row(log.reserve(1))]);
+    assert.equal(log.count({ messageId: 'm-1' }) > 0, true);
+    log.rollback();
+    check('after the rollback');
+    for (let k = 0; k < 10_000 && log.upkeep(20); k++);
+    assert.equal(log.wantsUpkeep, false);
+    check('built again');
   });
 
   it("a snapshot chunk's bytes are its lines (id, recorded_at, JSON) as UTF-8, whatever the numbers", () => {
@@ -202,6 +259,26 @@ describe('events in memory, on disk (store)', () => {
     const again = await open(dir);
     const [c] = again.events.insertMany([ev(3)], 1001);
     assert.equal(c.id, b.id + 1);
+    again.store.close();
+  });
+});
+
+describe('the store keeps the maps of filtered reads ready', () => {
+  it('builds them in quiet time after events arrive, and after a restart once the snapshot is read in; reads then agree', async () => {
+    const { dir, store, events } = await open();
+    events.insertMany(Array.from({ length: 12_000 }, (_, i) => ev(i)), 1000);
+    assert.equal(store.events.wantsUpkeep, true, 'just written: no maps yet');
+    for (let k = 0; k < 100 && store.events.wantsUpkeep; k++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(store.events.wantsUpkeep, false, 'built while the store was quiet, without a read');
+    const before = ids(events, { messageId: 'm-3' });
+    assert.equal(events.count({ messageId: 'm-3' }), 12_000 / 5);
+    store.close();
+    const again = await open(dir);
+    again.store.warmUp();
+    for (let k = 0; k < 100 && (again.store.events.wantsUpkeep || again.store.events.size !== 12_000 || !builtAfterStart(again.store.events)); k++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(builtAfterStart(again.store.events), true, 'read in and built after the start, without a read');
+    assert.deepEqual(ids(again.events, { messageId: 'm-3' }), before);
+    assert.equal(again.events.count({ messageId: 'm-3' }), 12_000 / 5);
     again.store.close();
   });
 });
