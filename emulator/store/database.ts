@@ -74,6 +74,8 @@ const MEMORY_COPY_PAGES = 1024;
 const REST_MS = 5000;
 /** Events indexed a quiet-time slice for the filtered reads' maps (EventLog.upkeep): ~5 µs each, ~20-40 ms a slice. */
 const EVENT_UPKEEP_SLICE = 5000;
+/** Snapshot chunks of events (2,000 each, ~1 MB) written into SQLite a quiet turn ahead of a compaction at rest: ~10-20 ms. */
+const EVENT_CHUNKS_A_TURN = 4;
 
 /**
  * A value kept per store beside SQLite (a repository's working copy or cache), made by `make` the
@@ -112,6 +114,8 @@ export class Store implements UnitOfWork, QuietTime {
    * its data, and whether a compaction on the main thread finished it first.
    */
   private background: { data: Uint8Array; finished: boolean; done: Promise<void> } | null = null;
+  /** The events' snapshot chunks being written ahead of a compaction at rest (`writeEventsAhead`), and the events' version they are of. */
+  private eventsAhead: { rows: Iterator<{ sql: string; params: (string | number | Uint8Array)[] }>; version: number; done: boolean } | null = null;
   /**
    * A background compaction rotated the journal but could not put its snapshot in place: the
    * store now needs the previous journal, so a snapshot goes in place (`seal`) before the next
@@ -460,11 +464,39 @@ export class Store implements UnitOfWork, QuietTime {
     }
   }
 
-  /** The quiet-time compaction: in the background, if the journal is still past its resting bound. */
+  /**
+   * The quiet-time compaction: in the background, if the journal is still past its resting bound.
+   * The events' snapshot chunks go into SQLite first, `EVENT_CHUNKS_A_TURN` a quiet turn
+   * (`eventsAhead`), so that the turn that takes the snapshot holds the process for its export
+   * alone: with 100,000 events in memory, ~400 ms with their chunks, ~250 ms without.
+   */
   private readonly compactAtRest = (): boolean => {
-    if (this.journal && this.journal.size > this.rest.bytes) this.compactInBackground().catch(() => undefined); // logged there
+    if (!this.journal || this.journal.size <= this.rest.bytes || this.background || this.failed) {
+      this.eventsAhead = null;
+      return false;
+    }
+    if (this.writeEventsAhead()) return true;
+    this.compactInBackground().catch(() => undefined); // logged there
     return false;
   };
+
+  /**
+   * Write a few more of the events' snapshot chunks into SQLite (begun again if the events changed
+   * since the first: their chunks would no longer be theirs); false once all are in.
+   */
+  private writeEventsAhead(): boolean {
+    if (!hasTable(this.db, 'event_store')) return false;
+    let ahead = this.eventsAhead;
+    if (!ahead || ahead.version !== this.events.version) {
+      ahead = this.eventsAhead = { rows: eventSnapshotRows(this.events), version: this.events.version, done: false };
+    }
+    for (let k = 0; k < EVENT_CHUNKS_A_TURN && !ahead.done; k++) {
+      const next = ahead.rows.next();
+      if (next.done) ahead.done = true;
+      else this.statements.run(next.value.sql, next.value.params);
+    }
+    return !ahead.done;
+  }
 
   /** `quietMs`: the quiet it waits for (default IDLE_MS); a task already waiting keeps the shorter of its two. */
   whenQuiet(task: () => boolean, quietMs = IDLE_MS): void {
@@ -890,7 +922,11 @@ export class Store implements UnitOfWork, QuietTime {
     const withEvents = hasTable(this.db, 'event_store');
     let data: Uint8Array;
     try {
-      if (withEvents) for (const { sql, params } of eventSnapshotRows(this.events)) this.statements.run(sql, params);
+      // Unless quiet time wrote them all already (compactAtRest), from the events as they still are.
+      const ahead = this.eventsAhead;
+      this.eventsAhead = null;
+      const written = ahead !== null && ahead.done && ahead.version === this.events.version;
+      if (withEvents && !written) for (const { sql, params } of eventSnapshotRows(this.events)) this.statements.run(sql, params);
       for (const { sql, params } of this.queue.snapshotRows()) this.statements.run(sql, params);
       // export() frees every prepared statement; drop our cache with them.
       this.statements.freeAll();

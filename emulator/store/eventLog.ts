@@ -194,6 +194,8 @@ export class EventLog {
    * the maps are dropped, and built again in quiet time or at the next read.
    */
   private staleKeys = 0;
+  /** See `version`. */
+  private changes = 0;
   private next = 1;
   /** Undo steps of the open transaction, newest last; null outside one. */
   private undo: (() => void)[] | null = null;
@@ -212,6 +214,14 @@ export class EventLog {
 
   get size(): number {
     return this.live + this.pendingCount;
+  }
+
+  /**
+   * Counts changes to the events in memory (added, read in from a snapshot, deleted, rolled back):
+   * snapshot chunks made at one count hold the events as long as it has not moved.
+   */
+  get version(): number {
+    return this.changes;
   }
 
   /** The id the next event gets (AUTOINCREMENT's: never one used before). */
@@ -235,6 +245,7 @@ export class EventLog {
   rollback(): void {
     const undo = this.undo ?? [];
     this.undo = null;
+    this.changes++;
     for (let i = undo.length - 1; i >= 0; i--) undo[i]();
     this.tidy();
   }
@@ -268,6 +279,7 @@ export class EventLog {
   /** Delete events by id (absent ones are skipped); returns how many went. */
   delete(ids: Iterable<number>): number {
     this.hydrate();
+    this.changes++;
     const gone: Stored[] = [];
     for (const id of ids) {
       const s = this.rows[id - this.base];
@@ -525,6 +537,7 @@ export class EventLog {
 
   /** Append rows newer than every one here; `withKeys`: their event id and type are known (not a snapshot's). */
   private append(rows: readonly (Pick<NewEventRow, 'id' | 'recordedAt' | 'json'> & Partial<EventKeys>)[], withKeys: boolean): void {
+    this.changes++;
     for (let k = 0; k < rows.length; k++) {
       const r = rows[k];
       if (this.live === 0 && this.head === this.rows.length) {

@@ -234,6 +234,55 @@ describe('events in memory, on disk (store)', () => {
     store.close();
   });
 
+  it('a compaction at rest writes the events\' chunks a few a quiet turn first; events changed meanwhile are snapshotted as they are then', async () => {
+    const dir = tempDir();
+    const store = await Store.open({ dir, log, groupCommit: true, restBytes: 16_384, restMs: 50 });
+    const events = new SqlEventRepository(store);
+    events.insertMany(Array.from({ length: 20_000 }, (_, i) => ev(i)), 1000); // 10 chunks of 2,000
+    await store.durable();
+    const ahead = () => (store as unknown as { writeEventsAhead(): boolean }).writeEventsAhead();
+    const chunksIn = () => store.get<{ n: number }>('SELECT COUNT(*) AS n FROM event_store')!.n;
+    // Begun by hand here, as its quiet turns would: one turn, then the events change.
+    assert.equal(ahead(), true, 'more turns to come');
+    assert.equal(chunksIn(), 2, 'its first turn: the next id, the old chunks out, two chunks in');
+    events.insertMany([ev(50_000)], 2000);
+    assert.equal(store.transaction(() => new SqlRetentionRepository(store).prune({ events: 19_001, messages: 100, deliveries: 100 })).events, 1000);
+    await store.durable();
+    const expected = ids(events, { messageId: 'm-0' });
+    assert.equal(events.count({}), 19_001);
+    // The rest of the compaction at rest, in quiet time.
+    const snapshot = path.join(dir, 'store.sqlite');
+    const before = fs.existsSync(snapshot) ? fs.statSync(snapshot).ino : 0;
+    for (let k = 0; k < 200 && (!fs.existsSync(snapshot) || fs.statSync(snapshot).ino === before); k++) await new Promise((r) => setTimeout(r, 20));
+    assert.notEqual(fs.statSync(snapshot).ino, before, 'compacted at rest');
+    assert.equal(chunksIn(), 0, 'the chunks leave SQLite after the export');
+    // As after kill -9: the snapshot alone holds the events as they were at the end.
+    const again = await open(dir);
+    assert.equal(again.events.count({}), 19_001);
+    assert.deepEqual(ids(again.events, { messageId: 'm-0' }), expected);
+    assert.equal(again.events.list({ limit: 1 })[0].payload.event_id, 'e-50000');
+    again.store.close();
+    // Written whole ahead, then an event more before the export: written again, with it.
+    for (let k = 0; k < 20 && ahead(); k++);
+    assert.equal(chunksIn(), 10, 'every chunk in');
+    events.insertMany([ev(50_001)], 3000);
+    await store.durable();
+    await store.compactInBackground();
+    const third = await open(dir);
+    assert.equal(third.events.count({}), 19_002);
+    assert.equal(third.events.list({ limit: 1 })[0].payload.event_id, 'e-50001');
+    third.store.close();
+    // Written whole ahead, and nothing changed: the export takes them as they are.
+    for (let k = 0; k < 20 && ahead(); k++);
+    assert.equal(chunksIn(), 10, 'every chunk in, before the export');
+    await store.compactInBackground();
+    const fourth = await open(dir);
+    assert.equal(fourth.events.count({}), 19_002);
+    assert.deepEqual(ids(fourth.events, { messageId: 'm-0' }), ids(events, { messageId: 'm-0' }));
+    fourth.store.close();
+    store.close();
+  });
+
   it('a snapshot taken before, while or after its events are read back keeps them all', async () => {
     const { dir, store, events } = await open();
     for (let i = 0; i < 10; i++) events.insertMany(Array.from({ length: 500 }, (_, k) => ev(i * 500 + k)), 1000 + i);
