@@ -185,9 +185,13 @@ export class EventLog {
    * pruned behind it; without this, every retention check would walk that whole gap again.
    */
   private blockLive: number[] = [];
+  /**
+   * The maps of filtered reads, holding every event with an id below `indexedTo`. Events are
+   * indexed in quiet time (`upkeep`) or by the read that needs them, never as they are added: on
+   * the delivery path that cost ~3 µs an event (the lists, and their garbage collection).
+   */
   private keys: Keys | null = null;
-  /** Maps being built in quiet time (`upkeep`), with the id of the next event to index. */
-  private building: { keys: Keys; nextId: number } | null = null;
+  private indexedTo = 0;
   /**
    * Deletions since the maps were built (or began to be): their ids stay in the lists. Past
    * `sweepAt` the lists are swept in quiet time (`upkeep`); past twice as many (no quiet time came)
@@ -262,12 +266,11 @@ export class EventLog {
   add(rows: readonly NewEventRow[]): void {
     this.hydrate();
     const before = { rows: this.rows, length: this.rows.length, base: this.base, head: this.head };
-    const keys = this.keys;
     this.append(rows, true);
     this.undo?.push(() => {
-      // Later undo steps ran first: every row is in its slot again, its id last in its key lists.
+      // Later undo steps ran first: every row is in its slot again. (Not in the maps: a read in
+      // the transaction that indexed them also dropped the maps on rollback, `keyMaps`.)
       this.live -= rows.length;
-      if (keys && this.keys === keys) for (let i = rows.length - 1; i >= 0; i--) this.unindex(rows[i]);
       this.rows = before.rows;
       this.rows.length = before.length;
       this.base = before.base;
@@ -554,23 +557,8 @@ export class EventLog {
       this.rows.push({ id: r.id, recordedAt: r.recordedAt, slab, start, end, eventId: withKeys ? r.eventId : undefined, type: withKeys ? intern(r.type!) : undefined });
       this.blockLive[i >> BLOCK_BITS] = (this.blockLive[i >> BLOCK_BITS] ?? 0) + 1;
       this.live++;
-      if (this.keys) this.index(withKeys ? (r as NewEventRow) : { id: r.id, ...keysOf(jsonString(r.json)) });
       if (r.id >= this.next) this.next = r.id + 1;
     }
-  }
-
-  private index(r: EventKeys & { id: number }): void {
-    indexInto(this.keys!, r);
-  }
-
-  /** Undo the newest `index` of `r` (a rolled-back insert: its ids are the newest in their lists). */
-  private unindex(r: EventKeys): void {
-    const keys = this.keys!;
-    const m = keys.byMessage.get(r.messageId);
-    m?.ids.pop();
-    m?.types.pop();
-    keys.byEmail.get(r.email)?.pop();
-    keys.byType.get(r.type)?.pop();
   }
 
   /** The events in their slots, oldest first, skipping blocks with none. */
@@ -592,13 +580,18 @@ export class EventLog {
 
   private keyMaps(): Keys {
     this.hydrate();
-    if (!this.keys) {
-      // The rest of a build begun in quiet time, or all of it.
-      this.buildSome(Infinity);
-      // Built inside a transaction, they hold its state: a rollback drops them (made again when read).
+    if (!this.keys || !this.indexed) {
+      // What quiet time has not indexed yet, or all of it.
+      this.indexSome(Infinity);
+      // Indexed inside a transaction, they hold its state: a rollback drops them (made again when read).
       this.undo?.push(() => (this.keys = null));
     }
     return this.keys!;
+  }
+
+  /** Whether the maps hold every event. */
+  private get indexed(): boolean {
+    return this.keys !== null && this.indexedTo >= this.base + this.rows.length;
   }
 
   /** Deletions whose ids are left in the maps' lists before quiet time sweeps them. */
@@ -606,44 +599,43 @@ export class EventLog {
     return Math.max(this.live, 10_000) / 2;
   }
 
-  /** Whether `upkeep` has work: maps to build (every event in memory), or stale ids to sweep. */
+  /** Whether `upkeep` has work: events to index (once every one is in memory), or stale ids to sweep. */
   get wantsUpkeep(): boolean {
     if (this.undo || this.pending.length || !this.live) return false;
-    return !this.keys || this.staleKeys > this.sweepAt;
+    return !this.indexed || this.staleKeys > this.sweepAt;
   }
 
   /**
    * Quiet-time work on the filtered reads' maps (the messages list, email logs and stats read them
-   * for every message): built `n` events a slice, or swept of deleted ids in one go, so that the
-   * first such read after a start, or after retention has pruned many events, does not build them
-   * (~0.8 s for 100,000 events). Outside transactions only. Returns whether there is more to do.
+   * for every message): the events added since, `n` a slice, or the ids deleted swept out in one
+   * go, so that the first such read after a burst, a start, or retention pruning many events does
+   * not index them (~0.8 s for 100,000 events). Outside transactions only. Returns whether there
+   * is more to do.
    */
   upkeep(n: number): boolean {
     if (this.undo || this.pending.length) return false;
-    if (!this.keys) return !this.buildSome(n);
+    if (!this.indexSome(n)) return true;
     if (this.staleKeys > this.sweepAt) this.sweep();
     return false;
   }
 
-  /** Index up to `n` more events into the maps being built; true once they are complete (`keys`). */
-  private buildSome(n: number): boolean {
-    let b = this.building;
-    if (!b) {
-      b = this.building = { keys: { byMessage: new Map(), byEmail: new Map(), byType: new Map() }, nextId: 0 };
+  /** Index up to `n` more events, oldest first from `indexedTo`; true once the maps hold every event. */
+  private indexSome(n: number): boolean {
+    if (!this.keys) {
+      this.keys = { byMessage: new Map(), byEmail: new Map(), byType: new Map() };
+      this.indexedTo = 0;
       this.staleKeys = 0;
     }
-    let i = Math.max(this.head, b.nextId - this.base);
+    const keys = this.keys;
+    let i = Math.max(this.head, this.indexedTo - this.base);
     for (let done = 0; i < this.rows.length && done < n; i++) {
       const s = this.rows[i];
       if (!s) continue;
-      indexInto(b.keys, { id: s.id, ...keysOf(jsonOf(s)) });
+      indexInto(keys, { id: s.id, ...keysOf(jsonOf(s)) });
       done++;
     }
-    b.nextId = this.base + i;
-    if (i < this.rows.length) return false;
-    this.keys = b.keys;
-    this.building = null;
-    return true;
+    this.indexedTo = Math.max(this.indexedTo, this.base + i);
+    return i >= this.rows.length;
   }
 
   /** Drop deleted ids from the maps' lists, and the keys left with none. */

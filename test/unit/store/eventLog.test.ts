@@ -157,7 +157,23 @@ describe('events in memory (EventLog)', () => {
     assert.equal(log.wantsUpkeep, false, 'swept');
     check('swept');
     add(30_051, 10);
-    check('indexed as they come once built');
+    assert.equal(log.wantsUpkeep, true, 'events added wait to be indexed in quiet time (not as they are added)');
+    assert.equal(log.upkeep(10_000), false);
+    assert.equal(log.wantsUpkeep, false);
+    check('indexed in quiet time');
+    add(30_061, 5);
+    check('indexed by the read that needs them');
+    // A read inside a transaction indexes its events; rolled back, their ids are given again to others.
+    log.begin();
+    const id = log.reserve(1);
+    log.add([row(id)]);
+    assert.equal(log.count({ messageId: row(id).messageId }) > 0, true);
+    log.rollback();
+    assert.equal(log.reserve(1), id, 'the id is given again');
+    const other = { ...row(id + 1), id };
+    log.add([other]);
+    alive.set(id, other);
+    check('an id given again after a rollback');
     // A build begun in quiet time, finished by a read inside a transaction that rolls back.
     del(Array.from({ length: 30_000 }, (_, i) => i + 1).filter((id) => alive.has(id)));
     assert.equal(log.wantsUpkeep, true, 'most of the maps stale: dropped, to build again');
