@@ -221,8 +221,8 @@ export class EventLog {
   }
 
   /**
-   * Counts changes to the events in memory (added, read in from a snapshot, deleted, rolled back):
-   * snapshot chunks made at one count hold the events as long as it has not moved.
+   * Counts changes to the events in memory (added, read in from a snapshot, deleted, rolled back)
+   * and to the next id: snapshot rows made at one count hold them as long as it has not moved.
    */
   get version(): number {
     return this.changes;
@@ -259,6 +259,7 @@ export class EventLog {
     const first = this.next;
     const before = this.next;
     this.next += n;
+    this.changes++; // the next id is in a snapshot's chunks' rows (eventSnapshotRows)
     this.undo?.push(() => (this.next = before));
     return first;
   }
