@@ -21,7 +21,7 @@
  *
  * Changes inside a store transaction are undone if it rolls back (`begin` / `commit` / `rollback`).
  */
-import { jsonString, utf8Json, type JsonText, type Slab, type Utf8Json } from '../core/jsonText';
+import { utf8Json, type JsonText, type Slab, type Utf8Json } from '../core/jsonText';
 import { columnAt, COLUMN_OPS, JSON_TEXT_OPS } from './journal';
 
 export interface EventKeys {
