@@ -115,7 +115,7 @@ export class Store implements UnitOfWork, QuietTime {
    */
   private background: { data: Uint8Array; finished: boolean; done: Promise<void> } | null = null;
   /** The events' snapshot chunks being written ahead of a compaction at rest (`writeEventsAhead`), and the events' version they are of. */
-  private eventsAhead: { rows: Iterator<{ sql: string; params: (string | number | Uint8Array)[] }>; version: number; done: boolean } | null = null;
+  private eventsAhead: { rows: ReturnType<typeof eventSnapshotRows>; version: number; done: boolean } | null = null;
   /**
    * A background compaction rotated the journal but could not put its snapshot in place: the
    * store now needs the previous journal, so a snapshot goes in place (`seal`) before the next

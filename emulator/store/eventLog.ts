@@ -581,7 +581,7 @@ export class EventLog {
 
   private keyMaps(): Keys {
     this.hydrate();
-    if (!this.keys || !this.indexed) {
+    if (!this.indexed) {
       // What quiet time has not indexed yet, or all of it.
       this.indexSome(Infinity);
       // Indexed inside a transaction, they hold its state: a rollback drops them (made again when read).
@@ -635,14 +635,14 @@ export class EventLog {
       indexInto(keys, { id: s.id, ...keysOf(jsonOf(s)) });
       done++;
     }
-    this.indexedTo = Math.max(this.indexedTo, this.base + i);
+    this.indexedTo = this.base + i;
     return i >= this.rows.length;
   }
 
   /** Drop deleted ids from the maps' lists, and the keys left with none. */
   private sweep(): void {
     const keys = this.keys!;
-    const alive = (id: number) => this.rows[id - this.base]?.id === id;
+    const alive = (id: number) => this.stored(id) !== undefined;
     for (const [k, m] of keys.byMessage) {
       if (m.ids.every(alive)) continue;
       const ids: number[] = [];
