@@ -25,6 +25,7 @@ const OPENS = countOf('open');
 const CLICKS = countOf('click');
 /** Whether the message has an event of one of `types` (SQL text of a JSON array). */
 const hasEvent = (types: string) => `mt_has(m.id, ${types})`;
+const DAY_MS = 86_400_000;
 const RECIPIENT_DOMAIN = "substr(m.email, instr(m.email, '@') + 1)";
 /** providers.ts as SQL: the provider's name and MX host of the recipient's domain. */
 const byProvider = (pick: (p: (typeof PROVIDERS)[number]) => string, otherwise: string) =>
@@ -160,6 +161,8 @@ export class SqlEmailLogRepository implements EmailLogRepository {
     // Messages are counted per (send, day, recipient domain) first; each send's mail document is
     // then read once per group rather than once per message. A message's event types are read once
     // (`mt_stats_mask`): the CTE is MATERIALIZED, or SQLite would inline the call into each SUM.
+    // A message's day is its UTC day number (times are positive: the clock starts at the real
+    // now), named once per group below: SQLite's date() a message cost ~15 % of the query.
     const params: Params = [q.startMs, q.endMs];
     const sendParts: string[] = [];
     if (q.domainNames) sendParts.push(oneOf('s.domain_name', { negate: false, values: q.domainNames }, params));
@@ -167,7 +170,7 @@ export class SqlEmailLogRepository implements EmailLogRepository {
     if (q.categories) sendParts.push(oneOf(CATEGORY, { negate: false, values: q.categories }, params));
     const has = (type: keyof typeof STATS_BITS) => `SUM((k.mask & ${STATS_BITS[type]}) != 0)`;
     const sql = `WITH k AS MATERIALIZED (
-        SELECT m.send_id, date(m.created_at / 1000, 'unixepoch') AS day, ${RECIPIENT_DOMAIN} AS recipient_domain, mt_stats_mask(m.id) AS mask
+        SELECT m.send_id, m.created_at / ${DAY_MS} AS day, ${RECIPIENT_DOMAIN} AS recipient_domain, mt_stats_mask(m.id) AS mask
         FROM messages m WHERE m.created_at >= ? AND m.created_at < ?)
       SELECT g.day, s.domain_name, ${CATEGORY} AS category, s.stream, g.recipient_domain,
         SUM(g.delivered) AS delivered, SUM(g.bounced) AS bounced, SUM(g.opened) AS opened, SUM(g.clicked) AS clicked, SUM(g.spam) AS spam
@@ -179,7 +182,7 @@ export class SqlEmailLogRepository implements EmailLogRepository {
       ${sendParts.length ? `WHERE ${sendParts.join(' AND ')}` : ''}
       GROUP BY 1, 2, 3, 4, 5`;
     return this.store.all(sql, params).map((r) => ({
-      day: String(r.day),
+      day: new Date(Number(r.day) * DAY_MS).toISOString().slice(0, 10),
       domainName: String(r.domain_name),
       category: str(r.category),
       stream: String(r.stream) as SendingStream,

@@ -141,3 +141,34 @@ describe('stats: a known mix through client.stats', () => {
     assert.equal(stream.status, 400);
   });
 });
+
+describe('stats: a message counts on the UTC day it was sent', () => {
+  const own = useEmulatorProcess(['--memory', '--time-scale', '0.000001']);
+
+  // The day is the query's own arithmetic (a day number a message), not SQLite's date(): sends a
+  // second before and just after a UTC midnight, checked against the days Email Logs give them.
+  it('either side of midnight: two days, each with its own messages, by date and by range', async () => {
+    const c = emulatorClient(own.emu.ready.http, own.emu.ready.token);
+    const now = (await own.call('GET', '/emulator/clock')).json.now as number;
+    const midnight = Math.ceil((now + 60_000) / 86_400_000) * 86_400_000;
+    await advance(own.call, (midnight - 1_000 - now) / 1000);
+    await c.send({ from: { email: 'app@shop.test' }, to: [{ email: 'late@gmail.com' }], subject: 'late', text: 'l' });
+    await advance(own.call, 2);
+    await c.send({ from: { email: 'app@shop.test' }, to: [{ email: 'early1@gmail.com' }, { email: 'early2@gmail.com' }], subject: 'early', text: 'e' });
+    await advance(own.call, 600);
+    const sent = new Map((await c.emailLogs.getList()).messages.map((m) => [m.to, m.sent_at.slice(0, 10)]));
+    const before = new Date(midnight - 1).toISOString().slice(0, 10);
+    const after = new Date(midnight).toISOString().slice(0, 10);
+    assert.deepEqual([sent.get('late@gmail.com'), sent.get('early1@gmail.com'), sent.get('early2@gmail.com')], [before, after, after]);
+    const byDate = await c.stats.byDate({ start_date: '2000-01-01', end_date: '2100-12-31' });
+    assert.deepEqual(
+      byDate.map((g) => [g.value, g.stats.delivery_count]),
+      [
+        [before, 1],
+        [after, 2],
+      ],
+    );
+    assert.equal((await c.stats.get({ start_date: before, end_date: before })).delivery_count, 1);
+    assert.equal((await c.stats.get({ start_date: after, end_date: after })).delivery_count, 2);
+  });
+});
