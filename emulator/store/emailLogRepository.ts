@@ -13,6 +13,7 @@ import { PROVIDERS } from '../core/logs/providers';
 import type { SendingStream } from '../core/types';
 import type { Row, Store } from './database';
 import { STATS_BITS } from './eventFunctions';
+import { StatsIndex } from './statsIndex';
 
 type Params = (string | number)[];
 
@@ -133,7 +134,11 @@ const toEntry = (r: Row): EmailLogEntry => ({
 });
 
 export class SqlEmailLogRepository implements EmailLogRepository {
-  constructor(private readonly store: Store) {}
+  private readonly statsIndex: StatsIndex;
+
+  constructor(private readonly store: Store) {
+    this.statsIndex = new StatsIndex(store);
+  }
 
   list(f: EmailLogFilter, page: { beforeSeq?: number; limit: number }): EmailLogEntry[] {
     const w = where(f);
@@ -157,7 +162,13 @@ export class SqlEmailLogRepository implements EmailLogRepository {
     return r ? Number(r.seq) : undefined;
   }
 
+  /** From the messages kept in memory between calls (statsIndex.ts); inside a transaction, which may roll back, from SQL. */
   statsBuckets(q: StatsQuery): StatsBucket[] {
+    return this.store.inTransaction ? this.statsBucketsBySql(q) : this.statsIndex.buckets(q);
+  }
+
+  /** The same buckets by one SQL query over every message in the range (what the index must equal). */
+  statsBucketsBySql(q: StatsQuery): StatsBucket[] {
     // Messages are counted per (send, day, recipient domain) first; each send's mail document is
     // then read once per group rather than once per message. A message's event types are read once
     // (`mt_stats_mask`): the CTE is MATERIALIZED, or SQLite would inline the call into each SUM.
