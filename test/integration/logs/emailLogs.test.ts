@@ -160,6 +160,14 @@ describe('email logs: a known mix through client.emailLogs', () => {
     const domains = (await shared.call('GET', '/api/domains')).json.data;
     const shop = domains.find((d: any) => d.domain_name === 'shop.test').id;
     assert.deepEqual(await match({ to: { operator: 'ci_contain', value: 'GMAIL' } }), ['ann']);
+    // A value is matched as written: LIKE's wildcards and its escape character are no wildcards here.
+    assert.deepEqual(await match({ to: { operator: 'ci_contain', value: '+B' } }), ['bob']);
+    assert.deepEqual(await match({ to: { operator: 'ci_contain', value: '_' } }), []);
+    assert.deepEqual(await match({ to: { operator: 'ci_contain', value: '%' } }), []);
+    assert.deepEqual(await match({ to: { operator: 'ci_contain', value: '\\' } }), []);
+    assert.deepEqual(await match({ to: { operator: 'ci_not_contain', value: '_' } }), ['ann', 'bob', 'cat', 'dan', 'eve']);
+    assert.deepEqual(await match({ to: { operator: 'ci_not_contain', value: 'example.' } }), ['ann', 'bob', 'dan']);
+    assert.deepEqual(await match({ subject: { operator: 'ci_contain', value: ['WELCOME', 'receipt'] } as any }), ['ann', 'bob', 'cat', 'eve']);
     assert.deepEqual(await match({ to: { operator: 'ci_equal', value: ['cat@example.com', 'bob+bounce@yahoo.com'] } }), ['bob', 'cat']);
     assert.deepEqual(await match({ from: { operator: 'ci_not_equal', value: 'app@shop.test' } }), ['dan', 'eve']);
     assert.deepEqual(await match({ subject: { operator: 'ci_contain', value: 'receipt' } }), ['eve']);
