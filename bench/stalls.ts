@@ -16,7 +16,7 @@
  * process of its own (what this machine's scheduling alone makes a request wait).
  */
 import { countingReceiver } from './scenarios/receiver';
-import { client, startEmulator, webhookFor, type Client } from './scenarios/emulator';
+import { burst, client, startEmulator, webhookFor } from './scenarios/emulator';
 import { median, printTable, round, spawnReady, tmpDir } from './lib';
 
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 3);
@@ -55,20 +55,6 @@ async function poll(get: (path: string) => Promise<unknown>, ms: number): Promis
 }
 
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))];
-
-/** `n` recipients by /api/batch (20 requests of 1,000), delivered: clock run forward until the receiver has them. */
-async function burst(c: Client, rx: Awaited<ReturnType<typeof countingReceiver>>, from: number, n: number): Promise<void> {
-  const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
-  for (let s = 0; s < n; s += 20_000) {
-    const requests = Array.from({ length: Math.min(20, (n - s) / 1000) }, (_, q) => ({
-      to: Array.from({ length: 1000 }, (_, k) => ({ email: `user${from + s + q * 1000 + k}@example.net` })),
-    }));
-    await c.call('POST', '/api/batch', JSON.stringify({ base, requests }));
-    const target = rx.events + requests.length * 1000;
-    for (let g = 0; rx.events < target && g < 400; g++) await c.call('POST', '/emulator/clock/advance', { seconds: 30 });
-    await rx.waitFor(target);
-  }
-}
 
 async function main() {
   const rx = await countingReceiver();

@@ -54,3 +54,17 @@ export const sampleEvent = (i: number) => ({
   category: 'bench',
   custom_variables: { user_id: String(i) },
 });
+
+/** `n` recipients by /api/batch (20 requests of 1,000), delivered: clock run forward until the receiver has them. */
+export async function burst(c: Client, rx: { events: number; waitFor(n: number): Promise<void> }, from: number, n: number): Promise<void> {
+  const base = { from: { email: 'bench@bench.test' }, subject: 'bench', text: 'hello' };
+  for (let s = 0; s < n; s += 20_000) {
+    const requests = Array.from({ length: Math.min(20, (n - s) / 1000) }, (_, q) => ({
+      to: Array.from({ length: 1000 }, (_, k) => ({ email: `user${from + s + q * 1000 + k}@example.net` })),
+    }));
+    await c.call('POST', '/api/batch', JSON.stringify({ base, requests }));
+    const target = rx.events + requests.length * 1000;
+    for (let g = 0; rx.events < target && g < 400; g++) await c.call('POST', '/emulator/clock/advance', { seconds: 30 });
+    await rx.waitFor(target);
+  }
+}
