@@ -28,6 +28,8 @@ const READS: [string, string][] = [
   ['deliveries, summaries', '/emulator/deliveries?limit=50&summary=true'],
   ['email logs list', '/api/email_logs'],
   ['email logs, to filter', '/api/email_logs?filters[to][operator]=ci_contain&filters[to][value]=user7'],
+  ['email logs, status filter', '/api/email_logs?filters[status][operator]=equal&filters[status][value]=not_delivered'],
+  ['email logs, events filter', '/api/email_logs?filters[events][operator]=include_event&filters[events][value]=open'],
   ['stats', `/api/stats?${ALL_TIME}`],
   ['stats by date', `/api/stats/date?${ALL_TIME}`],
   ['stats by provider', `/api/stats/email_service_providers?${ALL_TIME}`],

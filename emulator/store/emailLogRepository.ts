@@ -8,9 +8,9 @@
  * ASCII letters.
  */
 import type { EmailLogEntry, EmailLogFilter, EmailLogRepository, EmailLogStatus, SetFilter, StatsBucket, StatsQuery, TextFilter, TextOperator } from '../core/logs/emailLog';
-import { EMULATOR_IP } from '../core/logs/emailLog';
+import { deriveStatus, EMULATOR_IP } from '../core/logs/emailLog';
 import { PROVIDERS } from '../core/logs/providers';
-import type { SendingStream } from '../core/types';
+import type { PayloadEventName, SendingStream } from '../core/types';
 import type { Row, Store } from './database';
 import { STATS_BITS } from './eventFunctions';
 import { StatsIndex } from './statsIndex';
@@ -24,8 +24,6 @@ const STATUS = 'mt_status(m.id)';
 const countOf = (type: string) => `mt_count(m.id, ${quote(type)})`;
 const OPENS = countOf('open');
 const CLICKS = countOf('click');
-/** Whether the message has an event of one of `types` (SQL text of a JSON array). */
-const hasEvent = (types: string) => `mt_has(m.id, ${types})`;
 const DAY_MS = 86_400_000;
 const RECIPIENT_DOMAIN = "substr(m.email, instr(m.email, '@') + 1)";
 /** providers.ts as SQL: the provider's name and MX host of the recipient's domain. */
@@ -76,17 +74,36 @@ const isNegative = (f: TextFilter) => f.op === 'ci_not_contain' || f.op === 'ci_
 const POSITIVE: Partial<Record<TextOperator, TextOperator>> = { ci_not_contain: 'ci_contain', ci_not_equal: 'ci_equal', empty: 'not_empty' };
 const positive = (f: TextFilter): TextFilter => ({ ...f, op: POSITIVE[f.op] ?? f.op });
 
-function where(f: EmailLogFilter): { sql: string; params: Params } {
+/** The ids, as a JSON array, of the messages with events whose types pass `test`; `key` names the test (a memo's key). */
+type IdsWhere = (key: string, test: (types: PayloadEventName[]) => boolean) => string;
+
+/**
+ * `[NOT] m.id IN (…)`: the messages whose event types (oldest first) pass `matches`, worked out
+ * over the events in memory in one walk, instead of a call into JavaScript for every message row
+ * (~1 s over 100,000 messages for a page and its count). A message without events is named by
+ * neither list, so when one would match, the list names those with events that do not.
+ */
+function byEventTypes(key: string, matches: (types: PayloadEventName[]) => boolean, params: Params, ids: IdsWhere): string {
+  const withoutEvents = matches([]);
+  params.push(ids(`${key} ${withoutEvents}`, withoutEvents ? (t) => !matches(t) : matches));
+  return `m.id ${withoutEvents ? 'NOT ' : ''}IN (SELECT value FROM json_each(?))`;
+}
+
+function where(f: EmailLogFilter, ids: IdsWhere): { sql: string; params: Params } {
   const parts: string[] = [];
   const params: Params = [];
   if (f.messageIds) parts.push(oneOf('m.id', { negate: false, values: f.messageIds }, params));
   if (f.sentAfter !== undefined) parts.push('m.created_at >= ?'), params.push(f.sentAfter);
   if (f.sentBefore !== undefined) parts.push('m.created_at <= ?'), params.push(f.sentBefore);
   if (f.to) parts.push(text('m.email', f.to, params));
-  if (f.status) parts.push(oneOf(STATUS, f.status, params));
+  if (f.status) {
+    const { values, negate } = f.status;
+    parts.push(byEventTypes(`status ${negate} ${JSON.stringify(values)}`, (t) => values.includes(deriveStatus(t)) !== negate, params, ids));
+  }
   if (f.events) {
-    params.push(JSON.stringify(f.events.values));
-    parts.push(`${f.events.negate ? 'NOT ' : ''}${hasEvent('?')}`);
+    const { values, negate } = f.events;
+    const wanted = new Set<string>(values);
+    parts.push(byEventTypes(`events ${negate} ${JSON.stringify(values)}`, (t) => t.some((x) => wanted.has(x)) !== negate, params, ids));
   }
   for (const [expr, n] of [[OPENS, f.opensCount], [CLICKS, f.clicksCount]] as const) {
     if (!n) continue;
@@ -144,13 +161,15 @@ const toEntry = (r: Row): EmailLogEntry => ({
 
 export class SqlEmailLogRepository implements EmailLogRepository {
   private readonly statsIndex: StatsIndex;
+  /** The last `idsWhere` answer: a page and its count ask the same, one after the other. */
+  private idsMemo: { key: string; version: number; json: string } | null = null;
 
   constructor(private readonly store: Store) {
     this.statsIndex = new StatsIndex(store);
   }
 
   list(f: EmailLogFilter, page: { beforeSeq?: number; limit: number }): EmailLogEntry[] {
-    const w = where(f);
+    const w = where(f, this.idsWhere);
     const cursor = page.beforeSeq === undefined ? '' : `${w.sql ? ' AND' : 'WHERE'} m.seq < ?`;
     const sql = `SELECT m.seq, m.id, m.email, m.created_at, m.send_id, s.stream, s.domain_name, d.id AS domain_id,
         ${FROM_EMAIL} AS from_email, ${SUBJECT} AS subject, ${CATEGORY} AS category,
@@ -162,9 +181,18 @@ export class SqlEmailLogRepository implements EmailLogRepository {
   }
 
   count(f: EmailLogFilter): number {
-    const w = where(f);
+    const w = where(f, this.idsWhere);
     return Number(this.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM messages m ${w.sql}`, w.params)?.n ?? 0);
   }
+
+  private readonly idsWhere: IdsWhere = (key, test) => {
+    const version = this.store.events.version;
+    const memo = this.idsMemo;
+    if (memo && memo.key === key && memo.version === version) return memo.json;
+    const json = JSON.stringify(this.store.events.messageIdsWhere((types) => test(types as PayloadEventName[])));
+    this.idsMemo = { key, version, json };
+    return json;
+  };
 
   seqOf(messageId: string): number | undefined {
     const r = this.store.get<{ seq: number }>('SELECT seq FROM messages WHERE id = ?', [messageId]);

@@ -371,6 +371,21 @@ export class EventLog {
     return out;
   }
 
+  /**
+   * The ids of the messages that have events and whose event types (oldest first) pass `test`: one
+   * walk over the maps, for a filter that would otherwise ask every message row in SQL.
+   */
+  messageIdsWhere(test: (types: string[]) => boolean): string[] {
+    const out: string[] = [];
+    const types: string[] = [];
+    for (const [messageId, entry] of this.keyMaps().byMessage) {
+      types.length = 0;
+      for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) types.push(entry.types[i]);
+      if (types.length && test(types)) out.push(messageId);
+    }
+    return out;
+  }
+
   /** The bits (`bits` by type) of a message's event types, or-ed together (no array made: the Stats API asks it of every message). */
   typeBits(messageId: string, bits: ReadonlyMap<string, number>): number {
     const entry = this.keyMaps().byMessage.get(messageId);
