@@ -105,10 +105,11 @@ function where(f: EmailLogFilter, ids: IdsWhere): { sql: string; params: Params 
     const wanted = new Set<string>(values);
     parts.push(byEventTypes(`events ${negate} ${JSON.stringify(values)}`, (t) => t.some((x) => wanted.has(x)) !== negate, params, ids));
   }
-  for (const [expr, n] of [[OPENS, f.opensCount], [CLICKS, f.clicksCount]] as const) {
+  for (const [type, n] of [['open', f.opensCount], ['click', f.clicksCount]] as const) {
     if (!n) continue;
-    parts.push(`${expr} ${n.op === 'equal' ? '=' : n.op === 'greater_than' ? '>' : '<'} ?`);
-    params.push(n.value);
+    const { op, value } = n;
+    const holds = (count: number) => (op === 'equal' ? count === value : op === 'greater_than' ? count > value : count < value);
+    parts.push(byEventTypes(`${type} ${op} ${value}`, (t) => holds(t.reduce((c, x) => (x === type ? c + 1 : c), 0)), params, ids));
   }
   if (f.clientIp) parts.push(text(quote(EMULATOR_IP), f.clientIp, params));
   if (f.sendingIp) parts.push(text(quote(EMULATOR_IP), f.sendingIp, params));

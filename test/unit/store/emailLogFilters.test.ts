@@ -1,7 +1,8 @@
 /**
- * Email Logs' status and event filters (`filters[status]`, `filters[events]`) worked out over the
- * events in memory: each page and count must hold exactly the messages whose own events give that
- * status (`deriveStatus`, `analytics/statuses-and-events.md`) or hold that event type, including
+ * Email Logs' status, event and count filters (`filters[status]`, `filters[events]`,
+ * `filters[opens_count]`, `filters[clicks_count]`) worked out over the events in memory: each page
+ * and count must hold exactly the messages whose own events give that status (`deriveStatus`,
+ * `analytics/statuses-and-events.md`), hold that event type or that many of it, including
  * messages with no event yet and messages whose events retention deleted (both `enqueued`, both
  * without any event type), on the real services and a real store.
  */
@@ -56,7 +57,19 @@ describe('Email Logs: status and event filters over the events in memory', () =>
         if (want.length && want.length < 55) seen++;
       }
     }
-    assert.ok(seen > 20, `filters that keep some and leave some (${seen})`);
+    for (const [key, type] of [['opensCount', 'open'], ['clicksCount', 'click']] as const) {
+      for (const op of ['equal', 'greater_than', 'less_than'] as const) {
+        for (const value of [0, 1, 2]) {
+          const f: EmailLogFilter = { [key]: { op, value } };
+          const holds = (c: number) => (op === 'equal' ? c === value : op === 'greater_than' ? c > value : c < value);
+          const want = expect((t) => holds(t.filter((x) => x === type).length));
+          assert.deepEqual(ids(f), want, JSON.stringify(f));
+          assert.equal(repo.count(f), want.length, JSON.stringify(f));
+          if (want.length && want.length < 55) seen++;
+        }
+      }
+    }
+    assert.ok(seen > 30, `filters that keep some and leave some (${seen})`);
     // Both, and with a page cursor: the same as filtering the full list.
     const both: EmailLogFilter = { status: { negate: false, values: ['delivered', 'opted_out'] }, events: { negate: true, values: ['open'] } };
     const want = expect((t) => ['delivered', 'opted_out'].includes(deriveStatus(t)) && !t.includes('open'));
