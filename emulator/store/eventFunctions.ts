@@ -7,8 +7,9 @@
  *   journaled INSERT rebuilds the body with it instead of carrying the bytes again);
  * - `mt_event_keys(ids)`: `[[event_id, type, message_id, email], …]` in id order (a batch's
  *   `delivery_keys` row, made the same way);
- * - `mt_status(message_id)`, `mt_count(message_id, type)`, `mt_has(message_id, types)`,
- *   `mt_bounce_responses(message_id)`: a message's Email Logs status, counts and filters;
+ * - `mt_status(message_id)`, `mt_count(message_id, type)`, `mt_bounce_responses(message_id)`: a
+ *   message's Email Logs status, counts and bounce responses (the filters by status, event type
+ *   and count walk the events' maps instead: `EventLog.messageIdsWhere`);
  * - `mt_stats_mask(message_id)`: which of the Stats API's event types a message has, as the bits
  *   of `STATS_BITS` (one call a message instead of one a type: each call crosses from
  *   WebAssembly into JavaScript with the message id decoded again).
@@ -49,21 +50,6 @@ export function registerEventFunctions(db: SqlJsDatabase, events: () => EventLog
   db.create_function('mt_event_keys', (ids: string) => eventKeysText(sortedIds(ids).map((id) => events().get(id) ?? missing(id))));
   db.create_function('mt_status', (messageId: string) => deriveStatus(events().typesOf(messageId) as PayloadEventName[]));
   db.create_function('mt_count', (messageId: string, type: string) => events().count({ messageId, type }));
-  // A statement passes the same few type lists for every message: parsed once each.
-  const typeSets = new Map<string, Set<string>>();
-  db.create_function('mt_has', (messageId: string, types: string) => {
-    let wanted = typeSets.get(types);
-    if (!wanted) {
-      wanted = new Set(JSON.parse(types) as string[]);
-      if (typeSets.size < 256) typeSets.set(types, wanted);
-    }
-    const set = wanted;
-    return events()
-      .typesOf(messageId)
-      .some((t) => set.has(t))
-      ? 1
-      : 0;
-  });
   db.create_function('mt_stats_mask', (messageId: string) => events().typeBits(messageId, STATS_BIT));
   db.create_function('mt_bounce_responses', (messageId: string) =>
     JSON.stringify(
