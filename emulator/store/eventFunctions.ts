@@ -34,7 +34,8 @@ const BOUNCES: ReadonlySet<string> = new Set(['bounce', 'soft bounce']);
 
 /** The bit of each event type the Stats API counts, in `mt_stats_mask`. */
 export const STATS_BITS = { delivery: 1, bounce: 2, open: 4, click: 8, spam: 16 } as const;
-const STATS_BIT: ReadonlyMap<string, number> = new Map(Object.entries(STATS_BITS));
+/** `STATS_BITS` by event type, as `EventLog.typeBits` takes them. */
+export const STATS_BIT: ReadonlyMap<string, number> = new Map(Object.entries(STATS_BITS));
 
 /** A batch's event keys text (migrations 008, 011): `[[event_id, type, message_id, email], …]`, as `mt_event_keys` gives it. */
 export const eventKeysText = (keys: readonly { eventId: string; type: string; messageId: string; email: string }[]): string =>

@@ -365,8 +365,11 @@ export class EventLog {
   /** The types of a message's events, oldest first (from the maps: no JSON is read). */
   typesOf(messageId: string): string[] {
     const entry = this.keyMaps().byMessage.get(messageId);
-    if (!entry) return [];
-    const out: string[] = [];
+    return entry ? this.aliveTypes(entry, []) : [];
+  }
+
+  /** The types of an entry's events still stored, appended to `out` (oldest first). */
+  private aliveTypes(entry: { ids: number[]; types: string[] }, out: string[]): string[] {
     for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) out.push(entry.types[i]);
     return out;
   }
@@ -380,8 +383,7 @@ export class EventLog {
     const types: string[] = [];
     for (const [messageId, entry] of this.keyMaps().byMessage) {
       types.length = 0;
-      for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) types.push(entry.types[i]);
-      if (types.length && test(types)) out.push(messageId);
+      if (this.aliveTypes(entry, types).length && test(types)) out.push(messageId);
     }
     return out;
   }

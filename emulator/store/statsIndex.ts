@@ -22,12 +22,13 @@
 import type { StatsBucket, StatsQuery } from '../core/logs/emailLog';
 import type { SendingStream } from '../core/types';
 import type { Store } from './database';
-import { STATS_BITS } from './eventFunctions';
+import { STATS_BIT, STATS_BITS } from './eventFunctions';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
+/** A UTC day number (ms since the epoch ÷ DAY_MS) as the Stats API names it: `YYYY-MM-DD`. */
+export const utcDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 /** Rows read a statement when looking for the messages retention deleted. */
 const WALK_PAGE = 4096;
-const STATS_BIT: ReadonlyMap<string, number> = new Map(Object.entries(STATS_BITS));
 
 interface Group {
   sendId: number;
@@ -82,7 +83,7 @@ export class StatsIndex {
         const send = this.sends.get(group.sendId);
         if (!send || !wanted(send)) b = -1;
         else {
-          const day = new Date(group.day * DAY_MS).toISOString().slice(0, 10);
+          const day = utcDay(group.day);
           const key = JSON.stringify([day, send.domainName, send.category, send.stream, group.recipientDomain]);
           b = byKey.get(key) ?? -1;
           if (b === -1) {
