@@ -19,6 +19,7 @@ import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
 import { columnAt, COLUMN_OPS, JSON_TEXT_OPS } from './journal';
 import { Utf8Json } from '../core/jsonText';
 import { LazyText, multiRowSql, MULTI_ROWS } from './statements';
+import { DeflatingText } from './deflatedText';
 
 /** How the rows of a deferred table are written. */
 interface DeferredSpec {
@@ -43,6 +44,11 @@ interface DeferredSpec {
    * rows' ids are consecutive (reserveIds), and a JSON text column is written as JSON.
    */
   columnOp?: string;
+  /**
+   * A row whose last column is a `DeflatingText` with its bytes ready is written with these values
+   * instead (deflatedText.ts: a plain `?` stores the bytes as a BLOB); any other row with `values`.
+   */
+  deflatedValues?: string;
 }
 
 const SPECS = {
@@ -76,7 +82,14 @@ const SPECS = {
   },
   // A batch's body (migration 010): journaled by the delivery repository its own way (made from
   // the events the journal holds), not as these INSERTs.
-  delivery_bodies: { head: 'INSERT INTO delivery_bodies (delivery_id, body)', values: '(?, CAST(? AS TEXT))', width: 2, idColumn: 'delivery_id' },
+  // Its body is a `DeflatingText`: stored deflated when its bytes are ready (deflatedText.ts).
+  delivery_bodies: {
+    head: 'INSERT INTO delivery_bodies (delivery_id, body)',
+    values: '(?, CAST(? AS TEXT))',
+    width: 2,
+    idColumn: 'delivery_id',
+    deflatedValues: '(?, ?)',
+  },
   // A batch's event keys (migration 011), the text made only when the row is written (a
   // `LazyText`): journaled by the delivery repository as made from the events the journal holds.
   delivery_keys: { head: 'INSERT INTO delivery_keys (delivery_id, event_keys)', values: '(?, CAST(? AS TEXT))', width: 2, idColumn: 'delivery_id' },
@@ -102,6 +115,7 @@ export function rowCost(row: readonly SqlValue[]): number {
     if (typeof v === 'string') chars += v.length;
     else if (v instanceof Uint8Array) chars += v.length;
     else if (v instanceof Utf8Json) chars += v.end - v.start;
+    else if (v instanceof DeflatingText) chars += v.ready()?.length ?? v.cost;
     else if (v instanceof LazyText) chars += v.cost;
   }
   return 1 + Math.floor(chars / TEXT_PER_ROW);

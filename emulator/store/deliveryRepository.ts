@@ -14,6 +14,7 @@ import type { SqlValue } from 'sql.js';
 import type { Row, Store } from './database';
 import { eventKeysText } from './eventFunctions';
 import { LazyText } from './statements';
+import { DeflatingText, storedText } from './deflatedText';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -33,7 +34,7 @@ function toDelivery(r: Row): Delivery {
     nextAttemptAt: num(r.next_attempt_at),
     lastStatus: num(r.last_status),
     lastError: r.last_error === null ? null : String(r.last_error),
-    body: String(r.body),
+    body: storedText(r.body),
     sourceId: num(r.source_id),
   };
 }
@@ -200,7 +201,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
     const id = this.store.insert(`${INSERT_DELIVERY}'')`, this.columns(d));
     this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(queued), queued.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
-    this.store.deferInsertAs('delivery_bodies', [[id, d.body]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
+    this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(d.body) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }
 

@@ -10,6 +10,7 @@ import type { SqlValue } from 'sql.js';
 import type { Logger } from '../core/ports';
 import { columnParams, DEFERRED, DEFERRED_TABLES, DeferredRows, LASTING_TABLES, type DeferredTable } from './deferredRows';
 import type { Op } from './journal';
+import { DeflatingText } from './deflatedText';
 import { flatRows, MULTI_ROWS } from './statements';
 
 /** Waiting rows go into SQLite once this many wait, whatever else happens (~100 MB at most). */
@@ -193,11 +194,30 @@ export class ReadModel {
 
   private write(rows: Map<DeferredTable, SqlValue[][]>): void {
     for (const [table, list] of rows) {
-      const { head, width, values } = DEFERRED[table];
-      for (let i = 0; i < list.length; i += MULTI_ROWS) {
-        const n = Math.min(MULTI_ROWS, list.length - i);
-        this.host.run(this.host.multiRow(head, width, n, values), flatRows(list, i, n, width));
+      const { values, deflatedValues, width } = DEFERRED[table];
+      if (!deflatedValues) {
+        this.writeRows(table, list, values);
+        continue;
       }
+      // Rows whose last column's deflated bytes are ready go in as those bytes (deflatedText.ts).
+      const deflated: SqlValue[][] = [];
+      const plain: SqlValue[][] = [];
+      for (const r of list) {
+        const v = r[width - 1] as unknown;
+        const bytes = v instanceof DeflatingText ? v.ready() : null;
+        if (bytes) deflated.push([...r.slice(0, width - 1), bytes]);
+        else plain.push(r);
+      }
+      this.writeRows(table, deflated, deflatedValues);
+      this.writeRows(table, plain, values);
+    }
+  }
+
+  private writeRows(table: DeferredTable, list: SqlValue[][], values: string): void {
+    const { head, width } = DEFERRED[table];
+    for (let i = 0; i < list.length; i += MULTI_ROWS) {
+      const n = Math.min(MULTI_ROWS, list.length - i);
+      this.host.run(this.host.multiRow(head, width, n, values), flatRows(list, i, n, width));
     }
   }
 
@@ -213,12 +233,33 @@ export class ReadModel {
     this.idleTimer.unref();
   }
 
+  /** Starts deflating the waiting rows stored deflated (deflatedText.ts); resolves when those not yet done are; null if none. */
+  private deflateWaiting(): Promise<unknown> | null {
+    const pending: Promise<void>[] = [];
+    for (const table of LASTING_TABLES) {
+      const { deflatedValues, width } = DEFERRED[table];
+      if (!deflatedValues) continue;
+      this.waitingRows.eachRow(table, (r) => {
+        const v = r[width - 1] as unknown;
+        const p = v instanceof DeflatingText ? v.deflating() : null;
+        if (p) pending.push(p);
+      });
+    }
+    return pending.length ? Promise.all(pending) : null;
+  }
+
   private idleSlice(): void {
     this.idleTimer = null;
     if (!this.host.usable() || !this.waitingRows.countOf(LASTING_TABLES)) return;
     const now = performance.now();
     const quiet = this.quietMs();
     if (quiet < IDLE_MS && now - this.waitingSince < MAX_DEFER_MS) return this.armIdle(Math.min(IDLE_MS - quiet, MAX_DEFER_MS - (now - this.waitingSince)));
+    // Waiting batch bodies are deflated first, in the thread pool (deflatedText.ts); then it looks again.
+    const deflating = this.deflateWaiting();
+    if (deflating) {
+      void deflating.then(() => this.armIdle(0));
+      return;
+    }
     this.waitingSince = now;
     try {
       this.materialize(IDLE_SLICE, LASTING_TABLES);
