@@ -22,7 +22,8 @@ import { deferredTablesIn, type DeferredTable } from './deferredRows';
 import { EVENT_OPS, EventLog, type EventRow, type NewEventRow } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
 import { QUEUE_OPS, QueueLog } from './queueLog';
-import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents } from './eventSnapshot';
+import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents, type EventSnapshotRow } from './eventSnapshot';
+import { DeflatingText } from './deflatedText';
 import { JournalWriter, type Op } from './journal';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
@@ -74,8 +75,6 @@ const MEMORY_COPY_PAGES = 1024;
 const REST_MS = 5000;
 /** Events indexed a quiet-time slice for the filtered reads' maps (EventLog.upkeep): ~5 µs each, ~20-40 ms a slice. */
 const EVENT_UPKEEP_SLICE = 5000;
-/** Snapshot chunks of events (2,000 each, ~1 MB) written into SQLite a quiet turn ahead of a compaction at rest: ~10-20 ms. */
-const EVENT_CHUNKS_A_TURN = 4;
 
 /**
  * A value kept per store beside SQLite (a repository's working copy or cache), made by `make` the
@@ -115,7 +114,13 @@ export class Store implements UnitOfWork, QuietTime {
    */
   private background: { data: Uint8Array; finished: boolean; done: Promise<void> } | null = null;
   /** The events' snapshot chunks being written ahead of a compaction at rest (`writeEventsAhead`), and the events' version they are of. */
-  private eventsAhead: { rows: ReturnType<typeof eventSnapshotRows>; version: number; done: boolean } | null = null;
+  private eventsAhead: {
+    rows: ReturnType<typeof eventSnapshotRows>;
+    version: number;
+    done: boolean;
+    /** The chunk the thread pool is deflating, written once it is done. */
+    deflating: { row: EventSnapshotRow; text: DeflatingText } | null;
+  } | null = null;
   /**
    * A background compaction rotated the journal but could not put its snapshot in place: the
    * store now needs the previous journal, so a snapshot goes in place (`seal`) before the next
@@ -466,7 +471,7 @@ export class Store implements UnitOfWork, QuietTime {
 
   /**
    * The quiet-time compaction: in the background, if the journal is still past its resting bound.
-   * The events' snapshot chunks go into SQLite first, `EVENT_CHUNKS_A_TURN` a quiet turn
+   * The events' snapshot chunks go into SQLite first, deflated, one a quiet turn
    * (`eventsAhead`), so that the turn that takes the snapshot holds the process for its export
    * alone: with 100,000 events in memory, ~400 ms with their chunks, ~250 ms without.
    */
@@ -481,21 +486,40 @@ export class Store implements UnitOfWork, QuietTime {
   };
 
   /**
-   * Write a few more of the events' snapshot chunks into SQLite (begun again if the events changed
+   * Write the next of the events' snapshot chunks into SQLite (begun again if the events changed
    * since the first: their chunks would no longer be theirs); false once all are in.
    */
   private writeEventsAhead(): boolean {
     if (!hasTable(this.db, 'event_store')) return false;
     let ahead = this.eventsAhead;
     if (!ahead || ahead.version !== this.events.version) {
-      ahead = this.eventsAhead = { rows: eventSnapshotRows(this.events), version: this.events.version, done: false };
+      ahead = this.eventsAhead = { rows: eventSnapshotRows(this.events), version: this.events.version, done: false, deflating: null };
     }
-    for (let k = 0; k < EVENT_CHUNKS_A_TURN && !ahead.done; k++) {
+    // A turn writes the chunk the thread pool has deflated (deflatedText.ts) and gives it the next.
+    for (;;) {
+      const d = ahead.deflating;
+      if (d) {
+        if (d.text.deflating()) return true; // still in the thread pool: a later turn looks again
+        ahead.deflating = null;
+        const bytes = d.text.ready();
+        if (bytes) this.statements.run(d.row.deflated!, [...d.row.params.slice(0, -1), bytes]);
+        else this.statements.run(d.row.sql, d.row.params);
+      }
       const next = ahead.rows.next();
-      if (next.done) ahead.done = true;
-      else this.statements.run(next.value.sql, next.value.params);
+      if (next.done) {
+        ahead.done = true;
+        return false;
+      }
+      const row = next.value;
+      if (!row.deflated) {
+        this.statements.run(row.sql, row.params);
+        continue;
+      }
+      const text = new DeflatingText(row.params[row.params.length - 1] as Buffer);
+      ahead.deflating = { row, text };
+      void text.deflating();
+      return true;
     }
-    return !ahead.done;
   }
 
   /** `quietMs`: the quiet it waits for (default IDLE_MS); a task already waiting keeps the shorter of its two. */
@@ -952,7 +976,10 @@ export class Store implements UnitOfWork, QuietTime {
     this.readModel.stopIdle();
     if (!this.failed) this.readModel.materialize();
     if (this.journal) {
-      this.compact();
+      // Nothing committed since the newest snapshot (a compaction at rest, then no change): it stays
+      // as it is, with its chunks of events deflated ahead (a compaction now would write them as
+      // text), as a kill -9 now would leave it.
+      if (this.journal.size > 0 || this.background || this.sealFirst) this.compact();
       this.journal.close();
     }
     this.statements.freeAll();

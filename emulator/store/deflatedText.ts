@@ -12,6 +12,10 @@
  * written before its bytes are ready (a read that needs it right after a burst, a compaction) goes
  * in as the text, as before: nothing waits for zlib. A journal replay writes the text too.
  * `storedText` reads either. The journal is unchanged: it rebuilds a body from the events it holds.
+ *
+ * A snapshot's chunks of events (eventSnapshot.ts) are stored the same way when a compaction at
+ * rest writes them ahead of its export (Store.writeEventsAhead); the export of a compaction in the
+ * middle of work writes them as text, as before.
  */
 import zlib from 'node:zlib';
 import type { SqlValue } from 'sql.js';
@@ -25,8 +29,8 @@ export class DeflatingText extends LazyText {
   private started: Promise<void> | null = null;
   private done = false;
 
-  constructor(readonly value: string) {
-    super(() => value, value.length);
+  constructor(readonly value: string | Buffer) {
+    super(() => (typeof value === 'string' ? value : value.toString('utf8')), value.length);
   }
 
   /**
@@ -52,7 +56,7 @@ export class DeflatingText extends LazyText {
   }
 }
 
-/** A stored body: a BLOB is a `DeflatingText`'s bytes, anything else the text itself. */
+/** A stored text (a batch's body, a snapshot's chunk of events): a BLOB is a `DeflatingText`'s bytes, anything else the text itself. */
 export function storedText(v: SqlValue): string {
   return v instanceof Uint8Array ? zlib.inflateSync(v).toString('utf8') : String(v);
 }

@@ -2,7 +2,7 @@
  * The in-memory events (eventLog.ts) on disk: in a snapshot, and as a journal replays.
  *
  * A snapshot carries the events in its `event_store` table: chunks of lines (`id` TAB `recorded_at`
- * TAB json) keyed by their first event id, written for the export and deleted again after it
+ * TAB json) keyed by their first event id, as text or deflated (deflatedText.ts), written for the export and deleted again after it
  * (Store.compact). A store opened from a snapshot leaves its chunks in the database and reads each
  * when first needed (start-up reads none); compaction keeps the chunks not read yet as they are.
  * `meta` keeps the next event id (AUTOINCREMENT's rule: an id is never used twice, even after
@@ -19,6 +19,7 @@ import { replayDeferredOp } from './deferredRows';
 import { EVENT_OPS, EventLog } from './eventLog';
 import { registerEventFunctions } from './eventFunctions';
 import { QueueLog } from './queueLog';
+import { storedText } from './deflatedText';
 import { hasTable } from './sqlJs';
 import type { ReplayTarget } from './snapshots';
 
@@ -99,7 +100,7 @@ export function chunkReader(db: () => SqlJsDatabase): (key: number) => string {
   return (key) => {
     const r = db().exec(`SELECT body FROM ${EVENT_STORE_TABLE} WHERE chunk = ?`, [key]);
     if (!r.length) throw new Error(`the snapshot's event chunk ${key} is missing`);
-    return String(r[0].values[0][0]);
+    return storedText(r[0].values[0][0]);
   };
 }
 
@@ -134,13 +135,23 @@ export function moveLegacyEvents(db: SqlJsDatabase, events: EventLog): number {
  * read since the snapshot was opened, then in with every event in memory. Chunks still pending
  * stay as they are (all newer than any event in memory, so their keys never meet).
  */
-export function* eventSnapshotRows(events: EventLog): IterableIterator<{ sql: string; params: (string | number | Uint8Array)[] }> {
+export function* eventSnapshotRows(events: EventLog): IterableIterator<EventSnapshotRow> {
   yield { sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', params: [NEXT_ID_KEY, String(events.nextId)] };
   yield { sql: `DELETE FROM ${EVENT_STORE_TABLE} WHERE chunk < ?`, params: [events.firstPendingChunk ?? Number.MAX_SAFE_INTEGER] };
   for (const c of events.chunks(EVENT_CHUNK)) {
-    yield { sql: `INSERT INTO ${EVENT_STORE_TABLE} (chunk, events, body) VALUES (?, ?, CAST(? AS TEXT))`, params: [c.key, c.events, c.body] };
+    yield { sql: INSERT_CHUNK, params: [c.key, c.events, c.body], deflated: INSERT_DEFLATED_CHUNK };
   }
 }
+
+/** A statement of `eventSnapshotRows`. */
+export interface EventSnapshotRow {
+  sql: string;
+  params: (string | number | Uint8Array)[];
+  /** A chunk's: the same row with its text (the last param) deflated instead (deflatedText.ts). */
+  deflated?: string;
+}
+const INSERT_CHUNK = `INSERT INTO ${EVENT_STORE_TABLE} (chunk, events, body) VALUES (?, ?, CAST(? AS TEXT))`;
+const INSERT_DEFLATED_CHUNK = `INSERT INTO ${EVENT_STORE_TABLE} (chunk, events, body) VALUES (?, ?, ?)`;
 
 /** After the export: the chunks of events in memory leave the database again (memory holds them). */
 export function clearEventSnapshot(db: SqlJsDatabase, events: EventLog): void {

@@ -250,6 +250,42 @@ describe('events in memory, on disk (store)', () => {
     store.close();
   });
 
+  it('a clean stop with nothing committed since a compaction at rest keeps that snapshot, its chunks deflated; with a commit since, it compacts', async () => {
+    const dir = tempDir();
+    const snapshot = path.join(dir, 'store.sqlite');
+    const inode = () => (fs.existsSync(snapshot) ? fs.statSync(snapshot).ino : 0);
+    const restOpen = () => Store.open({ dir, log, groupCommit: true, restBytes: 16_384, restMs: 50 });
+    const atRest = async (before: number) => {
+      for (let k = 0; k < 250 && inode() === before; k++) await new Promise((r) => setTimeout(r, 20));
+      assert.notEqual(inode(), before, 'compacted at rest');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(fs.statSync(path.join(dir, 'journal.log')).size, 0, 'nothing committed since');
+    };
+    const store = await restOpen();
+    const opened = inode();
+    const events = new SqlEventRepository(store);
+    events.insertMany(Array.from({ length: 6_000 }, (_, i) => ev(i)), 1000);
+    await store.durable();
+    await atRest(opened);
+    const rested = inode();
+    store.close();
+    assert.equal(inode(), rested, 'the stop wrote no snapshot');
+    const again = await restOpen();
+    const chunks = again.all<{ t: string }>('SELECT typeof(body) AS t FROM event_store');
+    assert.deepEqual(chunks.map((c) => c.t), ['blob', 'blob', 'blob'], "the snapshot's chunks, deflated");
+    const reopened = new SqlEventRepository(again);
+    assert.equal(reopened.count({}), 6_000);
+    assert.deepEqual(ids(reopened, { messageId: 'm-0' }), ids(events, { messageId: 'm-0' }));
+    // A commit after the compaction at rest: the stop compacts, and keeps it.
+    reopened.insertMany([ev(9_000)], 2000);
+    await again.durable();
+    again.close();
+    assert.notEqual(inode(), rested, 'the stop wrote a snapshot');
+    const third = await restOpen();
+    assert.equal(new SqlEventRepository(third).count({}), 6_001);
+    third.close();
+  });
+
   it('a compaction at rest writes the events\' chunks a few a quiet turn first; events changed meanwhile are snapshotted as they are then', async () => {
     const dir = tempDir();
     const store = await Store.open({ dir, log, groupCommit: true, restBytes: 16_384, restMs: 50 });
@@ -260,7 +296,7 @@ describe('events in memory, on disk (store)', () => {
     const chunksIn = () => store.get<{ n: number }>('SELECT COUNT(*) AS n FROM event_store')!.n;
     // Begun by hand here, as its quiet turns would: one turn, then the events change.
     assert.equal(ahead(), true, 'more turns to come');
-    assert.equal(chunksIn(), 2, 'its first turn: the next id, the old chunks out, two chunks in');
+    assert.equal(chunksIn(), 0, 'its first turn: the next id, the old chunks out, the first chunk to the thread pool to deflate');
     events.insertMany([ev(50_000)], 2000);
     assert.equal(store.transaction(() => new SqlRetentionRepository(store).prune({ events: 19_001, messages: 100, deliveries: 100 })).events, 1000);
     await store.durable();
@@ -278,8 +314,17 @@ describe('events in memory, on disk (store)', () => {
     assert.deepEqual(ids(again.events, { messageId: 'm-0' }), expected);
     assert.equal(again.events.list({ limit: 1 })[0].payload.event_id, 'e-50000');
     again.store.close();
-    // Written whole ahead, then an event more before the export: written again, with it.
-    for (let k = 0; k < 20 && ahead(); k++);
+    // Written whole ahead, a chunk a turn once the thread pool has deflated it (deflatedText.ts)...
+    const allAhead = async () => {
+      for (let k = 0; k < 5000 && ahead(); k++) await new Promise((r) => setImmediate(r));
+    };
+    await allAhead();
+    assert.equal(chunksIn(), 10, 'every chunk in');
+    const kinds = store.all<{ t: string; n: number }>('SELECT typeof(body) AS t, length(body) AS n FROM event_store');
+    assert.deepEqual([...new Set(kinds.map((r) => r.t))], ['blob'], 'deflated');
+    const textBytes = [...store.events.chunks(2_000)].reduce((n, c) => n + c.body.length, 0);
+    assert.ok(kinds.reduce((n, r) => n + r.n, 0) < textBytes / 3, 'a third of their text at most');
+    // ...then an event more before the export: written again, with it.
     assert.equal(chunksIn(), 10, 'every chunk in');
     events.insertMany([ev(50_001)], 3000);
     await store.durable();
@@ -289,7 +334,7 @@ describe('events in memory, on disk (store)', () => {
     assert.equal(third.events.list({ limit: 1 })[0].payload.event_id, 'e-50001');
     third.store.close();
     // Written whole ahead, and nothing changed: the export takes them as they are.
-    for (let k = 0; k < 20 && ahead(); k++);
+    await allAhead();
     assert.equal(chunksIn(), 10, 'every chunk in, before the export');
     await store.compactInBackground();
     const fourth = await open(dir);
