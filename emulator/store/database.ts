@@ -73,6 +73,13 @@ export interface StoreOptions {
 const MEMORY_COPY_PAGES = 1024;
 /** Real ms without a commit after which a journal past its resting bound is compacted (`StoreOptions.restMs`). */
 const REST_MS = 5000;
+/** The journal entry that ends a journal a compaction rotates (`markJournalEnd`). */
+const COMPACTION_MARK = "INSERT INTO meta (key, value) VALUES ('compacted_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+/**
+ * A clean stop compacts unless its journal holds at most this much (a start replays it in a few
+ * ms): a stop after a compaction at rest keeps that snapshot (`close`).
+ */
+const CLOSE_KEEPS_BYTES = 64 * 1024;
 /** Events indexed a quiet-time slice for the filtered reads' maps (EventLog.upkeep): ~5 µs each, ~20-40 ms a slice. */
 const EVENT_UPKEEP_SLICE = 5000;
 
@@ -930,12 +937,34 @@ export class Store implements UnitOfWork, QuietTime {
     if (data) sealSnapshot(this.dir, data);
   }
 
+  /**
+   * A short last entry for the journal a compaction is about to rotate: a start reads a rotated
+   * journal's last line back from its end (journal.ts, `lastEntrySeq`) to tell whether it holds
+   * anything past the snapshot, and a burst's last record can be megabytes (an 8 MB line took ~60
+   * ms of a start). The entry writes the sequence number it has into `meta`, as a replay does.
+   */
+  private markJournalEnd(): void {
+    if (!this.journal) return;
+    const params = [String(this.seq + 1)];
+    try {
+      this.journal.append({ q: this.seq + 1, o: [[COMPACTION_MARK, params]] });
+      this.seq++;
+    } catch (err) {
+      this.failed = err instanceof Error ? err : new Error(String(err));
+      this.log.error('journal write failed; no further change will be accepted', { error: this.failed.message });
+      return;
+    }
+    this.db.run(COMPACTION_MARK, params);
+  }
+
   /** The database's bytes with every committed change, the events and the queue; null if the journal failed. */
   private exportSnapshot(): Uint8Array | null {
     // The snapshot will hold every committed change: journal the pending ones first (a turn's record
     // still unwritten under group commit, e.g. when a quiet-time compaction's timer runs before the
     // turn's flush), so that their record is not replayed on top of a snapshot that already has them.
     if (this.unflushed.length) this.flush(false);
+    if (this.failed) return null;
+    this.markJournalEnd();
     if (this.failed) return null;
     this.readModel.materialize();
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
@@ -976,10 +1005,11 @@ export class Store implements UnitOfWork, QuietTime {
     this.readModel.stopIdle();
     if (!this.failed) this.readModel.materialize();
     if (this.journal) {
-      // Nothing committed since the newest snapshot (a compaction at rest, then no change): it stays
-      // as it is, with its chunks of events deflated ahead (a compaction now would write them as
-      // text), as a kill -9 now would leave it.
-      if (this.journal.size > 0 || this.background || this.sealFirst) this.compact();
+      // Little committed since the newest snapshot (a compaction at rest, then the clock's time at
+      // the stop, or a few sends): it stays as it is, with its chunks of events deflated ahead (a
+      // compaction now would write them as text), and the next start replays that little journal,
+      // as after a kill -9 now.
+      if (this.journal.size > CLOSE_KEEPS_BYTES || this.background || this.sealFirst) this.compact();
       this.journal.close();
     }
     this.statements.freeAll();

@@ -250,7 +250,7 @@ describe('events in memory, on disk (store)', () => {
     store.close();
   });
 
-  it('a clean stop with nothing committed since a compaction at rest keeps that snapshot, its chunks deflated; with a commit since, it compacts', async () => {
+  it('a clean stop with little committed since a compaction at rest keeps that snapshot, its chunks deflated; with more, it compacts', async () => {
     const dir = tempDir();
     const snapshot = path.join(dir, 'store.sqlite');
     const inode = () => (fs.existsSync(snapshot) ? fs.statSync(snapshot).ino : 0);
@@ -267,6 +267,12 @@ describe('events in memory, on disk (store)', () => {
     events.insertMany(Array.from({ length: 6_000 }, (_, i) => ev(i)), 1000);
     await store.durable();
     await atRest(opened);
+    // The rotated journal ends with a short entry, not the ~1 MB record of the 6,000 events: a
+    // start reads its last line back to tell whether it holds anything past the snapshot.
+    const lines = fs.readFileSync(path.join(dir, 'journal.prev.log'), 'utf8').split('\n');
+    assert.equal(lines.pop(), '');
+    assert.ok(lines.some((l) => l.length > 500_000), 'the record of the events is in it');
+    assert.ok(lines[lines.length - 1].length < 500, `its last line: ${lines[lines.length - 1].length} characters`);
     const rested = inode();
     store.close();
     assert.equal(inode(), rested, 'the stop wrote no snapshot');
@@ -276,14 +282,24 @@ describe('events in memory, on disk (store)', () => {
     const reopened = new SqlEventRepository(again);
     assert.equal(reopened.count({}), 6_000);
     assert.deepEqual(ids(reopened, { messageId: 'm-0' }), ids(events, { messageId: 'm-0' }));
-    // A commit after the compaction at rest: the stop compacts, and keeps it.
+    // A little committed since (as the emulator's stop always commits the clock's time): the
+    // stop still keeps the snapshot, and the next open replays the little journal.
     reopened.insertMany([ev(9_000)], 2000);
     await again.durable();
     again.close();
-    assert.notEqual(inode(), rested, 'the stop wrote a snapshot');
+    assert.equal(inode(), rested, 'the stop wrote no snapshot');
     const third = await restOpen();
-    assert.equal(new SqlEventRepository(third).count({}), 6_001);
+    const thirdEvents = new SqlEventRepository(third);
+    assert.equal(thirdEvents.count({}), 6_001);
+    // More than a little (~400 events' journal): the stop compacts, and keeps it all.
+    thirdEvents.insertMany(Array.from({ length: 400 }, (_, i) => ev(10_000 + i)), 3000);
+    await third.durable();
     third.close();
+    assert.notEqual(inode(), rested, 'the stop wrote a snapshot');
+    assert.equal(fs.statSync(path.join(dir, 'journal.log')).size, 0, 'and left an empty journal');
+    const fourth = await restOpen();
+    assert.equal(new SqlEventRepository(fourth).count({}), 6_401);
+    fourth.close();
   });
 
   it('a compaction at rest writes the events\' chunks a few a quiet turn first; events changed meanwhile are snapshotted as they are then', async () => {
