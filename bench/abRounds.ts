@@ -1,6 +1,6 @@
 /**
  * A/B of two emulator builds on issue 13's delivery paths, in rounds that alternate between them:
- *   node --import tsx bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e | --smtp] [--rounds=8] [--events=40000]
+ *   node --import tsx bench/abRounds.ts A/dist/emulator.js B/dist/emulator.js [--e2e | --smtp] [--rounds=8] [--events=40000] [--fill=100000]
  *
  * Both builds run side by side (durable, each its own data dir) against one receiver; each round
  * feeds one of them `--events` events as `npm run bench` does (engine: `/emulator/replay` in
@@ -13,6 +13,8 @@
  * their geometric mean. Each round starts once both emulators are idle: what one writes into SQLite
  * when idle (its read model, a compaction) would otherwise run during the other's round. Per build:
  * median events/s, feed and drain ms, and emulator CPU µs an event (/proc, the round's own work).
+ * `--fill=N`: each delivery emulator first takes N recipients by `/api/batch` and delivers them, as
+ * `npm run bench` does to put its emulator past the retention caps (100,000).
  * The last line is JSON.
  */
 import { median, round, settle, tmpDir, withCpuPerUnit } from './lib';
@@ -26,6 +28,7 @@ const e2e = process.argv.includes('--e2e');
 const smtp = process.argv.includes('--smtp');
 const ROUNDS = arg('rounds', 8);
 const EVENTS = arg('events', smtp ? 1000 : e2e ? 20_000 : 40_000);
+const FILL = arg('fill', 0);
 
 interface Round {
   rate: number;
@@ -48,6 +51,7 @@ async function side(js: string, rx: CountingReceiver) {
     };
   }
   const emu = await deliveryEmulator(rx, tmpDir(), js);
+  if (FILL) await emu.run(FILL);
   return {
     pid: emu.pid,
     async round(n: number): Promise<Round> {
