@@ -302,7 +302,7 @@ describe('events in memory, on disk (store)', () => {
     fourth.close();
   });
 
-  it('a compaction at rest writes the events\' chunks a few a quiet turn first; events changed meanwhile are snapshotted as they are then', async () => {
+  it('a compaction at rest writes the events\' chunks, deflated, one a quiet turn first; events changed meanwhile are snapshotted as they are then', async () => {
     const dir = tempDir();
     const store = await Store.open({ dir, log, groupCommit: true, restBytes: 16_384, restMs: 50 });
     const events = new SqlEventRepository(store);
