@@ -57,6 +57,35 @@ describe('events in memory (EventLog)', () => {
     assert.deepEqual([...log.ascending()].slice(0, 2).map((r) => r.id), [4, 5]);
   });
 
+  it("the maps hold each event's own keys whatever its JSON holds: escapes, text outside ASCII, capitals, look-alike fields, another order", () => {
+    const base = ev(0);
+    const payloads: EventPayload[] = [
+      { ...base, message_id: 'm-plain', email: 'Plain@Example.NET' },
+      { ...base, message_id: 'm-"quoted"\\back', email: 'q@example.net' },
+      { ...base, message_id: 'm-ü', email: 'Ünïcode@Exämple.NET' },
+      { ...base, message_id: 'm-tab', email: 'tab\t@example.net', event: 'open' },
+      { ...base, message_id: 'm-look', email: 'real@example.net', custom_variables: { email: 'fake@example.net', message_id: 'm-fake' } },
+      { ...base, message_id: 'm-\u2028', email: 'line@example.net' },
+      { ...base, timestamp: 1.5e9, message_id: 'm-exp', email: 'exp@example.net', event: 'click' },
+    ];
+    // Another order of the same fields (an event recorded from JSON our writers did not make).
+    const reordered = { email: 'Order@Example.NET', timestamp: 1, event_id: 'e-order', message_id: 'm-order', event: 'bounce' };
+    const rows: EventRow[] = payloads.map((p, i) => ({ id: i + 1, eventId: `e-${i}`, messageId: p.message_id, type: p.event, email: p.email.toLowerCase(), recordedAt: 1000, json: JSON.stringify({ ...p, event_id: `e-${i}` }) }));
+    rows.push({ id: 8, eventId: 'e-order', messageId: 'm-order', type: 'bounce', email: 'order@example.net', recordedAt: 1000, json: JSON.stringify(reordered) });
+    const log = new EventLog();
+    log.add(rows);
+    for (const r of rows) {
+      assert.deepEqual(log.list({ messageId: r.messageId }, 10).map((x) => x.id), [r.id], `by message ${JSON.stringify(r.messageId)}`);
+      assert.deepEqual(log.list({ email: r.email }, 10).map((x) => x.id), [r.id], `by address ${JSON.stringify(r.email)}`);
+      assert.equal(log.typesOf(r.messageId).join(), r.type);
+    }
+    assert.equal(log.count({ messageId: 'm-fake' }), 0);
+    assert.equal(log.count({ email: 'fake@example.net' }), 0);
+    assert.deepEqual(log.list({ type: 'click' }, 10).map((x) => x.id), [7]);
+    assert.deepEqual(log.list({ type: 'bounce' }, 10).map((x) => x.id), [8]);
+    assert.equal(log.count({ type: 'delivery' }), 5);
+  });
+
   it('a rolled-back transaction leaves no event, no deletion and no id behind', () => {
     const log = new EventLog();
     log.add([row(1), row(2), row(3)]);
