@@ -208,13 +208,53 @@ function writeNumber(out: Buffer, at: number, n: number): number {
   return end;
 }
 
+/**
+ * Codes of the event types a message's single event is kept with (`MessageEntry`): one array of
+ * the handful of types there are, at most `TYPE_SLOTS`; a type past them keeps its lists.
+ */
+const TYPE_SLOTS = 64;
+const TYPE_BY_CODE: string[] = [];
+const CODE_BY_TYPE = new Map<string, number>();
+function typeCode(type: string): number {
+  let c = CODE_BY_TYPE.get(type);
+  if (c === undefined) {
+    if (TYPE_BY_CODE.length >= TYPE_SLOTS) return -1;
+    c = TYPE_BY_CODE.push(type) - 1;
+    CODE_BY_TYPE.set(type, c);
+  }
+  return c;
+}
+
+/**
+ * A message's events in the maps: its one event as `id * TYPE_SLOTS + its type's code`, a number
+ * (most messages have one event when the maps are built: a list object and two arrays each were
+ * most of what indexing a burst cost, and of the garbage it left), or its lists once it has more.
+ */
+type MessageEntry = number | { ids: number[]; types: string[] };
+/** An address's (or a type's) events: one as its id, more as an ascending list. */
+type IdsEntry = number | number[];
+
+const singleId = (e: number): number => Math.floor(e / TYPE_SLOTS);
+const singleType = (e: number): string => TYPE_BY_CODE[e % TYPE_SLOTS];
+/** The ids of an address's (or a type's) entry, ascending. */
+const idsOf = (e: IdsEntry | undefined): number[] => (e === undefined ? [] : typeof e === 'number' ? [e] : e);
+
 function indexInto(keys: Keys, id: number, r: EventKeys): void {
-  let m = keys.byMessage.get(r.messageId);
-  if (!m) keys.byMessage.set(r.messageId, (m = { ids: [], types: [] }));
-  m.ids.push(id);
-  m.types.push(intern(r.type));
-  push(keys.byEmail, r.email, id);
-  push(keys.byType, intern(r.type), id);
+  const type = intern(r.type);
+  const m = keys.byMessage.get(r.messageId);
+  if (m === undefined) {
+    const code = typeCode(type);
+    keys.byMessage.set(r.messageId, code < 0 ? { ids: [id], types: [type] } : id * TYPE_SLOTS + code);
+  } else if (typeof m === 'number') keys.byMessage.set(r.messageId, { ids: [singleId(m), id], types: [singleType(m), type] });
+  else {
+    m.ids.push(id);
+    m.types.push(type);
+  }
+  const e = keys.byEmail.get(r.email);
+  if (e === undefined) keys.byEmail.set(r.email, id);
+  else if (typeof e === 'number') keys.byEmail.set(r.email, [e, id]);
+  else e.push(id);
+  push(keys.byType, type, id);
 }
 
 /** Slots per block of `EventLog.blockLive` (1,024). */
@@ -222,8 +262,8 @@ const BLOCK_BITS = 10;
 
 /** The maps of the filtered reads; lists are ascending and may hold deleted ids. */
 interface Keys {
-  byMessage: Map<string, { ids: number[]; types: string[] }>;
-  byEmail: Map<string, number[]>;
+  byMessage: Map<string, MessageEntry>;
+  byEmail: Map<string, IdsEntry>;
   byType: Map<string, number[]>;
 }
 
@@ -410,7 +450,7 @@ export class EventLog {
       if (q.messageId !== undefined) {
         if (q.email === undefined) return this.typesOf(q.messageId).filter((t) => q.type === undefined || t === q.type).length;
       } else if (q.email !== undefined) {
-        if (q.type === undefined) return this.alive(this.keyMaps().byEmail.get(q.email) ?? []);
+        if (q.type === undefined) return this.alive(idsOf(this.keyMaps().byEmail.get(q.email)));
       } else if (q.type !== undefined) return this.alive(this.keyMaps().byType.get(q.type) ?? []);
       else return this.size;
     }
@@ -424,7 +464,11 @@ export class EventLog {
   }
 
   /** The types of an entry's events still stored, appended to `out` (oldest first). */
-  private aliveTypes(entry: { ids: number[]; types: string[] }, out: string[]): string[] {
+  private aliveTypes(entry: MessageEntry, out: string[]): string[] {
+    if (typeof entry === 'number') {
+      if (this.stored(singleId(entry))) out.push(singleType(entry));
+      return out;
+    }
     for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) out.push(entry.types[i]);
     return out;
   }
@@ -446,7 +490,8 @@ export class EventLog {
   /** The bits (`bits` by type) of a message's event types, or-ed together (no array made: the Stats API asks it of every message). */
   typeBits(messageId: string, bits: ReadonlyMap<string, number>): number {
     const entry = this.keyMaps().byMessage.get(messageId);
-    if (!entry) return 0;
+    if (entry === undefined) return 0;
+    if (typeof entry === 'number') return this.stored(singleId(entry)) ? (bits.get(singleType(entry)) ?? 0) : 0;
     let mask = 0;
     for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) mask |= bits.get(entry.types[i]) ?? 0;
     return mask;
@@ -454,9 +499,10 @@ export class EventLog {
 
   /** A message's events of one of `types` (all when omitted), oldest first. */
   ofMessage(messageId: string, types?: ReadonlySet<string>): EventRow[] {
-    const entry = this.keyMaps().byMessage.get(messageId);
+    let entry = this.keyMaps().byMessage.get(messageId);
     const out: EventRow[] = [];
-    if (!entry) return out;
+    if (entry === undefined) return out;
+    if (typeof entry === 'number') entry = { ids: [singleId(entry)], types: [singleType(entry)] };
     for (let i = 0; i < entry.ids.length; i++) {
       if (types && !types.has(entry.types[i])) continue;
       const s = this.stored(entry.ids[i]);
@@ -716,6 +762,10 @@ export class EventLog {
     const keys = this.keys!;
     const alive = (id: number) => this.stored(id) !== undefined;
     for (const [k, m] of keys.byMessage) {
+      if (typeof m === 'number') {
+        if (!alive(singleId(m))) keys.byMessage.delete(k);
+        continue;
+      }
       if (m.ids.every(alive)) continue;
       const ids: number[] = [];
       const types: string[] = [];
@@ -723,10 +773,14 @@ export class EventLog {
       if (ids.length) keys.byMessage.set(k, { ids, types });
       else keys.byMessage.delete(k);
     }
-    for (const map of [keys.byEmail, keys.byType]) {
-      for (const [k, ids] of map) {
-        if (ids.every(alive)) continue;
-        const left = ids.filter(alive);
+    for (const map of [keys.byEmail, keys.byType] as Map<string, IdsEntry>[]) {
+      for (const [k, e] of map) {
+        if (typeof e === 'number') {
+          if (!alive(e)) map.delete(k);
+          continue;
+        }
+        if (e.every(alive)) continue;
+        const left = e.filter(alive);
         if (left.length) map.set(k, left);
         else map.delete(k);
       }
@@ -736,8 +790,11 @@ export class EventLog {
 
   /** The candidate ids of a query, ascending: the list of the most selective key it names, or null for every event. */
   private candidates(q: EventQuery): readonly number[] | null {
-    if (q.messageId !== undefined) return this.keyMaps().byMessage.get(q.messageId)?.ids ?? [];
-    if (q.email !== undefined) return this.keyMaps().byEmail.get(q.email) ?? [];
+    if (q.messageId !== undefined) {
+      const e = this.keyMaps().byMessage.get(q.messageId);
+      return e === undefined ? [] : typeof e === 'number' ? [singleId(e)] : e.ids;
+    }
+    if (q.email !== undefined) return idsOf(this.keyMaps().byEmail.get(q.email));
     if (q.type !== undefined) return this.keyMaps().byType.get(q.type) ?? [];
     return null;
   }

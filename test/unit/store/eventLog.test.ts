@@ -146,6 +146,51 @@ describe('events in memory (EventLog)', () => {
     assert.deepEqual([...again.ascending()], [...log.ascending()]);
   });
 
+  it('messages and addresses with one event or several agree with their events through every read, before and after a sweep and a second event', () => {
+    const log = new EventLog();
+    const alive = new Map<number, EventRow>();
+    const N = 12_000;
+    // Message k has one event, every third one a second (another type); addresses likewise.
+    const one = (id: number, k: number, type: string): EventRow => ({ id, eventId: `e-${id}`, messageId: `msg-${k}`, type, email: `a${k}@x.test`, recordedAt: 1, json: JSON.stringify({ event: type, message_id: `msg-${k}`, event_id: `e-${id}`, timestamp: 1, email: `A${k}@x.test` }) });
+    const add = (rows: EventRow[]) => {
+      log.add(rows);
+      for (const r of rows) alive.set(r.id, r);
+    };
+    let id = 1;
+    add(Array.from({ length: N }, (_, k) => one(id++, k, 'delivery')));
+    add(Array.from({ length: N / 3 }, (_, k) => one(id++, k * 3, 'open')));
+    const BITS = new Map([['delivery', 1], ['open', 2], ['click', 4]]);
+    const check = (why: string) => {
+      const byMessage = new Map<string, EventRow[]>();
+      for (const r of alive.values()) byMessage.set(r.messageId, [...(byMessage.get(r.messageId) ?? []), r]);
+      for (let k = 0; k < N; k += 7) {
+        const mine = byMessage.get(`msg-${k}`) ?? [];
+        assert.deepEqual(log.typesOf(`msg-${k}`), mine.map((r) => r.type), `${why}: types of msg-${k}`);
+        assert.equal(log.typeBits(`msg-${k}`, BITS), mine.reduce((m, r) => m | BITS.get(r.type)!, 0), `${why}: bits of msg-${k}`);
+        assert.deepEqual(log.ofMessage(`msg-${k}`).map((r) => r.id), mine.map((r) => r.id), `${why}: events of msg-${k}`);
+        assert.deepEqual(log.list({ messageId: `msg-${k}` }, 10).map((r) => r.id), mine.map((r) => r.id).reverse());
+        assert.deepEqual(log.list({ email: `a${k}@x.test` }, 10).map((r) => r.id), mine.map((r) => r.id).reverse(), `${why}: by address a${k}`);
+        assert.equal(log.count({ email: `a${k}@x.test` }), mine.length);
+      }
+      const opened = [...byMessage].filter(([, rs]) => rs.some((r) => r.type === 'open')).map(([m]) => m).sort();
+      assert.deepEqual(log.messageIdsWhere((types) => types.includes('open')).sort(), opened, `${why}: messages with an open`);
+      assert.equal(log.count({ type: 'delivery' }), [...alive.values()].filter((r) => r.type === 'delivery').length);
+    };
+    check('built');
+    // Retention deletes half the events: singles, and one or both events of pairs.
+    const gone = [...alive.keys()].filter((i) => i % 2 === 0);
+    log.delete(gone);
+    for (const i of gone) alive.delete(i);
+    check('deleted, not swept');
+    assert.equal(log.wantsUpkeep, true, 'deleted ids to sweep');
+    assert.equal(log.upkeep(Infinity), false);
+    assert.equal(log.wantsUpkeep, false, 'swept');
+    check('swept');
+    // A second event for messages that had one: their entries become lists.
+    add(Array.from({ length: N / 5 }, (_, k) => one(id++, k * 5 + 1, 'click')));
+    check('a second event');
+  });
+
   it('quiet-time upkeep builds the maps a slice at a time and sweeps what retention deleted; every read agrees with the events, whatever came between', () => {
     const log = new EventLog();
     const alive = new Map<number, EventRow>();
