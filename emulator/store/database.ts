@@ -878,6 +878,14 @@ export class Store implements UnitOfWork, QuietTime {
     return this.readModel.waitingValues(table, index);
   }
 
+  /**
+   * The rows of `table` still waiting to go into SQLite, in the order they wait, which is the order
+   * they go in: oldest first (every row in SQLite went in before them).
+   */
+  waitingRowList(table: DeferredTable): readonly SqlValue[][] {
+    return this.readModel.waitingRowList(table);
+  }
+
   /** Rows of `table` waiting to be written into SQLite (for tests and retention). */
   waitingRows(table: DeferredTable): number {
     return this.readModel.waiting(table);

@@ -86,6 +86,13 @@ export class ReadModel {
     return out;
   }
 
+  /** The rows of `table` still waiting (the open transaction's after the committed ones), in the order they wait. */
+  waitingRowList(table: DeferredTable): readonly SqlValue[][] {
+    const out: SqlValue[][] = [];
+    for (const rows of [this.waitingRows, this.txnRows]) rows?.eachRow(table, (r) => out.push(r));
+    return out;
+  }
+
   begin(): void {
     this.txnRows = null;
     this.txnTaken = [];

@@ -155,13 +155,37 @@ export class SqlMessageRepository implements MessageRepository {
       if (f.beforeSeq) while (end > 0 && all[end - 1] >= f.beforeSeq) end--;
       return messagesBySeqs(this.store, all.slice(Math.max(0, end - f.limit), end));
     }
+    const page = this.newestWaiting(f.beforeSeq, f.limit);
+    if (page) return page;
     const where = f.beforeSeq ? 'WHERE seq < ?' : '';
     return this.store.all(`SELECT * FROM messages ${where} ORDER BY seq DESC LIMIT ?`, [...(f.beforeSeq ? [f.beforeSeq] : []), f.limit]).map(toMessage);
   }
 
+  /**
+   * A page that the rows still waiting to go into SQLite fill (a burst's, right after it: the
+   * inspector's first page), read from them instead of writing every one of them first (~6 µs a
+   * row, ~120 ms after 20,000 recipients). Rows go into SQLite oldest first, so every waiting row
+   * is newer than every row there: `limit` of them below the cursor are the page. Null otherwise.
+   */
+  private newestWaiting(beforeSeq: number | undefined, limit: number): StoredMessage[] | null {
+    const rows = this.store.waitingRowList('messages');
+    if (rows.length < limit) return null;
+    const page: StoredMessage[] = [];
+    let above = Infinity;
+    for (let i = rows.length - 1; i >= 0 && page.length < limit; i--) {
+      const r = rows[i];
+      const seq = Number(r[0]);
+      if (!(seq < above)) return null; // not in seq order: let SQL answer
+      above = seq;
+      if (beforeSeq !== undefined && seq >= beforeSeq) continue;
+      page.push({ seq, id: String(r[1]), sendId: Number(r[2]), email: String(r[3]), kind: String(r[4]) as RecipientKind, createdAt: Number(r[5]) });
+    }
+    return page.length === limit ? page : null;
+  }
+
   count(f: { email?: string }): number {
     if (f.email) return messagesByEmail(this.store).seqs(f.email.toLowerCase()).length;
-    return Number(this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages')?.n ?? 0);
+    return this.store.countRows('messages');
   }
 
   latestForEmail(email: string): StoredMessage | undefined {

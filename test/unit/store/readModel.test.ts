@@ -256,6 +256,35 @@ describe('read model (store)', () => {
     reopened.store.close();
   });
 
+  it("the messages list's pages are the newest messages whether they wait or are in SQLite; a page the waiting rows fill leaves them waiting", async () => {
+    const { store } = await open();
+    const messages = new SqlMessageRepository(store);
+    const insert = (from: number, n: number) =>
+      messages.insertMessages(Array.from({ length: n }, (_, i) => ({ id: `m-${from + i}`, sendId: 1, email: `User${from + i}@Example.NET`, kind: 'to' as const, createdAt: 1000 + from + i })));
+    insert(0, 60);
+    assert.equal(store.countRows('messages'), 60);
+    store.all('SELECT COUNT(*) AS n FROM messages'); // a read that names the table: its rows go in
+    assert.equal(store.waitingRows('messages'), 0);
+    insert(60, 70);
+    const all = (() => Array.from({ length: 130 }, (_, i) => `m-${i}`).reverse())();
+    const ids = (f: { beforeSeq?: number; limit: number }) => messages.list(f).map((m) => m.id);
+    const seqOf = (id: string) => messages.list({ limit: 500 }).find((m) => m.id === id)!.seq;
+    // The newest page: all 50 wait; they are read where they wait.
+    const first = messages.list({ limit: 50 });
+    assert.deepEqual(first.map((m) => m.id), all.slice(0, 50));
+    assert.deepEqual(first[0], { seq: first[0].seq, id: 'm-129', sendId: 1, email: 'user129@example.net', kind: 'to', createdAt: 1129 });
+    assert.equal(messages.count({}), 130);
+    assert.equal(store.waitingRows('messages'), 70, 'the page and the count left them waiting');
+    // The next page: 20 waiting rows, then 30 in SQLite.
+    assert.deepEqual(ids({ beforeSeq: first[49].seq, limit: 50 }), all.slice(50, 100));
+    assert.deepEqual(ids({ beforeSeq: seqOf('m-30'), limit: 50 }), all.slice(100, 130));
+    assert.equal(store.waitingRows('messages'), 0);
+    // Every page the same once all are in SQLite.
+    assert.deepEqual(ids({ limit: 50 }), all.slice(0, 50));
+    assert.deepEqual(ids({ limit: 500 }), all);
+    store.close();
+  });
+
   it('under activity that never pauses, waiting lasting rows still reach SQLite (the idle writer waits for quiet, but not for ever)', async () => {
     const { store, events } = await open();
     new SqlMessageRepository(store).insertMessages(Array.from({ length: 5 }, (_, i) => ({ id: `busy-${i}`, sendId: 1, email: `b${i}@example.net`, kind: 'to' as const, createdAt: 1000 })));

@@ -132,8 +132,9 @@ describe('message retention beside waiting rows (store)', () => {
     };
     const old = send(3);
     const split = send(4);
-    // Everything so far into SQLite (a read), then newer rows that wait.
+    // Everything so far into SQLite (a read of more than wait), then newer rows that wait.
     assert.equal(repo.count({}), 7);
+    assert.equal(repo.list({ limit: 100 }).length, 7);
     assert.equal(store.waitingRows('messages'), 0);
     const fresh = send(2);
     assert.equal(store.waitingRows('messages'), 2);
