@@ -447,16 +447,7 @@ export class Store implements UnitOfWork, QuietTime {
     if (this.closed) return; // close() flushed already
     const waiters = this.waiters;
     this.waiters = [];
-    if (this.unflushed.length && this.journal && !this.failed) {
-      try {
-        this.journal.append({ q: this.seq + 1, o: this.unflushed });
-        this.seq++;
-        this.unflushed = [];
-      } catch (err) {
-        this.failed = err instanceof Error ? err : new Error(String(err));
-        this.log.error('journal write failed; no further change will be accepted', { error: this.failed.message });
-      }
-    }
+    if (this.unflushed.length && !this.failed && this.appendEntry(this.unflushed)) this.unflushed = [];
     for (const w of waiters) {
       try {
         w(this.failed ?? undefined);
@@ -952,17 +943,22 @@ export class Store implements UnitOfWork, QuietTime {
    * ms of a start). The entry writes the sequence number it has into `meta`, as a replay does.
    */
   private markJournalEnd(): void {
-    if (!this.journal) return;
     const params = [String(this.seq + 1)];
+    if (this.appendEntry([[COMPACTION_MARK, params]])) this.db.run(COMPACTION_MARK, params);
+  }
+
+  /** One journal entry of `ops`, the next sequence number; false (the store failed) if there is no journal or the write failed. */
+  private appendEntry(ops: Op[]): boolean {
+    if (!this.journal) return false;
     try {
-      this.journal.append({ q: this.seq + 1, o: [[COMPACTION_MARK, params]] });
+      this.journal.append({ q: this.seq + 1, o: ops });
       this.seq++;
+      return true;
     } catch (err) {
       this.failed = err instanceof Error ? err : new Error(String(err));
       this.log.error('journal write failed; no further change will be accepted', { error: this.failed.message });
-      return;
+      return false;
     }
-    this.db.run(COMPACTION_MARK, params);
   }
 
   /** The database's bytes with every committed change, the events and the queue; null if the journal failed. */

@@ -236,6 +236,8 @@ type IdsEntry = number | number[];
 
 const singleId = (e: number): number => Math.floor(e / TYPE_SLOTS);
 const singleType = (e: number): string => TYPE_BY_CODE[e % TYPE_SLOTS];
+/** A message's entry as its lists (a single event's made for the call). */
+const listsOf = (e: MessageEntry): { ids: number[]; types: string[] } => (typeof e === 'number' ? { ids: [singleId(e)], types: [singleType(e)] } : e);
 /** The ids of an address's (or a type's) entry, ascending. */
 const idsOf = (e: IdsEntry | undefined): number[] => (e === undefined ? [] : typeof e === 'number' ? [e] : e);
 
@@ -499,10 +501,10 @@ export class EventLog {
 
   /** A message's events of one of `types` (all when omitted), oldest first. */
   ofMessage(messageId: string, types?: ReadonlySet<string>): EventRow[] {
-    let entry = this.keyMaps().byMessage.get(messageId);
+    const found = this.keyMaps().byMessage.get(messageId);
     const out: EventRow[] = [];
-    if (entry === undefined) return out;
-    if (typeof entry === 'number') entry = { ids: [singleId(entry)], types: [singleType(entry)] };
+    if (found === undefined) return out;
+    const entry = listsOf(found);
     for (let i = 0; i < entry.ids.length; i++) {
       if (types && !types.has(entry.types[i])) continue;
       const s = this.stored(entry.ids[i]);
@@ -792,7 +794,7 @@ export class EventLog {
   private candidates(q: EventQuery): readonly number[] | null {
     if (q.messageId !== undefined) {
       const e = this.keyMaps().byMessage.get(q.messageId);
-      return e === undefined ? [] : typeof e === 'number' ? [singleId(e)] : e.ids;
+      return e === undefined ? [] : listsOf(e).ids;
     }
     if (q.email !== undefined) return idsOf(this.keyMaps().byEmail.get(q.email));
     if (q.type !== undefined) return this.keyMaps().byType.get(q.type) ?? [];

@@ -81,9 +81,7 @@ export class ReadModel {
 
   /** Column `index` of the waiting rows of `table`, the open transaction's included. */
   waitingValues(table: DeferredTable, index: number): SqlValue[] {
-    const out: SqlValue[] = [];
-    for (const rows of [this.waitingRows, this.txnRows]) rows?.eachRow(table, (r) => out.push(r[index]));
-    return out;
+    return this.waitingRowList(table).map((r) => r[index]);
   }
 
   /** The rows of `table` still waiting (the open transaction's after the committed ones), in the order they wait. */
