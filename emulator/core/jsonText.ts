@@ -168,6 +168,18 @@ export function writeFlatObject(o: object): void {
   slab[pos++] = 0x7d;
 }
 
+/** Bytes `from` … `to` of `src`, as they are (text already in its JSON form). */
+export function writeBytes(src: Uint8Array, from: number, to: number): void {
+  const b = slab;
+  let p = pos;
+  if (to - from < 64) for (let i = from; i < to; i++) b[p++] = src[i];
+  else {
+    b.set(src.subarray(from, to), p);
+    p += to - from;
+  }
+  pos = p;
+}
+
 /** `JSON.stringify(n)` of a number. */
 export function writeNumber(n: number): void {
   writeAscii(Number.isFinite(n) ? `${n}` : 'null');

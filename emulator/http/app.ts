@@ -61,6 +61,11 @@ export interface AppDeps {
 }
 
 const isJsonLines = (ct: string): boolean => /jsonl|ndjson|json-seq/i.test(ct);
+/** A Content-Type that names no charset, or UTF-8. */
+const isUtf8 = (ct: string): boolean => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(ct)?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
+};
 /** Paths whose answers list or count messages (messages.ts, messageHtml.ts, emailLogs.ts, stats.ts). */
 const READS_OF_MESSAGES = /\/(messages|email_logs|stats)(\/|$)/;
 
@@ -107,6 +112,18 @@ export function createApp(deps: AppDeps): Express {
       type: (req) => {
         const ct = String((req as Request).headers['content-type'] ?? '');
         return ct === '' || (/json/i.test(ct) && !isJsonLines(ct));
+      },
+    }),
+  );
+  // A replay's JSON Lines in UTF-8 (the default) as their bytes: it reads its lines off them
+  // (replay.ts). Any other JSON Lines, or in another charset, decoded to text.
+  app.use(
+    '/emulator/replay',
+    express.raw({
+      limit,
+      type: (req) => {
+        const ct = String((req as Request).headers['content-type'] ?? '');
+        return isJsonLines(ct) && isUtf8(ct);
       },
     }),
   );

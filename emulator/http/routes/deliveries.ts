@@ -4,8 +4,7 @@ import type { Core } from '../../core';
 import type { DeliveryService } from '../../core/delivery/deliveryService';
 import { DELIVERY_STATUSES, type DeliveryFilter, type DeliveryStatus } from '../../core/delivery/types';
 import { BadRequestError, NotFoundError } from '../../core/errors';
-import { parseReplay } from '../../core/replay';
-import { payloadUtf8 } from '../../core/sending/eventBuilder';
+import { replayEvents } from '../../core/replay';
 import { parseEventType, toPayloadEventName } from '../../core/types';
 import { deliveryToDto, deliveryToStreamDto } from '../deliveryWire';
 import type { DeliveryDto, DeliverySummaryDto, Page, ReplayResult, WebhookTestResult } from '../dto';
@@ -105,9 +104,9 @@ export function deliveryRoutes(core: Core, delivery: DeliveryService): Router {
   r.post('/emulator/replay', (req, res) => {
     const body: unknown = req.body;
     const keepIds = (req.query as Record<string, unknown>).keep_ids === 'true' || (typeof body === 'object' && (body as { keep_ids?: unknown })?.keep_ids === true);
-    const payloads = parseReplay(body, { keepIds, now: core.clock.now(), uuid: () => core.events.newEventId() });
-    // Replayed payloads are built in buildEvent's field order (replay.ts): payloadUtf8 is their JSON, made as bytes.
-    const stored = core.events.record(payloads, { jsons: payloads.map((p) => payloadUtf8(p)) });
+    // JSON Lines come as their bytes when UTF-8 (app.ts); each payload's JSON is made as bytes, in buildEvent's field order (replay.ts).
+    const { payloads, jsons } = replayEvents(body, { keepIds, now: core.clock.now(), uuid: () => core.events.newEventId() });
+    const stored = core.events.record(payloads, { jsons });
     const result: ReplayResult = { recorded: stored.length, event_ids: stored.map((e) => e.payload.event_id) };
     res.json({ data: result });
   });

@@ -99,6 +99,40 @@ describe('replay', () => {
     assert.deepEqual(kept.event_ids, jsonl.trim().split('\n').map((l) => JSON.parse(l).event_id));
   });
 
+  // JSON Lines in UTF-8 are read off their bytes (issue 13: a line in the emulator's own form is
+  // taken without a JSON parse); any other charset is decoded first. Either way a line means what
+  // its text says: a byte order mark and CRLF endings are allowed, and each line's text is its own.
+  it('JSON Lines as their text says, in UTF-8 (byte order mark, CRLF, non-ASCII) and in another charset', async () => {
+    const post = async (body: Buffer, contentType: string) => {
+      const res = await fetch(`${fx.t.emu.ready.http}/emulator/replay`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${fx.t.emu.ready.token}`, 'Content-Type': contentType },
+        body,
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      return ((await res.json()) as { data: { event_ids: string[] } }).data.event_ids;
+    };
+    const base = { event: 'delivery', message_id: 'm-lines', event_id: 'old', timestamp: 1, email: 'lines@b.test', sending_stream: 'transactional', sending_domain_name: 'b.test' };
+    const own = JSON.stringify({ ...base, category: 'plain', custom_variables: { n: 1, ok: true } });
+    const accented = JSON.stringify({ ...base, category: 'caf\u00e9 \u2028 \ud83d\ude00' });
+    const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${own}\r\n${accented}\r\n\r\n${own}`)]);
+    const ids = await post(utf8, 'application/jsonl; charset=UTF-8');
+    const latin1 = Buffer.from(`${JSON.stringify({ ...base, category: 'caf\u00e9' })}\n${own}`, 'latin1');
+    ids.push(...(await post(latin1, 'application/x-ndjson; charset=ISO-8859-1')));
+    const got = ids.map((id) => fx.t.emu.core.events.list({ limit: 500 }).find((e) => e.payload.event_id === id)!);
+    assert.deepEqual(
+      got.map((e) => e.payload.category),
+      ['plain', 'caf\u00e9 \u2028 \ud83d\ude00', 'plain', 'caf\u00e9', 'plain'],
+    );
+    for (const e of got) {
+      assert.equal(e.payload.email, 'lines@b.test');
+      assert.notEqual(e.payload.event_id, 'old');
+      // The stored JSON (the body a webhook gets) is the payload's, fresh id and time included.
+      assert.equal(typeof e.json === 'string' ? e.json : e.json.text(), JSON.stringify(e.payload));
+    }
+    assert.deepEqual(got[0].payload.custom_variables, { n: 1, ok: true });
+  });
+
   it('a bad event is a 400 naming it, and nothing is recorded', async () => {
     const before = fx.t.emu.core.events.count({});
     const lines = sample('bulk-bounce-storm.jsonl').trim().split('\n');

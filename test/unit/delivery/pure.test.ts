@@ -10,7 +10,7 @@ import { routes } from '../../../emulator/core/delivery/routing';
 import { sign } from '../../../emulator/core/delivery/signature';
 import { displayUrl, requestTarget } from '../../../emulator/core/delivery/target';
 import type { EventPayload } from '../../../emulator/core/events';
-import { parseReplay, problems } from '../../../emulator/core/replay';
+import { parseReplay, problems, replayEvents } from '../../../emulator/core/replay';
 import { payloadUtf8 } from '../../../emulator/core/sending/eventBuilder';
 import { parseEventType, toPayloadEventName, type Webhook } from '../../../emulator/core/types';
 
@@ -209,6 +209,120 @@ describe('replay parsing', () => {
         assert.equal(Buffer.compare(payloadUtf8(p).bytes(), Buffer.from(JSON.stringify(p))), 0);
       }
       assert.equal(Object.keys(full).length, 16);
+    }
+  });
+  // JSON Lines read off their bytes (issue 13): a line in the emulator's own form is checked and
+  // made into its payload and JSON without a JSON parse. Whatever the lines, the answer must be the
+  // text path's: the same payloads (fields and their order), the same JSON byte for byte, or the
+  // same 400. Lines are generated mostly in that form, with its edges (escapes, non-ASCII, integer
+  // keys, repeated keys, `__proto__`, `-0`, exponents, spaces) and lines in any other form.
+  it('JSON Lines read off their bytes answer as their text does, and a line in the emulator form is not parsed', () => {
+    const plain = fc.string({ unit: fc.constantFrom(...'ab XY09@.-_:/#~'), maxLength: 10 });
+    const odd = fc.constantFrom('', ' ', '  ', 'a"b', 'a\\b', 'tab\t', 'caf\u00e9', 'x\u2028', '\ud83d\ude00', '\ud800', '\u007f', '\u0000');
+    const text = fc.oneof({ arbitrary: plain, weight: 24 }, { arbitrary: odd, weight: 1 }).map((t) => JSON.stringify(t));
+    const numText = fc.constantFrom('0', '-0', '1', '-7', '550', '1.5', '1e2', '1E2', '2.0', '123456789012345', '-123456789012345', '1234567890123456', '9007199254740993', '12345678901234567', '4294967296');
+    const valueText = fc.oneof({ arbitrary: text, weight: 6 }, { arbitrary: numText, weight: 3 }, { arbitrary: fc.constantFrom('true', 'false', 'null', '{"a":1}', '[1]'), weight: 1 });
+    const key = fc.oneof(
+      { arbitrary: plain, weight: 6 },
+      { arbitrary: fc.constantFrom('k', 'k', 'k', '1', '01', '-1', '0', '4294967295', '__proto__', 'constructor', 'a\u00e9'), weight: 3 },
+    );
+    const variables = fc.array(fc.tuple(key, valueText), { maxLength: 4 }).map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
+    const sometimes = <T>(a: fc.Arbitrary<T>, weight = 3) => fc.oneof({ arbitrary: fc.constant(undefined), weight }, { arbitrary: a, weight: 1 });
+    const eventName = fc.oneof(
+      { arbitrary: fc.constantFrom('delivery', 'open', 'click', 'unsubscribe', 'spam', 'soft bounce', 'bounce', 'suspension', 'reject'), weight: 10 },
+      { arbitrary: fc.constantFrom('soft_bounce', 'spam_complaint', 'Delivery', ''), weight: 1 },
+    ).map((e) => JSON.stringify(e));
+    const fields = fc.record({
+      event: eventName,
+      message_id: text,
+      event_id: fc.oneof({ arbitrary: text, weight: 8 }, { arbitrary: fc.constantFrom('1', 'null'), weight: 1 }),
+      timestamp: fc.oneof({ arbitrary: fc.constantFrom('1764150000', '0', '-5'), weight: 8 }, { arbitrary: fc.constantFrom('1.5', '"1"', '-0', '1e3'), weight: 1 }),
+      email: text,
+      sending_stream: fc.oneof({ arbitrary: fc.constantFrom('"transactional"', '"bulk"'), weight: 10 }, { arbitrary: fc.constantFrom('"Bulk"', '1'), weight: 1 }),
+      sending_domain_name: text,
+      category: sometimes(text),
+      custom_variables: sometimes(fc.oneof({ arbitrary: variables, weight: 8 }, { arbitrary: fc.constantFrom('null', '[]', '"x"'), weight: 1 })),
+      response: sometimes(text),
+      response_code: sometimes(fc.oneof({ arbitrary: numText, weight: 4 }, { arbitrary: fc.constantFrom('"550"', 'null'), weight: 1 })),
+      bounce_category: sometimes(text),
+      reason: sometimes(text),
+      ip: sometimes(text),
+      user_agent: sometimes(text),
+      url: sometimes(text),
+    });
+    // Now and then a line out of the emulator's form: a field dropped, two swapped, one unknown or
+    // repeated, a space, the whole line indented; or a line that is blank or not JSON at all.
+    const change = fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'drop', 'swap', 'unknown', 'repeat', 'space', 'indent');
+    const line = fc.tuple(fields, change, fc.nat()).map(([f, how, at]) => {
+      const pairs: [string, string][] = Object.entries(f).filter((kv): kv is [string, string] => kv[1] !== undefined);
+      const i = at % pairs.length;
+      if (how === 'drop') pairs.splice(i, 1);
+      if (how === 'swap' && i + 1 < pairs.length) [pairs[i], pairs[i + 1]] = [pairs[i + 1], pairs[i]];
+      if (how === 'unknown') pairs.splice(i, 0, ['extra', '1']);
+      if (how === 'repeat') pairs.push([pairs[i][0], '"again"']);
+      const body = `{${pairs.map(([k, v]) => `"${k}":${how === 'space' ? ' ' : ''}${v}`).join(',')}}`;
+      return how === 'indent' ? `  ${body}` : body;
+    });
+    const anyLine = fc.oneof({ arbitrary: line, weight: 30 }, { arbitrary: fc.constantFrom('', ' ', '\t', '{"event":', '[]', 'null'), weight: 1 });
+    const body = fc.tuple(fc.array(anyLine, { minLength: 1, maxLength: 6 }), fc.boolean(), fc.boolean(), fc.boolean());
+    const answer = (f: () => { payloads: unknown[]; jsons: { text(): string; bytes(): Uint8Array }[] }) => {
+      try {
+        const r = f();
+        return { payloads: r.payloads.map((p) => JSON.stringify(p)), bytes: r.jsons.map((j) => Buffer.from(j.bytes()).toString('hex')) };
+      } catch (err) {
+        return { refused: (err as { messages?: string[] }).messages ?? String(err) };
+      }
+    };
+    const parse = JSON.parse;
+    let parsed = 0;
+    let bytesParsed = 0;
+    let lines = 0;
+    JSON.parse = ((...a: Parameters<typeof JSON.parse>) => (parsed++, parse(...a))) as typeof JSON.parse;
+    try {
+      /** Asserts the two answers agree; returns how many of the lines the bytes' path parsed. */
+      const same = (textBody: string, bom: boolean, keepIds: boolean): number => {
+        const ids = (tag: string) => {
+          let n = 0;
+          return () => `${tag}${n++}`;
+        };
+        const opts = { keepIds, now: 1_800_000_000_123 };
+        const viaText = answer(() => {
+          const payloads = parseReplay(textBody, { ...opts, uuid: ids('id-') });
+          return { payloads, jsons: payloads.map((p) => payloadUtf8(p)) };
+        });
+        const before = parsed;
+        const viaBytes = answer(() => replayEvents(Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(textBody)]), { ...opts, uuid: ids('id-') }));
+        const n = parsed - before;
+        assert.deepEqual(viaBytes, viaText, textBody);
+        const { payloads = [], bytes = [] } = viaBytes;
+        for (let i = 0; i < payloads.length; i++) assert.equal(Buffer.from(bytes[i], 'hex').toString(), payloads[i]);
+        return n;
+      };
+      fc.assert(
+        fc.property(body, ([ls, crlf, bom, keepIds]) => {
+          bytesParsed += same(ls.join(crlf ? '\r\n' : '\n'), bom, keepIds && ls.length === 1);
+          lines += ls.length;
+          return true;
+        }),
+        { numRuns: 4000, seed: 37 },
+      );
+      // Edges of the form, one by one: a repeated key (JSON.parse keeps the last value at the first
+      // place), `__proto__`, an integer key (it comes first), a number past 2^53, `-0`.
+      const head = JSON.stringify(ev()).slice(0, -1);
+      for (const tail of ['"custom_variables":{"k":"a","k":"b"}', '"custom_variables":{"__proto__":"x"}', '"custom_variables":{"b":1,"2":2}', '"custom_variables":{"n":12345678901234567}', '"response_code":-0']) {
+        assert.equal(same(`${head},${tail}}`, false, false), 1, tail);
+      }
+      const taken = lines - bytesParsed;
+      assert.ok(taken > lines / 8 && bytesParsed > lines / 8, `${taken} of ${lines} generated lines taken without a parse, ${bytesParsed} parsed: both should be common`);
+      // Lines in the emulator's own form only: not one JSON parse.
+      parsed = 0;
+      const own = [JSON.stringify(ev({ category: 'c', custom_variables: { a: 'b', n: -3, t: true, z: null }, response_code: 250, url: 'https://x.test/?a=1' })), JSON.stringify(ev())];
+      const { payloads } = replayEvents(Buffer.from(own.join('\r\n')), { keepIds: false, now: 1_800_000_000_123, uuid: () => 'fresh' });
+      assert.equal(parsed, 0);
+      assert.equal(payloads.length, 2);
+      assert.deepEqual(payloads[0].custom_variables, { a: 'b', n: -3, t: true, z: null });
+    } finally {
+      JSON.parse = parse;
     }
   });
   // `problems` reads each field by name (issue 13): it must name exactly what the check it replaced
