@@ -69,10 +69,22 @@ function collect(body: unknown, opts: ReplayOptions, withJson: boolean): ReplayE
       if (withJson) jsons.push(payloadUtf8(p));
     }
   };
+  /** A JSON Lines line as text: skipped when blank, else parsed (any invalid JSON is the answer) and taken. */
+  const takeLine = (line: string, lineNo: number) => {
+    // A line that starts with `{` is not trimmed first (JSON.parse allows the whitespace around it).
+    if (line.charCodeAt(0) !== 0x7b && line.trim() === '') return;
+    let e: unknown;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      throw new BadRequestError([`line ${lineNo}: not valid JSON`]);
+    }
+    take(e, lineNo);
+  };
   if (body instanceof Uint8Array) {
     // The same lines, read off the bytes. A line in the emulator's own form (`canonicalLine`) is
-    // checked and made into its payload and JSON by one regular expression and a copy of its
-    // bytes (issue 13); any other line is decoded and goes the way a text's line does. A line
+    // checked by one regular expression and made into its payload and JSON from its bytes, without
+    // a parse (issue 13); any other line is decoded and goes the way a text's line does. A line
     // break is one byte that no UTF-8 sequence holds, so the lines decode as the whole text does;
     // a leading byte order mark is dropped, as the text's decoder drops it.
     const b = body as LineBytes;
@@ -91,37 +103,19 @@ function collect(body: unknown, opts: ReplayOptions, withJson: boolean): ReplayE
           continue;
         }
       }
-      const line = b.toString('utf8', from, to);
+      takeLine(b.toString('utf8', from, to), lineNo);
       from = to + 1;
-      if (line.charCodeAt(0) !== 0x7b && line.trim() === '') continue;
-      let e: unknown;
-      try {
-        e = JSON.parse(line);
-      } catch {
-        throw new BadRequestError([`line ${lineNo}: not valid JSON`]);
-      }
-      take(e, lineNo);
     }
   } else if (typeof body === 'string') {
     // Line by line, each parsed, checked and made into its payload before the next: a request
     // holds up to 50,000 lines (issue 13), and neither the lines nor their parsed objects are kept
     // (kept for the whole request, each young-generation collection meanwhile copied them all).
-    // A line that starts with `{` is not trimmed first (JSON.parse allows the whitespace around it).
     let lineNo = 0;
     for (let from = 0; from <= body.length; ) {
       let to = body.indexOf('\n', from);
       if (to < 0) to = body.length;
-      const line = body.slice(from, to);
+      takeLine(body.slice(from, to), ++lineNo);
       from = to + 1;
-      lineNo++;
-      if (line.charCodeAt(0) !== 0x7b && line.trim() === '') continue;
-      let e: unknown;
-      try {
-        e = JSON.parse(line);
-      } catch {
-        throw new BadRequestError([`line ${lineNo}: not valid JSON`]);
-      }
-      take(e, lineNo);
     }
   } else if (body && typeof body === 'object' && Array.isArray((body as { events?: unknown }).events)) {
     const events = (body as { events: unknown[] }).events;
