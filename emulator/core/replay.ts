@@ -5,7 +5,7 @@
  */
 import { BadRequestError } from './errors';
 import type { EventPayload } from './events';
-import { writeAscii, writeBegin, writeBytes, writeEnd, writeQuoted, type Utf8Json } from './jsonText';
+import { writeAscii, writeBegin, writeBytes, writeEnd, writeQuoted, type Slab, type Utf8Json } from './jsonText';
 import { payloadUtf8 } from './sending/eventBuilder';
 import { parseEventType, SENDING_STREAMS, toPayloadEventName, type PayloadEventName, type SendingStream } from './types';
 
@@ -18,19 +18,8 @@ export interface ReplayOptions {
   uuid: () => string;
 }
 
-/**
- * A request body of JSON Lines as its bytes (a Node `Buffer` at run time), declared here as
- * jsonText.ts declares a slab: the core's types are also read where Node's are not.
- */
-export interface LineBytes extends Uint8Array {
-  toString(encoding?: 'utf8' | 'latin1', start?: number, end?: number): string;
-  indexOf(value: number, byteOffset?: number): number;
-  /** What `toString('latin1', …)` calls after sorting out its arguments; not in Node's typings. */
-  latin1Slice?(start: number, end: number): string;
-}
-
 /** Bytes `start` … `end` of `b` as a string of their own (a byte a character). */
-const latin1 = (b: LineBytes, start: number, end: number): string => (b.latin1Slice ? b.latin1Slice(start, end) : b.toString('latin1', start, end));
+const latin1 = (b: Slab, start: number, end: number): string => (b.latin1Slice ? b.latin1Slice(start, end) : b.toString('latin1', start, end));
 
 /** The events of a replay and their JSON, made as bytes (`payloadUtf8`'s), in request order. */
 export interface ReplayEvents {
@@ -87,15 +76,16 @@ function collect(body: unknown, opts: ReplayOptions, withJson: boolean): ReplayE
     // a parse (issue 13); any other line is decoded and goes the way a text's line does. A line
     // break is one byte that no UTF-8 sequence holds, so the lines decode as the whole text does;
     // a leading byte order mark is dropped, as the text's decoder drops it.
-    const b = body as LineBytes;
+    const b = body as Slab;
     const stamp = Math.floor(opts.now / 1000);
+    const stampText = `${stamp}`;
     let lineNo = 0;
     for (let from = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; from <= b.length; ) {
       let to = b.indexOf(0x0a, from);
       if (to < 0) to = b.length;
       lineNo++;
       if (!opts.keepIds && b[from] === 0x7b && count < MAX_REPLAY_EVENTS) {
-        const p = canonicalLine(b, from, to, stamp, opts.uuid, withJson ? jsons : undefined, errors.length === 0);
+        const p = canonicalLine(b, from, to, stamp, stampText, opts.uuid, withJson ? jsons : undefined, errors.length === 0);
         if (p !== undefined) {
           count++;
           if (p !== null) out.push(p);
@@ -154,10 +144,37 @@ const CANONICAL = new RegExp(
     `(?:,"reason":${TEXT})?(?:,"ip":${TEXT})?(?:,"user_agent":${TEXT})?(?:,"url":${TEXT})?\\}\\r?$`,
 );
 
+/** The text before each field's value in the emulator's form, as CANONICAL has it (the walk's offsets). */
+const EVENT = '{"event":"';
+const MESSAGE_ID = '","message_id":"';
+const EVENT_ID_KEY = '","event_id":';
+const EVENT_ID = `${EVENT_ID_KEY}"`;
+const TIMESTAMP_KEY = ',"timestamp":';
+const TIMESTAMP = `"${TIMESTAMP_KEY}`;
+const EMAIL = ',"email":"';
+const STREAM = '","sending_stream":"';
+const DOMAIN = '","sending_domain_name":"';
+const CATEGORY = ',"category":"';
+const VARIABLES = ',"custom_variables":{';
+const RESPONSE = ',"response":"';
+const RESPONSE_CODE = ',"response_code":';
+const BOUNCE_CATEGORY = ',"bounce_category":"';
+const REASON = ',"reason":"';
+const IP = ',"ip":"';
+const USER_AGENT = ',"user_agent":"';
+const URL_ = ',"url":"';
+
 /** Whether characters `from` … `to` of `s` (printable ASCII) are more than spaces. */
 function hasText(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (s.charCodeAt(i) !== 0x20) return true;
   return false;
+}
+
+/** Where the bare value (a number, `true`, `false`, `null`) starting at `at` ends: the next `,` or `}`. */
+function bareEnd(s: string, at: number): number {
+  let q = at;
+  for (let c = s.charCodeAt(q); c !== 0x2c && c !== 0x7d; c = s.charCodeAt(++q));
+  return q;
 }
 
 /** The text of a string value whose opening quote is before `at`; `end` gets its closing quote. */
@@ -173,10 +190,11 @@ function textAt(s: string, at: number): string {
  * refused: only its count matters), `undefined` when it is not.
  */
 function canonicalLine(
-  b: LineBytes,
+  b: Slab,
   from: number,
   to: number,
   stamp: number,
+  stampText: string,
   uuid: () => string,
   jsons: Utf8Json[] | undefined,
   keep: boolean,
@@ -185,30 +203,30 @@ function canonicalLine(
   if (!CANONICAL.test(line)) return undefined;
   // CANONICAL has checked the form: each field is found by the quote or comma that ends the one
   // before it (no string in the line holds a quote), which costs less than its captures.
-  const eventEnd = line.indexOf('"', 10);
-  const idAt = eventEnd + 16;
+  const eventEnd = line.indexOf('"', EVENT.length);
+  const idAt = eventEnd + MESSAGE_ID.length;
   const idEnd = line.indexOf('"', idAt);
-  const emailKey = line.indexOf(',', line.indexOf('"', idEnd + 14) + 14);
-  const emailAt = emailKey + 10;
+  const emailKey = line.indexOf(',', line.indexOf('"', idEnd + EVENT_ID.length) + TIMESTAMP.length);
+  const emailAt = emailKey + EMAIL.length;
   const emailEnd = line.indexOf('"', emailAt);
-  const streamAt = emailEnd + 20;
-  const bulk = line.charCodeAt(streamAt) === 0x62;
-  const domainAt = streamAt + (bulk ? 4 : 13) + 25;
+  const streamAt = emailEnd + STREAM.length;
+  const bulk = line.charCodeAt(streamAt) === 0x62; // `bulk`, else `transactional`
+  const domainAt = streamAt + (bulk ? 'bulk' : 'transactional').length + DOMAIN.length;
   const domainEnd = line.indexOf('"', domainAt);
   // What problems() asks beyond the form: text in the three required strings.
   if (!hasText(line, idAt, idEnd) || !hasText(line, emailAt, emailEnd) || !hasText(line, domainAt, domainEnd)) return undefined;
   let p = domainEnd + 1;
   let category: string | undefined;
   let variables: Record<string, unknown> | undefined;
-  if (line.startsWith(',"category":"', p)) {
-    category = textAt(line, p + 13);
+  if (line.startsWith(CATEGORY, p)) {
+    category = textAt(line, p + CATEGORY.length);
     p = end + 1;
   }
-  if (line.startsWith(',"custom_variables":{', p)) {
+  if (line.startsWith(VARIABLES, p)) {
     // A repeated key (JSON.parse keeps the last value at the first place) or `__proto__` (an own
     // property of a parsed object, not of one built here) goes the way of other lines.
     variables = {};
-    for (p += 21; line.charCodeAt(p) === 0x22; ) {
+    for (p += VARIABLES.length; line.charCodeAt(p) === 0x22; ) {
       const k = textAt(line, p + 1);
       if (k === '__proto__' || Object.prototype.hasOwnProperty.call(variables, k)) return undefined;
       let q = end + 2;
@@ -218,7 +236,7 @@ function canonicalLine(
         q = end + 1;
       } else {
         const z = q;
-        for (let c = line.charCodeAt(q); c !== 0x2c && c !== 0x7d; c = line.charCodeAt(++q));
+        q = bareEnd(line, q);
         const t = line.slice(z, q);
         v = t === 'true' ? true : t === 'false' ? false : t === 'null' ? null : Number(t);
       }
@@ -229,7 +247,7 @@ function canonicalLine(
   }
   if (!keep) return null;
   const e: EventPayload = {
-    event: line.slice(10, eventEnd) as PayloadEventName,
+    event: line.slice(EVENT.length, eventEnd) as PayloadEventName,
     // Kept with the queued event until its batch: strings of their own, where a slice of the line
     // would hold all of it.
     message_id: latin1(b, from + idAt, from + idEnd),
@@ -242,40 +260,40 @@ function canonicalLine(
   // In toPayload's order, each read where the one before it ended.
   if (category !== undefined) e.category = category;
   if (variables !== undefined) e.custom_variables = variables;
-  if (line.startsWith(',"response":"', p)) {
-    e.response = textAt(line, p + 13);
+  if (line.startsWith(RESPONSE, p)) {
+    e.response = textAt(line, p + RESPONSE.length);
     p = end + 1;
   }
-  if (line.startsWith(',"response_code":', p)) {
-    let q = p + 17;
-    for (let c = line.charCodeAt(q); c !== 0x2c && c !== 0x7d; c = line.charCodeAt(++q));
-    e.response_code = Number(line.slice(p + 17, q));
+  if (line.startsWith(RESPONSE_CODE, p)) {
+    const codeAt = p + RESPONSE_CODE.length;
+    const q = bareEnd(line, codeAt);
+    e.response_code = Number(line.slice(codeAt, q));
     p = q;
   }
-  if (line.startsWith(',"bounce_category":"', p)) {
-    e.bounce_category = textAt(line, p + 20);
+  if (line.startsWith(BOUNCE_CATEGORY, p)) {
+    e.bounce_category = textAt(line, p + BOUNCE_CATEGORY.length);
     p = end + 1;
   }
-  if (line.startsWith(',"reason":"', p)) {
-    e.reason = textAt(line, p + 11);
+  if (line.startsWith(REASON, p)) {
+    e.reason = textAt(line, p + REASON.length);
     p = end + 1;
   }
-  if (line.startsWith(',"ip":"', p)) {
-    e.ip = textAt(line, p + 7);
+  if (line.startsWith(IP, p)) {
+    e.ip = textAt(line, p + IP.length);
     p = end + 1;
   }
-  if (line.startsWith(',"user_agent":"', p)) {
-    e.user_agent = textAt(line, p + 15);
+  if (line.startsWith(USER_AGENT, p)) {
+    e.user_agent = textAt(line, p + USER_AGENT.length);
     p = end + 1;
   }
-  if (line.startsWith(',"url":"', p)) e.url = textAt(line, p + 8);
+  if (line.startsWith(URL_, p)) e.url = textAt(line, p + URL_.length);
   if (jsons !== undefined) {
-    // The line up to its event id, the new id and time, then the line from its email on.
+    // The line up to its event id's value, the new id and time, then the line from its email on.
     writeBegin(to - from + 6 * e.event_id.length + 40);
-    writeBytes(b, from, from + idEnd + 13);
+    writeBytes(b, from, from + idEnd + EVENT_ID_KEY.length);
     writeQuoted(e.event_id);
-    writeAscii(',"timestamp":');
-    writeAscii(`${stamp}`);
+    writeAscii(TIMESTAMP_KEY);
+    writeAscii(stampText);
     writeBytes(b, from + emailKey, line.charCodeAt(line.length - 1) === 0x0d ? to - 1 : to);
     jsons.push(writeEnd());
   }
