@@ -202,7 +202,9 @@ function canonicalLine(
   const line = latin1(b, from, to);
   if (!CANONICAL.test(line)) return undefined;
   // CANONICAL has checked the form: each field is found by the quote or comma that ends the one
-  // before it (no string in the line holds a quote), which costs less than its captures.
+  // before it (no string in the line holds a quote), which costs less than its captures. Read
+  // inline, field by field: a walk with a helper call a field cost ~10 % more a line (V8 did not
+  // inline them all into a function this long; measured in an interleaved loop).
   const eventEnd = line.indexOf('"', EVENT.length);
   const idAt = eventEnd + MESSAGE_ID.length;
   const idEnd = line.indexOf('"', idAt);
