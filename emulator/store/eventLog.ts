@@ -420,6 +420,32 @@ export class EventLog {
     for (const s of this.oldestFirst()) yield { id: s.id, eventId: resolved(s).eventId!, recordedAt: s.recordedAt };
   }
 
+  /**
+   * Up to `n` ids of the oldest events, oldest first, skipping those in `spared` (ascending,
+   * disjoint `[first, last]` id ranges) and those whose event id `held` has. Retention's walk, a
+   * round's worth of events at a time past the cap: an event's id is read only when something is
+   * held, and no object is made an event.
+   */
+  oldestUnspared(n: number, spared: readonly (readonly [number, number])[], held: ReadonlyMap<string, unknown>): number[] {
+    this.hydrate();
+    const ids: number[] = [];
+    let q = 0;
+    for (let i = this.head; i < this.rows.length && ids.length < n; ) {
+      if (!this.blockLive[i >> BLOCK_BITS]) {
+        i = ((i >> BLOCK_BITS) + 1) << BLOCK_BITS;
+        continue;
+      }
+      const s = this.rows[i++];
+      if (!s) continue;
+      // The ranges below this id are behind the walk (ids ascend).
+      while (q < spared.length && spared[q][1] < s.id) q++;
+      if (q < spared.length && spared[q][0] <= s.id) continue;
+      if (held.size && held.has(resolved(s).eventId!)) continue;
+      ids.push(s.id);
+    }
+    return ids;
+  }
+
   /** The newest events that match, newest first, at most `limit`. */
   list(q: EventQuery, limit: number): EventRow[] {
     const out: EventRow[] = [];

@@ -67,17 +67,7 @@ export class SqlRetentionRepository implements RetentionRepository {
     if (excess <= 0) return 0;
     // Spared: every queued event (the queue is in memory: queueLog.ts), and every event of a batch
     // still being delivered. The ids pruned are journaled as such, so replay needs none of this.
-    const queued = this.store.queue.eventRowRanges();
-    let q = 0;
-    const delivering = this.deliveringEventIds();
-    const ids: number[] = [];
-    for (const e of events.ascending()) {
-      if (ids.length >= excess) break;
-      // The queued ranges below this id are behind the walk (ids ascend).
-      while (q < queued.length && queued[q][1] < e.id) q++;
-      const isQueued = q < queued.length && queued[q][0] <= e.id;
-      if (!isQueued && !delivering.has(e.eventId)) ids.push(e.id);
-    }
+    const ids = events.oldestUnspared(excess, this.store.queue.eventRowRanges(), this.deliveringEventIds());
     return this.store.deleteEvents(ids);
   }
 
