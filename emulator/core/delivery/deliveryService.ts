@@ -270,11 +270,12 @@ export class DeliveryService {
     try {
       while (done < queue.length) {
         const taken = queue.slice(done, done + this.d.batchMax);
-        // Made as bytes (the events' JSON mostly is: jsonText.ts), the text decoded once for the record.
+        // Made as bytes (the events' JSON mostly is: jsonText.ts), and kept so: the attempts send
+        // them and the store keeps them. No text of it is made on the delivery path (~150 KB a
+        // batch); a read of the batch gets it from the store. So the working copy's `body` is ''.
         const bytes = bodyBytesFromJson(taken.map((q) => q.json), webhook.payloadFormat);
-        const body = bytes.toString('utf8');
         const del = this.d.uow.transaction(() => {
-          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, url, webhook.payloadFormat, taken, body, this.d.clock.now()), taken);
+          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, url, webhook.payloadFormat, taken, '', this.d.clock.now()), taken, bytes);
           this.d.repo.dequeue(webhookId, taken.map((q) => q.queueId));
           return inserted;
         });
@@ -293,21 +294,23 @@ export class DeliveryService {
 
   // ---- attempts
 
-  private schedule(del: Delivery): void {
+  /** `bytes`: the delivery's body as UTF-8, when the engine holds it so (a batch it made: its `body` is then ''). */
+  private schedule(del: Delivery, bytes?: Buffer): void {
     if (this.shutdown.signal.aborted || this.attemptTimers.has(del.id) || this.inflight.has(del.id)) return;
     const due = del.nextAttemptAt ?? this.d.clock.now();
     this.attemptTimers.set(
       del.id,
       this.d.clock.at(due, () => {
         this.attemptTimers.delete(del.id);
-        return this.runAttempt(del.id, del);
+        return this.runAttempt(del.id, del, bytes);
       }),
     );
   }
 
   /**
    * `held`: the delivery as the caller has it; only its state is read again (`refresh`: the rest,
-   * its body included, never changes). `bytes`: its body as UTF-8, when the caller made it so.
+   * its body included, never changes). `bytes`: its body as UTF-8, when the caller holds it so
+   * (`held.body` is then '': a batch the engine made); the retries keep them.
    */
   private runAttempt(id: number, held?: Delivery, bytes?: Buffer): Promise<void> {
     if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
@@ -316,7 +319,7 @@ export class DeliveryService {
     const p = this.attemptOnce(id, held, bytes).then(
       (updated) => {
         this.inflight.delete(id);
-        if (updated?.status === 'retrying') this.schedule(updated);
+        if (updated?.status === 'retrying') this.schedule(updated, bytes);
       },
       (err) => {
         this.inflight.delete(id);
