@@ -18,9 +18,8 @@ export interface CoreEventMap {
   'message.created': MessageCreated;
   'clock.advanced': { from: number; to: number; fired: number };
   /**
-   * A batch, resend or test delivery was made (carries its attempts so far). `body` is '' for a
-   * batch this process cut: the engine holds it as bytes (the stream sends no bodies; a read of the
-   * delivery has it).
+   * A batch, resend or test delivery was made (carries its attempts so far). A batch's `body` is ''
+   * here: the engine holds it as bytes (the stream sends no bodies; a read of the delivery has it).
    */
   'delivery.created': DeliveryView;
   /** A delivery's status changed: an attempt ended, or it was cancelled. `body` as above. */

@@ -31,10 +31,7 @@ export interface Delivery {
   nextAttemptAt: number | null;
   lastStatus: number | null;
   lastError: string | null;
-  /**
-   * The exact bytes POSTed on every attempt, as text. '' in the engine's own copy of a batch this
-   * process cut, which holds them as bytes (deliveryService.ts); every read from the store has it.
-   */
+  /** The exact bytes POSTed on every attempt. */
   body: string;
   /** The delivery a resend was made from. */
   sourceId: number | null;
