@@ -17,12 +17,9 @@ export interface CoreEventMap {
   'events.recorded': StoredEvent[];
   'message.created': MessageCreated;
   'clock.advanced': { from: number; to: number; fired: number };
-  /**
-   * A batch, resend or test delivery was made (carries its attempts so far). A batch's `body` is ''
-   * here: the engine holds it as bytes (the stream sends no bodies; a read of the delivery has it).
-   */
+  /** A batch, resend or test delivery was made (carries its attempts so far). */
   'delivery.created': DeliveryView;
-  /** A delivery's status changed: an attempt ended, or it was cancelled. `body` as above. */
+  /** A delivery's status changed: an attempt ended, or it was cancelled. */
   'delivery.updated': DeliveryView;
   /** A batch's last attempt failed: it was dropped and the webhook paused (SPEC §5). `webhook` is as paused. */
   'webhook.paused': WebhookPaused;

@@ -191,7 +191,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     ];
   }
 
-  insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[], bytes?: Uint8Array): Delivery {
+  insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery {
     const { open, sep, close } = bodyFrame(d.payloadFormat);
     // The journal already holds every event's JSON, in id order as the queue is: it rebuilds the
     // body and the event keys from those events (eventFunctions.ts) instead of carrying ~150 KB
@@ -201,7 +201,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
     const id = this.store.insert(`${INSERT_DELIVERY}'')`, this.columns(d));
     this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(queued), queued.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
-    this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : d.body) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
+    this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(d.body) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }
 

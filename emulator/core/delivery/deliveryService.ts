@@ -270,12 +270,11 @@ export class DeliveryService {
     try {
       while (done < queue.length) {
         const taken = queue.slice(done, done + this.d.batchMax);
-        // Made as bytes (the events' JSON mostly is: jsonText.ts), and kept so: the attempts send
-        // them and the store keeps them. No text of it is made on the delivery path (~150 KB a
-        // batch); a read of the batch gets it from the store. So the working copy's `body` is ''.
+        // Made as bytes (the events' JSON mostly is: jsonText.ts), the text decoded once for the record.
         const bytes = bodyBytesFromJson(taken.map((q) => q.json), webhook.payloadFormat);
+        const body = bytes.toString('utf8');
         const del = this.d.uow.transaction(() => {
-          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, url, webhook.payloadFormat, taken, '', this.d.clock.now()), taken, bytes);
+          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, url, webhook.payloadFormat, taken, body, this.d.clock.now()), taken);
           this.d.repo.dequeue(webhookId, taken.map((q) => q.queueId));
           return inserted;
         });
@@ -294,23 +293,21 @@ export class DeliveryService {
 
   // ---- attempts
 
-  /** `bytes`: the delivery's body as UTF-8, when the engine holds it so (a batch it made: its `body` is then ''). */
-  private schedule(del: Delivery, bytes?: Buffer): void {
+  private schedule(del: Delivery): void {
     if (this.shutdown.signal.aborted || this.attemptTimers.has(del.id) || this.inflight.has(del.id)) return;
     const due = del.nextAttemptAt ?? this.d.clock.now();
     this.attemptTimers.set(
       del.id,
       this.d.clock.at(due, () => {
         this.attemptTimers.delete(del.id);
-        return this.runAttempt(del.id, del, bytes);
+        return this.runAttempt(del.id, del);
       }),
     );
   }
 
   /**
    * `held`: the delivery as the caller has it; only its state is read again (`refresh`: the rest,
-   * its body included, never changes). `bytes`: its body as UTF-8, when the caller holds it so
-   * (`held.body` is then '': a batch the engine made); the retries keep them.
+   * its body included, never changes). `bytes`: its body as UTF-8, when the caller made it so.
    */
   private runAttempt(id: number, held?: Delivery, bytes?: Buffer): Promise<void> {
     if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
@@ -319,7 +316,7 @@ export class DeliveryService {
     const p = this.attemptOnce(id, held, bytes).then(
       (updated) => {
         this.inflight.delete(id);
-        if (updated?.status === 'retrying') this.schedule(updated, bytes);
+        if (updated?.status === 'retrying') this.schedule(updated);
       },
       (err) => {
         this.inflight.delete(id);

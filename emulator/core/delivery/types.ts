@@ -97,12 +97,10 @@ export interface DeliveryRepository {
   clearQueue(webhookId: number): number;
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery;
   /**
-   * A batch of queued events, in queue order: its body must be `bodyFromJson` of their JSON (the
-   * store may rebuild it from their rows rather than store its bytes twice). `bytes`, when given,
-   * is that body as UTF-8, and `d.body` may then be '' (the store keeps the bytes; a read of the
-   * batch gets the text).
+   * A batch of queued events, in queue order: `d.body` must be `bodyFromJson` of their JSON (the
+   * store may rebuild it from their rows rather than store its bytes twice).
    */
-  insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[], bytes?: Uint8Array): Delivery;
+  insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery;
   get(id: number): Delivery | undefined;
   /**
    * `held` as it is now: only its state (`DeliveryUpdate`'s columns) is read, the rest never
