@@ -430,13 +430,8 @@ export class EventLog {
     this.hydrate();
     const ids: number[] = [];
     let q = 0;
-    for (let i = this.head; i < this.rows.length && ids.length < n; ) {
-      if (!this.blockLive[i >> BLOCK_BITS]) {
-        i = ((i >> BLOCK_BITS) + 1) << BLOCK_BITS;
-        continue;
-      }
-      const s = this.rows[i++];
-      if (!s) continue;
+    for (let i = this.liveFrom(this.head); i < this.rows.length && ids.length < n; i = this.liveFrom(i + 1)) {
+      const s = this.rows[i]!;
       // The ranges below this id are behind the walk (ids ascend).
       while (q < spared.length && spared[q][1] < s.id) q++;
       if (q < spared.length && spared[q][0] <= s.id) continue;
@@ -708,16 +703,19 @@ export class EventLog {
     }
   }
 
-  /** The events in their slots, oldest first, skipping blocks with none. */
+  /** The events in their slots, oldest first. */
   private *oldestFirst(): IterableIterator<Stored> {
-    for (let i = this.head; i < this.rows.length; ) {
-      if (!this.blockLive[i >> BLOCK_BITS]) {
-        i = ((i >> BLOCK_BITS) + 1) << BLOCK_BITS;
-        continue;
-      }
-      const s = this.rows[i++];
-      if (s) yield s;
+    for (let i = this.liveFrom(this.head); i < this.rows.length; i = this.liveFrom(i + 1)) yield this.rows[i]!;
+  }
+
+  /** The first slot from `i` on that holds an event (`rows.length` if none), skipping blocks with none. */
+  private liveFrom(i: number): number {
+    while (i < this.rows.length) {
+      if (!this.blockLive[i >> BLOCK_BITS]) i = ((i >> BLOCK_BITS) + 1) << BLOCK_BITS;
+      else if (this.rows[i]) return i;
+      else i++;
     }
+    return this.rows.length;
   }
 
   private recountBlocks(): void {
