@@ -51,9 +51,11 @@ export async function rawDelivery(rx: CountingReceiver, n: number): Promise<numb
 /**
  * A baseline of `bench/baselines/` in a process of its own, answering POSTs on its ready line's
  * `http`: its pid, `post` (a non-200 answer is an error; the caller reads the body), and `close`.
+ * `MT_BENCH_BASELINE_NODE_ARGS` (space-separated) goes to node before it, as
+ * `MT_BENCH_EMULATOR_NODE_ARGS` does for the emulator (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 async function baselineProcess(script: string, opts: { tsx?: boolean; connections?: number } = {}) {
-  const s = await spawnReady<{ http: string }>([...(opts.tsx ? ['--import', 'tsx'] : []), path.join(__dirname, '..', 'baselines', script)]);
+  const s = await spawnReady<{ http: string }>([...(process.env.MT_BENCH_BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(opts.tsx ? ['--import', 'tsx'] : []), path.join(__dirname, '..', 'baselines', script)]);
   const pool = new Pool(s.ready.http, { connections: opts.connections ?? 1 });
   return {
     pid: s.proc.pid,
@@ -181,6 +183,28 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string, js
 }
 
 /**
+ * An engine of `bench/baselines/` (the floor, the least engine) with one webhook to `rx`: `call`
+ * posts to it, `replay(from, n)` feeds it `n` events from number `from` on as the emulator's replay
+ * rounds do (`/replay` in requests of 20,000 lines, then `/advance` until `rx` has them) and
+ * returns their events/s.
+ */
+async function engineBaseline(script: string, rx: CountingReceiver) {
+  const b = await baselineProcess(script, { connections: 2 });
+  const call = async (p: string, body: string) => (await b.post(p, body)).dump();
+  await call('/webhook', JSON.stringify({ url: rx.url, secret: 'bench-signing-secret' }));
+  const replay = async (from: number, n: number) => {
+    const chunks = replayBodies(from, n);
+    const target = rx.events + n;
+    const t0 = performance.now();
+    for (const lines of chunks) await call('/replay', lines);
+    for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
+    await rx.waitFor(target);
+    return n / ((performance.now() - t0) / 1000);
+  };
+  return { b, call, replay };
+}
+
+/**
  * The floor (`bench/baselines/minimalEngine.mjs`): the least a durable engine does for the same
  * replayed events (parse, fresh event_id and timestamp, one journal write a request, signed
  * 500-event bodies posted one at a time), with nothing else. Its ratio to raw is the ceiling any
@@ -189,21 +213,14 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string, js
 export async function minimalEngine(
   rx: CountingReceiver,
 ): Promise<{ replay(n: number): Promise<number>; run(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
-  const b = await baselineProcess('minimalEngine.mjs', { connections: 2 });
-  const call = async (p: string, body: string) => (await b.post(p, body)).dump();
-  await call('/webhook', JSON.stringify({ url: rx.url, secret: 'bench-signing-secret' }));
+  const { b, call, replay } = await engineBaseline('minimalEngine.mjs', rx);
   let sent = 0;
   return {
     pid: b.pid,
     async replay(n) {
-      const chunks = replayBodies(sent, n);
+      const rate = await replay(sent, n);
       sent += n;
-      const target = rx.events + n;
-      const t0 = performance.now();
-      for (const lines of chunks) await call('/replay', lines);
-      for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
-      await rx.waitFor(target);
-      return n / ((performance.now() - t0) / 1000);
+      return rate;
     },
     /** The end-to-end floor: the same `/api/batch` calls as the emulator's `run`. */
     async run(n) {
@@ -217,6 +234,25 @@ export async function minimalEngine(
       for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
       await rx.waitFor(target);
       return n / ((performance.now() - t0) / 1000);
+    },
+    close: b.close,
+  };
+}
+
+/**
+ * The least engine (`bench/baselines/leastEngine.mjs`): the floor's protocol on bytes throughout,
+ * for lines in the emulator's own form (no parse, no string a line). What an engine written in
+ * Node reaches here when it keeps nothing and parses nothing: a reference, not a goal.
+ */
+export async function leastEngine(rx: CountingReceiver): Promise<{ replay(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
+  const { b, replay } = await engineBaseline('leastEngine.mjs', rx);
+  let sent = 0;
+  return {
+    pid: b.pid,
+    async replay(n) {
+      const rate = await replay(sent, n);
+      sent += n;
+      return rate;
     },
     close: b.close,
   };
