@@ -184,24 +184,35 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string, js
 
 /**
  * An engine of `bench/baselines/` (the floor, the least engine) with one webhook to `rx`: `call`
- * posts to it, `replay(from, n)` feeds it `n` events from number `from` on as the emulator's replay
- * rounds do (`/replay` in requests of 20,000 lines, then `/advance` until `rx` has them) and
- * returns their events/s.
+ * posts to it; `take(n)` numbers `n` new events (the numbers go on across rounds, so every event
+ * is new); `replay(n)` feeds it `n` of them as the emulator's replay rounds do (`/replay` in
+ * requests of 20,000 lines, then `/advance` until `rx` has them) and returns their events/s.
  */
 async function engineBaseline(script: string, rx: CountingReceiver) {
   const b = await baselineProcess(script, { connections: 2 });
   const call = async (p: string, body: string) => (await b.post(p, body)).dump();
   await call('/webhook', JSON.stringify({ url: rx.url, secret: 'bench-signing-secret' }));
-  const replay = async (from: number, n: number) => {
-    const chunks = replayBodies(from, n);
-    const target = rx.events + n;
-    const t0 = performance.now();
-    for (const lines of chunks) await call('/replay', lines);
-    for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
-    await rx.waitFor(target);
-    return n / ((performance.now() - t0) / 1000);
+  let sent = 0;
+  const take = (n: number) => {
+    const from = sent;
+    sent += n;
+    return from;
   };
-  return { b, call, replay };
+  return {
+    pid: b.pid,
+    call,
+    take,
+    async replay(n: number) {
+      const chunks = replayBodies(take(n), n);
+      const target = rx.events + n;
+      const t0 = performance.now();
+      for (const lines of chunks) await call('/replay', lines);
+      for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
+      await rx.waitFor(target);
+      return n / ((performance.now() - t0) / 1000);
+    },
+    close: b.close,
+  };
 }
 
 /**
@@ -213,29 +224,23 @@ async function engineBaseline(script: string, rx: CountingReceiver) {
 export async function minimalEngine(
   rx: CountingReceiver,
 ): Promise<{ replay(n: number): Promise<number>; run(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
-  const { b, call, replay } = await engineBaseline('minimalEngine.mjs', rx);
-  let sent = 0;
+  const e = await engineBaseline('minimalEngine.mjs', rx);
   return {
-    pid: b.pid,
-    async replay(n) {
-      const rate = await replay(sent, n);
-      sent += n;
-      return rate;
-    },
+    pid: e.pid,
+    replay: e.replay,
     /** The end-to-end floor: the same `/api/batch` calls as the emulator's `run`. */
     async run(n) {
       const target = rx.events + n;
-      const bodies = batchBodies(sent, n);
+      const bodies = batchBodies(e.take(n), n);
       const t0 = performance.now();
       const calls: Promise<void>[] = [];
-      for (const body of bodies) calls.push(call('/api/batch', body));
+      for (const body of bodies) calls.push(e.call('/api/batch', body));
       await Promise.all(calls);
-      sent += n;
-      for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
+      for (let guard = 0; rx.events < target && guard < 200; guard++) await e.call('/advance', '');
       await rx.waitFor(target);
       return n / ((performance.now() - t0) / 1000);
     },
-    close: b.close,
+    close: e.close,
   };
 }
 
@@ -245,15 +250,6 @@ export async function minimalEngine(
  * Node reaches here when it keeps nothing and parses nothing: a reference, not a goal.
  */
 export async function leastEngine(rx: CountingReceiver): Promise<{ replay(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
-  const { b, replay } = await engineBaseline('leastEngine.mjs', rx);
-  let sent = 0;
-  return {
-    pid: b.pid,
-    async replay(n) {
-      const rate = await replay(sent, n);
-      sent += n;
-      return rate;
-    },
-    close: b.close,
-  };
+  const { pid, replay, close } = await engineBaseline('leastEngine.mjs', rx);
+  return { pid, replay, close };
 }
