@@ -91,26 +91,23 @@ function spliceLine(b, from, to, out, o, id, ts) {
   return o;
 }
 
-/** A line not in that form, as the minimal engine takes every line. */
-function parsedLine(line, out, o, id, now) {
+/** A line not in that form, as the minimal engine takes every line: its JSON with the id and time it gets. */
+function parsedLine(line, id, now) {
   const e = JSON.parse(line);
   if (typeof e.event !== 'string' || typeof e.message_id !== 'string' || typeof e.email !== 'string') throw new Error('bad event');
   e.event_id = id;
   e.timestamp = Math.floor(now / 1000);
-  const json = Buffer.from(JSON.stringify(e));
-  if (o + json.length + 1 > out.length) throw new Error('line grew past its room');
-  o += json.copy(out, o);
-  out[o++] = 0x2c;
-  return o;
+  return Buffer.from(JSON.stringify(e));
 }
 
 function replay(body) {
   const now = Date.now();
   const ts = bytes(String(Math.floor(now / 1000)));
   // Each line grows at most by its id (36 bytes against an old one of any length), a longer time and a comma.
+  // (A parsed line may grow more, e.g. one without an event_id: the buffer then grows.)
   let lines = 1;
   for (let i = body.indexOf(NL); i >= 0; i = body.indexOf(NL, i + 1)) lines++;
-  const out = Buffer.allocUnsafe(body.length + lines * (40 + ts.length) + 1024);
+  let out = Buffer.allocUnsafe(body.length + lines * (40 + ts.length) + 1024);
   const starts = new Int32Array(lines + 1);
   const ids = [];
   let o = 0;
@@ -124,7 +121,15 @@ function replay(body) {
       const id = randomUUID();
       starts[n++] = o;
       const end = spliceLine(body, from, to, out, o, id, ts);
-      o = end >= 0 ? end : parsedLine(body.toString('utf8', from, to), out, o, id, now);
+      if (end >= 0) o = end;
+      else {
+        const json = parsedLine(body.toString('utf8', from, to), id, now);
+        // Room for this line, its comma, and as much again as each later line may take.
+        const room = o + json.length + 1 + (body.length - to) + (lines - n) * (40 + ts.length) + 1024;
+        if (room > out.length) out = Buffer.concat([out.subarray(0, o)], room);
+        o += json.copy(out, o);
+        out[o++] = 0x2c;
+      }
       ids.push(id);
     }
     from = next;
