@@ -458,12 +458,14 @@ export class Store implements UnitOfWork, QuietTime {
       }
     }
     if (compactIfLarge && !this.failed && this.journal) {
-      // A compaction holds the process up for a while (the snapshot's export, digest, write and
-      // fsync): it waits for a quiet moment rather than stall a run of work (a webhook's batches
-      // going out one after another), unless the journal has grown to twice the bound. Below the
-      // bound, a longer rest compacts it too: a crash then leaves little journal to replay.
-      // (A wait for a shorter quiet, the journal past its bound, replaces a resting one.)
-      if (this.journal.size > 2 * this.compactBytes) this.compactNow();
+      // A compaction holds the process up for a while (the snapshot's export on this thread; its
+      // write, fsync and digest off it): it waits for a quiet moment rather than stall a run of
+      // work (a webhook's batches going out one after another), unless the journal has grown to
+      // twice the bound, when it starts at once, in the background as well (on this thread, its
+      // write, fsync and digest took as long again as the export). Below the bound, a longer rest
+      // compacts it too: a crash then leaves little journal to replay. (A wait for a shorter
+      // quiet, the journal past its bound, replaces a resting one.)
+      if (this.journal.size > 2 * this.compactBytes) this.compactInBackground().catch(() => undefined); // logged there
       else if (this.journal.size > this.compactBytes) this.whenQuiet(this.compactAtRest, IDLE_MS);
       else if (this.journal.size > this.rest.bytes) this.whenQuiet(this.compactAtRest, this.rest.ms);
     }
@@ -572,22 +574,13 @@ export class Store implements UnitOfWork, QuietTime {
     if (next < Infinity) this.armQuiet(next);
   }
 
-  private compactNow(): void {
-    try {
-      this.compact();
-    } catch (err) {
-      // The journal still holds everything; the next flush tries again.
-      this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
   /**
    * A compaction whose snapshot is written, fsynced and digested off the main thread; resolves
    * once it is in place (or the compaction gave up: the journals still hold everything). The main
    * thread takes the snapshot's data and rotates the journal at once (`COMPACTION_STEPS`' first
    * step): commits made meanwhile go to the new journal, after the snapshot's sequence number.
-   * A compaction on the main thread meanwhile (close, the journal past twice its bound) finishes
-   * this one first (`finishBackground`).
+   * A compaction on the main thread meanwhile (at close) finishes this one first
+   * (`finishBackground`).
    */
   compactInBackground(): Promise<void> {
     if (this.background) return this.background.done;
@@ -603,7 +596,7 @@ export class Store implements UnitOfWork, QuietTime {
       if (!data) return Promise.resolve();
       journal.rotate(prevJournal, { sync: false });
     } catch (err) {
-      // As `compactNow`: the journal still holds everything; a later flush tries again.
+      // The journal still holds everything; a later flush tries again.
       this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
       return Promise.resolve();
     }
