@@ -24,7 +24,8 @@ import { registerEventFunctions } from './eventFunctions';
 import { QUEUE_OPS, QueueLog } from './queueLog';
 import { chunkReader, clearEventSnapshot, eventSnapshotRows, moveLegacyEvents, prepareEvents, type EventSnapshotRow } from './eventSnapshot';
 import { DeflatingText } from './deflatedText';
-import { discardedFile, JournalWriter, type Op } from './journal';
+import { JournalWriter, type Op } from './journal';
+import { discardedFile, unlinkInBackground } from './replaceFile';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
 import { IDLE_MS, ReadModel } from './readModel';
@@ -206,8 +207,8 @@ export class Store implements UnitOfWork, QuietTime {
       journal = new JournalWriter(path.join(opts.dir, FILES.journal));
       // A background compaction's snapshot left by a crash before it was put in place: never read.
       fs.rmSync(path.join(opts.dir, FILES.snapshotInBackground), { force: true, recursive: true });
-      // A journal a rotation moved aside and a stop or crash left undeleted: never read either (off the main thread).
-      fs.unlink(discardedFile(path.join(opts.dir, FILES.prevJournal)), () => undefined);
+      // Files a compaction replaced that a stop or crash left undeleted (`replaceFile`): never read either.
+      for (const f of [FILES.prevJournal, FILES.prevSnapshot]) unlinkInBackground(discardedFile(path.join(opts.dir, f)));
       log.info('store opened', { dir: opts.dir, from: opened.source, snapshotSeq: opened.snapshotSeq, replayed: opened.replayed });
     } else {
       db = memoryDatabase(SQL);

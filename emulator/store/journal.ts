@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Utf8Json, writePlainQuoted } from '../core/jsonText';
+import { replaceFile } from './replaceFile';
 
 export type Op = [sql: string, params: unknown[]];
 export interface JournalEntry {
@@ -362,28 +363,6 @@ export function lastEntrySeq(file: string): number | undefined {
 /** A line's buffer larger than this (a very large send) is not kept for the next line. */
 const KEEP_SCRATCH = 16 * 1024 * 1024;
 
-/** Where `discardInBackground` moves a file it deletes (a crash may leave it; the next rotation replaces it). */
-export const discardedFile = (file: string): string => `${file}.discarded`;
-
-/**
- * Move `file` (if any) out of the way, and delete it off the main thread. A rename onto an existing
- * file makes ext4 (its default `auto_da_alloc`) start writing out the renamed file's unwritten data
- * at once, in the renaming thread, and frees the replaced file's blocks there too: 44–65 ms here for
- * a rotated journal of 64 MB onto the previous one, on the main thread, in the middle of a burst.
- * Renamed onto no file, and unlinked by libuv's thread pool, it costs ~0.1 ms there. The file is
- * the journal the previous generation needed, garbage once the journal after it takes its place.
- */
-function discardInBackground(file: string): void {
-  const aside = discardedFile(file);
-  try {
-    fs.renameSync(file, aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  fs.unlink(aside, () => undefined);
-}
-
 export class JournalWriter {
   private fd: number;
   private bytes: number;
@@ -410,16 +389,15 @@ export class JournalWriter {
   }
 
   /**
-   * Start a new generation: this file becomes `prevFile` (the one before it moved aside and deleted
-   * in the background: `discardInBackground`) and an empty journal takes its place. The old entries
-   * stay on disk for the previous snapshot; `sync: false` leaves their fsync to the caller.
+   * Start a new generation: this file becomes `prevFile` (the one before it deleted in the
+   * background: `replaceFile`) and an empty journal takes its place. The old entries stay on disk
+   * for the previous snapshot; `sync: false` leaves their fsync to the caller.
    */
   rotate(prevFile: string, { sync = true }: { sync?: boolean } = {}): void {
     // (A background compaction fsyncs `prevFile` itself, off the main thread.)
     if (sync) fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
-    discardInBackground(prevFile);
-    fs.renameSync(this.file, prevFile);
+    replaceFile(this.file, prevFile);
     this.fd = fs.openSync(this.file, 'a');
     this.bytes = 0;
   }

@@ -30,6 +30,7 @@ import * as path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
 import { lastEntrySeq, readJournal, type JournalEntry } from './journal';
 import { memoryDatabase } from './memoryDb';
+import { replaceFile } from './replaceFile';
 import { SNAPSHOT_FILE, takeSnapshotPreloads, type PreloadedSnapshot } from './snapshotPreload';
 
 export const FILES = {
@@ -146,13 +147,6 @@ function writeDurably(file: string, data: Uint8Array | string): void {
   fs.renameSync(tmp, file);
 }
 
-function renameIfExists(from: string, to: string): void {
-  try {
-    fs.renameSync(from, to);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
 
 export interface CompactionContext {
   dir: string;
@@ -205,7 +199,8 @@ export const COMPACTION_STEPS: ((ctx: CompactionContext) => void)[] = [
     if (fs.existsSync(digestFile(p(ctx, FILES.snapshot)))) fs.renameSync(digestFile(p(ctx, FILES.snapshot)), prevDigest);
     else fs.rmSync(prevDigest, { force: true });
   },
-  (ctx) => renameIfExists(p(ctx, FILES.snapshot), p(ctx, FILES.prevSnapshot)),
+  // The previous snapshot replaced is deleted off the main thread: the journal it needed went at step 0.
+  (ctx) => replaceFile(p(ctx, FILES.snapshot), p(ctx, FILES.prevSnapshot)),
   (ctx) => {
     fs.renameSync(p(ctx, FILES.nextSnapshot), p(ctx, FILES.snapshot));
     fsyncDir(ctx.dir);

@@ -1,7 +1,7 @@
 /**
- * A compaction's journal rotation (issue 13): the rotated journal takes the previous one's name
- * (`journal.prev.log`) only after that one was moved aside, and the one moved aside is deleted off
- * the main thread. Renamed onto an existing file, ext4 (`auto_da_alloc`, its default) wrote out
+ * A compaction's renames (issue 13, `replaceFile`): the rotated journal takes the previous one's
+ * name (`journal.prev.log`), and the snapshot the previous snapshot's (`store.prev.sqlite`), only
+ * after that one was moved aside, and the one moved aside is deleted off the main thread. Renamed onto an existing file, ext4 (`auto_da_alloc`, its default) wrote out
  * the rotated journal's data and freed the replaced one's blocks in the renaming thread: 44–65 ms
  * for 64 MB journals here, on the main thread, in the middle of a burst.
  */
@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../../emulator/log';
 import { Store } from '../../../emulator/store/database';
-import { discardedFile, readJournal } from '../../../emulator/store/journal';
+import { readJournal } from '../../../emulator/store/journal';
+import { discardedFile } from '../../../emulator/store/replaceFile';
 import { FILES } from '../../../emulator/store/snapshots';
 import { tempDir } from '../../helpers/emulatorProcess';
 
@@ -48,7 +49,7 @@ function renamesDuring(fn: () => void): { to: string; replaced: boolean }[] {
 }
 
 describe('journal rotation', () => {
-  it('the rotated journal never lands on an existing file; the one it follows is deleted off the main thread, and a reopen loses nothing', async () => {
+  it('the rotated journal and the snapshot never land on an existing file; the ones they follow are deleted off the main thread, and a reopen loses nothing', async () => {
     const dir = tempDir();
     const prev = path.join(dir, FILES.prevJournal);
     const s = await Store.open({ dir, log: quiet });
@@ -65,9 +66,16 @@ describe('journal rotation', () => {
     assert.ok(await gone(discardedFile(prev)), 'the journal moved aside is deleted');
 
     insert(s, 'third.test');
+    // The third compaction: a previous snapshot is there now, and the snapshot replaces it the same way.
+    const prevSnapshot = path.join(dir, FILES.prevSnapshot);
+    assert.ok(fs.existsSync(prevSnapshot), 'a previous snapshot to replace');
+    const third = renamesDuring(() => s.compact()).filter((r) => r.to === prevSnapshot);
+    assert.deepEqual(third, [{ to: prevSnapshot, replaced: false }], 'the snapshot renamed onto no file: the previous one was moved aside first');
+    assert.ok(await gone(discardedFile(prevSnapshot)), 'the snapshot moved aside is deleted');
+    insert(s, 'fourth.test');
     s.close();
     const again = await Store.open({ dir, log: quiet });
-    assert.deepEqual(names(again), ['first.test', 'second.test', 'third.test']);
+    assert.deepEqual(names(again), ['first.test', 'second.test', 'third.test', 'fourth.test']);
     again.close();
   });
 
