@@ -7,10 +7,10 @@
  * the JSON it already holds. So the events live here instead, bounded by retention (the events cap).
  *
  * Memory: each event's JSON is kept as UTF-8 bytes in shared 1 MB buffers (`Slabs`), outside V8's
- * heap, and per event only a small record (id, time, event id, type, where its bytes are) is a
- * JavaScript object. As JavaScript strings the retained events made V8's heap, which grows well
- * past what is live, swing RSS by ~200 MB. The message id and address are read from the JSON when
- * needed; maps by message id (with each event's type), address and type are built at the first
+ * heap, and the rest of an event is a slot in columns (typed arrays: where its bytes are, its time,
+ * its type), no JavaScript object of its own. As JavaScript strings the retained events made V8's
+ * heap, which grows well past what is live, swing RSS by ~200 MB. Its event id, message id and
+ * address are read from the JSON when needed; maps by message id (with each event's type), address and type are built at the first
  * read that filters (the delivery path never does) and dropped when mostly stale.
  *
  * Durability is the store's, as for any write: an insert or a prune is journaled with the
@@ -21,7 +21,7 @@
  *
  * Changes inside a store transaction are undone if it rolls back (`begin` / `commit` / `rollback`).
  */
-import { utf8Json, type JsonText, type Slab, type Utf8Json } from '../core/jsonText';
+import { utf8Json, type JsonText, type Slab } from '../core/jsonText';
 import { columnAt, COLUMN_OPS, JSON_TEXT_OPS } from './journal';
 
 export interface EventKeys {
@@ -116,27 +116,26 @@ function plainEnd(b: Slab, at: number, end: number): number {
  * from its bytes (not a slice of the event's text, which V8 would keep alive behind it). Any other
  * shape, an escape or a byte outside printable ASCII in a key: `keysOf`, as before.
  */
-function keysOfStored(s: Stored): EventKeys {
-  const b = s.slab;
-  const end = s.end;
+function keysOfBytes(b: Slab, start: number, end: number): EventKeys {
   const values: string[] = [];
-  let at = s.start;
+  let at = start;
+  const parsed = () => keysOf(b.toString('utf8', start, end));
   for (let k = 0; k < 3; k++) {
-    if (!markAt(b, at, KEY_MARKS[k])) return keysOf(jsonOf(s));
+    if (!markAt(b, at, KEY_MARKS[k])) return parsed();
     at += KEY_MARKS[k].length;
     const close = plainEnd(b, at, end);
-    if (close < 0) return keysOf(jsonOf(s));
+    if (close < 0) return parsed();
     values.push(b.toString('utf8', at, close));
     at = close;
   }
-  if (!markAt(b, at, KEY_MARKS[3])) return keysOf(jsonOf(s));
+  if (!markAt(b, at, KEY_MARKS[3])) return parsed();
   at += KEY_MARKS[3].length;
   // A number (our writers write one): digits, sign, point, exponent.
   while (at < end && ((b[at] >= 0x30 && b[at] <= 0x39) || b[at] === 0x2d || b[at] === 0x2b || b[at] === 0x2e || b[at] === 0x65 || b[at] === 0x45)) at++;
-  if (!markAt(b, at, EMAIL_MARK)) return keysOf(jsonOf(s));
+  if (!markAt(b, at, EMAIL_MARK)) return parsed();
   at += EMAIL_MARK.length;
   const close = plainEnd(b, at, end);
-  if (close < 0) return keysOf(jsonOf(s));
+  if (close < 0) return parsed();
   return { type: values[0], messageId: values[1], eventId: values[2], email: b.toString('utf8', at, close).toLowerCase() };
 }
 
@@ -151,46 +150,19 @@ const intern = (type: string): string => {
   return t;
 };
 
-/** An event's JSON as UTF-8 bytes in a shared slab (jsonText.ts): a lifecycle event's are its plan's own. */
-const bytesOf = (json: JsonText): Utf8Json => (typeof json === 'string' ? utf8Json(json) : json);
-
-/** One event in memory; `eventId` and `type` are filled from the JSON when first needed (a snapshot's events). */
+/**
+ * One event as a read sees it: made when asked (an event in memory is a slot of the columns, not an
+ * object), or read from a snapshot chunk not yet in memory (`EventLog.peek`).
+ */
 interface Stored {
   id: number;
   recordedAt: number;
   slab: Slab;
   start: number;
   end: number;
-  eventId: string | undefined;
-  type: string | undefined;
 }
 
 const jsonOf = (s: Stored): string => s.slab.toString('utf8', s.start, s.end);
-
-/**
- * A snapshot chunk's text as UTF-8 (eventSnapshot.ts): a line `id` TAB `recorded_at` TAB json per
- * event, joined by newlines, each event's JSON copied from its slab. (Made as text, decoding every
- * event's JSON and encoding the whole again for SQLite, it took ~1.2 µs an event; this, ~0.6.)
- */
-function chunkBody(events: readonly Stored[]): Buffer {
-  let size = events.length - 1;
-  for (let i = 0; i < events.length; i++) {
-    const s = events[i];
-    size += numberLength(s.id) + numberLength(s.recordedAt) + 2 + (s.end - s.start);
-  }
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (let i = 0; i < events.length; i++) {
-    const s = events[i];
-    if (i > 0) out[at++] = 0x0a;
-    at = writeNumber(out, at, s.id);
-    out[at++] = 0x09;
-    at = writeNumber(out, at, s.recordedAt);
-    out[at++] = 0x09;
-    at += s.slab.copy(out, at, s.start, s.end);
-  }
-  return out;
-}
 
 /** Characters of `${n}`: counted for a non-negative integer, else from the text. */
 function numberLength(n: number): number {
@@ -269,9 +241,24 @@ interface Keys {
   byType: Map<string, number[]>;
 }
 
+/** A column's first capacity, in slots. */
+const FIRST_CAPACITY = 1024;
+
 export class EventLog {
-  /** Events by id: `rows[id - base]`, undefined for an id deleted (or never used). Ascending by construction. */
-  private rows: (Stored | undefined)[] = [];
+  /**
+   * The events by column, slot `id - base` for event `id` (ascending by construction): the slab
+   * that holds its JSON (undefined for an id deleted, or never used), where in it the JSON starts
+   * and ends, its time, and its type's code + 1 (0: not read yet, as for a snapshot's events). Its
+   * event id, message id and address are read off its JSON when asked. As one object an event, with
+   * its event id's string and its time's box, the events were three of every five objects of a
+   * heap past the retention cap, each copied by the young generation's collections after its
+   * recording and marked by every full one (issue 13).
+   */
+  private slabs: (Slab | undefined)[] = [];
+  private starts = new Int32Array(FIRST_CAPACITY);
+  private ends = new Int32Array(FIRST_CAPACITY);
+  private times = new Float64Array(FIRST_CAPACITY);
+  private typeCodes = new Uint8Array(FIRST_CAPACITY);
   private base = 1;
   /** Index of the first slot that may hold an event. */
   private head = 0;
@@ -363,16 +350,23 @@ export class EventLog {
 
   add(rows: readonly NewEventRow[]): void {
     this.hydrate();
-    const before = { rows: this.rows, length: this.rows.length, base: this.base, head: this.head };
+    // The columns as they are: an append only writes slots past `length` (or, into an empty log,
+    // starts new columns), so putting these back undoes it.
+    const before = { slabs: this.slabs, length: this.slabs.length, starts: this.starts, ends: this.ends, times: this.times, typeCodes: this.typeCodes, base: this.base, head: this.head, blockLive: this.blockLive };
     this.append(rows, true);
     this.undo?.push(() => {
-      // Later undo steps ran first: every row is in its slot again. (Not in the maps: a read in
+      // Later undo steps ran first: every event is in its slot again. (Not in the maps: a read in
       // the transaction that indexed them also dropped the maps on rollback, `keyMaps`.)
       this.live -= rows.length;
-      this.rows = before.rows;
-      this.rows.length = before.length;
+      this.slabs = before.slabs;
+      this.slabs.length = before.length;
+      this.starts = before.starts;
+      this.ends = before.ends;
+      this.times = before.times;
+      this.typeCodes = before.typeCodes;
       this.base = before.base;
       this.head = before.head;
+      this.blockLive = before.blockLive;
       this.recountBlocks();
     });
   }
@@ -381,26 +375,30 @@ export class EventLog {
   delete(ids: Iterable<number>): number {
     this.hydrate();
     this.changes++;
-    const gone: Stored[] = [];
+    const goneAt: number[] = [];
+    const goneSlabs: Slab[] = [];
     for (const id of ids) {
-      const s = this.rows[id - this.base];
-      if (!s || s.id !== id) continue;
-      this.rows[id - this.base] = undefined;
-      this.blockLive[(id - this.base) >> BLOCK_BITS]--;
-      gone.push(s);
+      const i = id - this.base;
+      const slab = i >= 0 ? this.slabs[i] : undefined;
+      if (slab === undefined) continue;
+      this.slabs[i] = undefined;
+      this.blockLive[i >> BLOCK_BITS]--;
+      goneAt.push(i);
+      goneSlabs.push(slab);
     }
-    this.live -= gone.length;
-    this.staleKeys += gone.length;
-    // The key lists keep the ids (dead) until the maps are dropped: a rollback only puts rows back.
+    this.live -= goneAt.length;
+    this.staleKeys += goneAt.length;
+    // The key lists keep the ids (dead) until the maps are dropped: a rollback only puts the
+    // events back (their other columns are untouched; slots do not move inside a transaction).
     this.undo?.push(() => {
-      for (const s of gone) {
-        this.rows[s.id - this.base] = s;
-        this.blockLive[(s.id - this.base) >> BLOCK_BITS]++;
+      for (let k = 0; k < goneAt.length; k++) {
+        this.slabs[goneAt[k]] = goneSlabs[k];
+        this.blockLive[goneAt[k] >> BLOCK_BITS]++;
       }
-      this.live += gone.length;
+      this.live += goneAt.length;
     });
     if (!this.undo) this.tidy();
-    return gone.length;
+    return goneAt.length;
   }
 
   get(id: number): EventRow | undefined {
@@ -417,7 +415,9 @@ export class EventLog {
   /** Events oldest first: id, event id and time (the JSON is read only by those who need it). */
   *ascending(): IterableIterator<{ id: number; eventId: string; recordedAt: number }> {
     this.hydrate();
-    for (const s of this.oldestFirst()) yield { id: s.id, eventId: resolved(s).eventId!, recordedAt: s.recordedAt };
+    for (let i = this.liveFrom(this.head); i < this.slabs.length; i = this.liveFrom(i + 1)) {
+      yield { id: this.base + i, eventId: this.keysAt(i).eventId, recordedAt: this.times[i] };
+    }
   }
 
   /**
@@ -430,13 +430,13 @@ export class EventLog {
     this.hydrate();
     const ids: number[] = [];
     let q = 0;
-    for (let i = this.liveFrom(this.head); i < this.rows.length && ids.length < n; i = this.liveFrom(i + 1)) {
-      const s = this.rows[i]!;
+    for (let i = this.liveFrom(this.head); i < this.slabs.length && ids.length < n; i = this.liveFrom(i + 1)) {
+      const id = this.base + i;
       // The ranges below this id are behind the walk (ids ascend).
-      while (q < spared.length && spared[q][1] < s.id) q++;
-      if (q < spared.length && spared[q][0] <= s.id) continue;
-      if (held.size && held.has(resolved(s).eventId!)) continue;
-      ids.push(s.id);
+      while (q < spared.length && spared[q][1] < id) q++;
+      if (q < spared.length && spared[q][0] <= id) continue;
+      if (held.size && held.has(this.keysAt(i).eventId)) continue;
+      ids.push(id);
     }
     return ids;
   }
@@ -449,11 +449,8 @@ export class EventLog {
     const ids = this.candidates(q);
     if (!ids) {
       // Every event: walk the slots down from the cursor.
-      const top = q.beforeId === undefined ? this.rows.length : Math.min(this.rows.length, q.beforeId - this.base);
-      for (let i = top - 1; i >= this.head && out.length < limit; i--) {
-        const s = this.rows[i];
-        if (s) out.push(view(s));
-      }
+      const top = q.beforeId === undefined ? this.slabs.length : Math.min(this.slabs.length, q.beforeId - this.base);
+      for (let i = top - 1; i >= this.head && out.length < limit; i--) if (this.slabs[i] !== undefined) out.push(view(this.at(i)));
       return out;
     }
     // Every key list is ascending: a page further back starts right below its cursor.
@@ -461,7 +458,7 @@ export class EventLog {
     for (let i = start - 1; i >= 0 && out.length < limit; i--) {
       const s = this.stored(ids[i]);
       if (!s) continue;
-      if (q.type !== undefined && resolved(s).type !== q.type) continue;
+      if (q.type !== undefined && this.typeOf(s) !== q.type) continue;
       const r = view(s);
       if ((q.messageId === undefined || r.messageId === q.messageId) && (q.email === undefined || r.email === q.email)) out.push(r);
     }
@@ -489,10 +486,10 @@ export class EventLog {
   /** The types of an entry's events still stored, appended to `out` (oldest first). */
   private aliveTypes(entry: MessageEntry, out: string[]): string[] {
     if (typeof entry === 'number') {
-      if (this.stored(singleId(entry))) out.push(singleType(entry));
+      if (this.has(singleId(entry))) out.push(singleType(entry));
       return out;
     }
-    for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) out.push(entry.types[i]);
+    for (let i = 0; i < entry.ids.length; i++) if (this.has(entry.ids[i])) out.push(entry.types[i]);
     return out;
   }
 
@@ -514,9 +511,9 @@ export class EventLog {
   typeBits(messageId: string, bits: ReadonlyMap<string, number>): number {
     const entry = this.keyMaps().byMessage.get(messageId);
     if (entry === undefined) return 0;
-    if (typeof entry === 'number') return this.stored(singleId(entry)) ? (bits.get(singleType(entry)) ?? 0) : 0;
+    if (typeof entry === 'number') return this.has(singleId(entry)) ? (bits.get(singleType(entry)) ?? 0) : 0;
     let mask = 0;
-    for (let i = 0; i < entry.ids.length; i++) if (this.stored(entry.ids[i])) mask |= bits.get(entry.types[i]) ?? 0;
+    for (let i = 0; i < entry.ids.length; i++) if (this.has(entry.ids[i])) mask |= bits.get(entry.types[i]) ?? 0;
     return mask;
   }
 
@@ -596,16 +593,43 @@ export class EventLog {
    * pending are not among them: they are in the database already.
    */
   *chunks(per: number): IterableIterator<{ key: number; events: number; body: Buffer }> {
-    // One at a time (a generator): a snapshot never holds every chunk's bytes at once.
-    let events: Stored[] = [];
-    for (const s of this.oldestFirst()) {
-      events.push(s);
-      if (events.length >= per) {
-        yield { key: events[0].id, events: events.length, body: chunkBody(events) };
-        events = [];
-      }
+    // One at a time (a generator): a snapshot never holds every chunk's bytes at once. Between two
+    // chunks the walk goes on from an id (the slots move when the log is tidied).
+    let from = this.base + this.head;
+    for (;;) {
+      const slots: number[] = [];
+      for (let i = this.liveFrom(Math.max(this.head, from - this.base)); i < this.slabs.length && slots.length < per; i = this.liveFrom(i + 1)) slots.push(i);
+      if (!slots.length) return;
+      from = this.base + slots[slots.length - 1] + 1;
+      yield { key: this.base + slots[0], events: slots.length, body: this.chunkBody(slots) };
+      if (slots.length < per) return;
     }
-    if (events.length) yield { key: events[0].id, events: events.length, body: chunkBody(events) };
+  }
+
+  /**
+   * A snapshot chunk's text as UTF-8 (eventSnapshot.ts) for the events in `slots`: a line `id` TAB
+   * `recorded_at` TAB json per event, joined by newlines, each event's JSON copied from its slab.
+   * (Made as text, decoding every event's JSON and encoding the whole again for SQLite, it took
+   * ~1.2 µs an event; this, ~0.6.)
+   */
+  private chunkBody(slots: readonly number[]): Buffer {
+    let size = slots.length - 1;
+    for (let k = 0; k < slots.length; k++) {
+      const i = slots[k];
+      size += numberLength(this.base + i) + numberLength(this.times[i]) + 2 + (this.ends[i] - this.starts[i]);
+    }
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let k = 0; k < slots.length; k++) {
+      const i = slots[k];
+      if (k > 0) out[at++] = 0x0a;
+      at = writeNumber(out, at, this.base + i);
+      out[at++] = 0x09;
+      at = writeNumber(out, at, this.times[i]);
+      out[at++] = 0x09;
+      at += this.slabs[i]!.copy(out, at, this.starts[i], this.ends[i]);
+    }
+    return out;
   }
 
   /** The key of the oldest chunk still pending (every chunk below it is read). */
@@ -642,6 +666,33 @@ export class EventLog {
     while (this.hydrateSome());
   }
 
+  /** Whether event `id` is in memory (not deleted, not in a pending chunk). */
+  private has(id: number): boolean {
+    const i = id - this.base;
+    return i >= 0 && this.slabs[i] !== undefined;
+  }
+
+  /** The event in slot `i` (one that holds an event) as a read sees it. */
+  private at(i: number): Stored {
+    return { id: this.base + i, recordedAt: this.times[i], slab: this.slabs[i]!, start: this.starts[i], end: this.ends[i] };
+  }
+
+  /** The keys of the event in slot `i`, read off its JSON; its type's code kept for the next time. */
+  private keysAt(i: number): EventKeys {
+    const k = keysOfBytes(this.slabs[i]!, this.starts[i], this.ends[i]);
+    if (this.typeCodes[i] === 0) this.typeCodes[i] = typeCode(k.type) + 1;
+    return k;
+  }
+
+  /** The type of an event a read found: from its slot's column when known, else from its JSON. */
+  private typeOf(s: Stored): string {
+    // An event in memory is one `has` knows (a pending chunk's ids are above every one of them).
+    if (!this.has(s.id)) return keysOfBytes(s.slab, s.start, s.end).type;
+    const i = s.id - this.base;
+    const code = this.typeCodes[i];
+    return code !== 0 ? TYPE_BY_CODE[code - 1] : this.keysAt(i).type;
+  }
+
   /**
    * The event with this id. The events in memory are older than every pending chunk, so an id at
    * or above the first pending key is in one of them: only that chunk is read (not kept), and
@@ -650,8 +701,7 @@ export class EventLog {
    */
   private stored(id: number): Stored | undefined {
     if (this.pending.length && id >= this.pending[0].key) return this.peek(id);
-    const s = this.rows[id - this.base];
-    return s && s.id === id ? s : undefined;
+    return this.has(id) ? this.at(id - this.base) : undefined;
   }
 
   private peek(id: number): Stored | undefined {
@@ -667,7 +717,7 @@ export class EventLog {
       const rows = new Map<number, Stored>();
       for (const r of parseChunk(this.source!(key))) {
         const { slab, start, end } = utf8Json(r.json);
-        rows.set(r.id, { id: r.id, recordedAt: r.recordedAt, slab, start, end, eventId: undefined, type: undefined });
+        rows.set(r.id, { id: r.id, recordedAt: r.recordedAt, slab, start, end });
       }
       this.peeked = { key, rows };
     }
@@ -676,51 +726,82 @@ export class EventLog {
 
   private alive(ids: readonly number[]): number {
     let n = 0;
-    for (const id of ids) if (this.rows[id - this.base]?.id === id) n++;
+    for (const id of ids) if (this.has(id)) n++;
     return n;
   }
 
-  /** Append rows newer than every one here; `withKeys`: their event id and type are known (not a snapshot's). */
+  /** Room in the columns for slot `i`. */
+  private reach(i: number): void {
+    if (i < this.starts.length) return;
+    const capacity = Math.max(this.starts.length * 2, i + 1);
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.starts = grow(this.starts, (n) => new Int32Array(n));
+    this.ends = grow(this.ends, (n) => new Int32Array(n));
+    this.times = grow(this.times, (n) => new Float64Array(n));
+    this.typeCodes = grow(this.typeCodes, (n) => new Uint8Array(n));
+  }
+
+  /** Append rows newer than every one here; `withKeys`: their type is known (not a snapshot's). */
   private append(rows: readonly (Pick<NewEventRow, 'id' | 'recordedAt' | 'json'> & Partial<EventKeys>)[], withKeys: boolean): void {
     this.changes++;
     for (let k = 0; k < rows.length; k++) {
       const r = rows[k];
-      if (this.live === 0 && this.head === this.rows.length) {
-        // Empty: start the slots at this id (ids may jump, e.g. past pruned newest events).
-        this.rows = [];
+      if (this.live === 0 && this.head === this.slabs.length) {
+        // Empty: start the slots at this id (ids may jump, e.g. past pruned newest events), in new
+        // columns (an undo puts the old ones back).
+        this.slabs = [];
+        this.starts = new Int32Array(FIRST_CAPACITY);
+        this.ends = new Int32Array(FIRST_CAPACITY);
+        this.times = new Float64Array(FIRST_CAPACITY);
+        this.typeCodes = new Uint8Array(FIRST_CAPACITY);
         this.base = r.id;
         this.head = 0;
         this.blockLive = [];
       }
       const i = r.id - this.base;
-      if (i < this.rows.length) throw new Error(`event ${r.id} is not newer than the newest one`);
-      while (this.rows.length < i) this.rows.push(undefined);
-      const { slab, start, end } = bytesOf(r.json);
-      this.rows.push({ id: r.id, recordedAt: r.recordedAt, slab, start, end, eventId: withKeys ? r.eventId : undefined, type: withKeys ? intern(r.type!) : undefined });
+      if (i < this.slabs.length) throw new Error(`event ${r.id} is not newer than the newest one`);
+      this.reach(i);
+      while (this.slabs.length < i) {
+        this.typeCodes[this.slabs.length] = 0;
+        this.slabs.push(undefined);
+      }
+      const json = r.json;
+      if (typeof json === 'string') {
+        const b = utf8Json(json);
+        this.slabs.push(b.slab);
+        this.starts[i] = b.start;
+        this.ends[i] = b.end;
+      } else {
+        this.slabs.push(json.slab);
+        this.starts[i] = json.start;
+        this.ends[i] = json.end;
+      }
+      this.times[i] = r.recordedAt;
+      this.typeCodes[i] = withKeys ? typeCode(r.type!) + 1 : 0;
       this.blockLive[i >> BLOCK_BITS] = (this.blockLive[i >> BLOCK_BITS] ?? 0) + 1;
       this.live++;
       if (r.id >= this.next) this.next = r.id + 1;
     }
   }
 
-  /** The events in their slots, oldest first. */
-  private *oldestFirst(): IterableIterator<Stored> {
-    for (let i = this.liveFrom(this.head); i < this.rows.length; i = this.liveFrom(i + 1)) yield this.rows[i]!;
-  }
-
-  /** The first slot from `i` on that holds an event (`rows.length` if none), skipping blocks with none. */
+  /** The first slot from `i` on that holds an event (`slabs.length` if none), skipping blocks with none. */
   private liveFrom(i: number): number {
-    while (i < this.rows.length) {
+    const n = this.slabs.length;
+    while (i < n) {
       if (!this.blockLive[i >> BLOCK_BITS]) i = ((i >> BLOCK_BITS) + 1) << BLOCK_BITS;
-      else if (this.rows[i]) return i;
+      else if (this.slabs[i] !== undefined) return i;
       else i++;
     }
-    return this.rows.length;
+    return n;
   }
 
   private recountBlocks(): void {
     this.blockLive = [];
-    for (let i = 0; i < this.rows.length; i++) if (this.rows[i]) this.blockLive[i >> BLOCK_BITS] = (this.blockLive[i >> BLOCK_BITS] ?? 0) + 1;
+    for (let i = 0; i < this.slabs.length; i++) if (this.slabs[i] !== undefined) this.blockLive[i >> BLOCK_BITS] = (this.blockLive[i >> BLOCK_BITS] ?? 0) + 1;
   }
 
   private keyMaps(): Keys {
@@ -736,7 +817,7 @@ export class EventLog {
 
   /** Whether the maps hold every event. */
   private get indexed(): boolean {
-    return this.keys !== null && this.indexedTo >= this.base + this.rows.length;
+    return this.keys !== null && this.indexedTo >= this.base + this.slabs.length;
   }
 
   /** Deletions whose ids are left in the maps' lists before quiet time sweeps them. */
@@ -773,14 +854,13 @@ export class EventLog {
     }
     const keys = this.keys;
     let i = Math.max(this.head, this.indexedTo - this.base);
-    for (let done = 0; i < this.rows.length && done < n; i++) {
-      const s = this.rows[i];
-      if (!s) continue;
-      indexInto(keys, s.id, keysOfStored(s));
+    for (let done = 0; i < this.slabs.length && done < n; i++) {
+      if (this.slabs[i] === undefined) continue;
+      indexInto(keys, this.base + i, this.keysAt(i));
       done++;
     }
     this.indexedTo = this.base + i;
-    return i >= this.rows.length;
+    return i >= this.slabs.length;
   }
 
   /** Drop deleted ids from the maps' lists, and the keys left with none. */
@@ -829,10 +909,16 @@ export class EventLog {
   private tidy(): void {
     if (this.undo) return;
     if (this.keys && this.staleKeys > 2 * this.sweepAt) this.keys = null;
-    while (this.head < this.rows.length && !this.rows[this.head]) this.head++;
-    if (this.head > 4096 && this.head > this.rows.length / 2) {
-      this.rows = this.rows.slice(this.head);
-      this.base += this.head;
+    while (this.head < this.slabs.length && this.slabs[this.head] === undefined) this.head++;
+    if (this.head > 4096 && this.head > this.slabs.length / 2) {
+      const h = this.head;
+      const n = this.slabs.length;
+      this.slabs = this.slabs.slice(h);
+      this.starts.copyWithin(0, h, n);
+      this.ends.copyWithin(0, h, n);
+      this.times.copyWithin(0, h, n);
+      this.typeCodes.copyWithin(0, h, n);
+      this.base += h;
       this.head = 0;
       this.recountBlocks();
     }
@@ -848,16 +934,6 @@ function parseChunk(text: string): { id: number; recordedAt: number; json: strin
     rows.push({ id: Number(line.slice(0, a)), recordedAt: Number(line.slice(a + 1, b)), json: line.slice(b + 1) });
   }
   return rows;
-}
-
-/** `s` with its event id and type filled (from the JSON, once). */
-function resolved(s: Stored): Stored {
-  if (s.eventId === undefined || s.type === undefined) {
-    const k = keysOf(jsonOf(s));
-    s.eventId = k.eventId;
-    s.type = intern(k.type);
-  }
-  return s;
 }
 
 function view(s: Stored): EventRow {

@@ -128,6 +128,60 @@ describe('events in memory (EventLog)', () => {
     assert.equal(log.size, 1000);
   });
 
+  it('kept by column: through growth, pruning far past the oldest, rollbacks and an emptied log, every read agrees with a plain list of the events', () => {
+    // The events are slots of typed-array columns (issue 13), which grow, and drop their leading
+    // empty slots once most are; a rollback puts back what it undoes. A plain list is the model.
+    const log = new EventLog();
+    let model: EventRow[] = [];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const check = (what: string) => {
+      const newest = model.slice().reverse();
+      assert.equal(log.size, model.length, `${what}: size`);
+      assert.deepEqual(log.list({}, 50).map((r) => r.id), newest.slice(0, 50).map((r) => r.id), `${what}: newest`);
+      assert.deepEqual(log.list({ type: 'click' }, 20), newest.filter((r) => r.type === 'click').slice(0, 20), `${what}: by type, whole rows`);
+      assert.equal(log.count({ email: 'user2@example.net' }), model.filter((r) => r.email === 'user2@example.net').length, `${what}: by address`);
+      assert.deepEqual([...log.ascending()], model.map((r) => ({ id: r.id, eventId: r.eventId, recordedAt: r.recordedAt })), `${what}: oldest first`);
+      assert.deepEqual([...log.chunks(4096)].map((c) => c.events), chunkSizes(model.length, 4096), `${what}: chunks`);
+      for (let k = 0; k < 5 && model.length; k++) {
+        const r = model[rand(model.length)];
+        assert.deepEqual(log.get(r.id), r, `${what}: event ${r.id}`);
+      }
+    };
+    const chunkSizes = (n: number, per: number) => Array.from({ length: Math.ceil(n / per) }, (_, k) => Math.min(per, n - k * per));
+    const addSome = (n: number) => {
+      const first = log.reserve(n);
+      const rows = Array.from({ length: n }, (_, k) => row(first + k));
+      log.add(rows);
+      return rows;
+    };
+    for (let round = 0; round < 12; round++) {
+      model.push(...addSome(1000 + rand(3000)));
+      // Retention: the oldest go, all but one spared now and then, far past the tidy point.
+      const cut = Math.floor(model.length * 0.6);
+      const spared = round % 3 === 0 ? model[1].id : -1;
+      log.delete(model.slice(0, cut).filter((r) => r.id !== spared).map((r) => r.id));
+      model = model.filter((r, k) => k >= cut || r.id === spared);
+      // A transaction that adds (past the columns' room), deletes old and new, then rolls back.
+      log.begin();
+      const rolled = addSome(2500);
+      log.delete([model[0].id, rolled[3].id, model[model.length - 1].id]);
+      assert.equal(log.size, model.length + 2500 - 3);
+      log.rollback();
+      check(`round ${round}`);
+    }
+    // Emptied, then a rollback of the events that started it again, then for good.
+    log.delete(model.map((r) => r.id));
+    model = [];
+    check('emptied');
+    log.begin();
+    addSome(10);
+    log.rollback();
+    check('a rolled-back start');
+    model.push(...addSome(5000));
+    check('started again');
+  });
+
   it("looking up an event of a snapshot reads only its chunk (a restart's queued events, before the ready line)", () => {
     const log = new EventLog();
     log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
