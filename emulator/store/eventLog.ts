@@ -40,9 +40,14 @@ export interface EventRow extends EventKeys {
   json: string;
 }
 
-/** A row to add: its JSON as a string, or as the UTF-8 bytes its plan made (kept as they are). */
-export interface NewEventRow extends Omit<EventRow, 'json'> {
+/**
+ * A row to add: its JSON as a string, or as the UTF-8 bytes its plan made (kept as they are), and
+ * its type (the payload's `event`) when the caller has it; the keys not given are read off the
+ * JSON when asked.
+ */
+export interface NewEventRow extends Pick<EventRow, 'id' | 'recordedAt'> {
   json: JsonText;
+  type?: string;
 }
 
 export interface EventQuery {
@@ -119,24 +124,37 @@ function plainEnd(b: Slab, at: number, end: number): number {
 function keysOfBytes(b: Slab, start: number, end: number): EventKeys {
   const values: string[] = [];
   let at = start;
-  const parsed = () => keysOf(b.toString('utf8', start, end));
   for (let k = 0; k < 3; k++) {
-    if (!markAt(b, at, KEY_MARKS[k])) return parsed();
+    if (!markAt(b, at, KEY_MARKS[k])) return keysOf(b.toString('utf8', start, end));
     at += KEY_MARKS[k].length;
     const close = plainEnd(b, at, end);
-    if (close < 0) return parsed();
+    if (close < 0) return keysOf(b.toString('utf8', start, end));
     values.push(b.toString('utf8', at, close));
     at = close;
   }
-  if (!markAt(b, at, KEY_MARKS[3])) return parsed();
+  if (!markAt(b, at, KEY_MARKS[3])) return keysOf(b.toString('utf8', start, end));
   at += KEY_MARKS[3].length;
   // A number (our writers write one): digits, sign, point, exponent.
   while (at < end && ((b[at] >= 0x30 && b[at] <= 0x39) || b[at] === 0x2d || b[at] === 0x2b || b[at] === 0x2e || b[at] === 0x65 || b[at] === 0x45)) at++;
-  if (!markAt(b, at, EMAIL_MARK)) return parsed();
+  if (!markAt(b, at, EMAIL_MARK)) return keysOf(b.toString('utf8', start, end));
   at += EMAIL_MARK.length;
   const close = plainEnd(b, at, end);
-  if (close < 0) return parsed();
+  if (close < 0) return keysOf(b.toString('utf8', start, end));
   return { type: values[0], messageId: values[1], eventId: values[2], email: b.toString('utf8', at, close).toLowerCase() };
+}
+
+/** The event id of `keysOfBytes`, the one string made (retention's walk past events held by batches still retrying). */
+function eventIdOfBytes(b: Slab, start: number, end: number): string {
+  let at = start;
+  for (let k = 0; k < 3; k++) {
+    if (!markAt(b, at, KEY_MARKS[k])) return keysOf(b.toString('utf8', start, end)).eventId;
+    at += KEY_MARKS[k].length;
+    const close = plainEnd(b, at, end);
+    if (close < 0) return keysOf(b.toString('utf8', start, end)).eventId;
+    if (k === 2) return b.toString('utf8', at, close);
+    at = close;
+  }
+  return keysOf(b.toString('utf8', start, end)).eventId;
 }
 
 /** Event types are a handful of strings: one copy each. */
@@ -353,7 +371,7 @@ export class EventLog {
     // The columns as they are: an append only writes slots past `length` (or, into an empty log,
     // starts new columns), so putting these back undoes it.
     const before = { slabs: this.slabs, length: this.slabs.length, starts: this.starts, ends: this.ends, times: this.times, typeCodes: this.typeCodes, base: this.base, head: this.head, blockLive: this.blockLive };
-    this.append(rows, true);
+    this.append(rows);
     this.undo?.push(() => {
       // Later undo steps ran first: every event is in its slot again. (Not in the maps: a read in
       // the transaction that indexed them also dropped the maps on rollback, `keyMaps`.)
@@ -416,7 +434,7 @@ export class EventLog {
   *ascending(): IterableIterator<{ id: number; eventId: string; recordedAt: number }> {
     this.hydrate();
     for (let i = this.liveFrom(this.head); i < this.slabs.length; i = this.liveFrom(i + 1)) {
-      yield { id: this.base + i, eventId: this.keysAt(i).eventId, recordedAt: this.times[i] };
+      yield { id: this.base + i, eventId: this.eventIdAt(i), recordedAt: this.times[i] };
     }
   }
 
@@ -435,7 +453,7 @@ export class EventLog {
       // The ranges below this id are behind the walk (ids ascend).
       while (q < spared.length && spared[q][1] < id) q++;
       if (q < spared.length && spared[q][0] <= id) continue;
-      if (held.size && held.has(this.keysAt(i).eventId)) continue;
+      if (held.size && held.has(this.eventIdAt(i))) continue;
       ids.push(id);
     }
     return ids;
@@ -561,20 +579,15 @@ export class EventLog {
     if (sql === EVENT_OPS.columns) {
       const first = Number(params[0]);
       const n = Number(params[1]);
-      const rows: EventRow[] = new Array(n);
-      for (let k = 0; k < n; k++) {
-        const json = String(params[columnAt(n, k, 2)]);
-        rows[k] = { id: first + k, recordedAt: Number(params[columnAt(n, k, 1)]), json, ...keysOf(json) };
-      }
+      // Their keys are read off the JSON when asked, as a snapshot's are (no parse at a replay).
+      const rows: NewEventRow[] = new Array(n);
+      for (let k = 0; k < n; k++) rows[k] = { id: first + k, recordedAt: Number(params[columnAt(n, k, 1)]), json: String(params[columnAt(n, k, 2)]) };
       this.add(rows);
       return true;
     }
     if (sql === EVENT_OPS.add || sql === EVENT_OPS.insert) {
-      const rows: EventRow[] = [];
-      for (let k = 0; k + WIDTH <= params.length; k += WIDTH) {
-        const json = String(params[k + 2]);
-        rows.push({ id: Number(params[k]), recordedAt: Number(params[k + 1]), json, ...keysOf(json) });
-      }
+      const rows: NewEventRow[] = [];
+      for (let k = 0; k + WIDTH <= params.length; k += WIDTH) rows.push({ id: Number(params[k]), recordedAt: Number(params[k + 1]), json: String(params[k + 2]) });
       this.add(rows);
       return true;
     }
@@ -658,7 +671,7 @@ export class EventLog {
     this.peeked = null;
     this.pendingCount -= chunk.events;
     // Never undone: the events were there before any transaction. Their keys are read when needed.
-    this.append(rows, false);
+    this.append(rows);
     return this.pending.length > 0;
   }
 
@@ -682,6 +695,11 @@ export class EventLog {
     const k = keysOfBytes(this.slabs[i]!, this.starts[i], this.ends[i]);
     if (this.typeCodes[i] === 0) this.typeCodes[i] = typeCode(k.type) + 1;
     return k;
+  }
+
+  /** The event id of the event in slot `i`, read off its JSON. */
+  private eventIdAt(i: number): string {
+    return eventIdOfBytes(this.slabs[i]!, this.starts[i], this.ends[i]);
   }
 
   /** The type of an event a read found: from its slot's column when known, else from its JSON. */
@@ -745,8 +763,8 @@ export class EventLog {
     this.typeCodes = grow(this.typeCodes, (n) => new Uint8Array(n));
   }
 
-  /** Append rows newer than every one here; `withKeys`: their type is known (not a snapshot's). */
-  private append(rows: readonly (Pick<NewEventRow, 'id' | 'recordedAt' | 'json'> & Partial<EventKeys>)[], withKeys: boolean): void {
+  /** Append rows newer than every one here (a type not given is read off the JSON when first asked). */
+  private append(rows: readonly NewEventRow[]): void {
     this.changes++;
     for (let k = 0; k < rows.length; k++) {
       const r = rows[k];
@@ -781,7 +799,7 @@ export class EventLog {
         this.ends[i] = json.end;
       }
       this.times[i] = r.recordedAt;
-      this.typeCodes[i] = withKeys ? typeCode(r.type!) + 1 : 0;
+      this.typeCodes[i] = r.type === undefined ? 0 : typeCode(r.type) + 1;
       this.blockLive[i >> BLOCK_BITS] = (this.blockLive[i >> BLOCK_BITS] ?? 0) + 1;
       this.live++;
       if (r.id >= this.next) this.next = r.id + 1;

@@ -36,7 +36,7 @@ export class SqlEventRepository implements EventRepository {
       for (let i = 0; i < payloads.length; i++) {
         const p = payloads[i];
         const json: JsonText = from ? from[i].json : jsons ? jsons[i] : JSON.stringify(p);
-        rows[i] = { id: first + i, payload: p, recordedAt, json, eventId: p.event_id, messageId: p.message_id, type: p.event, email: p.email.toLowerCase() };
+        rows[i] = { id: first + i, payload: p, recordedAt, json, type: p.event };
       }
       this.store.insertEvents(rows, from?.map((s) => s.id));
       return rows;
