@@ -10,8 +10,9 @@
  * heap, and the rest of an event is a slot in columns (typed arrays: where its bytes are, its time,
  * its type), no JavaScript object of its own. As JavaScript strings the retained events made V8's
  * heap, which grows well past what is live, swing RSS by ~200 MB. Its event id, message id and
- * address are read from the JSON when needed; maps by message id (with each event's type), address and type are built at the first
- * read that filters (the delivery path never does) and dropped when mostly stale.
+ * address are read from the JSON when needed; maps by message id (with each event's type), address
+ * and type are built at the first read that filters (the delivery path never does) and dropped
+ * when mostly stale.
  *
  * Durability is the store's, as for any write: an insert or a prune is journaled with the
  * transaction that makes it (`EVENT_OPS`: explicit ids, so replay makes the same rows), and a
@@ -884,7 +885,7 @@ export class EventLog {
   /** Drop deleted ids from the maps' lists, and the keys left with none. */
   private sweep(): void {
     const keys = this.keys!;
-    const alive = (id: number) => this.stored(id) !== undefined;
+    const alive = (id: number) => this.has(id);
     for (const [k, m] of keys.byMessage) {
       if (typeof m === 'number') {
         if (!alive(singleId(m))) keys.byMessage.delete(k);
