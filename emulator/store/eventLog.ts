@@ -116,46 +116,54 @@ function plainEnd(b: Slab, at: number, end: number): number {
 }
 
 /**
+ * Where our writers put an event's keys in its JSON: the values of `event`, `message_id`,
+ * `event_id` and (unless `toEventId`) `email`, as from/to pairs in `KEY_RANGES`; false for any
+ * other shape, or an escape or a byte outside printable ASCII in a key (then only `keysOf` can say).
+ */
+const KEY_RANGES = new Int32Array(8);
+function keyRanges(b: Slab, start: number, end: number, toEventId = false): boolean {
+  let at = start;
+  for (let k = 0; k < 3; k++) {
+    if (!markAt(b, at, KEY_MARKS[k])) return false;
+    at += KEY_MARKS[k].length;
+    const close = plainEnd(b, at, end);
+    if (close < 0) return false;
+    KEY_RANGES[2 * k] = at;
+    KEY_RANGES[2 * k + 1] = close;
+    at = close;
+  }
+  if (toEventId) return true;
+  if (!markAt(b, at, KEY_MARKS[3])) return false;
+  at += KEY_MARKS[3].length;
+  // A number (our writers write one): digits, sign, point, exponent.
+  while (at < end && ((b[at] >= 0x30 && b[at] <= 0x39) || b[at] === 0x2d || b[at] === 0x2b || b[at] === 0x2e || b[at] === 0x65 || b[at] === 0x45)) at++;
+  if (!markAt(b, at, EMAIL_MARK)) return false;
+  at += EMAIL_MARK.length;
+  const close = plainEnd(b, at, end);
+  if (close < 0) return false;
+  KEY_RANGES[6] = at;
+  KEY_RANGES[7] = close;
+  return true;
+}
+
+/** Key `k` of `keyRanges`' last answer, as a string of its own. */
+const keyAt = (b: Slab, k: number): string => b.toString('utf8', KEY_RANGES[2 * k], KEY_RANGES[2 * k + 1]);
+
+/**
  * `keysOf` of an event in memory, read off its bytes where our writers put the keys (the filtered
  * reads' maps index every event: parsing its whole JSON was ~3 µs of the ~6 an event cost, the
  * first read after a burst paying it for the whole burst). Each key is a string of its own, made
  * from its bytes (not a slice of the event's text, which V8 would keep alive behind it). Any other
- * shape, an escape or a byte outside printable ASCII in a key: `keysOf`, as before.
+ * shape: `keysOf`, as before.
  */
 function keysOfBytes(b: Slab, start: number, end: number): EventKeys {
-  const values: string[] = [];
-  let at = start;
-  for (let k = 0; k < 3; k++) {
-    if (!markAt(b, at, KEY_MARKS[k])) return keysOf(b.toString('utf8', start, end));
-    at += KEY_MARKS[k].length;
-    const close = plainEnd(b, at, end);
-    if (close < 0) return keysOf(b.toString('utf8', start, end));
-    values.push(b.toString('utf8', at, close));
-    at = close;
-  }
-  if (!markAt(b, at, KEY_MARKS[3])) return keysOf(b.toString('utf8', start, end));
-  at += KEY_MARKS[3].length;
-  // A number (our writers write one): digits, sign, point, exponent.
-  while (at < end && ((b[at] >= 0x30 && b[at] <= 0x39) || b[at] === 0x2d || b[at] === 0x2b || b[at] === 0x2e || b[at] === 0x65 || b[at] === 0x45)) at++;
-  if (!markAt(b, at, EMAIL_MARK)) return keysOf(b.toString('utf8', start, end));
-  at += EMAIL_MARK.length;
-  const close = plainEnd(b, at, end);
-  if (close < 0) return keysOf(b.toString('utf8', start, end));
-  return { type: values[0], messageId: values[1], eventId: values[2], email: b.toString('utf8', at, close).toLowerCase() };
+  if (!keyRanges(b, start, end)) return keysOf(b.toString('utf8', start, end));
+  return { type: keyAt(b, 0), messageId: keyAt(b, 1), eventId: keyAt(b, 2), email: keyAt(b, 3).toLowerCase() };
 }
 
 /** The event id of `keysOfBytes`, the one string made (retention's walk past events held by batches still retrying). */
 function eventIdOfBytes(b: Slab, start: number, end: number): string {
-  let at = start;
-  for (let k = 0; k < 3; k++) {
-    if (!markAt(b, at, KEY_MARKS[k])) return keysOf(b.toString('utf8', start, end)).eventId;
-    at += KEY_MARKS[k].length;
-    const close = plainEnd(b, at, end);
-    if (close < 0) return keysOf(b.toString('utf8', start, end)).eventId;
-    if (k === 2) return b.toString('utf8', at, close);
-    at = close;
-  }
-  return keysOf(b.toString('utf8', start, end)).eventId;
+  return keyRanges(b, start, end, true) ? keyAt(b, 2) : keysOf(b.toString('utf8', start, end)).eventId;
 }
 
 /** Event types are a handful of strings: one copy each. */
@@ -371,7 +379,7 @@ export class EventLog {
     this.hydrate();
     // The columns as they are: an append only writes slots past `length` (or, into an empty log,
     // starts new columns), so putting these back undoes it.
-    const before = { slabs: this.slabs, length: this.slabs.length, starts: this.starts, ends: this.ends, times: this.times, typeCodes: this.typeCodes, base: this.base, head: this.head, blockLive: this.blockLive };
+    const before = { slabs: this.slabs, length: this.slabs.length, starts: this.starts, ends: this.ends, times: this.times, typeCodes: this.typeCodes, base: this.base, head: this.head };
     this.append(rows);
     this.undo?.push(() => {
       // Later undo steps ran first: every event is in its slot again. (Not in the maps: a read in
@@ -385,7 +393,6 @@ export class EventLog {
       this.typeCodes = before.typeCodes;
       this.base = before.base;
       this.head = before.head;
-      this.blockLive = before.blockLive;
       this.recountBlocks();
     });
   }

@@ -28,13 +28,9 @@ export function unlinkInBackground(file: string): void {
   fs.unlink(file, () => undefined);
 }
 
-/**
- * Rename `from` (if it is there) to `to`, the file at `to` (if any) moved aside and deleted in the
- * background; whether `from` was there.
- */
-export function replaceFile(from: string, to: string): boolean {
-  if (!fs.existsSync(from)) return false;
+/** Rename `from` (if it is there) to `to`, the file at `to` (if any) moved aside and deleted in the background. */
+export function replaceFile(from: string, to: string): void {
+  if (!fs.existsSync(from)) return;
   if (renameIfExists(to, discardedFile(to))) unlinkInBackground(discardedFile(to));
   fs.renameSync(from, to);
-  return true;
 }

@@ -147,7 +147,6 @@ function writeDurably(file: string, data: Uint8Array | string): void {
   fs.renameSync(tmp, file);
 }
 
-
 export interface CompactionContext {
   dir: string;
   data: Uint8Array;
