@@ -3,7 +3,6 @@
  * (delivery, the SSE stream) subscribe; storage never fires side effects itself.
  */
 import type { DeliveryView } from './delivery/types';
-import type { StoredEvent } from './events';
 import type { MessageCreated } from './sending/model';
 import type { Domain, Webhook } from './types';
 
@@ -14,7 +13,7 @@ export interface CoreEventMap {
   'webhook.created': Webhook;
   'webhook.updated': Webhook;
   'webhook.deleted': Webhook;
-  'events.recorded': StoredEvent[];
+  'events.recorded': EventsRecorded;
   'message.created': MessageCreated;
   'clock.advanced': { from: number; to: number; fired: number };
   /** A batch, resend or test delivery was made (carries its attempts so far). */
@@ -23,6 +22,11 @@ export interface CoreEventMap {
   'delivery.updated': DeliveryView;
   /** A batch's last attempt failed: it was dropped and the webhook paused (SPEC §5). `webhook` is as paused. */
   'webhook.paused': WebhookPaused;
+}
+
+/** A recording, by its events' store ids in order (`StoredEvent.id`): a replay's parts are gone by its commit. */
+export interface EventsRecorded {
+  ids: number[];
 }
 
 export interface WebhookPaused {

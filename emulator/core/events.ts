@@ -108,13 +108,29 @@ export class EventService {
 
   record(payloads: EventPayload[], source?: EventSources): StoredEvent[] {
     if (!payloads.length) return [];
+    return this.recordInParts((record) => record(payloads, source));
+  }
+
+  /**
+   * One recording made in parts, in one transaction: `fill` hands `record` each part in order,
+   * which stores it and runs every consumer on it at once, so that a part's payloads and records
+   * can be collected before the next is made (a replay of 50,000 lines, issue 13). Whatever `fill`
+   * throws rolls every part back. The recording is announced once, after commit, by its ids.
+   */
+  recordInParts<T>(fill: (record: (payloads: EventPayload[], source?: EventSources) => StoredEvent[]) => T): T {
     const now = this.clock.now();
     return this.uow.transaction(() => {
-      const out = this.repo.insertMany(payloads, now, source);
-      for (const c of this.consumers) c(out);
+      const ids: number[] = [];
+      const result = fill((payloads, source) => {
+        if (!payloads.length) return [];
+        const out = this.repo.insertMany(payloads, now, source);
+        for (const c of this.consumers) c(out);
+        for (let i = 0; i < out.length; i++) ids.push(out[i].id);
+        return out;
+      });
       // Announced once committed: a caller's transaction may still do more, or roll back.
-      this.uow.afterCommit(() => this.bus.emit('events.recorded', out));
-      return out;
+      if (ids.length) this.uow.afterCommit(() => this.bus.emit('events.recorded', { ids }));
+      return result;
     });
   }
 

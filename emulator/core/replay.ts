@@ -10,12 +10,23 @@ import { payloadUtf8 } from './sending/eventBuilder';
 import { parseEventType, SENDING_STREAMS, toPayloadEventName, type PayloadEventName, type SendingStream } from './types';
 
 export const MAX_REPLAY_EVENTS = 50_000;
+/** Events a part of a replay in parts holds (`ReplayOptions.part`). */
+export const REPLAY_PART = 1024;
 
 export interface ReplayOptions {
   /** Keep each event's `event_id` and `timestamp`; otherwise fresh ids and the current virtual time. */
   keepIds: boolean;
   now: number;
   uuid: () => string;
+  /**
+   * Given: the events are handed to it in parts of `REPLAY_PART`, in order, each as soon as it is
+   * made while no line was refused (the last once every line is checked), and none is returned.
+   * A line refused after some parts were handed on still throws the 400 that names it: the caller
+   * records the parts in one transaction (`EventService.recordInParts`), which the throw rolls
+   * back. A part's payloads and records then die young, where a whole request's lived until its
+   * commit, copied by every collection meanwhile (issue 13).
+   */
+  part?: (payloads: EventPayload[], jsons: Utf8Json[]) => void;
 }
 
 /** Bytes `start` … `end` of `b` as a string of their own (a byte a character). */
@@ -42,9 +53,17 @@ export function replayEvents(body: unknown, opts: ReplayOptions): ReplayEvents {
 
 function collect(body: unknown, opts: ReplayOptions, withJson: boolean): ReplayEvents {
   const errors: string[] = [];
-  const out: EventPayload[] = [];
-  const jsons: Utf8Json[] = [];
+  let out: EventPayload[] = [];
+  let jsons: Utf8Json[] = [];
   let count = 0;
+  const { part } = opts;
+  /** A full part is handed on (only while no line was refused: after one, none is kept). */
+  const handOn = () => {
+    if (part === undefined || out.length < REPLAY_PART) return;
+    part(out, jsons);
+    out = [];
+    jsons = [];
+  };
   const lines = typeof body === 'string' || body instanceof Uint8Array;
   /** Checks an event (`at`: its line, or its index in `events`) and makes its payload. */
   const take = (e: unknown, at: number) => {
@@ -56,6 +75,7 @@ function collect(body: unknown, opts: ReplayOptions, withJson: boolean): ReplayE
       const p = toPayload(e as Record<string, unknown>, opts);
       out.push(p);
       if (withJson) jsons.push(payloadUtf8(p));
+      handOn();
     }
   };
   /** A JSON Lines line as text: skipped when blank, else parsed (any invalid JSON is the answer) and taken. */
@@ -88,7 +108,10 @@ function collect(body: unknown, opts: ReplayOptions, withJson: boolean): ReplayE
         const p = canonicalLine(b, from, to, stamp, stampText, opts.uuid, withJson ? jsons : undefined, errors.length === 0);
         if (p !== undefined) {
           count++;
-          if (p !== null) out.push(p);
+          if (p !== null) {
+            out.push(p);
+            handOn();
+          }
           from = to + 1;
           continue;
         }
@@ -116,6 +139,10 @@ function collect(body: unknown, opts: ReplayOptions, withJson: boolean): ReplayE
   if (count === 0) throw new BadRequestError(['no events to replay']);
   if (count > MAX_REPLAY_EVENTS) throw new BadRequestError([`at most ${MAX_REPLAY_EVENTS} events per replay`]);
   if (errors.length) throw new BadRequestError(errors.slice(0, 20));
+  if (part !== undefined) {
+    if (out.length) part(out, jsons);
+    return { payloads: [], jsons: [] };
+  }
   return { payloads: out, jsons };
 }
 

@@ -77,8 +77,8 @@ export class RetentionService {
     // Often enough that the cap is overshot by at most ~1 %, rarely enough to cost nothing.
     this.checkEvery = Math.max(1, Math.min(1000, Math.floor(d.limits.events / 100)));
     this.checkLimits = d.quiet ? withSlack(d.limits) : d.limits;
-    d.bus.on('events.recorded', (events) => {
-      this.sinceCheck += events.length;
+    d.bus.on('events.recorded', ({ ids }) => {
+      this.sinceCheck += ids.length;
       if (this.sinceCheck >= this.checkEvery) this.check();
     });
   }

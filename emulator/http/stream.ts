@@ -23,7 +23,7 @@ export function toStreamMessage(m: BusMessage<CoreEventMap>): StreamMessage {
     }
     // A 500-event recording is announced by count and ids: the stream stays small.
     case 'events.recorded':
-      return { name: m.name, data: { count: m.payload.length, ids: m.payload.map((e) => e.id) } };
+      return { name: m.name, data: { count: m.payload.ids.length, ids: m.payload.ids } };
     case 'message.created': {
       const { messageIds, stream, from, subject, category, createdAt } = m.payload;
       return { name: m.name, data: { messageIds, stream, from, subject, category, createdAt } };

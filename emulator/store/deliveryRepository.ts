@@ -12,6 +12,7 @@ import type {
 } from '../core/delivery/types';
 import type { SqlValue } from 'sql.js';
 import type { Row, Store } from './database';
+import { keysOfJson } from '../core/eventKeys';
 import { eventKeysText } from './eventFunctions';
 import { LazyText } from './statements';
 import { DeflatingText, storedText } from './deflatedText';
@@ -140,7 +141,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   queuedAll(): QueuedEvent[] {
-    // The JSON text and keys come from the in-memory events (a snapshot's chunk is read only for
+    // The JSON text and type come from the in-memory events (a snapshot's chunk is read only for
     // the events it holds that are queued: this runs before the ready line).
     const out: QueuedEvent[] = [];
     for (const q of this.store.queue.all()) {
@@ -152,10 +153,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
         queuedAt: q.queuedAt,
         eventRowId: e.id,
         json: e.json,
-        eventId: e.eventId,
         type: e.type as PayloadEventName,
-        messageId: e.messageId,
-        email: e.email,
       });
     }
     return out;
@@ -200,7 +198,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     // into SQLite (migrations 010, 011); the keys' text is made only then.
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
     const id = this.store.insert(`${INSERT_DELIVERY}'')`, this.columns(d));
-    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(queued), queued.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
+    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(queued.map((q) => keysOfJson(q.json))), queued.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
     this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(d.body) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }

@@ -1,26 +1,31 @@
 /** A new delivery record from its events and fixed body, and the per-event keys the inspection filters use. */
+import { messageIdOfJson } from '../eventKeys';
 import type { EventPayload } from '../events';
 import type { PayloadEventName, PayloadFormat } from '../types';
-import type { Delivery, DeliveryEventKey, DeliveryKind } from './types';
+import type { Delivery, DeliveryEventKey, DeliveryKind, QueuedEvent } from './types';
 
 const MAX_MESSAGE_IDS = 50;
 
-/** Pending, due at `now`, no attempts yet; `events` are the batch's events' keys (see `eventKeys`). */
+/** A queued event's message id is read off its JSON, for the few a batch lists. */
+const messageIdOf = (e: DeliveryEventKey | QueuedEvent): string => ('messageId' in e ? e.messageId : messageIdOfJson(e.json));
+
+/** Pending, due at `now`, no attempts yet; `events` are the batch's events' keys (see `eventKeys`), or its queued events. */
 export function newDelivery(
   kind: DeliveryKind,
   webhookId: number,
   webhookUrl: string,
   format: PayloadFormat,
-  events: DeliveryEventKey[],
+  events: readonly (DeliveryEventKey | QueuedEvent)[],
   body: string,
   now: number,
 ): Omit<Delivery, 'id'> {
   // One pass: the distinct types, and the first MAX_MESSAGE_IDS distinct message ids, in order.
   const types = new Set<PayloadEventName>();
   const messageIds = new Set<string>();
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
     types.add(e.type);
-    if (messageIds.size < MAX_MESSAGE_IDS) messageIds.add(e.messageId);
+    if (messageIds.size < MAX_MESSAGE_IDS) messageIds.add(messageIdOf(e));
   }
   return {
     kind,

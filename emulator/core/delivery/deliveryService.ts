@@ -215,30 +215,25 @@ export class DeliveryService {
     }
     if (!entries.length) return;
     const first = this.d.repo.enqueue(entries, now);
+    // Made now, each holding its JSON and type only: what waits for the commit (a replay records
+    // its lines in parts, issue 13) is these, not the recorded events and their payloads.
+    const queued: QueuedEvent[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const e = routed[i];
+      queued[i] = { queueId: first + i, webhookId: entries[i].webhookId, queuedAt: now, eventRowId: e.id, json: e.json, type: e.payload.event };
+    }
     // The working copy follows the durable queue only if the recording commits.
     this.d.uow.afterCommit(() => {
       let list: QueuedEvent[] | undefined;
       let listOf = -1;
-      for (let i = 0; i < entries.length; i++) {
-        const { webhookId } = entries[i];
-        const p = routed[i].payload;
-        const q: QueuedEvent = {
-          queueId: first + i,
-          webhookId,
-          queuedAt: now,
-          eventRowId: routed[i].id,
-          json: routed[i].json,
-          eventId: p.event_id,
-          type: p.event,
-          messageId: p.message_id,
-          email: p.email.toLowerCase(),
-        };
+      for (let i = 0; i < queued.length; i++) {
+        const q = queued[i];
         // Entries usually run by webhook (one webhook: all of them): its list and timer once a run.
-        if (webhookId !== listOf) {
-          list = this.queues.get(webhookId);
-          if (!list) this.queues.set(webhookId, (list = []));
-          listOf = webhookId;
-          this.armFlush(webhookId, now);
+        if (q.webhookId !== listOf) {
+          list = this.queues.get(q.webhookId);
+          if (!list) this.queues.set(q.webhookId, (list = []));
+          listOf = q.webhookId;
+          this.armFlush(q.webhookId, now);
         }
         list!.push(q);
       }

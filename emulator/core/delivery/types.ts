@@ -64,11 +64,12 @@ export interface DeliveryFilter {
 
 /**
  * A queued event: its payload's JSON text (exactly `JSON.stringify(payload)`, so a batch body is
- * built from it without parsing it again) and, in the same object, the keys the inspection filters
- * use (one object an event rather than two: tens of thousands stay alive from their recording to
- * their batch, copied by each young-generation collection meanwhile).
+ * built from it without parsing it again) and its type. Its other keys (event id, message id,
+ * address) are read off the JSON when asked (`core/eventKeys.ts`): tens of thousands stay alive
+ * from their recording to their batch, copied by each young-generation collection meanwhile, and
+ * three strings an event were most of what they held (issue 13).
  */
-export interface QueuedEvent extends DeliveryEventKey {
+export interface QueuedEvent {
   queueId: number;
   webhookId: number;
   /** Virtual epoch ms. */
@@ -76,6 +77,8 @@ export interface QueuedEvent extends DeliveryEventKey {
   /** The event's row (`StoredEvent.id`). */
   eventRowId: number;
   json: JsonText;
+  /** The payload's `event`. */
+  type: PayloadEventName;
 }
 
 export interface DeliveryEventKey {

@@ -104,10 +104,23 @@ export function deliveryRoutes(core: Core, delivery: DeliveryService): Router {
   r.post('/emulator/replay', (req, res) => {
     const body: unknown = req.body;
     const keepIds = (req.query as Record<string, unknown>).keep_ids === 'true' || (typeof body === 'object' && (body as { keep_ids?: unknown })?.keep_ids === true);
-    // JSON Lines come as their bytes when UTF-8 (app.ts); each payload's JSON is made as bytes, in buildEvent's field order (replay.ts).
-    const { payloads, jsons } = replayEvents(body, { keepIds, now: core.clock.now(), uuid: () => core.events.newEventId() });
-    const stored = core.events.record(payloads, { jsons });
-    const result: ReplayResult = { recorded: stored.length, event_ids: stored.map((e) => e.payload.event_id) };
+    // JSON Lines come as their bytes when UTF-8 (app.ts); each payload's JSON is made as bytes, in
+    // buildEvent's field order (replay.ts). Recorded in parts as they are made, in one transaction:
+    // a refused line, wherever it is, rolls back every part before it (nothing is half-recorded).
+    const eventIds: string[] = [];
+    const now = core.clock.now();
+    core.events.recordInParts((record) =>
+      replayEvents(body, {
+        keepIds,
+        now,
+        uuid: () => core.events.newEventId(),
+        part: (payloads, jsons) => {
+          const stored = record(payloads, { jsons });
+          for (let i = 0; i < stored.length; i++) eventIds.push(stored[i].payload.event_id);
+        },
+      }),
+    );
+    const result: ReplayResult = { recorded: eventIds.length, event_ids: eventIds };
     res.json({ data: result });
   });
 

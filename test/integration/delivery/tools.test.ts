@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { verifyWebhookSignature } from 'mailtrap';
 import { always } from '../../helpers/receiver';
 import { sharedSample, useTestEmulator } from '../../helpers/inProcessEmulator';
+import { MAX_REPLAY_EVENTS, REPLAY_PART } from '../../../emulator/core/replay';
 
 const sample = sharedSample;
 const fx = useTestEmulator();
@@ -150,6 +151,71 @@ describe('replay', () => {
     r = await fx.t.call('POST', '/emulator/replay', { nope: true });
     assert.equal(r.status, 400);
     assert.equal(fx.t.emu.core.events.count({}), before);
+  });
+
+  // A replay is recorded in parts as its lines are read (issue 13: a part's objects die young),
+  // all in one transaction: it answers as one recording does.
+  it('a replay longer than a part is one recording: a refused line or one event too many rolls back every part; a whole one is announced once, in order', async () => {
+    const r = await receiver(always(200));
+    const hook = await fx.t.webhook({ url: r.url, event_types: ['soft_bounce'] });
+    const n = REPLAY_PART * 2 + 500;
+    const event = (i: number) => ({
+      event: 'soft bounce',
+      message_id: `m-part-${i % 70}`,
+      event_id: 'old',
+      timestamp: 1,
+      email: `Part${i}@B.test`,
+      sending_stream: 'transactional',
+      sending_domain_name: 'b.test',
+      response: '452 mailbox full',
+      response_code: 452,
+    });
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify(event(i)));
+    const jsonl = { 'Content-Type': 'application/jsonl' };
+    const before = fx.t.emu.core.events.count({});
+    const announced: number[][] = [];
+    const off = fx.t.emu.core.bus.on('events.recorded', ({ ids }) => announced.push([...ids]));
+    try {
+      const bad = [...lines];
+      bad[n - 10] = JSON.stringify({ ...event(n - 10), email: ' ' });
+      let res = await fx.t.call('POST', '/emulator/replay', bad.join('\n'), jsonl);
+      assert.equal(res.status, 400);
+      assert.match(res.json.error, new RegExp(`line ${n - 9}: 'email' is required`), 'the line past two parts is named');
+      bad[n - 10] = '{"event":';
+      res = await fx.t.call('POST', '/emulator/replay', bad.join('\n'), jsonl);
+      assert.match(res.json.error, new RegExp(`line ${n - 9}: not valid JSON`));
+      res = await fx.t.call('POST', '/emulator/replay', Array.from({ length: MAX_REPLAY_EVENTS + 1 }, (_, i) => lines[i % n]).join('\n'), jsonl);
+      assert.equal(res.status, 400);
+      assert.match(res.json.error, new RegExp(`at most ${MAX_REPLAY_EVENTS} events per replay`));
+      assert.equal(fx.t.emu.core.events.count({}), before, 'no part of a refused replay is kept');
+      assert.equal(announced.length, 0, 'nor announced');
+      await fx.t.advance(30);
+      assert.equal(r.requests.length, 0, 'nor queued');
+
+      const ok = await fx.t.replay(lines.join('\n'));
+      assert.equal(ok.recorded, n);
+      assert.equal(new Set(ok.event_ids).size, n, 'each a fresh id');
+      assert.equal(announced.length, 1, 'announced once');
+      assert.equal(announced[0].length, n);
+      assert.ok(announced[0].every((id, i) => i === 0 || id === announced[0][i - 1] + 1), 'by its ids, in order');
+      assert.equal(fx.t.emu.core.events.count({}), before + n);
+      await fx.t.advance(30);
+      const bodies = r.requests.map((q) => JSON.parse(q.body).events as { event_id: string; email: string; response_code: number }[]);
+      assert.deepEqual(bodies.map((b) => b.length), [500, 500, 500, 500, 500, 48]);
+      assert.deepEqual(bodies.flat().map((e) => e.event_id), ok.event_ids, 'every event once, in line order');
+      assert.deepEqual(bodies.flat().map((e) => e.email), lines.map((_, i) => `Part${i}@B.test`));
+
+      // A batch's record lists its first 50 distinct message ids, and its events' keys are searchable.
+      const list = async (q: string) => (await fx.t.call('GET', `/emulator/deliveries?webhook_id=${hook.id}${q}`)).json.data as { id: number; messageIds: string[] }[];
+      const all = await list('');
+      assert.equal(all.length, 6);
+      assert.deepEqual(all[all.length - 1].messageIds, Array.from({ length: 50 }, (_, i) => `m-part-${i}`));
+      assert.deepEqual((await list('&email=part1007@b.test')).map((d) => d.id), [all[3].id], 'an address, any case: the second batch');
+      assert.equal((await list('&message_id=m-part-69')).length, 6);
+      assert.equal((await list(`&q=${encodeURIComponent('part2547@')}`)).length, 1);
+    } finally {
+      off();
+    }
   });
 });
 

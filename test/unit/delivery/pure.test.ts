@@ -10,7 +10,7 @@ import { routes } from '../../../emulator/core/delivery/routing';
 import { sign } from '../../../emulator/core/delivery/signature';
 import { displayUrl, requestTarget } from '../../../emulator/core/delivery/target';
 import type { EventPayload } from '../../../emulator/core/events';
-import { parseReplay, problems, replayEvents } from '../../../emulator/core/replay';
+import { parseReplay, problems, REPLAY_PART, replayEvents } from '../../../emulator/core/replay';
 import { payloadUtf8 } from '../../../emulator/core/sending/eventBuilder';
 import { parseEventType, toPayloadEventName, type Webhook } from '../../../emulator/core/types';
 
@@ -179,6 +179,36 @@ describe('replay parsing', () => {
     assert.deepEqual(messages(() => parseReplay(many, opts)), ['at most 50000 events per replay']);
     assert.deepEqual(messages(() => parseReplay('\n \r\n', opts)), ['no events to replay']);
     assert.equal(parseReplay(`${good}\n`.repeat(50_000), opts).length, 50_000);
+  });
+  // The replay route records a request in parts as its lines are read (issue 13); the caller's
+  // transaction rolls back the parts handed on before a refused line.
+  it('hands the events on in parts, in order, the last only once every line is checked', () => {
+    const n = REPLAY_PART * 2 + 3;
+    const own = Array.from({ length: n }, (_, i) => JSON.stringify(ev({ message_id: `m-${i}` })));
+    const other = own.map((l) => JSON.stringify({ email: 'x@y.test', ...JSON.parse(l) })); // another field order: parsed
+    for (const body of [Buffer.from(own.join('\n')), other.join('\r\n'), { events: other.map((l) => JSON.parse(l)) }]) {
+      const whole = replayEvents(body, opts);
+      const parts: { payloads: string[]; jsons: string[] }[] = [];
+      const rest = replayEvents(body, { ...opts, part: (payloads, jsons) => parts.push({ payloads: payloads.map((p) => JSON.stringify(p)), jsons: jsons.map((j) => j.text()) }) });
+      assert.deepEqual(rest, { payloads: [], jsons: [] });
+      assert.deepEqual(parts.map((p) => p.payloads.length), [REPLAY_PART, REPLAY_PART, 3]);
+      assert.deepEqual(parts.flatMap((p) => p.payloads), whole.payloads.map((p) => JSON.stringify(p)));
+      assert.deepEqual(parts.flatMap((p) => p.jsons), whole.jsons.map((j) => j.text()));
+    }
+    // A refused line: the parts before it were handed on, the 400 names it, nothing after it is.
+    const bad = [...own];
+    bad[n - 1] = '{"event":"delivery"}';
+    let handed = 0;
+    assert.throws(
+      () => replayEvents(Buffer.from(bad.join('\n')), { ...opts, part: (p) => (handed += p.length) }),
+      (err: Error & { messages?: string[] }) => err.messages![0] === `line ${n}: 'message_id' is required`,
+    );
+    assert.equal(handed, 2 * REPLAY_PART);
+    handed = 0;
+    bad[n - 1] = own[n - 1];
+    bad[REPLAY_PART - 1] = '{"event":"delivery"}';
+    assert.throws(() => replayEvents(Buffer.from(bad.join('\n')), { ...opts, part: (p) => (handed += p.length) }), /message_id/);
+    assert.equal(handed, 0, 'none after a refused line');
   });
   // The replay route records each payload with payloadUtf8 as its JSON (made as bytes, not by
   // JSON.stringify): that is its JSON only if the payload's fields come in buildEvent's order,
