@@ -40,7 +40,7 @@ describe(`crash points (${KILLS} kill -9, seed ${SEED})`, () => {
       const s = h.stats;
       console.log(
         `crash harness: ${s.kills} kill -9 survived, ${s.starts} clean opens, ${h.ledger.messages.length} acknowledged messages ` +
-          `(http ${s.acked.http}, batch ${s.acked.batch}, smtp ${s.acked.smtp}), ${s.acked.webhookOps} webhook and ${s.acked.domainOps} domain changes, ` +
+          `(http ${s.acked.http}, batch ${s.acked.batch}, smtp ${s.acked.smtp}, events of ${s.acked.replay} replays), ${s.acked.webhookOps} webhook and ${s.acked.domainOps} domain changes, ` +
           `${s.tornTails} torn journal tails cut, ${s.snapshotFallbacks} snapshot fallbacks`,
       );
     } finally {

@@ -1,6 +1,6 @@
 /**
  * Crash-point harness: a steady load against the real emulator process on a data dir (HTTP sends,
- * batch sends, SMTP sends, webhook and domain churn, clock advances that drive lifecycles and
+ * batch sends, SMTP sends, replays of up to ~2.5 parts of JSON Lines, webhook and domain churn, clock advances that drive lifecycles and
  * deliveries to real receivers, some failing), `kill -9` at a random moment, restart on the same
  * dir, again and again. The ledger keeps what was acknowledged; `settle()` then lets every
  * receiver answer 200 and runs the clock until everything acknowledged has been delivered.
@@ -32,7 +32,7 @@ type Call = ReturnType<typeof api>;
 
 export interface Stats {
   kills: number;
-  acked: { http: number; batch: number; smtp: number; webhookOps: number; domainOps: number };
+  acked: { http: number; batch: number; smtp: number; replay: number; webhookOps: number; domainOps: number };
   tornTails: number;
   snapshotFallbacks: number;
   starts: number;
@@ -49,7 +49,7 @@ export interface Target {
 
 export class CrashHarness {
   readonly ledger = new Ledger();
-  readonly stats: Stats = { kills: 0, acked: { http: 0, batch: 0, smtp: 0, webhookOps: 0, domainOps: 0 }, tornTails: 0, snapshotFallbacks: 0, starts: 0 };
+  readonly stats: Stats = { kills: 0, acked: { http: 0, batch: 0, smtp: 0, replay: 0, webhookOps: 0, domainOps: 0 }, tornTails: 0, snapshotFallbacks: 0, starts: 0 };
   readonly targets: Target[] = [
     { name: 'tx-json', stream: 'transactional', format: 'json', flaky: false },
     { name: 'tx-lines', stream: 'transactional', format: 'jsonlines', flaky: true },
@@ -141,6 +141,7 @@ export class CrashHarness {
       this.loop(state, () => this.httpSend(call)),
       this.loop(state, () => this.batchSend(call)),
       this.loop(state, () => this.smtpSend(smtp)),
+      this.loop(state, () => this.replay(call)),
       this.loop(state, () => this.churn(call)),
       this.loop(state, () => this.advance(call)),
     ];
@@ -222,6 +223,29 @@ export class CrashHarness {
     if (!m) return `smtp reply ${info.response}`;
     this.ledger.message({ id: m[1], email: to, stream: 'transactional', via: 'smtp' });
     this.stats.acked.smtp++;
+    return null;
+  }
+
+  /**
+   * A replay of `delivery` events, each its own message id, in the emulator's own form: recorded in
+   * parts of 1,024 lines in one transaction (issue 13), so a kill may land between two parts. Once
+   * acknowledged, each event is expected at the stream's receivers as a sent message's `delivery` is.
+   */
+  private async replay(call: Call): Promise<string | null> {
+    await new Promise((r) => setTimeout(r, 200 + this.random() * 400));
+    const stream: Stream = this.random() < 0.4 ? 'bulk' : 'transactional';
+    const n = 1 + Math.floor(this.random() * 2600);
+    const tag = ++this.seq;
+    const email = (i: number) => `replayed${tag}x${i}@example.net`;
+    const id = (i: number) => `replay-${tag}-${i}`;
+    const lines = Array.from({ length: n }, (_, i) =>
+      JSON.stringify({ event: 'delivery', message_id: id(i), event_id: 'x', timestamp: 0, email: email(i), sending_stream: stream, sending_domain_name: 'crash.test' }),
+    );
+    const r = await call('POST', '/emulator/replay', lines.join('\n'), { 'Content-Type': 'application/jsonl' });
+    if (r.status !== 200) return `replay ${r.status} ${r.text}`;
+    if (r.json.data.recorded !== n) return `replay recorded ${r.json.data.recorded} of ${n}`;
+    for (let i = 0; i < n; i++) this.ledger.message({ id: id(i), email: email(i), stream, via: 'replay' });
+    this.stats.acked.replay++;
     return null;
   }
 

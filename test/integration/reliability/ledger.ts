@@ -11,7 +11,7 @@ export interface AckedMessage {
   id: string;
   email: string;
   stream: Stream;
-  via: 'http' | 'batch' | 'smtp';
+  via: 'http' | 'batch' | 'smtp' | 'replay';
 }
 
 /** What we know of a created thing: acknowledged alive, acknowledged gone, or unknown (cut off). */
