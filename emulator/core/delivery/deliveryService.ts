@@ -199,8 +199,10 @@ export class DeliveryService {
       if (!domains.has(id)) domains.set(id, this.domainOf(id));
       return domains.get(id);
     };
-    const entries: { webhookId: number; eventRowId: number }[] = [];
-    const routed: StoredEvent[] = [];
+    // Made now, each holding its JSON and type only: what waits for the commit (a replay records
+    // its lines in parts, issue 13) is these, not the recorded events and their payloads. Their
+    // queue ids are the store's, known once it has taken them.
+    const queued: QueuedEvent[] = [];
     // Indexed loops here and on the rest of the send → due → batch path: these run once a round over
     // tens of thousands of items, mostly before the optimizer has compiled them, where a for-of
     // allocates an iterator result per item.
@@ -209,19 +211,12 @@ export class DeliveryService {
       for (let j = 0; j < hooks.length; j++) {
         const w = hooks[j];
         if (!routes(w, e.payload, domainOf)) continue;
-        entries.push({ webhookId: w.id, eventRowId: e.id });
-        routed.push(e);
+        queued.push({ queueId: 0, webhookId: w.id, queuedAt: now, eventRowId: e.id, json: e.json, type: e.payload.event });
       }
     }
-    if (!entries.length) return;
-    const first = this.d.repo.enqueue(entries, now);
-    // Made now, each holding its JSON and type only: what waits for the commit (a replay records
-    // its lines in parts, issue 13) is these, not the recorded events and their payloads.
-    const queued: QueuedEvent[] = new Array(entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      const e = routed[i];
-      queued[i] = { queueId: first + i, webhookId: entries[i].webhookId, queuedAt: now, eventRowId: e.id, json: e.json, type: e.payload.event };
-    }
+    if (!queued.length) return;
+    const first = this.d.repo.enqueue(queued, now);
+    for (let i = 0; i < queued.length; i++) queued[i].queueId = first + i;
     // The working copy follows the durable queue only if the recording commits.
     this.d.uow.afterCommit(() => {
       let list: QueuedEvent[] | undefined;
