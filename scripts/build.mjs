@@ -52,7 +52,7 @@ function oneMimeTypes() {
  * never used for any other bundle. Any failure to read or write it only costs the speed-up. dist/
  * is written by its owner only (the build, or VS Code installing the extension), so a cache there
  * is as trusted as the bundle beside it. Before compiling, it requires the small `earlyName`
- * bundle, which starts reading and digesting the data dir's snapshot on a worker thread.
+ * bundle, which starts reading the data dir's snapshot on libuv's thread pool.
  */
 function writeCodeCacheLoader(out, bundleName, earlyName) {
   const build = createHash('sha256').update(readFileSync(`dist/${bundleName}`)).digest('hex').slice(0, 16);
@@ -66,10 +66,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
-require(${JSON.stringify(`./${earlyName}`)}); // starts reading the snapshot on a worker thread (emulator/earlyPreload.ts)
+require(${JSON.stringify(`./${earlyName}`)}); // starts reading the snapshot on libuv's thread pool (emulator/earlyPreload.ts)
 const file = path.join(__dirname, ${JSON.stringify(bundleName)});
 const cacheFile = path.join(__dirname, \`${bundleName.replace(/\.js$/, '')}.${build}.\${process.version}.\${process.arch}.cache\`);
-let source = fs.readFileSync(file, 'utf8');
+// The build leaves the bundle ASCII only (asciiOnly, scripts/build.mjs): read as latin1, a one-byte string.
+let source = fs.readFileSync(file, 'latin1');
 if (source.startsWith('#!')) source = '//' + source.slice(2);
 let cachedData;
 try {
@@ -104,12 +105,27 @@ script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequ
   );
 }
 
+/**
+ * Leaves the bundle ASCII only (issue 13, start-up). esbuild escapes every non-ASCII character in
+ * code (its default charset), not in comments, and dependencies' comments hold a few (’, §, –): one
+ * is enough for V8 to make the whole 5 MB source a two-byte string, decoded from UTF-8 and twice the
+ * size. Escaped there as `\uXXXX` (the same text to a reader of the comment; in code it would mean
+ * the same character too), the loader reads the bundle as latin1, a one-byte string: reading and
+ * compiling it with its cache took ~120-160 ms of a start on a 2-core machine, ~60-90 ms so.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== text) writeFileSync(file, ascii);
+}
+
 await build({
   ...common,
   entryPoints: ['emulator/main.ts'],
   outfile: 'dist/emulator-core.js',
   plugins: [oneMimeTypes()],
 });
+asciiOnly('dist/emulator-core.js');
 // Started by the loader before the main bundle is compiled: see emulator/earlyPreload.ts.
 await build({ ...common, entryPoints: ['emulator/earlyPreload.ts'], outfile: 'dist/emulator-early.js', sourcemap: false });
 writeCodeCacheLoader('dist/emulator.js', 'emulator-core.js', 'emulator-early.js');

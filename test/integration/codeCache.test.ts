@@ -5,6 +5,8 @@
  * and serves as usual, and the cache is written again. The "ready" log line says which happened.
  */
 import assert from 'node:assert/strict';
+import { isAscii } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -57,6 +59,12 @@ describe('the CLI loader and its code cache', () => {
     assert.equal(await start(dir), 'rejected');
     assert.ok(fs.statSync(path.join(dir, cache)).size > 100_000, 'rewritten');
     assert.equal(await start(dir), 'used');
+  });
+
+  it('the bundle is ASCII only, read by the loader as latin1 (one byte a character): its non-ASCII text comes out exact', () => {
+    assert.ok(isAscii(fs.readFileSync(path.join(DIST, 'emulator-core.js'))), 'a non-ASCII byte would be read as another character');
+    const help = execFileSync(process.execPath, [EMULATOR_JS, '--help'], { encoding: 'utf8' });
+    assert.match(help, /--smtp-port \u2192 MT_EMULATOR_SMTP_PORT/, 'the usage text\'s arrow');
   });
 
   it('a new build never uses the cache of another one', async () => {
