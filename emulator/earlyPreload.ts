@@ -1,7 +1,7 @@
 /**
  * The first thing the CLI runs (its loader requires `dist/emulator-early.js`, built from this
  * file, before compiling the main bundle; `preload.ts` runs it again, a no-op then): start reading
- * and digesting the data dir's snapshot on a worker thread. It reads the command line with the
+ * the data dir's snapshot on libuv's thread pool. It reads the command line with the
  * CLI's own `parseConfig` (config.ts imports nothing), so it picks the data dir main.ts will open;
  * a command line main.ts refuses starts nothing here.
  */

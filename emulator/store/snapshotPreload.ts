@@ -1,21 +1,26 @@
 /**
- * Reading and digesting the data dir's snapshot on a worker thread, started before the emulator's
- * code is even compiled (issue 13, start-up): ~40 ms of reading and ~45 ms of SHA-256 for a 54 MB
- * snapshot run on the other core while the main thread loads the bundle.
+ * Reading the data dir's snapshot on libuv's thread pool, started before the emulator's code is
+ * even compiled (issue 13, start-up): one read(2) of the whole file runs beside the main thread's
+ * loading of the bundle, and the store opens the bytes it read (their SHA-256 is checked there, on
+ * the main thread, as for a snapshot read then).
+ *
+ * It was a worker thread that read the file and digested it before handing it over. On a 2-core VM
+ * where memory touched for the first time is what a read costs (32 MB read into a new buffer ~100
+ * ms, into one already touched ~5; the first pass over the bytes read, a SHA-256 or one byte a page,
+ * ~45-65 ms, a second ~20), the worker's own start (~50 ms of CPU) and its passes competed with the
+ * main thread for the second core: with 100,000 events stored, a start's CPU 724 -> 630 ms and its
+ * ready line 433 -> 418 ms (medians of 30 alternating starts), read this way.
  *
  * Node built-ins only: `dist/emulator-early.js` (this and `earlyPreload.ts`) is loaded by the
  * CLI's loader before the main bundle, and the main bundle's copy of this module finds what that
  * one started through a process-wide registry.
  */
 import * as fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
 
 export const SNAPSHOT_FILE = 'store.sqlite';
 
 export interface PreloadedSnapshot {
   data: Buffer;
-  /** SHA-256 of `data`, hex. */
-  digest: string;
   /** The file as it was read: a snapshot is only ever replaced by rename, so a new one differs. */
   stat: { ino: number; size: number; mtimeMs: number };
 }
@@ -24,50 +29,38 @@ const REGISTRY = Symbol.for('mailtrap-emulator.snapshot-preloads');
 type Registry = Map<string, Promise<PreloadedSnapshot | null>>;
 const registry = (): Registry => ((globalThis as Record<symbol, Registry>)[REGISTRY] ??= new Map());
 
-/** Runs in the worker: reads the file whole, digests it, and hands the bytes over (no copy). */
-const WORKER = `
-const { parentPort, workerData: file } = require('node:worker_threads');
-const fs = require('node:fs');
-const { createHash } = require('node:crypto');
-let out = null;
-try {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const st = fs.fstatSync(fd);
-    const data = Buffer.allocUnsafeSlow(st.size);
-    for (let off = 0; off < st.size; ) {
-      const n = fs.readSync(fd, data, off, st.size - off, off);
-      if (!n) throw new Error('short read');
-      off += n;
+/** The whole file read on libuv's thread pool (usually one read(2)), with the file it read, or null. */
+function readOnPool(file: string): Promise<PreloadedSnapshot | null> {
+  return new Promise((resolve) => {
+    let fd: number;
+    let data: Buffer;
+    let stat: PreloadedSnapshot['stat'];
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch {
+      return resolve(null);
     }
-    out = { data, digest: createHash('sha256').update(data).digest('hex'), stat: { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs } };
-  } finally {
-    fs.closeSync(fd);
-  }
-} catch {}
-parentPort.postMessage(out, out ? [out.data.buffer] : []);
-`;
+    const done = (got: PreloadedSnapshot | null) => fs.close(fd, () => resolve(got));
+    try {
+      const st = fs.fstatSync(fd);
+      stat = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+      data = Buffer.allocUnsafeSlow(st.size);
+    } catch {
+      return done(null);
+    }
+    const readFrom = (off: number): void => {
+      if (off >= stat.size) return done({ data, stat });
+      fs.read(fd, data, off, stat.size - off, off, (err, n) => (err || !n ? done(null) : readFrom(off + n)));
+    };
+    readFrom(0);
+  });
+}
 
-/** Starts the worker for `file` (once per file per process); nothing if there is no such file. */
+/** Starts reading `file` (once per file per process); nothing if there is no such file. */
 export function startSnapshotPreload(file: string): void {
   const preloads = registry();
   if (preloads.has(file) || !fs.existsSync(file)) return;
-  preloads.set(
-    file,
-    new Promise((resolve) => {
-      try {
-        const worker = new Worker(WORKER, { eval: true, workerData: file });
-        worker.unref();
-        worker.once('message', (m: { data: Uint8Array; digest: string; stat: PreloadedSnapshot['stat'] } | null) =>
-          resolve(m && { data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), digest: m.digest, stat: m.stat }),
-        );
-        worker.once('error', () => resolve(null));
-        worker.once('exit', () => resolve(null)); // after the message, a no-op
-      } catch {
-        resolve(null);
-      }
-    }),
-  );
+  preloads.set(file, readOnPool(file));
 }
 
 /** The preload started for `file`, if any, still to be taken. */

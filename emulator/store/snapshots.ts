@@ -57,19 +57,19 @@ export async function awaitPreloads(): Promise<void> {
   }
 }
 
-/** The snapshot's bytes, with their SHA-256 when the preload's worker computed it for this very file. */
-function readSnapshot(file: string): { data: Buffer; digest?: string } {
+/** The snapshot's bytes: the preload's when it read this very file, else read now. */
+function readSnapshot(file: string): Buffer {
   const got = preloaded.get(file);
   preloaded.delete(file);
   if (got) {
     try {
       const now = fs.statSync(file);
-      if (now.ino === got.stat.ino && now.size === got.stat.size && now.mtimeMs === got.stat.mtimeMs) return got;
+      if (now.ino === got.stat.ino && now.size === got.stat.size && now.mtimeMs === got.stat.mtimeMs) return got.data;
     } catch {
       // gone meanwhile: read below reports it as usual
     }
   }
-  return { data: fs.readFileSync(file) };
+  return fs.readFileSync(file);
 }
 const digestFile = (file: string): string => `${file}.sha256`;
 
@@ -214,10 +214,9 @@ export const WRITE_STEP = 1;
 
 /**
  * Why a snapshot file cannot be used, or null if it looks whole; checks the bytes only.
- * `verified` says a digest matched: the bytes are exactly what compaction wrote. `digest` is the
- * bytes' SHA-256 when it is known already.
+ * `verified` says a digest matched: the bytes are exactly what compaction wrote.
  */
-export function snapshotDefect(file: string, data: Buffer, digest?: string): { defect: string | null; verified: boolean } {
+export function snapshotDefect(file: string, data: Buffer): { defect: string | null; verified: boolean } {
   const defect = (d: string) => ({ defect: d, verified: false });
   if (data.length < 100) return defect(`too short (${data.length} bytes)`);
   if (data.toString('latin1', 0, 16) !== 'SQLite format 3\0') return defect('not a SQLite file (bad header)');
@@ -234,7 +233,7 @@ export function snapshotDefect(file: string, data: Buffer, digest?: string): { d
     // No digest (a crash before it was written, or a store from an older version): structure only.
   }
   if (!expected) return { defect: null, verified: false };
-  return expected === (digest ?? digestOf(data)) ? { defect: null, verified: true } : defect('sha256 digest does not match');
+  return expected === digestOf(data) ? { defect: null, verified: true } : defect('sha256 digest does not match');
 }
 
 /**
@@ -335,8 +334,8 @@ function tryCandidate<T extends ReplayTarget>(
   let db: SqlJsDatabase;
   let snapshotSeq = 0;
   if (file) {
-    const { data, digest } = readSnapshot(file);
-    const { defect, verified } = snapshotDefect(file, data, digest);
+    const data = readSnapshot(file);
+    const { defect, verified } = snapshotDefect(file, data);
     if (defect) return { problem: defect };
     db = new SQL.Database(data);
     try {
