@@ -236,6 +236,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
         new Promise<void>((resolve) => smtpServer.close(() => resolve())),
       ]);
       saveClock();
+      await store.prepareClose();
       store.close();
       lock?.release();
     })());

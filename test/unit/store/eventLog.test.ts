@@ -444,6 +444,42 @@ describe('events in memory, on disk (store)', () => {
     fourth.close();
   });
 
+  it("a stop right after a burst writes the events' chunks deflated (prepareClose), and the next open has them all; events changed after it are written as they are then", async () => {
+    const dir = tempDir();
+    const chunkTypes = (s: Store) => s.all<{ t: string }>('SELECT typeof(body) AS t FROM event_store').map((c) => c.t);
+    const store = await Store.open({ dir, log, groupCommit: true });
+    const events = new SqlEventRepository(store);
+    events.insertMany(Array.from({ length: 6_000 }, (_, i) => ev(i)), 1000);
+    await store.durable();
+    await store.prepareClose();
+    store.close();
+    const again = await Store.open({ dir, log, groupCommit: true });
+    assert.deepEqual(chunkTypes(again), ['blob', 'blob', 'blob'], "the snapshot's chunks, deflated");
+    const reopened = new SqlEventRepository(again);
+    assert.equal(reopened.count({}), 6_000);
+    assert.deepEqual(ids(reopened, { messageId: 'm-0' }), ids(events, { messageId: 'm-0' }));
+    // Changed after the chunks were written ahead: the export writes them again, with the change.
+    reopened.insertMany(Array.from({ length: 400 }, (_, i) => ev(10_000 + i)), 2000);
+    await again.durable();
+    await again.prepareClose();
+    reopened.insertMany([ev(20_000)], 3000);
+    await again.durable();
+    again.close();
+    const third = await Store.open({ dir, log, groupCommit: true });
+    const thirdEvents = new SqlEventRepository(third);
+    assert.equal(thirdEvents.count({}), 6_401);
+    assert.equal(thirdEvents.list({ limit: 1 })[0].payload.event_id, 'e-20000');
+    assert.deepEqual(ids(thirdEvents, { messageId: 'm-0' }), ids(reopened, { messageId: 'm-0' }));
+    // A stop without it (as before this step) writes them as text.
+    thirdEvents.insertMany(Array.from({ length: 400 }, (_, i) => ev(30_000 + i)), 4000);
+    await third.durable();
+    third.close();
+    const fourth = await Store.open({ dir, log, groupCommit: true });
+    assert.ok(chunkTypes(fourth).every((t) => t === 'text'), chunkTypes(fourth).join());
+    assert.equal(new SqlEventRepository(fourth).count({}), 6_801);
+    fourth.close();
+  });
+
   it('a compaction at rest writes the events\' chunks, deflated, one a quiet turn first; events changed meanwhile are snapshotted as they are then', async () => {
     const dir = tempDir();
     const store = await Store.open({ dir, log, groupCommit: true, restBytes: 16_384, restMs: 50 });
