@@ -504,9 +504,7 @@ export class Store implements UnitOfWork, QuietTime {
       if (d) {
         if (d.text.deflating()) return true; // still in the thread pool: a later turn looks again
         ahead.deflating = null;
-        const bytes = d.text.ready();
-        if (bytes) this.statements.run(d.row.deflated!, [...d.row.params.slice(0, -1), bytes]);
-        else this.statements.run(d.row.sql, d.row.params);
+        this.writeSnapshotRow(d.row, d.text);
       }
       const next = ahead.rows.next();
       if (next.done) {
@@ -514,15 +512,29 @@ export class Store implements UnitOfWork, QuietTime {
         return false;
       }
       const row = next.value;
-      if (!row.deflated) {
-        this.statements.run(row.sql, row.params);
+      const text = deflatingOf(row);
+      if (!text) {
+        this.writeSnapshotRow(row, null);
         continue;
       }
-      const text = new DeflatingText(row.params[row.params.length - 1] as Buffer);
       ahead.deflating = { row, text };
       void text.deflating();
       return true;
     }
+  }
+
+  /** One of the events' snapshot rows: a chunk as its deflated bytes once `text` has them, else as it is. */
+  private writeSnapshotRow(row: EventSnapshotRow, text: DeflatingText | null): void {
+    const bytes = text?.ready();
+    if (bytes) this.statements.run(row.deflated!, [...row.params.slice(0, -1), bytes]);
+    else this.statements.run(row.sql, row.params);
+  }
+
+  /** No more quiet-time work: what waits for quiet is dropped. */
+  private stopQuietWork(): void {
+    if (this.quiet.timer) clearTimeout(this.quiet.timer);
+    this.quiet.timer = null;
+    this.quiet.tasks.clear();
   }
 
   /** `quietMs`: the quiet it waits for (default IDLE_MS); a task already waiting keeps the shorter of its two. */
@@ -1010,22 +1022,15 @@ export class Store implements UnitOfWork, QuietTime {
     if (this.unflushed.length || this.waiters.length) this.flush(false);
     if (this.failed || !this.closeCompacts() || !hasTable(this.db, 'event_store')) return;
     // No quiet-time work meanwhile: its compaction at rest would write the same chunks a turn at a time.
-    if (this.quiet.timer) clearTimeout(this.quiet.timer);
-    this.quiet.timer = null;
-    this.quiet.tasks.clear();
+    this.stopQuietWork();
     this.eventsAhead = null;
     const version = this.events.version;
     const rows = [...eventSnapshotRows(this.events)];
-    const texts = rows.map((r) => (r.deflated ? new DeflatingText(r.params[r.params.length - 1] as Buffer) : null));
+    const texts = rows.map(deflatingOf);
     await Promise.all(texts.map((t) => t?.deflating()));
     if (this.closed || this.failed || this.background || this.events.version !== version) return;
     try {
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
-        const bytes = texts[i]?.ready();
-        if (bytes) this.statements.run(r.deflated!, [...r.params.slice(0, -1), bytes]);
-        else this.statements.run(r.sql, r.params);
-      }
+      for (let i = 0; i < rows.length; i++) this.writeSnapshotRow(rows[i], texts[i]);
       this.eventsAhead = { rows: ([] as EventSnapshotRow[]).values(), version, done: true, deflating: null };
     } catch (err) {
       // The export writes them all again (its rows begin by clearing the chunks), as text.
@@ -1037,9 +1042,7 @@ export class Store implements UnitOfWork, QuietTime {
     if (this.closed) return;
     if (this.memoryCopyTimer) clearTimeout(this.memoryCopyTimer);
     this.memoryCopyTimer = null;
-    if (this.quiet.timer) clearTimeout(this.quiet.timer);
-    this.quiet.timer = null;
-    this.quiet.tasks.clear();
+    this.stopQuietWork();
     this.memoryCopy?.abandon();
     this.memoryCopy = null;
     if (this.unflushed.length || this.waiters.length) this.flush(false);
@@ -1058,6 +1061,9 @@ export class Store implements UnitOfWork, QuietTime {
     this.closed = true;
   }
 }
+
+/** A chunk's text (its last param) to deflate on the thread pool; null for any other snapshot row. */
+const deflatingOf = (row: EventSnapshotRow): DeflatingText | null => (row.deflated ? new DeflatingText(row.params[row.params.length - 1] as Buffer) : null);
 
 /** Remove a file if it is there; a failure only leaves it for the next open to remove. */
 function dropFile(file: string): void {

@@ -44,10 +44,15 @@ async function crashInThirdCompaction(dir: string, steps: number): Promise<void>
   s.compact(steps); // no close: as after kill -9
 }
 
-function corruptMiddle(file: string): void {
-  const buf = fs.readFileSync(file);
+/** 64 bytes in the middle of `buf`, flipped. */
+function flipMiddle(buf: Uint8Array): void {
   const at = Math.floor(buf.length / 2);
   for (let i = 0; i < 64; i++) buf[at + i] ^= 0xff;
+}
+
+function corruptMiddle(file: string): void {
+  const buf = fs.readFileSync(file);
+  flipMiddle(buf);
   fs.writeFileSync(file, buf);
 }
 
@@ -79,8 +84,7 @@ describe('snapshot generations', () => {
     startSnapshotPreload(file);
     const got = await snapshotPreloadFor(file);
     assert.ok(got);
-    const at = got.data.length >> 1;
-    for (let i = 0; i < 64; i++) got.data[at + i] ^= 0xff; // in memory only: the file is whole
+    flipMiddle(got.data); // in memory only: the file is whole
     const l = logged();
     const s = await Store.open({ dir, log: l.log });
     assert.deepEqual(names(s), before, 'the previous generation and the journals');
