@@ -22,25 +22,111 @@ const common = {
 };
 
 /**
- * express 5, accepts, send and type-is each get their own nested copy of the same mime-types
- * (the top-level slot holds an older one for a dev tool), and each copy parses mime-db and builds
- * its maps when loaded: ~20 ms apiece of the emulator's start-up. Bundle one copy, when they
- * are the same version.
+ * Bundles one copy of a package that several dependencies each nest in their own node_modules
+ * (npm cannot hoist them: the top-level slot holds another version, for a dev tool), when every
+ * nested copy is the same version. Each copy bundled is more source that every start reads and
+ * compiles (issue 13, start-up), and some do work when loaded:
+ * - mime-types, nested by express 5, accepts, send and type-is: each copy parses mime-db and builds
+ *   its maps when loaded, ~20 ms apiece of the emulator's start-up;
+ * - iconv-lite, nested by body-parser, raw-body and libmime: 0.55 MB of code tables a copy, 1.1 MB
+ *   of the bundle read at each start for nothing.
+ * A copy keeps no state that its users could tell apart (a cache of the codecs or types it built).
  */
-function oneMimeTypes() {
-  const copies = ['express', 'accepts', 'send', 'type-is']
-    .map((p) => `node_modules/${p}/node_modules/mime-types`)
+function oneCopy(pkg) {
+  const copies = readdirSync('node_modules', { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('@'))
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((e) => `node_modules/${e.name}/node_modules/${pkg}`)
     .filter((d) => existsSync(`${d}/package.json`));
   const versions = new Set(copies.map((d) => JSON.parse(readFileSync(`${d}/package.json`, 'utf8')).version));
-  const target = copies.length && versions.size === 1 ? require.resolve(`./${copies[0]}`, { paths: [process.cwd()] }) : null;
+  const target = copies.length > 1 && versions.size === 1 ? require.resolve(`./${copies[0]}`, { paths: [process.cwd()] }) : null;
+  const owners = copies.map((d) => `${d.slice(0, -`/node_modules/${pkg}`.length)}/`);
+  const filter = new RegExp(`^${pkg.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}$`);
   return {
-    name: 'one-mime-types',
+    name: `one-${pkg}`,
     setup(b) {
       if (!target) return;
-      b.onResolve({ filter: /^mime-types$/ }, (args) => (copies.some((d) => `${args.resolveDir}/`.includes(`${d.split('/node_modules/mime-types')[0]}/`)) ? { path: target } : undefined));
+      b.onResolve({ filter }, (args) => (owners.some((o) => `${args.resolveDir}/`.includes(o)) ? { path: target } : undefined));
     },
   };
 }
+
+/**
+ * mime-types builds its maps of every extension and type (~2,500 types of mime-db, each scored)
+ * when loaded: ~12 ms of the emulator's start-up, for maps that only `lookup()` and `extension()` of
+ * a short name read (`res.type('json')`, `express.text({ type: 'txt' })`); `contentType()` of a full
+ * type, which express's `res.json` and `res.set` call, and `charset()` read mime-db only. Built on
+ * first use instead, the same maps from the same code: `types` and `extensions` become getters that
+ * build both on first read. Fails the build if mime-types' source changed, rather than bundle it
+ * eager (or broken) without anyone noticing.
+ */
+function lazyMimeMaps() {
+  const eager = `exports.extensions = Object.create(null)
+exports.lookup = lookup
+exports.types = Object.create(null)
+exports._extensionConflicts = []
+
+// Populate the extensions/types maps
+populateMaps(exports.extensions, exports.types)
+`;
+  const lazy = `exports.lookup = lookup
+exports._extensionConflicts = []
+// Built on first use (scripts/build.mjs, lazyMimeMaps): while they are built, populateMaps reads
+// exports.types, which is then the map being filled, as when built at load.
+var maps
+function builtMaps () {
+  if (!maps) {
+    maps = { extensions: Object.create(null), types: Object.create(null) }
+    populateMaps(maps.extensions, maps.types)
+  }
+  return maps
+}
+Object.defineProperty(exports, 'extensions', { enumerable: true, get: function () { return builtMaps().extensions } })
+Object.defineProperty(exports, 'types', { enumerable: true, get: function () { return builtMaps().types } })
+`;
+  return {
+    name: 'lazy-mime-maps',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]mime-types[\\/]index\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8').replace(/\r\n/g, '\n');
+        if (!text.includes(eager)) throw new Error(`lazyMimeMaps: ${args.path} no longer builds its maps as expected; update scripts/build.mjs`);
+        return { contents: text.replace(eager, lazy), loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * The packages the emulator requires only on first use (the webhook sender's HTTP client, the MIME
+ * parser and builder of the SMTP and raw-message paths), bundled apart in `dist/${LATER}` instead of
+ * in the main bundle (issue 13, start-up). In the main bundle, 2.4 of its 4.2 MB, they were read
+ * into memory and handed to V8 at every start, whose first-touched memory is what a read costs on a
+ * 2-core VM, though no start runs a line of them. Each entry of that bundle is a getter: the first
+ * `require()` of a package from the emulator's code loads the file (once) and runs that package
+ * alone, as its inline copy did.
+ */
+const LATER = 'emulator-later.js';
+const LATER_PACKAGES = ['undici', 'mailparser', 'libmime', 'libqp', 'nodemailer/lib/mail-composer'];
+
+function requiredLater() {
+  const names = new Set(LATER_PACKAGES);
+  return {
+    name: 'required-later',
+    setup(b) {
+      // Only the emulator's own requires: the packages' requires among themselves stay in their bundle.
+      b.onResolve({ filter: /^[a-z@]/ }, (args) =>
+        names.has(args.path) && args.kind === 'require-call' && !args.importer.includes('node_modules') ? { path: args.path, namespace: 'later' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'later' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./${LATER}`)})[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+      b.onResolve({ filter: new RegExp(`^\\./${LATER.replace(/\./g, '\\.')}$`), namespace: 'later' }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+
+const laterEntry = LATER_PACKAGES.map((n) => `Object.defineProperty(exports, ${JSON.stringify(n)}, { enumerable: true, get: () => require(${JSON.stringify(n)}) });`).join('\n');
 
 /**
  * `dist/emulator.js`, the CLI entry every caller runs (the extension, the library, `npm start`):
@@ -123,9 +209,16 @@ await build({
   ...common,
   entryPoints: ['emulator/main.ts'],
   outfile: 'dist/emulator-core.js',
-  plugins: [oneMimeTypes()],
+  plugins: [oneCopy('mime-types'), oneCopy('iconv-lite'), lazyMimeMaps(), requiredLater()],
 });
 asciiOnly('dist/emulator-core.js');
+await build({
+  ...common,
+  stdin: { contents: laterEntry, resolveDir: process.cwd(), sourcefile: 'emulator-later-entry.js' },
+  outfile: `dist/${LATER}`,
+  plugins: [oneCopy('iconv-lite')],
+});
+asciiOnly(`dist/${LATER}`);
 // Started by the loader before the main bundle is compiled: see emulator/earlyPreload.ts.
 await build({ ...common, entryPoints: ['emulator/earlyPreload.ts'], outfile: 'dist/emulator-early.js', sourcemap: false });
 writeCodeCacheLoader('dist/emulator.js', 'emulator-core.js', 'emulator-early.js');

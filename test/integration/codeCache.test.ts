@@ -17,7 +17,7 @@ const DIST = path.dirname(EMULATOR_JS);
 /** A copy of the built CLI in its own folder (as an installed package or extension holds it). */
 function installCopy(): string {
   const dir = tempDir('mt-cli-');
-  for (const f of ['emulator.js', 'emulator-core.js', 'emulator-early.js', 'sql-wasm.wasm']) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
+  for (const f of ['emulator.js', 'emulator-core.js', 'emulator-early.js', 'emulator-later.js', 'sql-wasm.wasm']) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
   return dir;
 }
 const caches = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.cache'));

@@ -1,0 +1,124 @@
+/**
+ * What scripts/build.mjs changes in the emulator's bundle for its start-up (issue 13), checked on
+ * the built CLI: one copy of mime-types and of iconv-lite where dependencies nest several of the
+ * same version; mime-types' maps of extensions and types built on first use; the packages required
+ * only on first use (the webhook sender's undici, the MIME parser and builder) in a bundle of their
+ * own, dist/emulator-later.js. The parts that use them answer as before: express's default and
+ * short-named Content-Types (mime-types), a JSON body in UTF-16 (body-parser → iconv-lite), a
+ * message in Shift_JIS over SMTP (mailparser, libmime → iconv-lite, its Japanese code table), its
+ * raw .eml (nodemailer's composer), a webhook's POST (undici).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import nodemailer from 'nodemailer';
+import { EMULATOR_JS, useEmulatorProcess } from '../helpers/emulatorProcess';
+import { startReceiver } from '../helpers/receiver';
+import { advance } from '../helpers/sending';
+
+const shared = useEmulatorProcess(['--memory']);
+const DIST = path.dirname(EMULATOR_JS);
+
+describe('the emulator bundle (scripts/build.mjs)', () => {
+  it('holds one copy of mime-types and one of iconv-lite, where express, body-parser, raw-body and libmime each nest their own', () => {
+    const bundle = fs.readFileSync(path.join(DIST, 'emulator-core.js'), 'latin1');
+    for (const pkg of ['mime-types', 'iconv-lite']) {
+      // esbuild names each bundled module by its path: node_modules/<owner>/node_modules/<pkg>/...
+      const copies = new Set([...bundle.matchAll(new RegExp(`node_modules/((?:[a-z0-9._-]+/node_modules/)?)${pkg}/`, 'g'))].map((m) => m[1]));
+      assert.equal(copies.size, 1, `${pkg}: ${[...copies].join(', ')}`);
+    }
+  });
+
+  it('leaves the packages required on first use out of the main bundle, in dist/emulator-later.js', () => {
+    const main = fs.readFileSync(path.join(DIST, 'emulator-core.js'), 'latin1');
+    const later = fs.readFileSync(path.join(DIST, 'emulator-later.js'), 'latin1');
+    for (const pkg of ['undici', 'mailparser', 'libmime', 'libqp', 'nodemailer/lib/mail-composer']) {
+      assert.ok(!main.includes(`node_modules/${pkg}/`), `${pkg} is not in the main bundle`);
+      assert.ok(later.includes(`node_modules/${pkg}/`), `${pkg} is in the later one`);
+    }
+    assert.ok(main.length < 2.5e6, `the main bundle: ${main.length} bytes`);
+  });
+
+  it('mime-types\' maps, built on first use: express\'s default type for a text answer, and a short type name, as express gives them', async () => {
+    const put = await shared.call('PUT', '/emulator/sinks/types', {
+      responses: [
+        { body: 'no type named', headers: { 'X-Sink': 'one' } },
+        { body: '{"ok":true}', headers: { 'Content-Type': 'json' } },
+        { body: 'a,b', headers: { 'Content-Type': 'csv' } },
+      ],
+    });
+    assert.equal(put.status, 200, put.text);
+    const types: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${shared.emu.ready.http}/sink/types`, { method: 'POST', body: 'x' });
+      await res.text();
+      types.push(res.headers.get('content-type') ?? '');
+    }
+    assert.deepEqual(types, ['text/html; charset=utf-8', 'application/json; charset=utf-8', 'text/csv; charset=utf-8']);
+  });
+
+  it('a JSON body in UTF-16 is decoded (body-parser through iconv-lite)', async () => {
+    const script = JSON.stringify({ responses: [{ status: 202, body: 'Grüße, 日本' }] });
+    // The bytes themselves, with their BOM (fetch would send a string as UTF-8).
+    const res = await fetch(`${shared.emu.ready.http}/emulator/sinks/utf16`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${shared.emu.ready.token}`, 'Content-Type': 'application/json; charset=utf-16' },
+      body: Buffer.from(`\ufeff${script}`, 'utf16le'),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const answer = await fetch(`${shared.emu.ready.http}/sink/utf16`, { method: 'POST', body: 'x' });
+    assert.equal(answer.status, 202);
+    assert.equal(await answer.text(), 'Grüße, 日本');
+  });
+
+  it('a message in Shift_JIS over SMTP keeps its Japanese subject and text (libmime through iconv-lite\'s code table); its delivery is POSTed (undici) and its raw message rebuilt (nodemailer\'s composer)', async () => {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: shared.emu.ready.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+      auth: { user: 'api', pass: shared.emu.ready.token },
+    });
+    // "件名" and "日本語のテキスト" in Shift_JIS (bytes 8c8f96bc and 93fa967b8cea82cc8365834c83588367).
+    const raw = [
+      'From: "Shop" <smtp@mailer.test>',
+      'To: sjis@example.net',
+      'Subject: =?Shift_JIS?B?jI+WvA==?=',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=Shift_JIS',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'k/qWe4zqgsyDZYNMg1iDZw==',
+      '',
+    ].join('\r\n');
+    const info = await transport.sendMail({ envelope: { from: 'smtp@mailer.test', to: ['sjis@example.net'] }, raw });
+    transport.close();
+    const id = /queued as ([0-9a-f-]{36})/.exec(info.response)?.[1];
+    assert.ok(id, info.response);
+    const m = await shared.call('GET', `/emulator/messages/${id}`);
+    assert.equal(m.status, 200, m.text);
+    assert.equal(m.json.subject, '件名');
+    assert.equal(m.json.text.trim(), '日本語のテキスト');
+    // Its delivery event, POSTed to a webhook (undici), and its raw message (nodemailer's composer).
+    const r = await startReceiver();
+    try {
+      const hook = await shared.call('POST', '/api/webhooks', {
+        webhook: { url: `${r.url}/hooks`, webhook_type: 'email_sending', sending_stream: 'transactional', event_types: ['delivery'] },
+      });
+      assert.equal(hook.status, 200, hook.text);
+      await advance(shared.call, 60);
+      await r.waitFor(1, 10_000);
+      const events = r.requests.flatMap((q) => JSON.parse(q.body).events as { event: string; message_id: string }[]);
+      assert.ok(events.some((e) => e.event === 'delivery' && e.message_id === id), JSON.stringify(events));
+    } finally {
+      await r.close();
+    }
+    const log = await shared.call('GET', `/emulator/email_logs/${id}/raw`);
+    assert.equal(log.status, 200, log.text);
+    // Rebuilt as UTF-8: "件名" and "日本語のテキスト" in base64.
+    assert.match(log.text, /^To: sjis@example\.net\r$/m);
+    assert.match(log.text, /^Subject: =\?UTF-8\?B\?5Lu25ZCN\?=\r$/m);
+    assert.ok(log.text.includes(`\r\n\r\n${Buffer.from('日本語のテキスト').toString('base64')}\r\n`), log.text);
+  });
+});
