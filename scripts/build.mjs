@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -97,26 +98,35 @@ Object.defineProperty(exports, 'types', { enumerable: true, get: function () { r
 }
 
 /**
- * The packages the emulator requires only on first use (the webhook sender's HTTP client, the MIME
- * parser and builder of the SMTP and raw-message paths), bundled apart in `dist/${LATER}` instead of
- * in the main bundle (issue 13, start-up). In the main bundle, 2.4 of its 4.2 MB, they were read
- * into memory and handed to V8 at every start, whose first-touched memory is what a read costs on a
- * 2-core VM, though no start runs a line of them. Each entry of that bundle is a getter: the first
- * `require()` of a package from the emulator's code loads the file (once) and runs that package
- * alone, as its inline copy did.
+ * What the emulator requires only on first use, bundled apart in `dist/${LATER}` instead of in the
+ * main bundle (issue 13, start-up): the webhook sender's HTTP client, the MIME parser and builder
+ * of the SMTP and raw-message paths, and iconv-lite's code tables of the Chinese, Japanese and
+ * Korean charsets (which a body in such a charset needs; UTF-8 and single-byte ones do not). In the
+ * main bundle, 2.8 of its 4.2 MB, they were read into memory and handed to V8 at every start, whose
+ * first-touched memory is what a read costs on a 2-core VM, though no start runs a line of them.
+ * Each entry of that bundle is a getter: the first `require()` of one from the main bundle loads the
+ * file (once) and runs that package, or makes that table, alone, as its inline copy did.
  */
 const LATER = 'emulator-later.js';
 const LATER_PACKAGES = ['undici', 'mailparser', 'libmime', 'libqp', 'nodemailer/lib/mail-composer'];
 
-function requiredLater() {
+/** `entries`: what the later bundle is to export, its key -> what it requires; the plugin adds the tables it finds. */
+function requiredLater(entries) {
   const names = new Set(LATER_PACKAGES);
+  const later = (key) => ({ path: key, namespace: 'later' });
   return {
     name: 'required-later',
     setup(b) {
       // Only the emulator's own requires: the packages' requires among themselves stay in their bundle.
       b.onResolve({ filter: /^[a-z@]/ }, (args) =>
-        names.has(args.path) && args.kind === 'require-call' && !args.importer.includes('node_modules') ? { path: args.path, namespace: 'later' } : undefined,
+        names.has(args.path) && args.kind === 'require-call' && !args.importer.includes('node_modules') ? later(args.path) : undefined,
       );
+      b.onResolve({ filter: /^\.\/tables\/[a-z0-9-]+\.json$/ }, (args) => {
+        if (!/[\\/]iconv-lite[\\/]encodings[\\/]dbcs-data\.js$/.test(args.importer)) return undefined;
+        const key = `iconv-lite/encodings/${args.path.slice(2)}`;
+        entries.set(key, path.join(args.resolveDir, args.path));
+        return later(key);
+      });
       b.onLoad({ filter: /.*/, namespace: 'later' }, (args) => ({
         contents: `module.exports = require(${JSON.stringify(`./${LATER}`)})[${JSON.stringify(args.path)}];`,
         loader: 'js',
@@ -126,7 +136,8 @@ function requiredLater() {
   };
 }
 
-const laterEntry = LATER_PACKAGES.map((n) => `Object.defineProperty(exports, ${JSON.stringify(n)}, { enumerable: true, get: () => require(${JSON.stringify(n)}) });`).join('\n');
+const laterEntry = (entries) =>
+  [...entries].map(([key, req]) => `Object.defineProperty(exports, ${JSON.stringify(key)}, { enumerable: true, get: () => require(${JSON.stringify(req)}) });`).join('\n');
 
 /**
  * `dist/emulator.js`, the CLI entry every caller runs (the extension, the library, `npm start`):
@@ -205,16 +216,17 @@ function asciiOnly(file) {
   if (ascii !== text) writeFileSync(file, ascii);
 }
 
+const laterEntries = new Map(LATER_PACKAGES.map((n) => [n, n]));
 await build({
   ...common,
   entryPoints: ['emulator/main.ts'],
   outfile: 'dist/emulator-core.js',
-  plugins: [oneCopy('mime-types'), oneCopy('iconv-lite'), lazyMimeMaps(), requiredLater()],
+  plugins: [oneCopy('mime-types'), oneCopy('iconv-lite'), lazyMimeMaps(), requiredLater(laterEntries)],
 });
 asciiOnly('dist/emulator-core.js');
 await build({
   ...common,
-  stdin: { contents: laterEntry, resolveDir: process.cwd(), sourcefile: 'emulator-later-entry.js' },
+  stdin: { contents: laterEntry(laterEntries), resolveDir: process.cwd(), sourcefile: 'emulator-later-entry.js' },
   outfile: `dist/${LATER}`,
   plugins: [oneCopy('iconv-lite')],
 });
