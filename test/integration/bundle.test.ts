@@ -1,7 +1,7 @@
 /**
  * What scripts/build.mjs changes in the emulator's bundle for its start-up (issue 13), checked on
  * the built CLI: one copy of mime-types and of iconv-lite where dependencies nest several of the
- * same version; mime-types' maps of extensions and types built on first use; the packages required
+ * same version; one ES-module view of each Node built-in, whoever imports it; mime-types' maps of extensions and types built on first use; the packages required
  * only on first use (the webhook sender's undici, the MIME parser and builder) in a bundle of their
  * own, dist/emulator-later.js, with iconv-lite's code tables of the CJK charsets. The parts that use
  * them answer as before: express's default and short-named Content-Types (mime-types), a JSON body
@@ -22,13 +22,16 @@ const shared = useEmulatorProcess(['--memory']);
 const DIST = path.dirname(EMULATOR_JS);
 
 describe('the emulator bundle (scripts/build.mjs)', () => {
-  it('holds one copy of mime-types and one of iconv-lite, where express, body-parser, raw-body and libmime each nest their own', () => {
+  it('holds one copy of mime-types and one of iconv-lite, where express, body-parser, raw-body and libmime each nest their own, and one view of each built-in', () => {
     const bundle = fs.readFileSync(path.join(DIST, 'emulator-core.js'), 'latin1');
     for (const pkg of ['mime-types', 'iconv-lite']) {
       // esbuild names each bundled module by its path: node_modules/<owner>/node_modules/<pkg>/...
       const copies = new Set([...bundle.matchAll(new RegExp(`node_modules/((?:[a-z0-9._-]+/node_modules/)?)${pkg}/`, 'g'))].map((m) => m[1]));
       assert.equal(copies.size, 1, `${pkg}: ${[...copies].join(', ')}`);
     }
+    // esbuild's __toESM makes a view of a module for each import of it; the build's one-view helper makes one a built-in.
+    assert.equal(/__toESM\(require\("node:/.exec(bundle), null, 'every view of a built-in is made once');
+    assert.ok(bundle.includes('__builtinESM("node:fs")'));
   });
 
   it('leaves the packages required on first use out of the main bundle, in dist/emulator-later.js', () => {
