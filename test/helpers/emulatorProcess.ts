@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before } from 'node:test';
+import nodemailer from 'nodemailer';
 import type { ReadyInfo } from '../../emulator/http/dto';
 import { removedAtExit } from './tempDirs';
 
@@ -73,6 +74,10 @@ export async function startEmulatorProcess(args: string[] = ['--memory'], env: N
 }
 
 /** fetch against the emulator with its token. */
+/** A nodemailer client of the emulator's SMTP port (plain: it offers no STARTTLS), user `api`, the token as password unless `pass` is given. */
+export const smtpTransport = (ready: Ready, pass = ready.token, method: 'PLAIN' | 'LOGIN' = 'PLAIN') =>
+  nodemailer.createTransport({ host: '127.0.0.1', port: ready.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'api', pass, method } });
+
 export function api(ready: Ready) {
   return async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(ready.http + p, {

@@ -13,8 +13,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import nodemailer from 'nodemailer';
-import { EMULATOR_JS, useEmulatorProcess } from '../helpers/emulatorProcess';
+import { EMULATOR_JS, smtpTransport, useEmulatorProcess } from '../helpers/emulatorProcess';
 import { startReceiver } from '../helpers/receiver';
 import { advance, eventsOf } from '../helpers/sending';
 
@@ -95,13 +94,7 @@ describe('the emulator bundle (scripts/build.mjs)', () => {
   });
 
   it('a message in Shift_JIS over SMTP keeps its Japanese subject and text (libmime through iconv-lite\'s code table); its delivery is POSTed (undici) and its raw message rebuilt (nodemailer\'s composer)', async () => {
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: shared.emu.ready.smtpPort,
-      secure: false,
-      ignoreTLS: true,
-      auth: { user: 'api', pass: shared.emu.ready.token },
-    });
+    const transport = smtpTransport(shared.emu.ready);
     // "件名" and "日本語のテキスト" in Shift_JIS (bytes 8c8f96bc and 93fa967b8cea82cc8365834c83588367).
     const raw = [
       'From: "Shop" <smtp@mailer.test>',

@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import Ajv from 'ajv';
-import nodemailer from 'nodemailer';
-import { useEmulatorProcess } from '../../helpers/emulatorProcess';
+import { smtpTransport, useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { advance } from '../../helpers/sending';
 import * as S from './emailSendingSchemas';
 
@@ -41,7 +40,7 @@ describe('contract: Email Logs and Stats against email-sending.openapi.yml', () 
     ids = sent.json.message_ids;
     const bulk = await shared.call('POST', '/bulk/api/send', { from: { email: 'news@contract.test' }, to: [{ email: 'r@example.com' }], subject: 'Bulk', text: 'b' });
     assert.equal(bulk.status, 200);
-    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: shared.emu.ready.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'api', pass: shared.emu.ready.token } });
+    const smtp = smtpTransport(shared.emu.ready);
     await smtp.sendMail({ from: 'app@contract.test', to: 'smtp@example.com', subject: 'SMTP', text: 't' });
     smtp.close();
     // Half-way through some lifecycles (enqueued messages in the mix), then to the end of all.

@@ -7,9 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import nodemailer from 'nodemailer';
 import type { EmailLogsListFilters } from 'mailtrap/dist/types/api/email-logs';
-import { useEmulatorProcess } from '../../helpers/emulatorProcess';
+import { smtpTransport, useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { emulatorClient } from '../../helpers/mailtrapClient';
 import { advance } from '../../helpers/sending';
 
@@ -40,13 +39,7 @@ async function sendMix() {
     category: 'News',
   });
   [ids.dan] = bulk.message_ids;
-  const smtp = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: shared.emu.ready.smtpPort,
-    secure: false,
-    ignoreTLS: true,
-    auth: { user: 'api', pass: shared.emu.ready.token },
-  });
+  const smtp = smtpTransport(shared.emu.ready);
   const info = await smtp.sendMail({
     from: 'billing@mailer.test',
     to: 'eve+soft-bounce@example.org',

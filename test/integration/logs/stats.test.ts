@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import nodemailer from 'nodemailer';
-import { useEmulatorProcess } from '../../helpers/emulatorProcess';
+import { smtpTransport, useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { emulatorClient } from '../../helpers/mailtrapClient';
 import { advance } from '../../helpers/sending';
 
@@ -39,7 +38,7 @@ async function sendMix() {
     category: 'News',
   });
   // SMTP, shop.test, no category: a company domain (provider "Other").
-  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: shared.emu.ready.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'api', pass: shared.emu.ready.token } });
+  const smtp = smtpTransport(shared.emu.ready);
   await smtp.sendMail({ from: 'app@shop.test', to: 'h@example.com', subject: 'Hi', text: 'h' });
   smtp.close();
   await advance(shared.call, 600);

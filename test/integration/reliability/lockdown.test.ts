@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import nodemailer from 'nodemailer';
 import { createLogger } from '../../../emulator/log';
 import { createApp } from '../../../emulator/http/app';
 import { startTestEmulator } from '../../helpers/inProcessEmulator';
-import { api, startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
+import { api, smtpTransport, startEmulatorProcess, type RunningEmulator } from '../../helpers/emulatorProcess';
 import { sequence, startReceiver } from '../../helpers/receiver';
 import { advance, mail, send } from '../../helpers/sending';
 
@@ -152,8 +151,7 @@ describe('lock-down', () => {
       await advance(call, 310);
       assert.ok(recv.requests.length >= 3);
       assert.equal((await fetch(`${chatty.ready.http}/api/webhooks`, { headers: { Authorization: `Bearer ${wrongBearer}` } })).status, 401);
-      const smtp = (pass: string) =>
-        nodemailer.createTransport({ host: '127.0.0.1', port: chatty.ready.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'api', pass } });
+      const smtp = (pass: string) => smtpTransport(chatty.ready, pass);
       await assert.rejects(smtp(wrongSmtp).sendMail({ from: 'a@shop.test', to: 'b@example.net', subject: 's', text: 't' }));
       await smtp(token).sendMail({ from: 'a@shop.test', to: 'b@example.net', subject: 's', text: 't' });
       // A raw AUTH PLAIN line with a wrong password, as a misbehaving client would send it.

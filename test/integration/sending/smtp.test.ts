@@ -2,15 +2,13 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import nodemailer from 'nodemailer';
-import { useEmulatorProcess } from '../../helpers/emulatorProcess';
+import { smtpTransport, useEmulatorProcess } from '../../helpers/emulatorProcess';
 import { advance, eventsOf } from '../../helpers/sending';
 
 const shared = useEmulatorProcess(['--memory']);
 
 
-const transport = (pass = shared.emu.ready.token, method: 'PLAIN' | 'LOGIN' = 'PLAIN') =>
-  nodemailer.createTransport({ host: '127.0.0.1', port: shared.emu.ready.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'api', pass, method } });
+const transport = (pass = shared.emu.ready.token, method: 'PLAIN' | 'LOGIN' = 'PLAIN') => smtpTransport(shared.emu.ready, pass, method);
 
 const idsFrom = (response: string): string[] => {
   const m = /^250 2\.0\.0 Ok: queued as ([0-9a-f-]{36})(?: and (\d+) more)?$/.exec(response);
