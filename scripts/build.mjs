@@ -41,13 +41,13 @@ function oneCopy(pkg) {
     .filter((d) => existsSync(`${d}/package.json`));
   const versions = new Set(copies.map((d) => JSON.parse(readFileSync(`${d}/package.json`, 'utf8')).version));
   const target = copies.length > 1 && versions.size === 1 ? require.resolve(`./${copies[0]}`, { paths: [process.cwd()] }) : null;
-  const owners = copies.map((d) => `${d.slice(0, -`/node_modules/${pkg}`.length)}/`);
+  const owners = copies.map((d) => path.resolve(d.slice(0, -`/node_modules/${pkg}`.length)) + path.sep);
   const filter = new RegExp(`^${pkg.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}$`);
   return {
     name: `one-${pkg}`,
     setup(b) {
       if (!target) return;
-      b.onResolve({ filter }, (args) => (owners.some((o) => `${args.resolveDir}/`.includes(o)) ? { path: target } : undefined));
+      b.onResolve({ filter }, (args) => (owners.some((o) => `${args.resolveDir}${path.sep}`.startsWith(o)) ? { path: target } : undefined));
     },
   };
 }
