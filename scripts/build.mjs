@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
+/** A RegExp matching `text` whole, for esbuild's filters. */
+const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}$`);
 const production = process.argv.includes('--production');
 mkdirSync('dist', { recursive: true });
 
@@ -42,12 +44,11 @@ function oneCopy(pkg) {
   const versions = new Set(copies.map((d) => JSON.parse(readFileSync(`${d}/package.json`, 'utf8')).version));
   const target = copies.length > 1 && versions.size === 1 ? require.resolve(`./${copies[0]}`, { paths: [process.cwd()] }) : null;
   const owners = copies.map((d) => path.resolve(d.slice(0, -`/node_modules/${pkg}`.length)) + path.sep);
-  const filter = new RegExp(`^${pkg.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}$`);
   return {
     name: `one-${pkg}`,
     setup(b) {
       if (!target) return;
-      b.onResolve({ filter }, (args) => (owners.some((o) => `${args.resolveDir}${path.sep}`.startsWith(o)) ? { path: target } : undefined));
+      b.onResolve({ filter: exactly(pkg) }, (args) => (owners.some((o) => `${args.resolveDir}${path.sep}`.startsWith(o)) ? { path: target } : undefined));
     },
   };
 }
@@ -131,7 +132,7 @@ function requiredLater(entries) {
         contents: `module.exports = require(${JSON.stringify(`./${LATER}`)})[${JSON.stringify(args.path)}];`,
         loader: 'js',
       }));
-      b.onResolve({ filter: new RegExp(`^\\./${LATER.replace(/\./g, '\\.')}$`), namespace: 'later' }, (args) => ({ path: args.path, external: true }));
+      b.onResolve({ filter: exactly(`./${LATER}`), namespace: 'later' }, (args) => ({ path: args.path, external: true }));
     },
   };
 }
@@ -151,8 +152,8 @@ const laterEntry = (entries) =>
  * is as trusted as the bundle beside it. Before compiling, it requires the small `earlyName`
  * bundle, which starts reading the data dir's snapshot on libuv's thread pool.
  */
-function writeCodeCacheLoader(out, bundleName, earlyName) {
-  const build = createHash('sha256').update(readFileSync(`dist/${bundleName}`)).digest('hex').slice(0, 16);
+function writeCodeCacheLoader(out, bundleName, bundleText, earlyName) {
+  const build = createHash('sha256').update(bundleText, 'latin1').digest('hex').slice(0, 16);
   for (const f of readdirSync('dist')) if (f.endsWith('.cache')) rmSync(`dist/${f}`, { force: true });
   writeFileSync(
     out,
@@ -214,17 +215,16 @@ script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequ
  * unnoticed. Not for the minified build (`--production`, the .vsix's), where the helper has
  * another name each build: that bundle is left as esbuild writes it.
  */
-function oneViewOfEachBuiltin(file) {
-  const text = readFileSync(file, 'latin1');
+function oneViewOfEachBuiltin(text) {
   const helper = /^var __toESM = [^\n]*\n(?:[^\n]*\n)*?\)\);/m.exec(text);
-  if (!helper) throw new Error(`oneViewOfEachBuiltin: no __toESM helper found in ${file}; update scripts/build.mjs`);
+  if (!helper) throw new Error('oneViewOfEachBuiltin: no __toESM helper found in the bundle; update scripts/build.mjs');
   const at = helper.index + helper[0].length;
   // On one line, so that the source map's lines still hold below it.
   const memo =
     'var __builtinESMs = new Map(), __builtinESM = (id, isNodeMode) => { const key = isNodeMode ? id + " node" : id; let ns = __builtinESMs.get(key); ' +
     'if (!ns) __builtinESMs.set(key, ns = __toESM(require(id), isNodeMode)); return ns; };';
   const body = text.slice(at).replace(/__toESM\(require\(("node:[a-z_/]+")\)(, 1)?\)/g, (_, id, mode) => `__builtinESM(${id}${mode ?? ''})`);
-  writeFileSync(file, text.slice(0, at) + memo + body, 'latin1');
+  return text.slice(0, at) + memo + body;
 }
 
 /**
@@ -235,10 +235,15 @@ function oneViewOfEachBuiltin(file) {
  * the same character too), the loader reads the bundle as latin1, a one-byte string: reading and
  * compiling it with its cache took ~120-160 ms of a start on a 2-core machine, ~60-90 ms so.
  */
-function asciiOnly(file) {
-  const text = readFileSync(file, 'utf8');
-  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (ascii !== text) writeFileSync(file, ascii);
+function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A bundle esbuild wrote, through `steps` (text to text), read and written once; its final text. */
+function rewrite(file, ...steps) {
+  const text = steps.reduce((t, step) => step(t), readFileSync(file, 'utf8'));
+  writeFileSync(file, text, 'latin1');
+  return text;
 }
 
 const laterEntries = new Map(LATER_PACKAGES.map((n) => [n, n]));
@@ -248,18 +253,17 @@ await build({
   outfile: 'dist/emulator-core.js',
   plugins: [oneCopy('mime-types'), oneCopy('iconv-lite'), lazyMimeMaps(), requiredLater(laterEntries)],
 });
-asciiOnly('dist/emulator-core.js');
-if (!production) oneViewOfEachBuiltin('dist/emulator-core.js');
+const core = rewrite('dist/emulator-core.js', asciiOnly, ...(production ? [] : [oneViewOfEachBuiltin]));
 await build({
   ...common,
   stdin: { contents: laterEntry(laterEntries), resolveDir: process.cwd(), sourcefile: 'emulator-later-entry.js' },
   outfile: `dist/${LATER}`,
   plugins: [oneCopy('iconv-lite')],
 });
-asciiOnly(`dist/${LATER}`);
+rewrite(`dist/${LATER}`, asciiOnly);
 // Started by the loader before the main bundle is compiled: see emulator/earlyPreload.ts.
 await build({ ...common, entryPoints: ['emulator/earlyPreload.ts'], outfile: 'dist/emulator-early.js', sourcemap: false });
-writeCodeCacheLoader('dist/emulator.js', 'emulator-core.js', 'emulator-early.js');
+writeCodeCacheLoader('dist/emulator.js', 'emulator-core.js', core, 'emulator-early.js');
 rmSync('dist/emulator.js.map', { force: true }); // the loader has none (an older build's bundle had)
 chmodSync('dist/emulator.js', 0o755);
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');

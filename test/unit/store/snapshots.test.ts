@@ -56,13 +56,18 @@ function corruptMiddle(file: string): void {
   fs.writeFileSync(file, buf);
 }
 
+/** A data dir of three eras, its snapshot's preload started and awaited, as the CLI does first thing. */
+async function preloadedEras(): Promise<{ dir: string; before: string[]; file: string; got: Awaited<ReturnType<typeof snapshotPreloadFor>> }> {
+  const dir = tempDir();
+  const before = await threeEras(dir);
+  const file = path.join(dir, FILES.snapshot);
+  startSnapshotPreload(file);
+  return { dir, before, file, got: await snapshotPreloadFor(file) };
+}
+
 describe('snapshot generations', () => {
   it('opens from the snapshot read beforehand on the thread pool (the CLI starts it first thing)', async () => {
-    const dir = tempDir();
-    const before = await threeEras(dir);
-    const file = path.join(dir, FILES.snapshot);
-    startSnapshotPreload(file);
-    const got = await snapshotPreloadFor(file);
+    const { dir, before, file, got } = await preloadedEras();
     assert.ok(got, 'the snapshot was read');
     assert.ok(got.data.equals(fs.readFileSync(file)));
     assert.equal(got.stat.ino, fs.statSync(file).ino);
@@ -78,11 +83,7 @@ describe('snapshot generations', () => {
   });
 
   it('the bytes read beforehand are the ones opened, checked against the digest as any read is', async () => {
-    const dir = tempDir();
-    const before = await threeEras(dir);
-    const file = path.join(dir, FILES.snapshot);
-    startSnapshotPreload(file);
-    const got = await snapshotPreloadFor(file);
+    const { dir, before, got } = await preloadedEras();
     assert.ok(got);
     flipMiddle(got.data); // in memory only: the file is whole
     const l = logged();
@@ -93,11 +94,7 @@ describe('snapshot generations', () => {
   });
 
   it('a snapshot changed after the preload read it is read again, not trusted from memory', async () => {
-    const dir = tempDir();
-    const before = await threeEras(dir);
-    const file = path.join(dir, FILES.snapshot);
-    startSnapshotPreload(file);
-    await snapshotPreloadFor(file);
+    const { dir, before, file } = await preloadedEras();
     corruptMiddle(file); // the preload holds the good bytes; the file on disk no longer matches its digest
     const l = logged();
     const s = await Store.open({ dir, log: l.log });
