@@ -177,6 +177,8 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   // The plain sends skip express (http/fastSend.ts); everything else, errors included, is the app's.
   const httpServer = createServer(withFastSend(app, { sending, token, bodyLimit: DEFAULT_BODY_LIMIT_BYTES, whenDurable: (cb) => store.whenDurable(cb) }));
   httpServer.keepAliveTimeout = 65_000;
+  // A request's arrival is activity, as a commit is: quiet-time work waits (Store.active).
+  httpServer.on('request', () => store.active());
   // Requests Node's parser rejects (bad bytes in the request line, oversized headers) never reach
   // the app; answer them in Mailtrap's shape too, instead of Node's bare 400.
   httpServer.on('clientError', (err: NodeJS.ErrnoException, socket) => {

@@ -451,6 +451,10 @@ export class Store implements UnitOfWork, QuietTime {
     const waiters = this.waiters;
     this.waiters = [];
     if (this.unflushed.length && !this.failed && this.appendEntry(this.unflushed)) this.unflushed = [];
+    // An answer waited for this write (a request's, an attempt's): the client's next request is
+    // likely on its way, so quiet time starts over from here, not from the commit before it.
+    // (Quiet-time tasks' own commits wait for no one: their slices follow one another.)
+    if (waiters.length) this.readModel.active();
     for (const w of waiters) {
       try {
         w(this.failed ?? undefined);
@@ -535,6 +539,14 @@ export class Store implements UnitOfWork, QuietTime {
     if (this.quiet.timer) clearTimeout(this.quiet.timer);
     this.quiet.timer = null;
     this.quiet.tasks.clear();
+  }
+
+  /**
+   * Something arrived that will likely commit soon (an HTTP request): quiet time, the read model's
+   * writes included, starts over from now (`ReadModel.active`).
+   */
+  active(): void {
+    this.readModel.active();
   }
 
   /** `quietMs`: the quiet it waits for (default IDLE_MS); a task already waiting keeps the shorter of its two. */

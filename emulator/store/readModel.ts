@@ -70,6 +70,15 @@ export class ReadModel {
     this.lastCommitAt = at;
   }
 
+  /**
+   * Activity that is not a commit yet (a request arriving): quiet time starts over, as after a
+   * commit. A request's body can take tens of ms to arrive (a replay's 20,000 lines are ~6 MB) and
+   * its work commits only after it: a quiet-time slice that started meanwhile held it up (issue 13).
+   */
+  active(): void {
+    this.lastCommitAt = performance.now();
+  }
+
   /** Rows waiting, the open transaction's included. */
   get size(): number {
     return this.waitingRows.size + (this.txnRows?.size ?? 0);

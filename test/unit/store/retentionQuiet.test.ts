@@ -106,6 +106,36 @@ describe('retention in quiet time', () => {
     assert.equal(ran, false, 'dropped at close');
   });
 
+  it("the store's quiet time: a request arriving (Store.active) and a journal write someone waited for count as activity; a quiet task's own writes do not", async () => {
+    const s = await Store.open({ dir: tempDir(), log, groupCommit: true });
+    const slices: number[] = [];
+    s.whenQuiet(() => {
+      insert(s, `slice-${slices.length}.test`);
+      slices.push(slices.length);
+      return slices.length < 3;
+    });
+    // Requests arriving every 30 ms that commit nothing (issue 13: a replay's 6 MB body arriving
+    // after the answer to the one before it).
+    for (let i = 0; i < 8; i++) {
+      s.active();
+      await pause(30);
+    }
+    assert.deepEqual(slices, [], 'not while requests keep arriving');
+    // Commits ~120 ms apart, each answered once the journal holds it, 70 ms after the commit (the
+    // thread busy meanwhile, as a replay's is with its events): the write someone waited for is
+    // the last activity, not the commit.
+    for (let i = 0; i < 4; i++) {
+      insert(s, `answered-${i}.test`);
+      for (const end = performance.now() + 70; performance.now() < end; );
+      await s.durable();
+      await pause(50);
+    }
+    assert.deepEqual(slices, [], 'not while answers keep waiting for the journal');
+    for (let k = 0; k < 100 && slices.length < 3; k++) await pause(20);
+    assert.deepEqual(slices, [0, 1, 2], "once quiet, slice after slice: their own writes (which nobody waits for) are no activity");
+    s.close();
+  });
+
   it("the store's quiet time: a wait for a shorter quiet replaces a longer one (a journal past its bound, after a rest was waited for)", async () => {
     const s = await Store.open({ dir: tempDir(), log, groupCommit: true });
     let ran = 0;
