@@ -1,4 +1,5 @@
 /** Core deliveries → the wire DTOs of http/dto.ts. */
+import { bodyText } from '../core/delivery/body';
 import type { Attempt } from '../core/delivery/types';
 import type { DeliveryView } from '../core/delivery/types';
 import type { AttemptDto, DeliveryDto, DeliverySummaryDto } from './dto';
@@ -18,6 +19,11 @@ export function attemptToDto(a: Attempt, body: string): AttemptDto {
 }
 
 export function deliveryToDto(d: DeliveryView): DeliveryDto {
+  return withBody(d, bodyText(d.body));
+}
+
+/** The DTO with `body` as its body's text (the summary's callers give none: it is dropped unread). */
+function withBody(d: DeliveryView, body: string): DeliveryDto {
   return {
     id: d.id,
     kind: d.kind,
@@ -33,14 +39,14 @@ export function deliveryToDto(d: DeliveryView): DeliveryDto {
     nextAttemptAt: d.nextAttemptAt,
     lastStatus: d.lastStatus,
     lastError: d.lastError,
-    body: d.body,
-    attempts: d.attempts.map((a) => attemptToDto(a, d.body)),
+    body,
+    attempts: d.attempts.map((a) => attemptToDto(a, body)),
   };
 }
 
 /** For the SSE stream and `?summary=true`: no batch body and no attempt bodies, so a 500-event batch stays small. */
 export function deliveryToStreamDto(d: DeliveryView): DeliverySummaryDto {
-  return toDeliverySummary(deliveryToDto(d));
+  return toDeliverySummary(withBody(d, ''));
 }
 
 /** A delivery's summary: the delivery without its body, its attempts without theirs. */

@@ -42,7 +42,7 @@ export class UndiciWebhookSender implements WebhookSender {
       const res = await lib().request(target.url, {
         method: 'POST',
         headers,
-        body: req.bytes ?? req.body,
+        body: req.body,
         signal: req.signal,
         dispatcher: this.agent,
         // Outcomes are decided by the caller's clock; undici's own timers must not end it first.

@@ -1,5 +1,5 @@
 /** sql.js implementation of the delivery repository (queue, batches, their events, attempts). */
-import { bodyFrame } from '../core/delivery/body';
+import { bodyBytes, bodyFrame, bodyText } from '../core/delivery/body';
 import type { PayloadEventName } from '../core/types';
 import type {
   Attempt,
@@ -199,13 +199,13 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
     const id = this.store.insert(`${INSERT_DELIVERY}'')`, this.columns(d));
     this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(queued.map((q) => keysOfJson(q.json))), queued.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
-    this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(d.body) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
+    this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(typeof d.body === 'string' ? d.body : bodyBytes(d.body)) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }
 
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery {
     return this.store.transaction(() => {
-      const id = this.store.insert(`${INSERT_DELIVERY}?)`, [...this.columns(d), d.body]);
+      const id = this.store.insert(`${INSERT_DELIVERY}?)`, [...this.columns(d), bodyText(d.body)]);
       const keys = eventKeysText(events);
       this.store.deferInsertAs('delivery_keys', [[id, keys]], [[INSERT_KEYS, [id, keys]]]);
       return { ...d, id };

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../clock';
 import type { Webhook } from '../types';
-import { contentType } from './body';
+import { bodyBytes, contentType } from './body';
 import { SIGNATURE_HEADER, sign } from './signature';
 import { displayUrl, requestTarget } from './target';
 import type { Attempt, WebhookSender } from './types';
@@ -17,9 +17,8 @@ export interface AttemptInput {
   clock: Clock;
   timeoutMs: number;
   webhook: Webhook;
-  body: string;
-  /** `body` as UTF-8, when the caller made it so (a batch's first attempt). */
-  bytes?: Buffer;
+  /** As text, or its UTF-8 bytes (`Delivery.body`). */
+  body: string | Uint8Array;
   format: PayloadFormat;
   /** Aborts the request without an outcome (shutdown); the attempt is then not recorded. */
   shutdown: AbortSignal;
@@ -31,7 +30,7 @@ export async function performAttempt(input: AttemptInput): Promise<AttemptOutcom
   const { clock, webhook, body } = input;
   const startedAt = clock.now();
   // The body's bytes once, for the signature and the request (a batch is ~150 KB).
-  const bytes = input.bytes ?? Buffer.from(body, 'utf8');
+  const bytes = bodyBytes(body);
   const headers: Record<string, string> = {
     'Content-Type': contentType(input.format),
     'User-Agent': USER_AGENT,
@@ -56,7 +55,7 @@ export async function performAttempt(input: AttemptInput): Promise<AttemptOutcom
   const signal = AbortSignal.any([ac.signal, input.shutdown]);
   let result;
   try {
-    result = await input.sender.send({ url: webhook.url, headers, body, bytes, signal });
+    result = await input.sender.send({ url: webhook.url, headers, body: bytes, signal });
   } finally {
     timer.cancel();
   }

@@ -16,7 +16,7 @@ export function newDelivery(
   webhookUrl: string,
   format: PayloadFormat,
   events: readonly (DeliveryEventKey | QueuedEvent)[],
-  body: string,
+  body: Delivery['body'],
   now: number,
 ): Omit<Delivery, 'id'> {
   // One pass: the distinct types, and the first MAX_MESSAGE_IDS distinct message ids, in order.

@@ -10,6 +10,17 @@ export function contentType(format: PayloadFormat): string {
   return format === 'jsonlines' ? 'application/jsonl' : 'application/json';
 }
 
+/** A delivery's body as the UTF-8 bytes an attempt signs and sends (its own bytes, not a copy, when it holds bytes). */
+export function bodyBytes(body: string | Uint8Array): Buffer {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/** A delivery's body (`Delivery.body`) as text. */
+export function bodyText(body: string | Uint8Array): string {
+  return typeof body === 'string' ? body : bodyBytes(body).toString('utf8');
+}
+
 export function buildBody(events: EventPayload[], format: PayloadFormat): string {
   if (format === 'jsonlines') return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
   return JSON.stringify({ events });

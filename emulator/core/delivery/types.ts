@@ -31,8 +31,12 @@ export interface Delivery {
   nextAttemptAt: number | null;
   lastStatus: number | null;
   lastError: string | null;
-  /** The exact bytes POSTed on every attempt. */
-  body: string;
+  /**
+   * The exact bytes POSTed on every attempt: as text, or as those bytes (UTF-8) where the engine
+   * made them so (a batch it cut, until read back from the store; `bodyText` reads either). A
+   * batch's 150 KB body as a string cost ~1 ms to make and kept the collector busy (issue 13).
+   */
+  body: string | Uint8Array;
   /** The delivery a resend was made from. */
   sourceId: number | null;
 }
@@ -100,7 +104,8 @@ export interface DeliveryRepository {
   clearQueue(webhookId: number): number;
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery;
   /**
-   * A batch of queued events, in queue order: `d.body` must be `bodyFromJson` of their JSON (the
+   * A batch of queued events, in queue order: `d.body` must be `bodyFromJson` of their JSON, or
+   * its bytes (the
    * store may rebuild it from their rows rather than store its bytes twice).
    */
   insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery;
@@ -126,9 +131,8 @@ export interface SendRequest {
   /** May carry userinfo: the sender turns it into `Authorization: Basic` and strips it. */
   url: string;
   headers: Record<string, string>;
-  body: string;
-  /** `body` as UTF-8, when the caller has it (the attempt converts a batch's body once, to sign and send it). */
-  bytes?: Uint8Array;
+  /** What is POSTed: text (sent as UTF-8), or bytes (an attempt's: the ones it signed). */
+  body: string | Uint8Array;
   signal: AbortSignal;
 }
 

@@ -24,9 +24,10 @@ function scripted(real: FakeRealTime, answer: (req: SendRequest, kind: string) =
   const seen: { req: SendRequest; kind: string }[] = [];
   const sender: WebhookSender = {
     async send(req) {
-      const events = parseBody(req.body, req.headers['Content-Type'] === 'application/jsonl' ? 'jsonlines' : 'json');
+      const body = typeof req.body === 'string' ? req.body : Buffer.from(req.body).toString('utf8');
+      const events = parseBody(body, req.headers['Content-Type'] === 'application/jsonl' ? 'jsonlines' : 'json');
       const again = seen.some((s) => s.req.body === req.body);
-      const kind = again ? 'redelivery' : events.length === 500 ? 'batch-500' : events.length === 9 ? 'event-types' : verifyWebhookSignature(req.body, req.headers['Mailtrap-Signature'], SECRET) ? 'basic' : 'wrong-signature';
+      const kind = again ? 'redelivery' : events.length === 500 ? 'batch-500' : events.length === 9 ? 'event-types' : verifyWebhookSignature(body, req.headers['Mailtrap-Signature'], SECRET) ? 'basic' : 'wrong-signature';
       seen.push({ req, kind });
       const a = answer(req, kind);
       if (a.status === null && !a.error) {

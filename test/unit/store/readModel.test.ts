@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventKeys, newDelivery } from '../../../emulator/core/delivery/batch';
-import { bodyFromJson, buildBody } from '../../../emulator/core/delivery/body';
+import { bodyBytesFromJson, bodyFromJson, buildBody } from '../../../emulator/core/delivery/body';
 import type { EventPayload } from '../../../emulator/core/events';
 import { createLogger } from '../../../emulator/log';
 import { Store } from '../../../emulator/store/database';
@@ -224,8 +224,10 @@ describe('read model (store)', () => {
     const stored = events.insertMany(Array.from({ length: 1000 }, (_, i) => ev(i)), 1000);
     const batch = (from: number) => {
       const taken = stored.slice(from, from + 500).map((s, k) => ({ queueId: from + k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, ...eventKeys([s.payload])[0] }));
-      const body = bodyFromJson(taken.map((q) => q.json), 'json');
-      return store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, body, 2000), taken));
+      // As the engine cuts one: its body as the bytes it sends (issue 13), not as text.
+      const bytes = bodyBytesFromJson(taken.map((q) => q.json), 'json');
+      const { id } = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bytes, 2000), taken));
+      return { id, body: bodyFromJson(taken.map((q) => q.json), 'json') };
     };
     const stats = (s: Store, id: number) => s.get<{ t: string; n: number }>('SELECT typeof(body) AS t, length(body) AS n FROM delivery_bodies WHERE delivery_id = ?', [id]);
     const quiet = batch(0);
