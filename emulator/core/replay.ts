@@ -7,6 +7,7 @@ import { BadRequestError } from './errors';
 import type { EventPayload } from './events';
 import { writeAscii, writeBegin, writeBytes, writeEnd, writeQuoted, type Slab, type Utf8Json } from './jsonText';
 import { payloadUtf8 } from './sending/eventBuilder';
+import { SUPPRESSING_EVENTS } from './sending/model';
 import { parseEventType, SENDING_STREAMS, toPayloadEventName, type PayloadEventName, type SendingStream } from './types';
 
 export const MAX_REPLAY_EVENTS = 50_000;
@@ -212,6 +213,85 @@ function textAt(s: string, at: number): string {
 }
 
 /**
+ * A replayed line's payload whose type suppresses nothing (a delivery, an open, …): recording it
+ * reads its type, stream and domain (which webhooks get it) and its event id (the answer), so
+ * those are its own; the rest (message id, address, category, custom variables, …) is read off
+ * its JSON, the line itself with its new id and time, when first asked for. Making them for every
+ * line cost ~10 % of the delivery engine's round (issue 13). Its JSON form (`toJSON`) is the
+ * whole event; a spread of it would not be (none is made of a recorded event's payload).
+ */
+class LinePayload implements EventPayload {
+  #json: Utf8Json;
+  #all: EventPayload | undefined;
+
+  constructor(
+    readonly event: PayloadEventName,
+    readonly event_id: string,
+    readonly timestamp: number,
+    readonly sending_stream: SendingStream,
+    readonly sending_domain_name: string,
+    json: Utf8Json,
+  ) {
+    this.#json = json;
+  }
+
+  /** Every field, parsed once from the JSON. */
+  #whole(): EventPayload {
+    return (this.#all ??= JSON.parse(this.#json.text()) as EventPayload);
+  }
+
+  get message_id(): string {
+    return this.#whole().message_id;
+  }
+  get email(): string {
+    return this.#whole().email;
+  }
+  get category(): string | undefined {
+    return this.#whole().category;
+  }
+  get custom_variables(): Record<string, unknown> | undefined {
+    return this.#whole().custom_variables;
+  }
+  get response(): string | undefined {
+    return this.#whole().response;
+  }
+  get response_code(): number | undefined {
+    return this.#whole().response_code;
+  }
+  get bounce_category(): string | undefined {
+    return this.#whole().bounce_category;
+  }
+  get reason(): string | undefined {
+    return this.#whole().reason;
+  }
+  get ip(): string | undefined {
+    return this.#whole().ip;
+  }
+  get user_agent(): string | undefined {
+    return this.#whole().user_agent;
+  }
+  get url(): string | undefined {
+    return this.#whole().url;
+  }
+
+  toJSON(): EventPayload {
+    return this.#whole();
+  }
+}
+
+/** The custom variables' keys a line's walk has seen, as [start, end) pairs of the line (a thin payload's check for a repeated key). */
+const keySeen: number[] = [];
+/** More keys than this in one line: it goes the way of other lines (the check compares each pair). */
+const MAX_KEYS_WALKED = 16;
+
+/** Whether characters `a` … `aEnd` and `b` … `bEnd` of `s` are the same text. */
+function sameText(s: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i++) if (s.charCodeAt(a + i) !== s.charCodeAt(b + i)) return false;
+  return true;
+}
+
+/**
  * The payload of line `from` … `to` of `b` when it is in the emulator's form (its JSON appended to
  * `jsons` when given and `keep`), `null` when it is but `keep` is false (an earlier line was
  * refused: only its count matters), `undefined` when it is not.
@@ -244,14 +324,36 @@ function canonicalLine(
   const domainEnd = line.indexOf('"', domainAt);
   // What problems() asks beyond the form: text in the three required strings.
   if (!hasText(line, idAt, idEnd) || !hasText(line, emailAt, emailEnd) || !hasText(line, domainAt, domainEnd)) return undefined;
+  const event = line.slice(EVENT.length, eventEnd) as PayloadEventName;
+  // A type that suppresses nothing, with its JSON kept: a thin payload (LinePayload).
+  const thin = jsons !== undefined && SUPPRESSING_EVENTS[event] === undefined;
   let p = domainEnd + 1;
   let category: string | undefined;
   let variables: Record<string, unknown> | undefined;
   if (line.startsWith(CATEGORY, p)) {
-    category = textAt(line, p + CATEGORY.length);
-    p = end + 1;
+    if (thin) p = line.indexOf('"', p + CATEGORY.length) + 1;
+    else {
+      category = textAt(line, p + CATEGORY.length);
+      p = end + 1;
+    }
   }
-  if (line.startsWith(VARIABLES, p)) {
+  if (thin && line.startsWith(VARIABLES, p)) {
+    // The same walk without the object: its keys compared in place.
+    let n = 0;
+    for (p += VARIABLES.length; line.charCodeAt(p) === 0x22; ) {
+      const k = p + 1;
+      const kEnd = line.indexOf('"', k);
+      if (n === MAX_KEYS_WALKED || (kEnd - k === 9 && line.startsWith('__proto__', k))) return undefined;
+      for (let j = 0; j < n; j++) if (sameText(line, keySeen[2 * j], keySeen[2 * j + 1], k, kEnd)) return undefined;
+      keySeen[2 * n] = k;
+      keySeen[2 * n + 1] = kEnd;
+      n++;
+      let q = kEnd + 2;
+      q = line.charCodeAt(q) === 0x22 ? line.indexOf('"', q + 1) + 1 : bareEnd(line, q);
+      p = line.charCodeAt(q) === 0x2c ? q + 1 : q;
+    }
+    p++;
+  } else if (line.startsWith(VARIABLES, p)) {
     // A repeated key (JSON.parse keeps the last value at the first place) or `__proto__` (an own
     // property of a parsed object, not of one built here) goes the way of other lines.
     variables = {};
@@ -275,8 +377,14 @@ function canonicalLine(
     p++;
   }
   if (!keep) return null;
+  if (thin) {
+    const id = uuid();
+    const json = lineJson(b, from, to, idEnd, emailKey, id, stampText, line);
+    jsons.push(json);
+    return new LinePayload(event, id, stamp, bulk ? 'bulk' : 'transactional', line.slice(domainAt, domainEnd), json);
+  }
   const e: EventPayload = {
-    event: line.slice(EVENT.length, eventEnd) as PayloadEventName,
+    event,
     // Kept with the queued event until its batch: strings of their own, where a slice of the line
     // would hold all of it.
     message_id: latin1(b, from + idAt, from + idEnd),
@@ -316,17 +424,19 @@ function canonicalLine(
     p = end + 1;
   }
   if (line.startsWith(URL_, p)) e.url = textAt(line, p + URL_.length);
-  if (jsons !== undefined) {
-    // The line up to its event id's value, the new id and time, then the line from its email on.
-    writeBegin(to - from + 6 * e.event_id.length + 40);
-    writeBytes(b, from, from + idEnd + EVENT_ID_KEY.length);
-    writeQuoted(e.event_id);
-    writeAscii(TIMESTAMP_KEY);
-    writeAscii(stampText);
-    writeBytes(b, from + emailKey, line.charCodeAt(line.length - 1) === 0x0d ? to - 1 : to);
-    jsons.push(writeEnd());
-  }
+  if (jsons !== undefined) jsons.push(lineJson(b, from, to, idEnd, emailKey, e.event_id, stampText, line));
   return e;
+}
+
+/** A canonical line's JSON: the line up to its event id's value, the new id and time, then the line from its email on. */
+function lineJson(b: Slab, from: number, to: number, idEnd: number, emailKey: number, eventId: string, stampText: string, line: string): Utf8Json {
+  writeBegin(to - from + 6 * eventId.length + 40);
+  writeBytes(b, from, from + idEnd + EVENT_ID_KEY.length);
+  writeQuoted(eventId);
+  writeAscii(TIMESTAMP_KEY);
+  writeAscii(stampText);
+  writeBytes(b, from + emailKey, line.charCodeAt(line.length - 1) === 0x0d ? to - 1 : to);
+  return writeEnd();
 }
 
 const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
