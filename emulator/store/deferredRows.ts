@@ -93,6 +93,14 @@ const SPECS = {
   // A batch's event keys (migration 011), the text made only when the row is written (a
   // `LazyText`): journaled by the delivery repository as made from the events the journal holds.
   delivery_keys: { head: 'INSERT INTO delivery_keys (delivery_id, event_keys)', values: '(?, CAST(? AS TEXT))', width: 2, idColumn: 'delivery_id' },
+  // A delivery's attempts: one row a webhook POST, read only by the inspection APIs (issue 13: its
+  // INSERT was half of what recording an attempt cost on the delivery path).
+  delivery_attempts: {
+    head: 'INSERT INTO delivery_attempts (id, delivery_id, number, started_at, duration_ms, request_url, request_headers, response_status, response_headers, response_body, response_truncated, error, ok)',
+    values: '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    width: 13,
+    idColumn: 'id',
+  },
 } satisfies Record<string, DeferredSpec>;
 export type DeferredTable = keyof typeof SPECS;
 /** The tables whose inserts may wait, and how their rows are written. */

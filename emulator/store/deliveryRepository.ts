@@ -263,28 +263,31 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     return Number(this.store.get<{ n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'retrying')")?.n ?? 0);
   }
 
+  /** Its row waits to go into SQLite (deferredRows.ts) until a statement names the table: journaled now, with its id. */
   insertAttempt(a: Omit<Attempt, 'id'>): Attempt {
-    const [r] = this.store.write(
-      `INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, request_url, request_headers,
-         response_status, response_headers, response_body, response_truncated, error, ok)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [
-        a.deliveryId,
-        a.number,
-        a.startedAt,
-        a.durationMs,
-        a.request.url,
-        JSON.stringify(a.request.headers),
-        a.response?.status ?? null,
-        a.response ? JSON.stringify(a.response.headers) : null,
-        a.response?.body ?? null,
-        a.response?.truncated ? 1 : 0,
-        a.error,
-        a.ok ? 1 : 0,
-      ],
-    );
+    const id = this.store.transaction(() => {
+      const reserved = this.store.reserveIds('delivery_attempts', 1);
+      this.store.deferInsert('delivery_attempts', [
+        [
+          reserved,
+          a.deliveryId,
+          a.number,
+          a.startedAt,
+          a.durationMs,
+          a.request.url,
+          JSON.stringify(a.request.headers),
+          a.response?.status ?? null,
+          a.response ? JSON.stringify(a.response.headers) : null,
+          a.response?.body ?? null,
+          a.response?.truncated ? 1 : 0,
+          a.error,
+          a.ok ? 1 : 0,
+        ],
+      ]);
+      return reserved;
+    });
     return {
-      id: Number(r.id),
+      id,
       deliveryId: a.deliveryId,
       number: a.number,
       startedAt: a.startedAt,

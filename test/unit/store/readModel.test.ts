@@ -157,6 +157,41 @@ describe('read model (store)', () => {
     store.close();
   });
 
+  it("a delivery's attempts wait to go into SQLite, with their ids; a read of them sees them, the journal alone rebuilds them, and the next id follows on", async () => {
+    const { dir, store, repo } = await open();
+    const del = store.transaction(() => repo.insert(newDelivery('test', 1, 'http://x.test/hook', 'json', [], '{"events":[]}', 2000), []));
+    const attempt = (number: number, ok: boolean) => ({
+      deliveryId: del.id,
+      number,
+      startedAt: 2000 + number,
+      durationMs: 3,
+      request: { method: 'POST' as const, url: 'http://x.test/hook', headers: { 'Content-Type': 'application/json' } },
+      response: ok ? { status: 200, headers: { 'x-seen': 'yes' }, body: 'ok', truncated: false } : null,
+      error: ok ? null : 'ECONNREFUSED: refused',
+      ok,
+    });
+    // Recorded as the engine records an attempt: in the transaction that updates the delivery.
+    const first = store.transaction(() => repo.insertAttempt(attempt(1, false)));
+    const second = store.transaction(() => repo.insertAttempt(attempt(2, true)));
+    assert.equal(store.waitingRows('delivery_attempts'), 2, 'their rows wait (issue 13)');
+    assert.equal(second.id, first.id + 1);
+    const read = repo.attempts(del.id);
+    assert.deepEqual(read.map((a) => [a.id, a.number, a.ok, a.error, a.response?.status ?? null, a.response?.headers ?? null]), [
+      [first.id, 1, false, 'ECONNREFUSED: refused', null, null],
+      [second.id, 2, true, null, 200, { 'x-seen': 'yes' }],
+    ]);
+    assert.equal(store.waitingRows('delivery_attempts'), 0, 'the read wrote them first');
+    const third = store.transaction(() => repo.insertAttempt(attempt(3, true)));
+    assert.equal(third.id, second.id + 1, 'ids go on from those in SQLite');
+    // As after kill -9: the journal alone rebuilds all three, with their ids.
+    const again = await open(dir);
+    assert.deepEqual(again.repo.attempts(del.id).map((a) => [a.id, a.number]), [[first.id, 1], [second.id, 2], [third.id, 3]]);
+    const fourth = again.store.transaction(() => again.repo.insertAttempt(attempt(4, true)));
+    assert.equal(fourth.id, third.id + 1, 'and after the reopen, the next id follows the last');
+    again.store.close();
+    store.close();
+  });
+
   it('a read right after a write sees it; a rolled-back transaction leaves no event, queue row or id behind', async () => {
     const { store, events, repo } = await open();
     const [a] = events.insertMany([ev(1)], 1000);
