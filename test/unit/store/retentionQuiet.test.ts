@@ -19,6 +19,16 @@ const log = createLogger('test', { level: 'error', write: () => undefined });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (store: Store, table: string) => Number(store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)?.n);
 const insert = (store: Store, name: string) => store.run('INSERT INTO domains (domain_name, created_at) VALUES (?, ?)', [name, 1]);
+/** A quiet-time task of `n` slices, each committing a transaction of its own (no activity: the next slice follows); the slices run so far. */
+function quietSlices(store: Store, n: number): number[] {
+  const slices: number[] = [];
+  store.whenQuiet(() => {
+    insert(store, `slice-${slices.length}.test`);
+    slices.push(slices.length);
+    return slices.length < n;
+  });
+  return slices;
+}
 type Sending = Awaited<ReturnType<typeof inMemoryCore>>['sending'];
 /** `n` messages, then their delivery events (a check at their recording spares them: their lifecycle was still scheduled then). */
 async function wave(t: { core: { advanceClock(s: number): Promise<unknown> }; sending: Sending }, tag: string, n: number) {
@@ -83,13 +93,7 @@ describe('retention in quiet time', () => {
 
   it("the store's quiet time: a task waits while transactions keep committing, runs once they stop, slice after slice; none runs after close", async () => {
     const s = await Store.open({ dir: tempDir(), log, groupCommit: true });
-    const slices: number[] = [];
-    s.whenQuiet(() => {
-      // Each slice commits a transaction of its own: that is no activity, the next slice follows.
-      insert(s, `slice-${slices.length}.test`);
-      slices.push(slices.length);
-      return slices.length < 4;
-    });
+    const slices = quietSlices(s, 4);
     // Busy: a commit every 30 ms, never quiet for the 100 ms the store waits for.
     for (let i = 0; i < 8; i++) {
       insert(s, `busy-${i}.test`);
@@ -108,12 +112,7 @@ describe('retention in quiet time', () => {
 
   it("the store's quiet time: a request arriving (Store.active) and a journal write someone waited for count as activity; a quiet task's own writes do not", async () => {
     const s = await Store.open({ dir: tempDir(), log, groupCommit: true });
-    const slices: number[] = [];
-    s.whenQuiet(() => {
-      insert(s, `slice-${slices.length}.test`);
-      slices.push(slices.length);
-      return slices.length < 3;
-    });
+    const slices = quietSlices(s, 3);
     // Requests arriving every 30 ms that commit nothing (issue 13: a replay's 6 MB body arriving
     // after the answer to the one before it).
     for (let i = 0; i < 8; i++) {
