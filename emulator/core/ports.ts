@@ -29,8 +29,11 @@ export interface UnitOfWork {
   /**
    * Resolves once every transaction committed so far is durable (a store with group commit
    * writes them at the end of the event-loop turn). Absent: `transaction` returns durable.
+   * `upTo` (a `commitMark`): only the transactions committed before that mark.
    */
-  durable?(): Promise<void>;
+  durable?(upTo?: number): Promise<void>;
+  /** A mark of the transactions committed so far, for `durable(upTo)`. */
+  commitMark?(): number;
 }
 
 /** Work put off until the process is quiet (the store: no transaction committed for a moment, real time). */

@@ -110,6 +110,9 @@ export class Store implements UnitOfWork, QuietTime {
   private groupCommit = false;
   /** Ops of committed transactions not yet in the journal (group commit only). */
   private unflushed: Op[] = [];
+  /** Commits queued for the journal so far, and how many of them it holds (`commitMark`, `durable(upTo)`). */
+  private commits = 0;
+  private written = 0;
   private waiters: DurableCallback[] = [];
   private flushScheduled = false;
   /** The resting compaction's bound and wait (`StoreOptions.restBytes`, `restMs`). */
@@ -423,6 +426,7 @@ export class Store implements UnitOfWork, QuietTime {
 
   private queueForJournal(ops: Op[]): void {
     for (const op of ops) this.unflushed.push(op);
+    this.commits++;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => this.flush());
@@ -439,9 +443,19 @@ export class Store implements UnitOfWork, QuietTime {
     this.waiters.push(cb);
   }
 
-  /** `whenDurable` as a promise (rejects when the write failed). */
-  durable(): Promise<void> {
+  /**
+   * `whenDurable` as a promise (rejects when the write failed). `upTo` (a `commitMark`): resolves
+   * at once if the journal holds every commit before that mark, whatever came after it (a batch's
+   * POST waits for the batch, not for the record of the attempt before it: issue 13).
+   */
+  durable(upTo?: number): Promise<void> {
+    if (upTo !== undefined && upTo <= this.written && !this.failed) return Promise.resolve();
     return new Promise((resolve, reject) => this.whenDurable((err) => (err ? reject(err) : resolve())));
+  }
+
+  /** A mark of the commits so far, for `durable(upTo)`. */
+  commitMark(): number {
+    return this.commits;
   }
 
   /** Write the turn's transactions as one journal record, then release whoever waits for them. */
@@ -450,7 +464,11 @@ export class Store implements UnitOfWork, QuietTime {
     if (this.closed) return; // close() flushed already
     const waiters = this.waiters;
     this.waiters = [];
-    if (this.unflushed.length && !this.failed && this.appendEntry(this.unflushed)) this.unflushed = [];
+    const commits = this.commits;
+    if (this.unflushed.length && !this.failed && this.appendEntry(this.unflushed)) {
+      this.unflushed = [];
+      this.written = commits;
+    }
     // An answer waited for this write (a request's, an attempt's): the client's next request is
     // likely on its way, so quiet time starts over from here, not from the commit before it.
     // (Quiet-time tasks' own commits wait for no one: their slices follow one another.)

@@ -277,8 +277,10 @@ export class DeliveryService {
     }
     if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
-    // Oldest first: each batch's first attempt goes out after the previous one's ended.
-    for (const del of created) await this.runAttempt(del.id, del);
+    // Oldest first: each batch's first attempt goes out after the previous one's ended, once the
+    // journal holds the batches (not waiting for the record of the attempt before it as well).
+    const cut = this.d.uow.commitMark?.();
+    for (const del of created) await this.runAttempt(del.id, del, cut);
   }
 
   // ---- attempts
@@ -298,13 +300,13 @@ export class DeliveryService {
   /**
    * `held`: the delivery as the caller has it; only its state is read again (`refresh`: the rest,
    * its body included, never changes: a batch the engine cut holds its body's bytes, which every
-   * attempt while it is held signs and sends as they are).
+   * attempt while it is held signs and sends as they are). `durableUpTo`: a `commitMark` after its own commit.
    */
-  private runAttempt(id: number, held?: Delivery): Promise<void> {
+  private runAttempt(id: number, held?: Delivery, durableUpTo?: number): Promise<void> {
     if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
     const running = this.inflight.get(id);
     if (running) return running;
-    const p = this.attemptOnce(id, held).then(
+    const p = this.attemptOnce(id, held, durableUpTo).then(
       (updated) => {
         this.inflight.delete(id);
         if (updated?.status === 'retrying') this.schedule(updated);
@@ -319,7 +321,7 @@ export class DeliveryService {
   }
 
   /** Makes one attempt and records it; returns the delivery as updated, or null when none was made. */
-  private async attemptOnce(id: number, held?: Delivery): Promise<Delivery | null> {
+  private async attemptOnce(id: number, held?: Delivery, durableUpTo?: number): Promise<Delivery | null> {
     const del = held ? this.d.repo.refresh(held) : this.d.repo.get(id);
     if (!del || !OPEN_STATUSES.includes(del.status)) return null;
     const webhook = this.d.webhooks.get(del.webhookId);
@@ -328,8 +330,9 @@ export class DeliveryService {
       return null;
     }
     if (!webhook.active) return null; // waits; resume() reschedules it
-    // Nothing leaves the process before the journal holds the batch and the events in it.
-    await this.d.uow.durable?.();
+    // Nothing leaves the process before the journal holds the batch and the events in it
+    // (`durableUpTo`: a mark after the batch's commit; else everything committed so far).
+    await this.d.uow.durable?.(durableUpTo);
     const out = await performAttempt({
       sender: this.d.sender,
       clock: this.d.clock,

@@ -150,6 +150,32 @@ describe('group commit', () => {
     again.close();
   });
 
+  it('durable(upTo) waits only for the commits before its mark: at once when the journal holds them, whatever was committed after (a batch POST after the previous attempt\'s record, issue 13)', async () => {
+    const dir = tempDir();
+    const s = await Store.open({ dir, log, groupCommit: true });
+    insert(s, 'batch.test');
+    const mark = s.commitMark();
+    let waited = false;
+    const first = s.durable(mark).then(() => (waited = true));
+    assert.equal(waited, false);
+    await first;
+    assert.ok(JSON.stringify(journalOf(dir)).includes('batch.test'), 'it waited for the write that holds the commit before the mark');
+    // A later commit, not yet written: a wait up to the mark does not wait for it; a full one does.
+    insert(s, 'attempt.test');
+    const before = journalOf(dir).length;
+    let upTo = false;
+    let all = false;
+    const upToDone = s.durable(mark).then(() => (upTo = true));
+    const allDone = s.durable().then(() => (all = true));
+    await Promise.resolve();
+    assert.equal(upTo, true, 'resolved at once');
+    assert.equal(all, false, 'a full wait waits for the next write');
+    assert.equal(journalOf(dir).length, before, 'nothing written yet');
+    await Promise.all([upToDone, allDone]);
+    assert.equal(journalOf(dir).length, before + 1);
+    s.close();
+  });
+
   it('a kill before the turn ends loses only the unacknowledged turn; a rolled-back transaction is never written', async () => {
     const dir = tempDir();
     const s = await Store.open({ dir, log, groupCommit: true });
