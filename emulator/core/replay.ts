@@ -292,6 +292,48 @@ function sameText(s: string, a: number, aEnd: number, b: number, bEnd: number): 
 }
 
 /**
+ * Where a line's custom variables end (after their `}`; `p`: after their `{`), each value put in
+ * `into` when given; -1 when the line goes the way of other lines: a repeated key (JSON.parse keeps
+ * the last value at the first place) or `__proto__` (an own property of a parsed object, not of
+ * one built here). Without `into` (a thin payload) the keys are compared in place, at most
+ * `MAX_KEYS_WALKED` of them.
+ */
+function variablesEnd(line: string, p: number, into: Record<string, unknown> | undefined): number {
+  let n = 0;
+  while (line.charCodeAt(p) === 0x22) {
+    const k = p + 1;
+    const kEnd = line.indexOf('"', k);
+    if (kEnd - k === 9 && line.startsWith('__proto__', k)) return -1;
+    let key = '';
+    if (into) {
+      key = line.slice(k, kEnd);
+      if (Object.prototype.hasOwnProperty.call(into, key)) return -1;
+    } else {
+      if (n === MAX_KEYS_WALKED) return -1;
+      for (let j = 0; j < n; j++) if (sameText(line, keySeen[2 * j], keySeen[2 * j + 1], k, kEnd)) return -1;
+      keySeen[2 * n] = k;
+      keySeen[2 * n + 1] = kEnd;
+      n++;
+    }
+    let q = kEnd + 2;
+    if (line.charCodeAt(q) === 0x22) {
+      const vEnd = line.indexOf('"', q + 1);
+      if (into) into[key] = line.slice(q + 1, vEnd);
+      q = vEnd + 1;
+    } else {
+      const z = q;
+      q = bareEnd(line, q);
+      if (into) {
+        const t = line.slice(z, q);
+        into[key] = t === 'true' ? true : t === 'false' ? false : t === 'null' ? null : Number(t);
+      }
+    }
+    p = line.charCodeAt(q) === 0x2c ? q + 1 : q;
+  }
+  return p + 1;
+}
+
+/**
  * The payload of line `from` … `to` of `b` when it is in the emulator's form (its JSON appended to
  * `jsons` when given and `keep`), `null` when it is but `keep` is false (an earlier line was
  * refused: only its count matters), `undefined` when it is not.
@@ -337,44 +379,11 @@ function canonicalLine(
       p = end + 1;
     }
   }
-  if (thin && line.startsWith(VARIABLES, p)) {
-    // The same walk without the object: its keys compared in place.
-    let n = 0;
-    for (p += VARIABLES.length; line.charCodeAt(p) === 0x22; ) {
-      const k = p + 1;
-      const kEnd = line.indexOf('"', k);
-      if (n === MAX_KEYS_WALKED || (kEnd - k === 9 && line.startsWith('__proto__', k))) return undefined;
-      for (let j = 0; j < n; j++) if (sameText(line, keySeen[2 * j], keySeen[2 * j + 1], k, kEnd)) return undefined;
-      keySeen[2 * n] = k;
-      keySeen[2 * n + 1] = kEnd;
-      n++;
-      let q = kEnd + 2;
-      q = line.charCodeAt(q) === 0x22 ? line.indexOf('"', q + 1) + 1 : bareEnd(line, q);
-      p = line.charCodeAt(q) === 0x2c ? q + 1 : q;
-    }
-    p++;
-  } else if (line.startsWith(VARIABLES, p)) {
-    // A repeated key (JSON.parse keeps the last value at the first place) or `__proto__` (an own
-    // property of a parsed object, not of one built here) goes the way of other lines.
-    variables = {};
-    for (p += VARIABLES.length; line.charCodeAt(p) === 0x22; ) {
-      const k = textAt(line, p + 1);
-      if (k === '__proto__' || Object.prototype.hasOwnProperty.call(variables, k)) return undefined;
-      let q = end + 2;
-      let v: unknown;
-      if (line.charCodeAt(q) === 0x22) {
-        v = textAt(line, q + 1);
-        q = end + 1;
-      } else {
-        const z = q;
-        q = bareEnd(line, q);
-        const t = line.slice(z, q);
-        v = t === 'true' ? true : t === 'false' ? false : t === 'null' ? null : Number(t);
-      }
-      variables[k] = v;
-      p = line.charCodeAt(q) === 0x2c ? q + 1 : q;
-    }
-    p++;
+  if (line.startsWith(VARIABLES, p)) {
+    // A thin payload makes no object: its keys are compared in place.
+    if (!thin) variables = {};
+    p = variablesEnd(line, p + VARIABLES.length, variables);
+    if (p < 0) return undefined;
   }
   if (!keep) return null;
   if (thin) {

@@ -61,22 +61,13 @@ export class ReadModel {
     return performance.now() - this.lastCommitAt;
   }
 
-  /** Real time of the last commit (performance.now()); set back by work that is no activity (the store's quiet-time tasks). */
+  /** Real time of the last commit (performance.now()); set back by work that is no activity (the store's quiet-time tasks), forward by activity that is not a commit yet (`Store.active`). */
   get lastCommit(): number {
     return this.lastCommitAt;
   }
 
   set lastCommit(at: number) {
     this.lastCommitAt = at;
-  }
-
-  /**
-   * Activity that is not a commit yet (a request arriving): quiet time starts over, as after a
-   * commit. A request's body can take tens of ms to arrive (a replay's 20,000 lines are ~6 MB) and
-   * its work commits only after it: a quiet-time slice that started meanwhile held it up (issue 13).
-   */
-  active(): void {
-    this.lastCommitAt = performance.now();
   }
 
   /** Rows waiting, the open transaction's included. */

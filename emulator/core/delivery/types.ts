@@ -105,8 +105,7 @@ export interface DeliveryRepository {
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery;
   /**
    * A batch of queued events, in queue order: `d.body` must be `bodyFromJson` of their JSON, or
-   * its bytes (the
-   * store may rebuild it from their rows rather than store its bytes twice).
+   * its bytes (the store may rebuild it from their rows rather than store its bytes twice).
    */
   insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery;
   get(id: number): Delivery | undefined;
