@@ -113,6 +113,9 @@ export async function spawnReady<T = Record<string, unknown>>(args: string[], en
     if (err.length > 100_000) err = err.slice(-50_000);
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  // `MT_BENCH_STDOUT_TO`: a file that gets every spawned process's stdout too (e.g. --trace-gc's lines).
+  const copyTo = process.env.MT_BENCH_STDOUT_TO;
+  if (copyTo) proc.stdout!.on('data', (c: Buffer) => fs.appendFileSync(copyTo, c));
   const ready = await new Promise<T>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! });
     // The first JSON line; anything before it (node's own tracing, e.g. --trace-gc) is skipped.

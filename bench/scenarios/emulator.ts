@@ -13,11 +13,13 @@ export interface EmulatorReady {
 /**
  * `js`: the build to run (another build's `dist/emulator.js` for an A/B). `MT_BENCH_EMULATOR_NODE_ARGS`
  * (space-separated) goes to node before it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile
- * the emulators of a bench run (node refuses `--cpu-prof` in NODE_OPTIONS).
+ * the emulators of a bench run (node refuses `--cpu-prof` in NODE_OPTIONS). For one side of an A/B
+ * only, `js` may be `@` then node's flags and the build, space-separated
+ * (`"@--max-semi-space-size=64 /tmp/b/emulator.js"`: a V8 flag against the same build without).
  */
 export function startEmulator(extra: string[] = ['--memory'], js = EMULATOR_JS): Promise<Spawned<EmulatorReady>> {
   const nodeArgs = (process.env.MT_BENCH_EMULATOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return spawnReady<EmulatorReady>([...nodeArgs, js, '--port', '0', '--smtp-port', '0', ...extra], { MT_EMULATOR_LOG_LEVEL: 'warn' });
+  return spawnReady<EmulatorReady>([...nodeArgs, ...(js.startsWith('@') ? js.slice(1).split(' ') : [js]), '--port', '0', '--smtp-port', '0', ...extra], { MT_EMULATOR_LOG_LEVEL: 'warn' });
 }
 
 export type Client = ReturnType<typeof client>;

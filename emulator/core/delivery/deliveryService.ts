@@ -52,6 +52,12 @@ export interface DeliveryDeps {
   policy: RetryPolicy;
   batchIntervalMs: number;
   batchMax: number;
+  /**
+   * Resolves on a later turn of the event loop, once pending I/O has run (the composition root's
+   * `setImmediate`): a flush's record of an answered attempt waits for it, so that the next
+   * batch's request is on its way first. Absent: at once.
+   */
+  nextTurn?: () => Promise<void>;
 }
 
 export interface TestResult {
@@ -277,10 +283,34 @@ export class DeliveryService {
     }
     if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
-    // Oldest first: each batch's first attempt goes out after the previous one's ended, once the
+    // Oldest first: each batch's first attempt goes out after the previous one's answer, once the
     // journal holds the batches (not waiting for the record of the attempt before it as well).
     const cut = this.d.uow.commitMark?.();
-    for (const del of created) await this.runAttempt(del.id, del, cut);
+    await this.attemptInOrder(created, cut);
+  }
+
+  /**
+   * The first attempt of each batch, one after another. The next one goes out as soon as the
+   * previous one is answered with a 200, while its record is written (issue 13: the record was a
+   * part of each batch's round trip); after any other outcome, once its record is written (it may
+   * have paused the webhook). Resolves when every attempt is recorded; rejects with the first
+   * error, after the records already under way have settled.
+   */
+  private async attemptInOrder(created: Delivery[], durableUpTo: number | undefined): Promise<void> {
+    const records: Promise<void>[] = [];
+    try {
+      for (const del of created) {
+        let answered!: () => void;
+        const answer = new Promise<void>((resolve) => (answered = resolve));
+        const record = this.runAttempt(del.id, del, durableUpTo, answered);
+        records.push(record);
+        await Promise.race([answer, record]);
+      }
+    } finally {
+      const settled = await Promise.allSettled(records);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
   }
 
   // ---- attempts
@@ -301,12 +331,13 @@ export class DeliveryService {
    * `held`: the delivery as the caller has it; only its state is read again (`refresh`: the rest,
    * its body included, never changes: a batch the engine cut holds its body's bytes, which every
    * attempt while it is held signs and sends as they are). `durableUpTo`: a `commitMark` after its own commit.
+   * `answered`: called when a 200 answered it, before its record is written (a turn later).
    */
-  private runAttempt(id: number, held?: Delivery, durableUpTo?: number): Promise<void> {
+  private runAttempt(id: number, held?: Delivery, durableUpTo?: number, answered?: () => void): Promise<void> {
     if (this.shutdown.signal.aborted) return Promise.resolve(); // the store may already be closed
     const running = this.inflight.get(id);
     if (running) return running;
-    const p = this.attemptOnce(id, held, durableUpTo).then(
+    const p = this.attemptOnce(id, held, durableUpTo, answered).then(
       (updated) => {
         this.inflight.delete(id);
         if (updated?.status === 'retrying') this.schedule(updated);
@@ -321,7 +352,7 @@ export class DeliveryService {
   }
 
   /** Makes one attempt and records it; returns the delivery as updated, or null when none was made. */
-  private async attemptOnce(id: number, held?: Delivery, durableUpTo?: number): Promise<Delivery | null> {
+  private async attemptOnce(id: number, held?: Delivery, durableUpTo?: number, answered?: () => void): Promise<Delivery | null> {
     const del = held ? this.d.repo.refresh(held) : this.d.repo.get(id);
     if (!del || !OPEN_STATUSES.includes(del.status)) return null;
     const webhook = this.d.webhooks.get(del.webhookId);
@@ -343,6 +374,11 @@ export class DeliveryService {
       shutdown: this.shutdown.signal,
     });
     if (out.interrupted) return null;
+    if (answered && out.ok) {
+      // Nothing the record of a 200 does can hold back another batch (no pause, no retry).
+      answered();
+      await (this.d.nextTurn?.() ?? Promise.resolve());
+    }
     const number = del.attemptCount + 1;
     const now = this.d.clock.now();
     let exhausted = false;

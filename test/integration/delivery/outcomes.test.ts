@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyWebhookSignature } from 'mailtrap';
 import { always, sequence } from '../../helpers/receiver';
-import { startTestEmulator, useTestEmulator, type TestEmulator } from '../../helpers/inProcessEmulator';
+import { sharedSample, startTestEmulator, useTestEmulator, type TestEmulator } from '../../helpers/inProcessEmulator';
 
 const fx = useTestEmulator();
 const receiver = fx.receiver;
@@ -88,6 +88,34 @@ describe('attempt outcomes', () => {
 });
 
 describe('the retry schedule', () => {
+  it("a flush's batches go out one after another: after a 200 the next goes on, a failure that pauses the webhook holds the rest back", async () => {
+    // No retries: a failed first attempt is the last, and pauses the webhook (SPEC §5). The next
+    // batch of the same flush goes out while a 200's record is being written (issue 13), but never
+    // past a failure whose record pauses the webhook.
+    const own = await startTestEmulator(['--retries', '0']);
+    const r = await receiver(sequence({ status: 200 }, { status: 500 }, { status: 200 }));
+    try {
+      const hook = await own.webhook({ url: r.url, event_types: ['delivery', 'open', 'click', 'bounce', 'soft_bounce', 'spam_complaint', 'unsubscribe', 'suspension', 'reject'] });
+      const input = JSON.parse(sharedSample('mixed-1200-events.json')).events;
+      await own.replay({ events: input, keep_ids: true });
+      await own.advance(30);
+      assert.equal(r.requests.length, 2, 'the third batch waits: the second failed and paused the webhook');
+      const byOldest = (await deliveriesOf(hook.id, own)).reverse();
+      assert.deepEqual(byOldest.map((d: { status: string }) => d.status), ['delivered', 'failed', 'pending']);
+      assert.deepEqual(byOldest.map((d: { attemptCount: number }) => d.attemptCount), [1, 1, 0]);
+      assert.equal((await own.call('GET', `/api/webhooks/${hook.id}`)).json.data.active, false);
+
+      await own.call('PATCH', `/api/webhooks/${hook.id}`, { webhook: { active: true } });
+      await own.advance(0);
+      await r.waitFor(3);
+      await own.advance(0);
+      assert.deepEqual(JSON.parse(r.requests[2].body).events.map((e: { event_id: string }) => e.event_id), input.slice(1000).map((e: { event_id: string }) => e.event_id));
+      assert.deepEqual((await deliveriesOf(hook.id, own)).map((d: { status: string }) => d.status), ['delivered', 'failed', 'delivered']);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('exactly 41 attempts 5 virtual minutes apart, then the batch is dropped and the webhook paused', async () => {
     // An emulator of its own, so the figure printed below measures this schedule alone.
     const own = await startTestEmulator();
