@@ -37,27 +37,32 @@ export async function performAttempt(input: AttemptInput): Promise<AttemptOutcom
     [SIGNATURE_HEADER]: sign(bytes, webhook.signingSecret),
   };
   // What the log shows: the URL without password, the Authorization header redacted.
-  let shownUrl = displayUrl(webhook.url);
+  let shownUrl: string;
   const shownHeaders = { ...headers };
   try {
     const target = requestTarget(webhook.url);
     shownUrl = target.url;
     if (target.authorization) shownHeaders.Authorization = 'Basic [redacted]';
   } catch {
-    /* an unparsable URL fails in the sender and is reported there */
+    shownUrl = displayUrl(webhook.url); // an unparsable URL fails in the sender and is reported there
   }
+  // Ended by the timeout or by shutdown. (Not `AbortSignal.any`: in Node 20 it costs ~0.1 ms an
+  // attempt, in weak references the collector then has to clear: issue 13.)
   const ac = new AbortController();
   let timedOut = false;
   const timer = clock.after(input.timeoutMs, () => {
     timedOut = true;
     ac.abort();
   });
-  const signal = AbortSignal.any([ac.signal, input.shutdown]);
+  const onShutdown = () => ac.abort();
+  if (input.shutdown.aborted) ac.abort();
+  else input.shutdown.addEventListener('abort', onShutdown, { once: true });
   let result;
   try {
-    result = await input.sender.send({ url: webhook.url, headers, body: bytes, signal });
+    result = await input.sender.send({ url: webhook.url, headers, body: bytes, signal: ac.signal });
   } finally {
     timer.cancel();
+    input.shutdown.removeEventListener('abort', onShutdown);
   }
   const interrupted = input.shutdown.aborted && !timedOut;
   const status = timedOut ? null : result.status;

@@ -7,7 +7,20 @@ export interface Target {
   authorization: string | null;
 }
 
-export function requestTarget(raw: string): Target {
+/** Targets of the URLs seen last (each attempt parses its webhook's URL, twice: issue 13). */
+const targets = new Map<string, Readonly<Target>>();
+const MAX_TARGETS = 64;
+
+export function requestTarget(raw: string): Readonly<Target> {
+  let t = targets.get(raw);
+  if (t) return t;
+  t = Object.freeze(parseTarget(raw)); // throws for an invalid URL, which is not kept
+  if (targets.size >= MAX_TARGETS) targets.delete(targets.keys().next().value!);
+  targets.set(raw, t);
+  return t;
+}
+
+function parseTarget(raw: string): Target {
   const u = new URL(raw);
   if (!u.username && !u.password) return { url: u.toString(), authorization: null };
   const user = decodeURIComponent(u.username);
