@@ -1,13 +1,15 @@
 /**
  * Append-only journal of committed transactions. One line per transaction:
- *   <8 hex checksum> <json>\n      json = {"q":seq,"o":[[sql,params],...]}
- * (an op of `JSON_TEXT_OPS` holds its JSON texts as values, not strings: see there).
+ *   <8 hex checksum><separator><json>\n      json = {"q":seq,"o":[[sql,params],...]}
+ * (an op of `JSON_TEXT_OPS` holds its JSON texts as values, not strings: see there; the checksum's
+ * two forms, told apart by the separator: `CHECKSUMS`).
  * A line is written with one synchronous write() before the emulator acknowledges the change,
  * so a kill -9 at any later moment cannot lose it (the OS holds the bytes). A torn last line
  * (crash mid-write, or a truncated file) fails its checksum and is cut off on open.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
 import { Utf8Json, writePlainQuoted } from '../core/jsonText';
 import { replaceFile } from './replaceFile';
 
@@ -17,8 +19,48 @@ export interface JournalEntry {
   o: Op[];
 }
 
-/** Of a line's JSON, as a string or as its UTF-8 bytes (the same checksum). */
-const checksum = (json: string | Uint8Array): string => createHash('sha1').update(json).digest('hex').slice(0, 8);
+const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
+
+/** CRC-32 (the zlib one) in plain code, for a runtime without `zlib.crc32` (Node < 20.15: VS Code's own, up to Electron 30). */
+let crcTable: Int32Array | undefined;
+export function crc32Js(bytes: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  let c = -1;
+  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return ~c;
+}
+
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+/**
+ * A line's checksum, of its JSON's UTF-8 bytes, 8 hex digits, in one of two forms told apart by
+ * the character after them (both 32 bits; a journal may hold both: lines written before an
+ * upgrade, then lines after it):
+ * - `' '`: the start of its SHA-1, what every version wrote up to issue 13's twenty-eighth step;
+ * - `'\t'`: its CRC-32, ~3 times faster (the SHA-1 of a replay's several-MB lines was ~4 % of the
+ *   delivery engine's CPU). Written where the runtime has `zlib.crc32`; read everywhere.
+ */
+export const CHECKSUMS = {
+  sha1: { separator: 0x20, of: (json: Uint8Array): string => createHash('sha1').update(json).digest('hex').slice(0, 8) },
+  crc32: { separator: 0x09, of: (json: Uint8Array): string => hex8(nativeCrc32 ? nativeCrc32(json) : crc32Js(json)) },
+} as const;
+type ChecksumName = keyof typeof CHECKSUMS;
+/** The form new lines are written in. */
+let writtenChecksum: ChecksumName = nativeCrc32 ? 'crc32' : 'sha1';
+
+/** For tests: write new lines' checksums in `form` (as an older version, or an older runtime, did); returns the form before. */
+export function writeChecksumsAs(form: ChecksumName): ChecksumName {
+  const before = writtenChecksum;
+  writtenChecksum = form;
+  return before;
+}
 
 /**
  * JSON of each distinct SQL text, escaped once: a process runs a few dozen statements millions of
@@ -148,12 +190,13 @@ class LineBuilder {
     this.buf[this.pos++] = c;
   }
 
-  /** The whole line: checksum of the JSON's bytes, a space, the JSON, a newline. */
+  /** The whole line: checksum of the JSON's bytes, its separator, the JSON, a newline. */
   finish(): Buffer {
     const n = this.pos - 9;
     this.char(0x0a);
-    this.buf.write(checksum(this.buf.subarray(9, 9 + n)), 0, 'latin1');
-    this.buf[8] = 0x20;
+    const form = CHECKSUMS[writtenChecksum];
+    this.buf.write(form.of(this.buf.subarray(9, 9 + n)), 0, 'latin1');
+    this.buf[8] = form.separator;
     return this.buf.subarray(0, this.pos);
   }
 }
@@ -283,10 +326,13 @@ export interface ReadResult {
   tornBytes: number;
 }
 
-/** A line's JSON (`<checksum> <json>`, without its newline), or undefined when its checksum does not hold. */
-function checkedJson(line: string): string | undefined {
-  const json = line.slice(9);
-  return line[8] === ' ' && checksum(json) === line.slice(0, 8) ? json : undefined;
+/** The JSON of the line `buf[start, end)` (without its newline), or undefined when its checksum does not hold. */
+function checkedJson(buf: Buffer, start: number, end: number): string | undefined {
+  if (end - start < 9) return undefined;
+  const sep = buf[start + 8];
+  const form = sep === CHECKSUMS.crc32.separator ? CHECKSUMS.crc32 : sep === CHECKSUMS.sha1.separator ? CHECKSUMS.sha1 : undefined;
+  if (!form || form.of(buf.subarray(start + 9, end)) !== buf.toString('latin1', start, start + 8)) return undefined;
+  return buf.toString('utf8', start + 9, end);
 }
 
 export function readJournal(file: string): ReadResult {
@@ -302,7 +348,7 @@ export function readJournal(file: string): ReadResult {
   while (pos < buf.length) {
     const nl = buf.indexOf(0x0a, pos);
     if (nl < 0) break;
-    const json = checkedJson(buf.toString('utf8', pos, nl));
+    const json = checkedJson(buf, pos, nl);
     if (json === undefined) break;
     let entry: JournalEntry;
     try {
@@ -351,7 +397,7 @@ export function lastEntrySeq(file: string): number | undefined {
         take = Math.min(size, take * 4);
         continue;
       }
-      const json = checkedJson(buf.toString('utf8', before + 1, take - 1));
+      const json = checkedJson(buf, before + 1, take - 1);
       const m = json === undefined ? null : /^\{"q":(\d+),/.exec(json);
       return m ? Number(m[1]) : undefined;
     }

@@ -1,16 +1,22 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { utf8Json } from '../../../emulator/core/jsonText';
-import { COLUMN_OPS, encodeEntryBytes, JournalWriter, JSON_TEXT_OPS, lastEntrySeq, readJournal, type JournalEntry } from '../../../emulator/store/journal';
+import { COLUMN_OPS, crc32Js, encodeEntryBytes, JournalWriter, JSON_TEXT_OPS, lastEntrySeq, readJournal, writeChecksumsAs, type JournalEntry } from '../../../emulator/store/journal';
+
+/** A journal line as this version writes it: the CRC-32 of the JSON's UTF-8 bytes in 8 hex digits, a tab, the JSON. */
+const lineOf = (json: string): string => `${(zlib.crc32(json) >>> 0).toString(16).padStart(8, '0')}\t${json}\n`;
+/** A journal line as every version wrote it up to issue 13's twenty-eighth step: the start of the SHA-1, a space. */
+const sha1LineOf = (json: string): string => `${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`;
 
 // The encoder builds lines from cached pieces for speed; the bytes must stay exactly those of the
-// original format (checksum of JSON.stringify(entry)), or journals written by one build would be
-// cut off as torn by another.
-test('journal lines are byte for byte the original format', () => {
+// format (checksum of JSON.stringify(entry)), or journals written by one build would be cut off as
+// torn by another.
+test('journal lines are byte for byte the format', () => {
   const entries: JournalEntry[] = [
     { q: 1, o: [] },
     { q: 2, o: [['INSERT INTO t (a, b) VALUES (?, ?) -- "quoted"\n\t', [1, 'a"b\\c', null, 2.5, -0, 1e21]], ['DELETE FROM t', []]] },
@@ -19,7 +25,7 @@ test('journal lines are byte for byte the original format', () => {
   ];
   for (const e of entries) {
     const json = JSON.stringify(e);
-    const want = `${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`;
+    const want = lineOf(json);
     assert.equal(encodeEntryBytes(e).toString('utf8'), want);
     assert.deepEqual(encodeEntryBytes(e), Buffer.from(want), 'byte for byte');
   }
@@ -45,7 +51,7 @@ test('an op with JSON texts holds them as values, and reading the journal gives 
   assert.ok(line.includes(`,${payloads[0]},2,1000,${payloads[1]}]`), 'the texts are values in the line');
   assert.ok(line.includes(JSON.stringify(payloads[0])), 'other ops keep their strings as strings');
   const json = line.slice(9, -1);
-  assert.equal(line.slice(0, 8), createHash('sha1').update(json).digest('hex').slice(0, 8));
+  assert.equal(line.slice(0, 9), lineOf(json).slice(0, 9));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-format-'));
   const file = path.join(dir, 'journal.log');
   fs.writeFileSync(file, Buffer.concat([encodeEntryBytes({ q: 6, o: [] }), encodeEntryBytes(entry)]));
@@ -75,7 +81,7 @@ test('a line of many MB is the same bytes as the whole JSON', () => {
   const entry: JournalEntry = { q: 9, o: [[JSON_TEXT_OPS.schedule, params], ['INSERT INTO t (a) VALUES (?)', plain]] };
   const json = JSON.stringify({ q: 9, o: [[JSON_TEXT_OPS.schedule, params.map((v, i) => (i % 3 === 2 ? JSON.parse(v as string) : v))], ['INSERT INTO t (a) VALUES (?)', plain]] });
   assert.ok(json.length > 1_000_000);
-  const want = Buffer.from(`${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`);
+  const want = Buffer.from(lineOf(json));
   assert.ok(encodeEntryBytes(entry).equals(want));
 });
 
@@ -115,7 +121,7 @@ test('a column op of texts as bytes, in runs and not, is the JSON of its params 
   const params = (payloads: unknown[]): unknown[] => [101, texts.length, ...dues, ...payloads];
   const entry = (payloads: unknown[]): JournalEntry => ({ q: 4, o: [[COLUMN_OPS.schedule, params(payloads)]] });
   const json = JSON.stringify({ q: 4, o: [[COLUMN_OPS.schedule, params(texts.map((t) => JSON.parse(t)))]] });
-  const want = Buffer.from(`${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`);
+  const want = Buffer.from(lineOf(json));
   assert.ok(encodeEntryBytes(entry(asBytes)).equals(want));
   assert.ok(encodeEntryBytes(entry(texts)).equals(want), 'the same texts as strings');
   const one = { q: 5, o: [[COLUMN_OPS.schedule, [7, 1, 2000, utf8Json(texts[1])]]] } as JournalEntry;
@@ -142,7 +148,7 @@ test('a column op of plain values writes each as JSON.stringify does and reads b
   ];
   const entry: JournalEntry = { q: 2, o: [[COLUMN_OPS.messages, params]] };
   const json = JSON.stringify(entry);
-  assert.ok(encodeEntryBytes(entry).equals(Buffer.from(`${createHash('sha1').update(json).digest('hex').slice(0, 8)} ${json}\n`)));
+  assert.ok(encodeEntryBytes(entry).equals(Buffer.from(lineOf(json))));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-format-'));
   const file = path.join(dir, 'journal.log');
   fs.writeFileSync(file, encodeEntryBytes(entry));
@@ -184,4 +190,51 @@ test('the last line of a journal gives its newest sequence number, read from the
   fs.writeFileSync(file, '\n');
   assert.equal(lastEntrySeq(file), undefined, 'a line that is not an entry');
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// Issue 13, twenty-eighth step: new lines carry a CRC-32 (a tab after it), where every line before
+// carried the start of a SHA-1 (a space). A data dir written before the upgrade holds SHA-1 lines,
+// then the lines written after it: one journal, both forms, read whole; a torn or changed line of
+// either form is cut there. A runtime without zlib.crc32 (VS Code's own Node before 20.15) writes
+// SHA-1 lines and reads CRC-32 ones with a CRC-32 of its own.
+test('a journal of SHA-1 lines (written before) then CRC-32 lines reads whole; a changed line of either form is cut there', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mt-forms-'));
+  const file = path.join(dir, 'journal.log');
+  const entries: JournalEntry[] = [1, 2, 3, 4].map((q) => ({ q, o: [['INSERT INTO t (a) VALUES (?)', [`row ${q} ü 😀 "quoted"`]]] }));
+  const before = writeChecksumsAs('sha1');
+  let old: Buffer;
+  try {
+    old = Buffer.concat(entries.slice(0, 2).map(encodeEntryBytes));
+  } finally {
+    writeChecksumsAs(before);
+  }
+  assert.equal(old.toString('utf8'), entries.slice(0, 2).map((e) => sha1LineOf(JSON.stringify(e))).join(''), 'as every earlier version wrote them');
+  fs.writeFileSync(file, old);
+  const w = new JournalWriter(file);
+  for (const e of entries.slice(2)) w.append(e);
+  w.close();
+  const whole = fs.readFileSync(file);
+  assert.equal(whole.subarray(old.length).toString('utf8'), entries.slice(2).map((e) => lineOf(JSON.stringify(e))).join(''), 'new lines in the new form, after the old ones');
+  const read = readJournal(file);
+  assert.deepEqual(read.entries, entries);
+  assert.equal(read.tornBytes, 0);
+  assert.equal(lastEntrySeq(file), 4);
+  // One byte changed in the second (SHA-1) line, or in the fourth (CRC-32) line: read up to it.
+  const lineStarts = [0];
+  for (let i = 0; i < whole.length - 1; i++) if (whole[i] === 0x0a) lineStarts.push(i + 1);
+  for (const [line, kept] of [[1, 1], [3, 3]] as const) {
+    const changed = Buffer.from(whole);
+    changed[lineStarts[line] + 20] ^= 0x01;
+    fs.writeFileSync(file, changed);
+    const r = readJournal(file);
+    assert.deepEqual(r.entries.map((e) => e.q), entries.slice(0, kept).map((e) => e.q), `a changed byte in line ${line + 1}`);
+    assert.equal(r.validBytes, lineStarts[line]);
+    if (line === 3) assert.equal(lastEntrySeq(file), undefined, 'a changed last line cannot vouch for the file');
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the CRC-32 of a runtime without zlib.crc32 is zlib's", () => {
+  const samples = [Buffer.alloc(0), Buffer.from('a'), Buffer.from('{"q":1,"o":[]} ü 😀'), Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) & 0xff))];
+  for (const b of samples) assert.equal(crc32Js(b) >>> 0, zlib.crc32(b) >>> 0, `${b.length} bytes`);
 });
