@@ -7,6 +7,7 @@ import type { Sending } from '../core/sending';
 import { errorHandler, notFound } from './errors';
 import { fastSendErrors } from './fastSend';
 import { holdUntilDurable, type WhenDurable } from './holdUntilDurable';
+import { reusedRawBody } from './reusedBody';
 import { checkRoutes, type EndpointChecker } from './routes/check';
 import { deliveryRoutes } from './routes/deliveries';
 import { emulatorRoutes } from './routes/emulator';
@@ -117,16 +118,12 @@ export function createApp(deps: AppDeps): Express {
   );
   // A replay's JSON Lines in UTF-8 (the default) as their bytes: it reads its lines off them
   // (replay.ts). Any other JSON Lines, or in another charset, decoded to text.
-  app.use(
-    '/emulator/replay',
-    express.raw({
-      limit,
-      type: (req) => {
-        const ct = String((req as Request).headers['content-type'] ?? '');
-        return isJsonLines(ct) && isUtf8(ct);
-      },
-    }),
-  );
+  // A large one in a buffer the next reuses (reusedBody.ts).
+  const utf8JsonLines = (req: Request) => {
+    const ct = String(req.headers['content-type'] ?? '');
+    return isJsonLines(ct) && isUtf8(ct);
+  };
+  app.use('/emulator/replay', reusedRawBody({ limit, type: utf8JsonLines }, express.raw({ limit, type: (req) => utf8JsonLines(req as Request) })));
   app.use(express.text({ limit, type: (req) => isJsonLines(String((req as Request).headers['content-type'] ?? '')) }));
 
   // The send routes first: they are the hot path (load tests, bulk senders), and express tries

@@ -5,6 +5,8 @@ import { verifyWebhookSignature } from 'mailtrap';
 import { always } from '../../helpers/receiver';
 import { sharedSample, useTestEmulator } from '../../helpers/inProcessEmulator';
 import { MAX_REPLAY_EVENTS, REPLAY_PART } from '../../../emulator/core/replay';
+import { REUSE_FROM } from '../../../emulator/http/reusedBody';
+import * as net from 'node:net';
 
 const sample = sharedSample;
 const fx = useTestEmulator();
@@ -215,6 +217,62 @@ describe('replay', () => {
       assert.equal((await list(`&q=${encodeURIComponent('part2547@')}`)).length, 1);
     } finally {
       off();
+    }
+  });
+  it('large replays one after another and side by side are each recorded as sent; one cut short records nothing', async () => {
+    // Bodies from REUSE_FROM up are read into a buffer the next one reuses (issue 13): what a
+    // replay recorded must not change when the next overwrites that buffer.
+    const r = await receiver(always(200));
+    await fx.t.webhook({ url: r.url, event_types: ['delivery'] });
+    // Lines in the emulator's own form (its field order), the fast path of replay.ts.
+    const body = (tag: string, n = 1500) =>
+      Array.from({ length: n }, (_, i) =>
+        JSON.stringify({ event: 'delivery', message_id: `m-${tag}-${i}`, event_id: 'x', timestamp: 1, email: `${tag}${i}@reuse.test`, sending_stream: 'transactional', sending_domain_name: 'reuse.test', category: `c-${tag}`.repeat(20) }),
+      ).join('\n');
+    const emailsOf = (tag: string, n = 1500) => Array.from({ length: n }, (_, i) => `${tag}${i}@reuse.test`);
+    const jsonl = { 'Content-Type': 'application/jsonl' };
+    assert.ok(Buffer.byteLength(body('a')) >= REUSE_FROM, 'a body the buffer is reused for');
+    const before = fx.t.emu.core.events.count({});
+
+    // A replay over a socket of its own: its headers and the first half of its body now, the rest
+    // (or nothing: cut short) when `rest` is called; resolves with the answer's status line.
+    const url = new URL(fx.t.emu.ready.http);
+    const byHand = async (bytes: Buffer) => {
+      const s = net.connect(Number(url.port), url.hostname);
+      await new Promise<void>((resolve, reject) => s.once('connect', resolve).once('error', reject));
+      let answer = '';
+      s.on('data', (c: Buffer) => (answer += c.toString('latin1')));
+      const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+      s.write(`POST /emulator/replay HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${fx.t.emu.ready.token}\r\nContent-Type: application/jsonl\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`);
+      s.write(bytes.subarray(0, bytes.length >> 1));
+      await fx.t.call('GET', '/emulator/status'); // the server has read that much by the time it answers this
+      return {
+        rest: async () => {
+          s.end(bytes.subarray(bytes.length >> 1));
+          await closed;
+          return answer.split('\r\n')[0];
+        },
+        cutShort: async () => {
+          s.end();
+          await closed;
+        },
+      };
+    };
+
+    await (await byHand(Buffer.from(body('cut')))).cutShort();
+    assert.equal((await fx.t.replay(body('a'))).recorded, 1500);
+    assert.equal((await fx.t.replay(body('b'))).recorded, 1500);
+    // Side by side: d comes whole while c is half read.
+    const c = await byHand(Buffer.from(body('c')));
+    assert.equal((await fx.t.call('POST', '/emulator/replay', body('d'), jsonl)).status, 200);
+    assert.equal(await c.rest(), 'HTTP/1.1 200 OK');
+    assert.equal(fx.t.emu.core.events.count({}), before + 4 * 1500, 'the cut-short one recorded nothing');
+    await fx.t.advance(30);
+    const sent = r.requests.flatMap((q) => JSON.parse(q.body).events as { email: string; category: string }[]);
+    const byTag = (tag: string) => sent.filter((e) => e.email.startsWith(tag) && e.email.endsWith('@reuse.test') && /^[abcd]\d/.test(e.email));
+    for (const tag of ['a', 'b', 'c', 'd']) {
+      assert.deepEqual(byTag(tag).map((e) => e.email), emailsOf(tag), `replay ${tag}: every event as sent, in order`);
+      assert.ok(byTag(tag).every((e) => e.category === `c-${tag}`.repeat(20)));
     }
   });
 });
