@@ -21,7 +21,7 @@ export interface JournalEntry {
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
 
-/** CRC-32 (the zlib one) in plain code, for a runtime without `zlib.crc32` (Node < 20.15: VS Code's own, up to Electron 30). */
+/** CRC-32 (the zlib one) in plain code, for a runtime without `zlib.crc32` (Node < 20.15: as in older VS Code releases). */
 let crcTable: Int32Array | undefined;
 export function crc32Js(bytes: Uint8Array): number {
   if (!crcTable) {
