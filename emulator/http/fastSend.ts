@@ -20,6 +20,7 @@ import type { RequestHandler } from 'express';
 import type { Sending } from '../core/sending';
 import { tokenChecker } from './auth';
 import type { WhenDurable } from './holdUntilDurable';
+import { plainBodyLength } from './plainBody';
 import { SEND_ROUTES, sendAnswer } from './routes/send';
 
 const PLAIN_JSON = /^application\/json\s*(;\s*charset\s*=\s*("utf-8"|utf-8)\s*)?$/i;
@@ -47,18 +48,8 @@ export function withFastSend(app: RequestListener, deps: FastSendDeps): RequestL
     const url = req.url ?? '';
     const route = req.method === 'POST' && Object.hasOwn(SEND_ROUTES, url) ? SEND_ROUTES[url] : undefined;
     const h = req.headers;
-    const length = Number(h['content-length']);
-    if (
-      !route ||
-      !PLAIN_JSON.test(h['content-type'] ?? '') ||
-      h['content-encoding'] !== undefined ||
-      h['transfer-encoding'] !== undefined ||
-      !Number.isSafeInteger(length) ||
-      length > deps.bodyLimit ||
-      !hasToken(h)
-    ) {
-      return app(req, res);
-    }
+    const length = route && PLAIN_JSON.test(h['content-type'] ?? '') ? plainBodyLength(h, deps.bodyLimit) : undefined;
+    if (!route || length === undefined || !hasToken(h)) return app(req, res);
 
     const chunks: Buffer[] = [];
     let size = 0;

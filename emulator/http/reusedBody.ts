@@ -16,11 +16,12 @@
  * strings and each event's JSON in slabs of its own, jsonText.ts).
  */
 import type { Request, RequestHandler } from 'express';
+import { plainBodyLength } from './plainBody';
 
 /** Below this a fresh buffer costs little: express.raw. */
 export const REUSE_FROM = 256 * 1024;
 /** The largest buffer kept for the next request. */
-export const KEEP_AT_MOST = 16 * 1024 * 1024;
+const KEEP_AT_MOST = 16 * 1024 * 1024;
 
 const badRequest = (message: string, type: string) => Object.assign(new Error(message), { status: 400, expose: true, type });
 
@@ -28,19 +29,8 @@ export function reusedRawBody(opts: { limit: number; type: (req: Request) => boo
   let spare: Buffer | null = null;
   let lent = false;
   return (req, res, next) => {
-    const h = req.headers;
-    const length = Number(h['content-length']);
-    if (
-      lent ||
-      !opts.type(req) ||
-      h['content-encoding'] !== undefined ||
-      h['transfer-encoding'] !== undefined ||
-      !Number.isSafeInteger(length) ||
-      length < REUSE_FROM ||
-      length > Math.min(opts.limit, KEEP_AT_MOST)
-    ) {
-      return fallback(req, res, next);
-    }
+    const length = lent || !opts.type(req) ? undefined : plainBodyLength(req.headers, Math.min(opts.limit, KEEP_AT_MOST));
+    if (length === undefined || length < REUSE_FROM) return fallback(req, res, next);
     lent = true;
     const buf = spare !== null && spare.length >= length ? spare : Buffer.allocUnsafe(length);
     spare = null;

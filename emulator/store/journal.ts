@@ -47,7 +47,7 @@ const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
  * - `'\t'`: its CRC-32, ~3 times faster (the SHA-1 of a replay's several-MB lines was ~4 % of the
  *   delivery engine's CPU). Written where the runtime has `zlib.crc32`; read everywhere.
  */
-export const CHECKSUMS = {
+const CHECKSUMS = {
   sha1: { separator: 0x20, of: (json: Uint8Array): string => createHash('sha1').update(json).digest('hex').slice(0, 8) },
   crc32: { separator: 0x09, of: (json: Uint8Array): string => hex8(nativeCrc32 ? nativeCrc32(json) : crc32Js(json)) },
 } as const;

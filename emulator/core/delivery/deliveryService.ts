@@ -283,8 +283,7 @@ export class DeliveryService {
     }
     if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
-    // Oldest first: each batch's first attempt goes out after the previous one's answer, once the
-    // journal holds the batches (not waiting for the record of the attempt before it as well).
+    // Oldest first, once the journal holds the batches (the mark: not the records that follow).
     const cut = this.d.uow.commitMark?.();
     await this.attemptInOrder(created, cut);
   }
