@@ -1,6 +1,6 @@
 /** sql.js implementation of the delivery repository (queue, batches, their events, attempts). */
 import { bodyBytes, bodyFrame, bodyText } from '../core/delivery/body';
-import type { PayloadEventName } from '../core/types';
+import type { PayloadEventName, PayloadFormat } from '../core/types';
 import type {
   Attempt,
   Delivery,
@@ -8,14 +8,28 @@ import type {
   DeliveryFilter,
   DeliveryRepository,
   DeliveryUpdate,
+  QueuedBatch,
   QueuedEvent,
 } from '../core/delivery/types';
 import type { SqlValue } from 'sql.js';
 import type { Row, Store } from './database';
-import { keysOfJson } from '../core/eventKeys';
+import { keysOfJson, messageIdOfJson } from '../core/eventKeys';
+import { Utf8Json } from '../core/jsonText';
+import { MAX_MESSAGE_IDS } from '../core/delivery/batch';
 import { eventKeysText } from './eventFunctions';
 import { LazyText } from './statements';
 import { DeflatingText, storedText } from './deflatedText';
+
+/** The events' JSON in a batch body made by `bodyBytesFromJson` from JSON texts of these byte lengths, as views of it. */
+function jsonsIn(body: Buffer, lengths: Int32Array, open: string, sep: string): Utf8Json[] {
+  const out: Utf8Json[] = [];
+  let at = Buffer.byteLength(open);
+  for (let i = 0; i < lengths.length; i++) {
+    out.push(new Utf8Json(body, at, at + lengths[i]));
+    at += lengths[i] + Buffer.byteLength(sep);
+  }
+  return out;
+}
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -159,10 +173,29 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     return out;
   }
 
-  dequeue(webhookId: number, queueIds: number[]): void {
-    if (!queueIds.length) return;
-    // They are the webhook's oldest entries, so "up to the last of them" covers exactly them.
-    this.store.dequeue(webhookId, queueIds[queueIds.length - 1]);
+  queuedBatch(webhookId: number, max: number, format: PayloadFormat): QueuedBatch | undefined {
+    const { eventRowIds: rowIds, through } = this.store.queue.front(webhookId, max);
+    if (!rowIds.length) return undefined;
+    const { open, sep, close } = bodyFrame(format);
+    const { body, ids, lengths, types } = this.store.events.batchBody(rowIds, open, sep, close);
+    // The first MAX_MESSAGE_IDS distinct message ids, read off the events' JSON in the body.
+    const messageIds: string[] = [];
+    const seen = new Set<string>();
+    let at = Buffer.byteLength(open);
+    for (let i = 0; i < lengths.length && messageIds.length < MAX_MESSAGE_IDS; i++) {
+      const id = messageIdOfJson(new Utf8Json(body, at, at + lengths[i]));
+      if (!seen.has(id)) seen.add(id), messageIds.push(id);
+      at += lengths[i] + sep.length;
+    }
+    return { through, eventRowIds: ids, body, lengths, types: types as PayloadEventName[], messageIds };
+  }
+
+  queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[] {
+    return this.store.queue.waiting();
+  }
+
+  dequeue(webhookId: number, through: number): void {
+    this.store.dequeue(webhookId, through);
   }
 
   clearQueue(webhookId: number): number {
@@ -189,17 +222,20 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     ];
   }
 
-  insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery {
+  insertBatch(d: Omit<Delivery, 'id'>, batch: Pick<QueuedBatch, 'eventRowIds' | 'lengths'>): Delivery {
     const { open, sep, close } = bodyFrame(d.payloadFormat);
     // The journal already holds every event's JSON, in id order as the queue is: it rebuilds the
     // body and the event keys from those events (eventFunctions.ts) instead of carrying ~150 KB
     // of escaped body again. The keys are the events' own (their type is the payload's `event`,
     // their address is kept lower-cased), so both ways give the same text. Both rows wait to go
-    // into SQLite (migrations 010, 011); the keys' text is made only then.
-    const rowIds = JSON.stringify(queued.map((q) => q.eventRowId));
+    // into SQLite (migrations 010, 011); the keys' text is made only then, from the events' JSON
+    // where the body holds it (the body waits too).
+    const rowIds = JSON.stringify(batch.eventRowIds);
     const id = this.store.insert(`${INSERT_DELIVERY}'')`, this.columns(d));
-    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(queued.map((q) => keysOfJson(q.json))), queued.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
-    this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(typeof d.body === 'string' ? d.body : bodyBytes(d.body)) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
+    const body = bodyBytes(d.body);
+    const { lengths } = batch;
+    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(jsonsIn(body, lengths, open, sep).map(keysOfJson)), lengths.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
+    this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(typeof d.body === 'string' ? d.body : body) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }
 

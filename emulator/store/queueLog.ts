@@ -103,6 +103,25 @@ class Lane {
     for (const r of taken) this.size += r.n;
   }
 
+  /** The event rows of up to `max` entries from the front, oldest first, and the last one's id (0: none). */
+  front(max: number): { eventRowIds: number[]; through: number } {
+    const eventRowIds: number[] = [];
+    let through = 0;
+    for (let i = this.head; i < this.runs.length && eventRowIds.length < max; i++) {
+      const r = this.runs[i];
+      const k = Math.min(r.n, max - eventRowIds.length);
+      for (let j = 0; j < k; j++) eventRowIds.push(r.eventRowId + j);
+      if (k) through = r.id + k - 1;
+    }
+    return { eventRowIds, through };
+  }
+
+  /** When the oldest entry was queued (undefined: none is). */
+  get oldestQueuedAt(): number | undefined {
+    for (let i = this.head; i < this.runs.length; i++) if (this.runs[i].n) return this.runs[i].queuedAt;
+    return undefined;
+  }
+
   eachRun(fn: (r: Run) => void): void {
     for (let i = this.head; i < this.runs.length; i++) if (this.runs[i].n) fn(this.runs[i]);
   }
@@ -176,6 +195,21 @@ export class QueueLog {
     this.count -= n;
     this.undo?.push(() => (lane.putBack(taken), (this.count += n)));
     return n;
+  }
+
+  /** The event rows of the webhook's oldest `max` entries at most, in id order, and the last one's id (0: none). */
+  front(webhookId: number, max: number): { eventRowIds: number[]; through: number } {
+    return this.lanes.get(webhookId)?.front(max) ?? { eventRowIds: [], through: 0 };
+  }
+
+  /** Each webhook with entries, and when its oldest was queued. */
+  waiting(): { webhookId: number; oldestQueuedAt: number }[] {
+    const out: { webhookId: number; oldestQueuedAt: number }[] = [];
+    for (const [webhookId, lane] of this.lanes) {
+      const at = lane.oldestQueuedAt;
+      if (at !== undefined) out.push({ webhookId, oldestQueuedAt: at });
+    }
+    return out;
   }
 
   /** Every entry, in id order. */

@@ -1,21 +1,18 @@
-/** A new delivery record from its events and fixed body, and the per-event keys the inspection filters use. */
-import { messageIdOfJson } from '../eventKeys';
+/** A new delivery record from its events (or a batch cut from a queue) and fixed body, and the per-event keys the inspection filters use. */
 import type { EventPayload } from '../events';
 import type { PayloadEventName, PayloadFormat } from '../types';
-import type { Delivery, DeliveryEventKey, DeliveryKind, QueuedEvent } from './types';
+import type { Delivery, DeliveryEventKey, DeliveryKind, QueuedBatch } from './types';
 
-const MAX_MESSAGE_IDS = 50;
+/** How many distinct message ids a delivery lists. */
+export const MAX_MESSAGE_IDS = 50;
 
-/** A queued event's message id is read off its JSON, for the few a batch lists. */
-const messageIdOf = (e: DeliveryEventKey | QueuedEvent): string => ('messageId' in e ? e.messageId : messageIdOfJson(e.json));
-
-/** Pending, due at `now`, no attempts yet; `events` are the batch's events' keys (see `eventKeys`), or its queued events. */
+/** Pending, due at `now`, no attempts yet; `events` are the delivery's events' keys (see `eventKeys`). */
 export function newDelivery(
   kind: DeliveryKind,
   webhookId: number,
   webhookUrl: string,
   format: PayloadFormat,
-  events: readonly (DeliveryEventKey | QueuedEvent)[],
+  events: readonly DeliveryEventKey[],
   body: Delivery['body'],
   now: number,
 ): Omit<Delivery, 'id'> {
@@ -25,17 +22,36 @@ export function newDelivery(
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     types.add(e.type);
-    if (messageIds.size < MAX_MESSAGE_IDS) messageIds.add(messageIdOf(e));
+    if (messageIds.size < MAX_MESSAGE_IDS) messageIds.add(e.messageId);
   }
+  return pending(kind, webhookId, webhookUrl, format, events.length, [...types], [...messageIds], body, now);
+}
+
+/** A batch the engine cut from a webhook's queue, as `newDelivery` makes a delivery. */
+export function newBatch(webhookId: number, webhookUrl: string, format: PayloadFormat, batch: QueuedBatch, now: number): Omit<Delivery, 'id'> {
+  return pending('batch', webhookId, webhookUrl, format, batch.eventRowIds.length, batch.types, batch.messageIds, batch.body, now);
+}
+
+function pending(
+  kind: DeliveryKind,
+  webhookId: number,
+  webhookUrl: string,
+  format: PayloadFormat,
+  eventCount: number,
+  eventTypes: PayloadEventName[],
+  messageIds: string[],
+  body: Delivery['body'],
+  now: number,
+): Omit<Delivery, 'id'> {
   return {
     kind,
     webhookId,
     webhookUrl,
     status: 'pending',
     payloadFormat: format,
-    eventCount: events.length,
-    eventTypes: [...types],
-    messageIds: [...messageIds],
+    eventCount,
+    eventTypes,
+    messageIds,
     createdAt: now,
     attemptCount: 0,
     nextAttemptAt: now,

@@ -4,9 +4,9 @@
  * first, each with a body fixed at creation. Attempts run on the virtual clock; a failed batch
  * is retried on the policy's schedule and, when it is spent, dropped with the webhook paused.
  *
- * Durability: queue, batches, attempts and `nextAttemptAt` are in the store; timers and each
- * webhook's queue in memory (what batches are built from, so that the hot path reads no SQL) are
- * only a working copy of it, following commits and rebuilt by `start()`. An attempt is recorded after it ends, so a batch in flight
+ * Durability: queue, batches, attempts and `nextAttemptAt` are in the store (its queue and events
+ * in memory: the hot path reads no SQL); timers are only in memory, armed after each commit that
+ * queues events and rebuilt by `start()`. An attempt is recorded after it ends, so a batch in flight
  * at a crash is attempted again after restart with the same body (at-least-once).
  *
  * Concurrency: attempts of one webhook's flush go out in order; different webhooks never wait
@@ -20,8 +20,8 @@ import type { EventService, StoredEvent } from '../events';
 import type { Logger, Random, UnitOfWork, WebhookRepository } from '../ports';
 import type { Domain, Webhook } from '../types';
 import { performAttempt } from './attempt';
-import { eventKeys, newDelivery } from './batch';
-import { bodyBytesFromJson, bodyText, buildBody, parseBody } from './body';
+import { eventKeys, newBatch, newDelivery } from './batch';
+import { bodyText, buildBody, parseBody } from './body';
 import { dummyEvents } from './dummyEvents';
 import { decideAfterAttempt, type RetryPolicy } from './retryPolicy';
 import { routes } from './routing';
@@ -32,7 +32,6 @@ import {
   type DeliveryView,
   type DeliveryFilter,
   type DeliveryRepository,
-  type QueuedEvent,
   type WebhookSender,
 } from './types';
 
@@ -70,11 +69,6 @@ export interface TestResult {
 }
 
 export class DeliveryService {
-  /**
-   * Each webhook's queued events, oldest first: the engine's working copy of the durable queue
-   * (`delivery_queue`, written through the repository in the same transactions). Rebuilt by `start()`.
-   */
-  private readonly queues = new Map<number, QueuedEvent[]>();
   private readonly flushTimers = new Map<number, Timer>();
   private readonly attemptTimers = new Map<number, Timer>();
   private readonly inflight = new Map<number, Promise<void>>();
@@ -90,13 +84,7 @@ export class DeliveryService {
 
   /** Rebuild timers from the store (start-up, after a crash). */
   start(): void {
-    this.queues.clear();
-    for (const q of this.d.repo.queuedAll()) {
-      const list = this.queues.get(q.webhookId);
-      if (list) list.push(q);
-      else this.queues.set(q.webhookId, [q]);
-    }
-    for (const [webhookId, list] of this.queues) this.armFlush(webhookId, list[0].queuedAt);
+    for (const q of this.d.repo.queuedWebhooks()) this.armFlush(q.webhookId, q.oldestQueuedAt);
     for (const del of this.d.repo.open()) this.schedule(del);
     const open = this.d.repo.openCount();
     if (open) this.d.log.info('pending deliveries rescheduled', { open });
@@ -205,10 +193,11 @@ export class DeliveryService {
       if (!domains.has(id)) domains.set(id, this.domainOf(id));
       return domains.get(id);
     };
-    // Made now, each holding its JSON and type only: what waits for the commit (a replay records
-    // its lines in parts, issue 13) is these, not the recorded events and their payloads. Their
-    // queue ids are the store's, known once it has taken them.
-    const queued: QueuedEvent[] = [];
+    // The store's queue is what batches are cut from (`queuedFront`): nothing of an event is kept
+    // here from its recording to its batch (issue 13). An entry is its webhook and event row.
+    const queued: { webhookId: number; eventRowId: number }[] = [];
+    /** The webhooks that get some, for their flush timers. */
+    const got: number[] = [];
     // Indexed loops here and on the rest of the send → due → batch path: these run once a round over
     // tens of thousands of items, mostly before the optimizer has compiled them, where a for-of
     // allocates an iterator result per item.
@@ -217,27 +206,15 @@ export class DeliveryService {
       for (let j = 0; j < hooks.length; j++) {
         const w = hooks[j];
         if (!routes(w, e.payload, domainOf)) continue;
-        queued.push({ queueId: 0, webhookId: w.id, queuedAt: now, eventRowId: e.id, json: e.json, type: e.payload.event });
+        queued.push({ webhookId: w.id, eventRowId: e.id });
+        if (!got.includes(w.id)) got.push(w.id);
       }
     }
     if (!queued.length) return;
-    const first = this.d.repo.enqueue(queued, now);
-    for (let i = 0; i < queued.length; i++) queued[i].queueId = first + i;
-    // The working copy follows the durable queue only if the recording commits.
+    this.d.repo.enqueue(queued, now);
+    // Their timers once the recording commits (a rollback leaves nothing queued).
     this.d.uow.afterCommit(() => {
-      let list: QueuedEvent[] | undefined;
-      let listOf = -1;
-      for (let i = 0; i < queued.length; i++) {
-        const q = queued[i];
-        // Entries usually run by webhook (one webhook: all of them): its list and timer once a run.
-        if (q.webhookId !== listOf) {
-          list = this.queues.get(q.webhookId);
-          if (!list) this.queues.set(q.webhookId, (list = []));
-          listOf = q.webhookId;
-          this.armFlush(q.webhookId, now);
-        }
-        list!.push(q);
-      }
+      for (let i = 0; i < got.length; i++) this.armFlush(got[i], now);
     });
   }
 
@@ -252,36 +229,27 @@ export class DeliveryService {
     const webhook = this.d.webhooks.get(webhookId);
     if (!webhook) {
       this.d.uow.transaction(() => this.d.repo.clearQueue(webhookId));
-      this.queues.delete(webhookId);
       return;
     }
     if (!webhook.active) return; // the queue waits for resume
     // Each new batch, its body as the bytes its attempts sign and send (never made into a string
     // here: a 150 KB one cost ~1 ms, and the collector more; issue 13).
     const created: Delivery[] = [];
-    const queue = this.queues.get(webhookId) ?? [];
-    // Batches are cut from the front; the batched events leave the array once, at the end (one
-    // splice per batch moved the whole rest of a long queue each time).
-    let done = 0;
     const url = displayUrl(webhook.url);
-    try {
-      while (done < queue.length) {
-        const taken = queue.slice(done, done + this.d.batchMax);
-        // Made as bytes (the events' JSON mostly is: jsonText.ts).
-        const bytes = bodyBytesFromJson(taken.map((q) => q.json), webhook.payloadFormat);
-        const del = this.d.uow.transaction(() => {
-          const inserted = this.d.repo.insertBatch(newDelivery('batch', webhookId, url, webhook.payloadFormat, taken, bytes, this.d.clock.now()), taken);
-          this.d.repo.dequeue(webhookId, taken.map((q) => q.queueId));
-          return inserted;
-        });
-        done += taken.length;
-        created.push(del);
-        this.emit('delivery.created', del);
-      }
-    } finally {
-      queue.splice(0, done);
+    for (;;) {
+      // Cut from the front of the store's queue, its body made from the events' JSON as the store
+      // keeps it (as bytes: jsonText.ts).
+      const batch = this.d.repo.queuedBatch(webhookId, this.d.batchMax, webhook.payloadFormat);
+      if (!batch) break;
+      const del = this.d.uow.transaction(() => {
+        const inserted = batch.eventRowIds.length ? this.d.repo.insertBatch(newBatch(webhookId, url, webhook.payloadFormat, batch, this.d.clock.now()), batch) : undefined;
+        this.d.repo.dequeue(webhookId, batch.through);
+        return inserted;
+      });
+      if (!del) continue;
+      created.push(del);
+      this.emit('delivery.created', del);
     }
-    if (!queue.length) this.queues.delete(webhookId);
     if (created.length) this.d.log.debug('batches created', { webhookId, batches: created.length });
     // Oldest first, once the journal holds the batches (the mark: not the records that follow).
     const cut = this.d.uow.commitMark?.();
@@ -420,8 +388,8 @@ export class DeliveryService {
   // ---- webhook lifecycle
 
   private resume(webhookId: number): void {
-    const queue = this.queues.get(webhookId);
-    if (queue?.length) this.armFlush(webhookId, queue[0].queuedAt);
+    const queued = this.d.repo.queuedWebhooks().find((q) => q.webhookId === webhookId);
+    if (queued) this.armFlush(webhookId, queued.oldestQueuedAt);
     for (const del of this.d.repo.open(webhookId)) this.schedule(del);
   }
 
@@ -437,7 +405,6 @@ export class DeliveryService {
         return { ...del, ...u };
       });
     });
-    this.queues.delete(webhookId);
     for (const del of cancelled) {
       this.attemptTimers.get(del.id)?.cancel();
       this.attemptTimers.delete(del.id);

@@ -67,11 +67,9 @@ export interface DeliveryFilter {
 }
 
 /**
- * A queued event: its payload's JSON text (exactly `JSON.stringify(payload)`, so a batch body is
- * built from it without parsing it again) and its type. Its other keys (event id, message id,
- * address) are read off the JSON when asked (`core/eventKeys.ts`): tens of thousands stay alive
- * from their recording to their batch, copied by each young-generation collection meanwhile, and
- * three strings an event were most of what they held (issue 13).
+ * A queued event: its payload's JSON text (exactly `JSON.stringify(payload)`) and its type, as the
+ * store keeps them (`queuedAll`). Its other keys (event id, message id, address) are read off the
+ * JSON when asked (`core/eventKeys.ts`).
  */
 export interface QueuedEvent {
   queueId: number;
@@ -83,6 +81,27 @@ export interface QueuedEvent {
   json: JsonText;
   /** The payload's `event`. */
   type: PayloadEventName;
+}
+
+/**
+ * A batch cut from the front of a webhook's queue (`queuedBatch`), made by the store from its queue
+ * and its events as they keep them: no object an event is kept from its recording to its batch
+ * (tens of thousands, copied by every young-generation collection meanwhile: issue 13), nor made
+ * when the batch is cut.
+ */
+export interface QueuedBatch {
+  /** The queue id of the last entry it covers: the entries up to it leave the queue with it. */
+  through: number;
+  /** Its events' rows, in queue order (an entry whose event is gone is passed over). */
+  eventRowIds: number[];
+  /** `bodyBytesFromJson` of their JSON: the bytes every attempt signs and sends. */
+  body: Uint8Array;
+  /** Each event's JSON length in bytes, in `body`. */
+  lengths: Int32Array;
+  /** Their types, each once, in order of first appearance. */
+  types: PayloadEventName[];
+  /** Their first `MAX_MESSAGE_IDS` distinct message ids, in order. */
+  messageIds: string[];
 }
 
 export interface DeliveryEventKey {
@@ -97,17 +116,24 @@ export type DeliveryUpdate = Pick<Delivery, 'status' | 'attemptCount' | 'nextAtt
 export interface DeliveryRepository {
   /** Queue rows in `entries` order with consecutive ids; returns the first id. */
   enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): number;
-  /** Every queued event, oldest first (the engine's queues are rebuilt from it at start). */
+  /** Every queued event, oldest first. */
   queuedAll(): QueuedEvent[];
-  /** Removes these queued events: the webhook's oldest ones, in queue order. */
-  dequeue(webhookId: number, queueIds: number[]): void;
+  /**
+   * A batch of the webhook's oldest queued events, at most `max` entries of its queue, in queue
+   * order; undefined when its queue is empty. It leaves the queue only by `dequeue(through)`.
+   */
+  queuedBatch(webhookId: number, max: number, format: PayloadFormat): QueuedBatch | undefined;
+  /** Each webhook with queued events, and when its oldest was queued (the flush timers at start). */
+  queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[];
+  /** The webhook's queued events up to queue id `through` (its oldest) leave the queue. */
+  dequeue(webhookId: number, through: number): void;
   clearQueue(webhookId: number): number;
   insert(d: Omit<Delivery, 'id'>, events: DeliveryEventKey[]): Delivery;
   /**
    * A batch of queued events, in queue order: `d.body` must be `bodyFromJson` of their JSON, or
    * its bytes (the store may rebuild it from their rows rather than store its bytes twice).
    */
-  insertBatch(d: Omit<Delivery, 'id'>, queued: QueuedEvent[]): Delivery;
+  insertBatch(d: Omit<Delivery, 'id'>, batch: Pick<QueuedBatch, 'eventRowIds' | 'lengths'>): Delivery;
   get(id: number): Delivery | undefined;
   /**
    * `held` as it is now: only its state (`DeliveryUpdate`'s columns) is read, the rest never

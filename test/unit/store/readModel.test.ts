@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventKeys, newDelivery } from '../../../emulator/core/delivery/batch';
+import { eventKeys, newBatch, newDelivery } from '../../../emulator/core/delivery/batch';
 import { bodyBytesFromJson, bodyFromJson, buildBody } from '../../../emulator/core/delivery/body';
 import type { EventPayload } from '../../../emulator/core/events';
 import { createLogger } from '../../../emulator/log';
@@ -19,7 +19,7 @@ import { SqlMessageRepository } from '../../../emulator/store/sendingRepositorie
 import { tempDir } from '../../helpers/emulatorProcess';
 import { DeferredRows, LASTING_TABLES, rowCost } from '../../../emulator/store/deferredRows';
 import { LazyText } from '../../../emulator/store/statements';
-import { utf8Json } from '../../../emulator/core/jsonText';
+import { jsonByteLength, utf8Json, type JsonText } from '../../../emulator/core/jsonText';
 import type { SqlValue } from 'sql.js';
 
 const log = createLogger('test', { level: 'error', write: () => undefined });
@@ -33,6 +33,12 @@ const ev = (i: number, extra: Partial<EventPayload> = {}): EventPayload => ({
   sending_domain_name: 'example.test',
   custom_variables: { n: i, s: 'Grüße "q" \u2028' },
   ...extra,
+});
+
+/** A batch's events as `insertBatch` takes them: their rows, and their JSON's byte lengths in its body. */
+const rowsOf = (taken: { eventRowId: number; json: JsonText }[]) => ({
+  eventRowIds: taken.map((q) => q.eventRowId),
+  lengths: Int32Array.from(taken, (q) => jsonByteLength(q.json)),
 });
 
 async function open(dir = tempDir()) {
@@ -60,11 +66,20 @@ describe('read model (store)', () => {
       const taken = queue1.slice(0, 100);
       const body = bodyFromJson(taken.map((q) => q.json), format);
       assert.equal(body, buildBody(payloads.slice(0, 100), format), 'the body is the events joined, byte for byte');
+      // The engine's cut: webhook 1's first 100, made from the queue and the events as the store keeps them.
+      const cut = repo.queuedBatch(1, 100, format)!;
+      assert.equal(Buffer.from(cut.body).toString('utf8'), body, "the cut's body is the same bytes");
+      assert.deepEqual(cut.eventRowIds, taken.map((q) => q.eventRowId));
+      assert.equal(cut.through, taken[99].queueId);
+      assert.deepEqual(cut.types, ['open', 'delivery'], 'each type once, in order of first appearance');
+      assert.deepEqual(cut.messageIds, payloads.slice(0, 50).map((p) => p.message_id), 'the first 50 message ids');
+      assert.equal(repo.queuedBatch(1, 100, format)?.through, cut.through, 'it stays queued until dequeued');
       const del = store.transaction(() => {
-        const d = repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', format, taken, body, 2000), taken);
-        repo.dequeue(1, taken.map((q) => q.queueId));
+        const d = repo.insertBatch(newBatch(1, 'http://x.test/hook', format, cut, 2000), cut);
+        repo.dequeue(1, cut.through);
         return d;
       });
+      assert.equal(repo.queuedBatch(1, 100, format)?.eventRowIds.length, 50, 'the rest of the queue is the next batch');
       // Its body and its event keys wait to go into SQLite (migrations 010, 011); reading the
       // delivery's state, or listing deliveries with no filter on their events, leaves them waiting...
       assert.equal(store.waitingRows('delivery_bodies'), 1);
@@ -109,12 +124,43 @@ describe('read model (store)', () => {
     });
   }
 
+  for (const format of ['json', 'jsonlines'] as const) {
+    it(`a ${format} batch cut from the queue is its events' JSON byte for byte, wherever each is kept, without the events that are gone`, async () => {
+      const { store, events, repo } = await open();
+      // Three recordings whose JSON lies in the shared slab apart (other text written between them),
+      // and a fourth event kept as a text of its own making: runs of adjacent JSON and single ones.
+      const payloads = Array.from({ length: 12 }, (_, i) => ev(i, i === 5 ? { custom_variables: { long: 'x'.repeat(3000) } } : {}));
+      const stored = [...events.insertMany(payloads.slice(0, 5), 1000)];
+      utf8Json('"between"');
+      stored.push(...events.insertMany(payloads.slice(5, 9), 1000));
+      utf8Json('"between"');
+      stored.push(...events.insertMany(payloads.slice(9), 1000));
+      store.transaction(() => repo.enqueue(stored.map((e) => ({ webhookId: 3, eventRowId: e.id })), 1000));
+      // Two events gone (retention never prunes a queued one; a batch must not break if one is).
+      store.deleteEvents([stored[3].id, stored[10].id]);
+      const kept = payloads.filter((_, i) => i !== 3 && i !== 10);
+      const cut = repo.queuedBatch(3, 100, format)!;
+      assert.equal(Buffer.from(cut.body).toString('utf8'), buildBody(kept, format));
+      assert.deepEqual(cut.eventRowIds, stored.filter((_, i) => i !== 3 && i !== 10).map((e) => e.id));
+      assert.deepEqual([...cut.lengths], kept.map((p) => Buffer.byteLength(JSON.stringify(p))));
+      assert.equal(cut.through, repo.queuedAll().at(-1)?.queueId, 'the gone events leave the queue with the batch');
+      // Cut in two by the batch size: the second starts where the first ended.
+      const first = repo.queuedBatch(3, 6, format)!;
+      store.transaction(() => repo.dequeue(3, first.through));
+      const second = repo.queuedBatch(3, 100, format)!;
+      assert.equal(Buffer.from(first.body).toString('utf8'), buildBody(kept.slice(0, first.eventRowIds.length), format));
+      assert.deepEqual([...first.eventRowIds, ...second.eventRowIds], cut.eventRowIds);
+      assert.equal(Buffer.from(second.body).toString('utf8'), buildBody(kept.slice(first.eventRowIds.length), format));
+      store.close();
+    });
+  }
+
   it("retention prunes a delivered batch whose body is still waiting: nothing of it is left, and the journal alone agrees", async () => {
     const { dir, store, events, repo } = await open();
     const stored = events.insertMany(Array.from({ length: 4 }, (_, i) => ev(i)), 1000);
     const batch = (from: number) => {
       const taken = stored.slice(from, from + 2).map((s, k) => ({ queueId: from + k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, ...eventKeys([s.payload])[0] }));
-      const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bodyFromJson(taken.map((q) => q.json), 'json'), 2000), taken));
+      const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bodyFromJson(taken.map((q) => q.json), 'json'), 2000), rowsOf(taken)));
       store.transaction(() => repo.update(d.id, { status: 'delivered', attemptCount: 1, nextAttemptAt: null, lastStatus: 200, lastError: null }));
       return d;
     };
@@ -144,7 +190,7 @@ describe('read model (store)', () => {
     const { store, events, repo } = await open();
     const stored = events.insertMany(Array.from({ length: 6 }, (_, i) => ev(i)), 1000);
     const taken = stored.slice(0, 4).map((s, k) => ({ queueId: k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, ...eventKeys([s.payload])[0] }));
-    const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bodyFromJson(taken.map((q) => q.json), 'json'), 2000), taken));
+    const d = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bodyFromJson(taken.map((q) => q.json), 'json'), 2000), rowsOf(taken)));
     assert.equal(store.waitingRows('delivery_keys'), 1);
     const retention = new SqlRetentionRepository(store);
     const prune = () => store.transaction(() => retention.prune({ events: 2, messages: 1000, deliveries: 1000 }));
@@ -217,7 +263,7 @@ describe('read model (store)', () => {
     const first = store.transaction(() => repo.enqueue(stored.map((s) => ({ webhookId: 1, eventRowId: s.id })), 1000));
     assert.throws(() =>
       store.transaction(() => {
-        repo.dequeue(1, [first, first + 1]); // drops two waiting queue rows
+        repo.dequeue(1, first + 1); // drops two waiting queue rows
         events.list({}); // a read inside: writes the waiting rows into this transaction
         throw new Error('rolled back');
       }),
@@ -261,7 +307,7 @@ describe('read model (store)', () => {
       const taken = stored.slice(from, from + 500).map((s, k) => ({ queueId: from + k + 1, webhookId: 1, queuedAt: 1000, eventRowId: s.id, json: s.json, ...eventKeys([s.payload])[0] }));
       // As the engine cuts one: its body as the bytes it sends (issue 13), not as text.
       const bytes = bodyBytesFromJson(taken.map((q) => q.json), 'json');
-      const { id } = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bytes, 2000), taken));
+      const { id } = store.transaction(() => repo.insertBatch(newDelivery('batch', 1, 'http://x.test/hook', 'json', taken, bytes, 2000), rowsOf(taken)));
       return { id, body: bodyFromJson(taken.map((q) => q.json), 'json') };
     };
     const stats = (s: Store, id: number) => s.get<{ t: string; n: number }>('SELECT typeof(body) AS t, length(body) AS n FROM delivery_bodies WHERE delivery_id = ?', [id]);
@@ -438,7 +484,7 @@ describe('read model (store)', () => {
     assert.equal(pruned.events, 15);
     assert.deepEqual(events.list({ limit: 100 }).map((e) => e.payload.event_id), queued.map((e) => e.payload.event_id).reverse());
     // Once e-0..e-4 are batched (they leave the queue), the next check prunes them.
-    store.transaction(() => repo.dequeue(1, [first, first + 1, first + 2, first + 3, first + 4]));
+    store.transaction(() => repo.dequeue(1, first + 4));
     const again = store.transaction(() => retention.prune({ events: 10, messages: 100, deliveries: 100 }));
     assert.equal(again.events, 5);
     assert.equal(store.queue.size, 10);
