@@ -102,6 +102,22 @@ describe('replay', () => {
     assert.deepEqual(kept.event_ids, jsonl.trim().split('\n').map((l) => JSON.parse(l).event_id));
   });
 
+  // The answer's event ids are written as bytes as they come (issue 13): each is what the request
+  // said with keep_ids, whatever characters it holds, and the answer is JSON as res.json sends it.
+  it('with keep_ids, the answer names each event id as it came, any character in it', async () => {
+    const ids = ['plain-id', 'q"uote', 'back\\slash', 'caf\u00e9', 'ctl\u0001\u001f', 'line\u2028sep', 'emoji \ud83d\ude00', 'a b'];
+    const events = ids.map((event_id, i) => ({ event: 'open', message_id: `m-k${i}`, event_id, timestamp: 1, email: 'k@b.test', sending_stream: 'transactional', sending_domain_name: 'b.test' }));
+    const res = await fetch(`${fx.t.emu.ready.http}/emulator/replay?keep_ids=true`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${fx.t.emu.ready.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+    const text = await res.text();
+    assert.equal(text, JSON.stringify({ data: { recorded: ids.length, event_ids: ids } }), 'the text JSON.stringify makes of the same answer');
+  });
+
   // JSON Lines in UTF-8 are read off their bytes (issue 13: a line in the emulator's own form is
   // taken without a JSON parse); any other charset is decoded first. Either way a line means what
   // its text says: a byte order mark and CRLF endings are allowed, and each line's text is its own.
