@@ -361,6 +361,28 @@ describe('events in memory (EventLog)', () => {
     assert.deepEqual([...again.ascending()], [...log.ascending()], 'a read reads the rest');
     assert.deepEqual(again.list({ type: 'open' }, 100), log.list({ type: 'open' }, 100));
   });
+  // A flush after a restart may cut a batch before the snapshot's chunks are all read (issue 13:
+  // batches are cut from the event log, not from objects kept for them).
+  it('a batch body is the events\' JSON byte for byte, from memory and from chunks not yet read, without the ones gone', () => {
+    const log = new EventLog();
+    log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
+    const chunks = [...log.chunks(10)];
+    const read: number[] = [];
+    const again = new EventLog();
+    again.setPending(chunks.map(({ key, events }) => ({ key, events })), (key) => (read.push(key), chunks.find((c) => c.key === key)!.body.toString()));
+    again.hydrateSome(); // events 1-10 in memory, 11-25 in chunks still pending
+    const ids = [5, 6, 7, 12, 13, 22, 99];
+    for (const [open, sep, close] of [['{"events":[', ',', ']}'], ['', '\n', '\n']]) {
+      const cut = again.batchBody(ids, open, sep, close);
+      const kept = [5, 6, 7, 12, 13, 22];
+      assert.equal(cut.body.toString('utf8'), open + kept.map((id) => row(id).json).join(sep) + close);
+      assert.deepEqual(cut.ids, kept, 'an id with no event is left out');
+      assert.deepEqual([...cut.lengths], kept.map((id) => Buffer.byteLength(row(id).json)));
+      assert.deepEqual(cut.types, ['open', 'click', 'bounce', 'delivery'], 'each once, in order of first appearance (events 5, 6, 7, 12)');
+    }
+    assert.equal(again.firstPendingChunk, 11, 'the chunks were looked into, not read into memory');
+    assert.ok(read[0] === 1 && read.includes(11) && read.includes(21), `chunks read: ${read}`);
+  });
 });
 
 describe('events in memory, on disk (store)', () => {
