@@ -33,6 +33,20 @@ const row = (id: number): EventRow => {
   return { id, eventId: p.event_id, messageId: p.message_id, type: p.event, email: p.email.toLowerCase(), recordedAt: 1000 + id, json: JSON.stringify(p) };
 };
 
+/**
+ * Events 1–25 in a log, its snapshot chunks of 10, and a log started from them with none read yet
+ * (`read`: the chunks read, in order).
+ */
+function fromChunks() {
+  const log = new EventLog();
+  log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
+  const chunks = [...log.chunks(10)];
+  const read: number[] = [];
+  const again = new EventLog();
+  again.setPending(chunks.map(({ key, events }) => ({ key, events })), (key) => (read.push(key), chunks.find((c) => c.key === key)!.body.toString()));
+  return { log, chunks, read, again };
+}
+
 async function open(dir = tempDir(), compactBytes?: number) {
   const store = await Store.open({ dir, log, compactBytes });
   return { dir, store, events: new SqlEventRepository(store) };
@@ -197,12 +211,7 @@ describe('events in memory (EventLog)', () => {
   });
 
   it("looking up an event of a snapshot reads only its chunk (a restart's queued events, before the ready line)", () => {
-    const log = new EventLog();
-    log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
-    const chunks = [...log.chunks(10)];
-    const read: number[] = [];
-    const again = new EventLog();
-    again.setPending(chunks.map(({ key, events }) => ({ key, events })), (key) => (read.push(key), chunks.find((c) => c.key === key)!.body.toString()));
+    const { log, chunks, read, again } = fromChunks();
     assert.deepEqual(again.get(23), log.get(23));
     assert.equal(again.json(25), log.json(25));
     assert.deepEqual(read, [21], 'one chunk, read once for both');
@@ -364,12 +373,7 @@ describe('events in memory (EventLog)', () => {
   // A flush after a restart may cut a batch before the snapshot's chunks are all read (issue 13:
   // batches are cut from the event log, not from objects kept for them).
   it('a batch body is the events\' JSON byte for byte, from memory and from chunks not yet read, without the ones gone', () => {
-    const log = new EventLog();
-    log.add(Array.from({ length: 25 }, (_, i) => row(i + 1)));
-    const chunks = [...log.chunks(10)];
-    const read: number[] = [];
-    const again = new EventLog();
-    again.setPending(chunks.map(({ key, events }) => ({ key, events })), (key) => (read.push(key), chunks.find((c) => c.key === key)!.body.toString()));
+    const { log, chunks, read, again } = fromChunks();
     again.hydrateSome(); // events 1-10 in memory, 11-25 in chunks still pending
     const ids = [5, 6, 7, 12, 13, 22, 99];
     for (const [open, sep, close] of [['{"events":[', ',', ']}'], ['', '\n', '\n']]) {
