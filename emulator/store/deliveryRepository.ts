@@ -9,7 +9,6 @@ import type {
   DeliveryRepository,
   DeliveryUpdate,
   QueuedBatch,
-  QueuedEvent,
 } from '../core/delivery/types';
 import type { SqlValue } from 'sql.js';
 import type { Row, Store } from './database';
@@ -20,15 +19,17 @@ import { eventKeysText } from './eventFunctions';
 import { LazyText } from './statements';
 import { DeflatingText, storedText } from './deflatedText';
 
-/** The events' JSON in a batch body made by `bodyBytesFromJson` from JSON texts of these byte lengths, as views of it. */
-function jsonsIn(body: Buffer, lengths: Int32Array, open: string, sep: string): Utf8Json[] {
-  const out: Utf8Json[] = [];
+/**
+ * Each event's JSON in a batch body made by `bodyBytesFromJson` from JSON texts of these byte
+ * lengths, as a view of it, in order, until `fn` returns false.
+ */
+function eachJsonIn(body: Buffer, lengths: Int32Array, open: string, sep: string, fn: (json: Utf8Json) => boolean | void): void {
+  const sepBytes = Buffer.byteLength(sep);
   let at = Buffer.byteLength(open);
   for (let i = 0; i < lengths.length; i++) {
-    out.push(new Utf8Json(body, at, at + lengths[i]));
-    at += lengths[i] + Buffer.byteLength(sep);
+    if (fn(new Utf8Json(body, at, at + lengths[i])) === false) return;
+    at += lengths[i] + sepBytes;
   }
-  return out;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -154,40 +155,15 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     return this.store.enqueue(entries, queuedAt);
   }
 
-  queuedAll(): QueuedEvent[] {
-    // The JSON text and type come from the in-memory events (a snapshot's chunk is read only for
-    // the events it holds that are queued: this runs before the ready line).
-    const out: QueuedEvent[] = [];
-    for (const q of this.store.queue.all()) {
-      const e = this.store.events.get(q.eventRowId);
-      if (!e) continue; // retention never prunes a queued event; an entry without one has nothing to send
-      out.push({
-        queueId: q.id,
-        webhookId: q.webhookId,
-        queuedAt: q.queuedAt,
-        eventRowId: e.id,
-        json: e.json,
-        type: e.type as PayloadEventName,
-      });
-    }
-    return out;
-  }
-
   queuedBatch(webhookId: number, max: number, format: PayloadFormat): QueuedBatch | undefined {
     const { eventRowIds: rowIds, through } = this.store.queue.front(webhookId, max);
     if (!rowIds.length) return undefined;
     const { open, sep, close } = bodyFrame(format);
     const { body, ids, lengths, types } = this.store.events.batchBody(rowIds, open, sep, close);
     // The first MAX_MESSAGE_IDS distinct message ids, read off the events' JSON in the body.
-    const messageIds: string[] = [];
-    const seen = new Set<string>();
-    let at = Buffer.byteLength(open);
-    for (let i = 0; i < lengths.length && messageIds.length < MAX_MESSAGE_IDS; i++) {
-      const id = messageIdOfJson(new Utf8Json(body, at, at + lengths[i]));
-      if (!seen.has(id)) seen.add(id), messageIds.push(id);
-      at += lengths[i] + sep.length;
-    }
-    return { through, eventRowIds: ids, body, lengths, types: types as PayloadEventName[], messageIds };
+    const messageIds = new Set<string>();
+    eachJsonIn(body, lengths, open, sep, (json) => messageIds.add(messageIdOfJson(json)).size < MAX_MESSAGE_IDS);
+    return { through, eventRowIds: ids, body, lengths, types: types as PayloadEventName[], messageIds: [...messageIds] };
   }
 
   queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[] {
@@ -234,7 +210,11 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     const id = this.store.insert(`${INSERT_DELIVERY}'')`, this.columns(d));
     const body = bodyBytes(d.body);
     const { lengths } = batch;
-    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => eventKeysText(jsonsIn(body, lengths, open, sep).map(keysOfJson)), lengths.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
+    this.store.deferInsertAs('delivery_keys', [[id, new LazyText(() => {
+      const keys: ReturnType<typeof keysOfJson>[] = [];
+      eachJsonIn(body, lengths, open, sep, (json) => void keys.push(keysOfJson(json)));
+      return eventKeysText(keys);
+    }, lengths.length * KEY_TEXT_COST) as unknown as SqlValue]], [[INSERT_KEYS_FROM_ROWS, [id, rowIds]]]);
     this.store.deferInsertAs('delivery_bodies', [[id, new DeflatingText(typeof d.body === 'string' ? d.body : body) as unknown as SqlValue]], [[INSERT_BODY, [id, open, sep, rowIds, close]]]);
     return { ...d, id };
   }

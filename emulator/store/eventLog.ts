@@ -940,7 +940,6 @@ export class EventLog {
   }
 }
 
-/** The lines of a snapshot chunk (see `EventLog.chunks`). */
 /** Bytes `start` … `end` of `slab` copied into `body` at `at`; returns where they end. */
 function copyRun(body: Buffer, at: number, slab: Slab, start: number, end: number): number {
   body.set(slab.subarray(start, end), at);
@@ -954,6 +953,7 @@ function separate(body: Buffer, at: number, sep: string, sepByte: number): numbe
   return at + 1;
 }
 
+/** The lines of a snapshot chunk (see `EventLog.chunks`). */
 function parseChunk(text: string): { id: number; recordedAt: number; json: string }[] {
   const rows: { id: number; recordedAt: number; json: string }[] = [];
   for (const line of text.split('\n')) {

@@ -193,7 +193,7 @@ export class DeliveryService {
       if (!domains.has(id)) domains.set(id, this.domainOf(id));
       return domains.get(id);
     };
-    // The store's queue is what batches are cut from (`queuedFront`): nothing of an event is kept
+    // The store's queue is what batches are cut from (`queuedBatch`): nothing of an event is kept
     // here from its recording to its batch (issue 13). An entry is its webhook and event row.
     const queued: { webhookId: number; eventRowId: number }[] = [];
     /** The webhooks that get some, for their flush timers. */

@@ -3,7 +3,6 @@
  * the wire DTOs (http/dto.ts) so the HTTP adapter maps them one to one.
  */
 import type { PayloadEventName, PayloadFormat } from '../types';
-import type { JsonText } from '../jsonText';
 
 /** Every status a delivery can have, the one list (filters, the inspector, the stream's guard). */
 export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'] as const;
@@ -67,23 +66,6 @@ export interface DeliveryFilter {
 }
 
 /**
- * A queued event: its payload's JSON text (exactly `JSON.stringify(payload)`) and its type, as the
- * store keeps them (`queuedAll`). Its other keys (event id, message id, address) are read off the
- * JSON when asked (`core/eventKeys.ts`).
- */
-export interface QueuedEvent {
-  queueId: number;
-  webhookId: number;
-  /** Virtual epoch ms. */
-  queuedAt: number;
-  /** The event's row (`StoredEvent.id`). */
-  eventRowId: number;
-  json: JsonText;
-  /** The payload's `event`. */
-  type: PayloadEventName;
-}
-
-/**
  * A batch cut from the front of a webhook's queue (`queuedBatch`), made by the store from its queue
  * and its events as they keep them: no object an event is kept from its recording to its batch
  * (tens of thousands, copied by every young-generation collection meanwhile: issue 13), nor made
@@ -116,8 +98,6 @@ export type DeliveryUpdate = Pick<Delivery, 'status' | 'attemptCount' | 'nextAtt
 export interface DeliveryRepository {
   /** Queue rows in `entries` order with consecutive ids; returns the first id. */
   enqueue(entries: { webhookId: number; eventRowId: number }[], queuedAt: number): number;
-  /** Every queued event, oldest first. */
-  queuedAll(): QueuedEvent[];
   /**
    * A batch of the webhook's oldest queued events, at most `max` entries of its queue, in queue
    * order; undefined when its queue is empty. It leaves the queue only by `dequeue(through)`.

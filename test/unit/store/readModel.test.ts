@@ -101,11 +101,11 @@ describe('read model (store)', () => {
       assert.deepEqual(repo.list({ event: 'open', email: 'user7@example.net' }).map((d) => d.id), []);
       // ...and the queue (in memory) holds exactly what is left.
       assert.equal(store.queue.size, 125);
-      const queued = repo.queuedAll();
+      const queued = store.queue.all();
       assert.equal(store.deferredRows, 0);
       assert.equal(queued.filter((q) => q.webhookId === 1).length, 50, "the webhook's later events stay queued");
       assert.equal(queued.filter((q) => q.webhookId === 2).length, 75, "the other webhook's queue is untouched");
-      assert.equal(queued.find((q) => q.webhookId === 1)?.json, stored[100].json);
+      assert.equal(queued.find((q) => q.webhookId === 1)?.eventRowId, stored[100].id);
       // As after kill -9 (no clean close): the journal alone rebuilds the same state, the batch's
       // body (journaled as "the JSON of these event rows") byte for byte.
       const again = await open(dir);
@@ -117,7 +117,7 @@ describe('read model (store)', () => {
       for (const f of [{ messageId: 'm-42' }, { email: 'user7@example.net' }, { event: 'open' as const, email: 'user9@example.net' }, { event: 'open' as const, email: 'user7@example.net' }, { search: 'user1' }]) {
         assert.deepEqual(again.repo.list(f).map((d) => d.id), repo.list(f).map((d) => d.id), JSON.stringify(f));
       }
-      assert.deepEqual(again.repo.queuedAll(), queued);
+      assert.deepEqual(again.store.queue.all(), queued);
       assert.deepEqual(again.events.list({ limit: 500 }).map((e) => e.id), events.list({ limit: 500 }).map((e) => e.id));
       again.store.close();
       store.close();
@@ -143,7 +143,7 @@ describe('read model (store)', () => {
       assert.equal(Buffer.from(cut.body).toString('utf8'), buildBody(kept, format));
       assert.deepEqual(cut.eventRowIds, stored.filter((_, i) => i !== 3 && i !== 10).map((e) => e.id));
       assert.deepEqual([...cut.lengths], kept.map((p) => Buffer.byteLength(JSON.stringify(p))));
-      assert.equal(cut.through, repo.queuedAll().at(-1)?.queueId, 'the gone events leave the queue with the batch');
+      assert.equal(cut.through, store.queue.all().at(-1)?.id, 'the gone events leave the queue with the batch');
       // Cut in two by the batch size: the second starts where the first ended.
       const first = repo.queuedBatch(3, 6, format)!;
       store.transaction(() => repo.dequeue(3, first.through));
@@ -269,11 +269,11 @@ describe('read model (store)', () => {
       }),
     );
     assert.equal(store.events.size, 3);
-    assert.equal(repo.queuedAll().length, 3, 'the dropped queue rows are back');
+    assert.equal(store.queue.all().length, 3, 'the dropped queue rows are back');
     assert.equal(events.list({}).length, 3);
     store.close();
     const again = await open(dir);
-    assert.equal(again.repo.queuedAll().length, 3);
+    assert.equal(again.store.queue.all().length, 3);
     again.store.close();
   });
 
@@ -294,7 +294,7 @@ describe('read model (store)', () => {
     store.close();
     const again = await open(dir);
     assert.equal(again.events.count({}), 11);
-    assert.equal(again.repo.queuedAll().length, 10);
+    assert.equal(again.store.queue.all().length, 10);
     assert.deepEqual(again.repo.list({ messageId: 'm-3' }).map((d) => d.id), [del.id]);
     assert.equal(new SqlMessageRepository(again.store).get('m-3')?.email, 'user3@example.net');
     again.store.close();
@@ -493,7 +493,7 @@ describe('read model (store)', () => {
     // As after kill -9: the journal alone prunes the same rows.
     const reopened = await open(dir);
     assert.deepEqual(reopened.events.list({ limit: 100 }).map((e) => e.payload.event_id), kept);
-    assert.equal(reopened.repo.queuedAll().length, 10);
+    assert.equal(reopened.store.queue.all().length, 10);
     reopened.store.close();
     store.close();
   });
