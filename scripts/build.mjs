@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { withExportBuffer } from './sqlJsExport.mjs';
 
 const require = createRequire(import.meta.url);
 /** A RegExp matching `text` whole, for esbuild's filters. */
@@ -94,6 +95,19 @@ Object.defineProperty(exports, 'types', { enumerable: true, get: function () { r
         if (!text.includes(eager)) throw new Error(`lazyMimeMaps: ${args.path} no longer builds its maps as expected; update scripts/build.mjs`);
         return { contents: text.replace(eager, lazy), loader: 'js' };
       });
+    },
+  };
+}
+
+/** sql.js's export() into a buffer the store keeps (scripts/sqlJsExport.mjs; emulator/store/snapshotBuffer.ts). */
+function sqlJsExportBuffer() {
+  return {
+    name: 'sql-js-export-buffer',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]sql\.js[\\/]dist[\\/]sql-wasm\.js$/ }, (args) => ({
+        contents: withExportBuffer(readFileSync(args.path, 'utf8'), args.path),
+        loader: 'js',
+      }));
     },
   };
 }
@@ -251,7 +265,7 @@ await build({
   ...common,
   entryPoints: ['emulator/main.ts'],
   outfile: 'dist/emulator-core.js',
-  plugins: [oneCopy('mime-types'), oneCopy('iconv-lite'), lazyMimeMaps(), requiredLater(laterEntries)],
+  plugins: [oneCopy('mime-types'), oneCopy('iconv-lite'), lazyMimeMaps(), sqlJsExportBuffer(), requiredLater(laterEntries)],
 });
 const core = rewrite('dist/emulator-core.js', asciiOnly, ...(production ? [] : [oneViewOfEachBuiltin]));
 await build({

@@ -29,6 +29,7 @@ import { discardedFile, unlinkInBackground } from './replaceFile';
 import { MemoryCopy, memoryDatabase } from './memoryDb';
 import { MIGRATIONS } from './migrations';
 import { IDLE_MS, ReadModel } from './readModel';
+import { SnapshotBuffer, type ExportHook } from './snapshotBuffer';
 import { hasTable, loadSqlJs } from './sqlJs';
 import { flatRows, MULTI_ROWS, Statements, type Params, type Row } from './statements';
 import {
@@ -124,6 +125,8 @@ export class Store implements UnitOfWork, QuietTime {
    * its data, and whether a compaction on the main thread finished it first.
    */
   private background: { data: Uint8Array; finished: boolean; done: Promise<void> } | null = null;
+  /** What each snapshot's export is copied into, kept between compactions (snapshotBuffer.ts). */
+  private readonly snapshotBuffer = new SnapshotBuffer();
   /** The events' snapshot chunks being written ahead of a compaction at rest (`writeEventsAhead`), and the events' version they are of. */
   private eventsAhead: {
     rows: ReturnType<typeof eventSnapshotRows>;
@@ -634,13 +637,14 @@ export class Store implements UnitOfWork, QuietTime {
     const dir = this.dir;
     const journal = this.journal;
     const prevJournal = path.join(dir, FILES.prevJournal);
-    let data: Uint8Array | null;
+    let data: Uint8Array | null = null;
     try {
       this.sealIfNeeded();
       data = this.exportSnapshot();
       if (!data) return Promise.resolve();
       journal.rotate(prevJournal, { sync: false });
     } catch (err) {
+      this.snapshotBuffer.giveBack(data);
       // The journal still holds everything; a later flush tries again.
       this.log.error('compaction failed', { error: err instanceof Error ? err.message : String(err) });
       return Promise.resolve();
@@ -649,27 +653,32 @@ export class Store implements UnitOfWork, QuietTime {
     const job = { data, finished: false, done: Promise.resolve() };
     const mainMs = Number(process.hrtime.bigint() - started) / 1e6;
     job.done = (async () => {
-      let digest: string;
       try {
-        [, digest] = await Promise.all([writeSyncedInBackground(tmp, data), digestInSlices(data), fsyncInBackground(prevJournal)]);
-      } catch (err) {
-        if (!job.finished) this.backgroundFailed(job, err);
-        dropFile(tmp);
-        return;
-      }
-      if (job.finished || this.background !== job) {
-        dropFile(tmp); // finished on the main thread meanwhile
-        return;
-      }
-      this.background = null;
-      try {
-        fs.renameSync(tmp, path.join(dir, FILES.nextSnapshot));
-        const ctx = { dir, data, digest, rotateJournal: () => undefined };
-        for (const step of COMPACTION_STEPS.slice(WRITE_STEP + 1)) step(ctx);
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        this.log.debug('store compacted', { bytes: data.length, mainThreadMs: Math.round(mainMs), ms: Math.round(ms) });
-      } catch (err) {
-        this.backgroundFailed(job, err);
+        let digest: string;
+        try {
+          [, digest] = await Promise.all([writeSyncedInBackground(tmp, data), digestInSlices(data), fsyncInBackground(prevJournal)]);
+        } catch (err) {
+          if (!job.finished) this.backgroundFailed(job, err);
+          dropFile(tmp);
+          return;
+        }
+        if (job.finished || this.background !== job) {
+          dropFile(tmp); // finished on the main thread meanwhile
+          return;
+        }
+        this.background = null;
+        try {
+          fs.renameSync(tmp, path.join(dir, FILES.nextSnapshot));
+          const ctx = { dir, data, digest, rotateJournal: () => undefined };
+          for (const step of COMPACTION_STEPS.slice(WRITE_STEP + 1)) step(ctx);
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          this.log.debug('store compacted', { bytes: data.length, mainThreadMs: Math.round(mainMs), ms: Math.round(ms) });
+        } catch (err) {
+          this.backgroundFailed(job, err);
+        }
+      } finally {
+        // Nothing reads the data any more (a main-thread finish, finishBackground, used it at once).
+        this.snapshotBuffer.giveBack(data);
       }
     })();
     this.background = job;
@@ -959,7 +968,11 @@ export class Store implements UnitOfWork, QuietTime {
     const dir = this.dir;
     const journal = this.journal;
     const ctx = { dir, data, rotateJournal: () => journal.rotate(path.join(dir, FILES.prevJournal)) };
-    for (const step of COMPACTION_STEPS.slice(0, steps)) step(ctx);
+    try {
+      for (const step of COMPACTION_STEPS.slice(0, steps)) step(ctx);
+    } finally {
+      this.snapshotBuffer.giveBack(data);
+    }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     this.log.debug('store compacted', { bytes: data.length, seq: this.seq, ms: Math.round(ms) });
   }
@@ -973,7 +986,12 @@ export class Store implements UnitOfWork, QuietTime {
   private seal(): void {
     if (!this.dir || !this.journal || this.failed) return;
     const data = this.exportSnapshot();
-    if (data) sealSnapshot(this.dir, data);
+    if (!data) return;
+    try {
+      sealSnapshot(this.dir, data);
+    } finally {
+      this.snapshotBuffer.giveBack(data);
+    }
   }
 
   /**
@@ -1027,7 +1045,7 @@ export class Store implements UnitOfWork, QuietTime {
       for (const { sql, params } of this.queue.snapshotRows()) this.statements.run(sql, params);
       // export() frees every prepared statement; drop our cache with them.
       this.statements.freeAll();
-      data = this.db.export();
+      data = this.snapshotBuffer.exporting(this.db as ExportHook, () => this.db.export());
     } finally {
       if (withEvents) clearEventSnapshot(this.db, this.events);
       QueueLog.clearSnapshot(this.db);

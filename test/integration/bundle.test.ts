@@ -7,12 +7,14 @@
  * them answer as before: express's default and short-named Content-Types (mime-types), a JSON body
  * in UTF-16 (body-parser → iconv-lite), JSON Lines in Shift_JIS (body-parser → iconv-lite → its
  * Japanese table), a message in Shift_JIS over SMTP (mailparser, libmime → iconv-lite, the same
- * table), its raw .eml (nodemailer's composer), a webhook's POST (undici).
+ * table), its raw .eml (nodemailer's composer), a webhook's POST (undici). sql.js's export() with
+ * the store's buffer (its test: test/unit/store/snapshotBuffer.test.ts).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { EXPORT_ALLOCATION } from '../../scripts/sqlJsExport.mjs';
 import { EMULATOR_JS, smtpTransport, useEmulatorProcess } from '../helpers/emulatorProcess';
 import { startReceiver } from '../helpers/receiver';
 import { advance, eventsOf } from '../helpers/sending';
@@ -31,6 +33,15 @@ describe('the emulator bundle (scripts/build.mjs)', () => {
     // esbuild's __toESM makes a view of a module for each import of it; the build's one-view helper makes one a built-in.
     assert.equal(/__toESM\(require\("node:/.exec(bundle), null, 'every view of a built-in is made once');
     assert.ok(bundle.includes('__builtinESM("node:fs")'));
+  });
+
+  it('bundles sql.js with its export() asking the store for its buffer (scripts/sqlJsExport.mjs), once', () => {
+    const bundle = fs.readFileSync(path.join(DIST, 'emulator-core.js'), 'latin1');
+    // (esbuild re-prints sql.js: spaces around the operators.)
+    const hooks = [...bundle.matchAll(/(\w+)\s*=\s*this\.exportBuffer\s*\?\s*this\.exportBuffer\(([^()]*)\)\s*:\s*new Uint8Array\(([^()]*)\)/g)];
+    assert.equal(hooks.length, 1, 'the hook, once');
+    assert.equal(hooks[0][2], hooks[0][3], 'asking for the size it would allocate');
+    assert.equal(EXPORT_ALLOCATION.replace(/\s/g, '').startsWith(`${hooks[0][1]}=newUint8Array(`), true, 'in place of the allocation the patch looks for');
   });
 
   it('leaves the packages required on first use out of the main bundle, in dist/emulator-later.js', () => {
