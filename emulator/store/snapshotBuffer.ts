@@ -27,7 +27,6 @@ export class SnapshotBuffer {
     if (this.lent || n > KEEP_AT_MOST) return new Uint8Array(n);
     // Room for the database to grow by a quarter before a larger one replaces it.
     if (!this.kept || this.kept.length < n) this.kept = new Uint8Array(Math.min(KEEP_AT_MOST, n + Math.ceil(n / 4)));
-    this.lent = true;
     return this.kept;
   };
 
@@ -37,17 +36,13 @@ export class SnapshotBuffer {
   }
 
   /**
-   * Runs `exportFn` (an export) with the hook on `db`. If it throws, nothing holds what it took:
-   * the kept buffer is free again unless it was lent before.
+   * Runs `exportFn` (an export) with the hook on `db`; what it returns is lent when it is a view of
+   * the kept buffer. (An export that throws returns nothing: nothing is lent.)
    */
-  exporting<T>(db: ExportHook, exportFn: () => T): T {
-    const lentBefore = this.lent;
+  exporting(db: ExportHook, exportFn: () => Uint8Array): Uint8Array {
     db.exportBuffer = this.take;
-    try {
-      return exportFn();
-    } catch (err) {
-      if (!lentBefore) this.lent = false;
-      throw err;
-    }
+    const data = exportFn();
+    if (this.kept !== null && data.buffer === this.kept.buffer) this.lent = true;
+    return data;
   }
 }
