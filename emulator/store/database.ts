@@ -888,8 +888,11 @@ export class Store implements UnitOfWork, QuietTime {
    */
   deleteDeferred(table: DeferredTable, ids: readonly number[], sql: string, params: Params): void {
     if (!this.pending) return this.transaction(() => this.deleteDeferred(table, ids, sql, params));
-    this.readModel.drop(table, ids);
-    this.apply(sql, params, [sql, params], []);
+    // Every row still waiting (the usual case: a lifecycle's schedule rows go before anything
+    // writes them): SQLite holds none of them, so the statement would delete nothing there. It is
+    // journaled all the same, for a replay that has them in SQLite.
+    if (this.readModel.drop(table, ids) === ids.length) this.pending.push([sql, params]);
+    else this.apply(sql, params, [sql, params], []);
   }
 
   /**

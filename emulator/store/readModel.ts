@@ -158,11 +158,12 @@ export class ReadModel {
     (this.txnRows ??= new DeferredRows()).add(table, rows);
   }
 
-  /** Drop waiting rows by id (see Store.deleteDeferred); a rollback puts them back. */
-  drop(table: DeferredTable, ids: readonly number[]): void {
-    this.txnRows?.dropIds(table, ids);
+  /** Drop waiting rows by id (see Store.deleteDeferred); a rollback puts them back. Returns how many were waiting. */
+  drop(table: DeferredTable, ids: readonly number[]): number {
+    const fromTxn = this.txnRows?.dropIds(table, ids).length ?? 0;
     const dropped = this.waitingRows.dropIds(table, ids);
     if (dropped.length) this.txnTaken.push(new Map([[table, dropped]]));
+    return fromTxn + dropped.length;
   }
 
   /**

@@ -411,6 +411,28 @@ describe('read model (store)', () => {
     store.close();
   });
 
+  it('lifecycle rows deleted when all still wait, and when some are already in SQLite: gone from reads and after a journal-only reopen', async () => {
+    const { dir, store } = await open();
+    const sched = new SqlScheduleRepository(store);
+    const ids = (s: Store) => s.all<{ id: number; due: number }>('SELECT id, due_at AS due FROM scheduled_events ORDER BY id').map((r) => `${r.due}`);
+    store.transaction(() => sched.insertMany([1, 2, 3].map((i) => ({ dueAt: 1000 * i, item: ev(i) }))));
+    assert.deepEqual(ids(store), ['1000', '2000', '3000'], 'a read puts the waiting rows into SQLite');
+    store.transaction(() => sched.insertMany([4, 5].map((i) => ({ dueAt: 1000 * i, item: ev(i) }))));
+    assert.equal(store.waitingRows('scheduled_events'), 2);
+    // Due through 4000: three rows in SQLite and one waiting; the statement must still run.
+    store.transaction(() => sched.deleteDue(4000));
+    store.transaction(() => sched.insertMany([6, 7].map((i) => ({ dueAt: 1000 * i, item: ev(i) }))));
+    // Due through 6000: rows 5 and 6, both waiting.
+    store.transaction(() => sched.deleteDue(6000));
+    assert.equal(store.countRows('scheduled_events'), 1);
+    assert.deepEqual(ids(store), ['7000']);
+    const again = await open(dir);
+    assert.deepEqual(ids(again.store), ['7000'], 'the journal alone deletes the same rows');
+    assert.deepEqual(new SqlScheduleRepository(again.store).due(Number.MAX_SAFE_INTEGER).map((d) => (d.payload as EventPayload).event_id), ['e-7']);
+    again.store.close();
+    store.close();
+  });
+
   it("a send's rows wait too: read-your-writes, ids as AUTOINCREMENT gives them, nothing left by a rollback, rebuilt by the journal", async () => {
     const { dir, store } = await open();
     const messages = new SqlMessageRepository(store);
