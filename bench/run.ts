@@ -46,9 +46,9 @@ async function delivery() {
   const least = await leastEngine(rx);
   const rawProcess = await rawDeliveryProcess(rx);
   try {
-    // Warm-up, every side, a round of its own size: a warm-up of 1,000 events left the first
-    // measured engine round at 1.5-1.8 times the emulator CPU of the later ones (issue 13,
-    // thirty-first step), its code not yet optimized for the round's loops.
+    // Warm-up, every side, a round of its own size (the emulator's end-to-end path by the fill
+    // below): after a warm-up of 1,000 events the first measured engine round used 1.5-1.9 times
+    // the emulator CPU of the later ones (issue 13, thirty-first step).
     await rawDelivery(rx, P.replayEvents);
     await rawProcess.run(P.replayEvents);
     await emu.run(1000);
