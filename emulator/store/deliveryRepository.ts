@@ -155,8 +155,8 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     return this.store.enqueue(entries, queuedAt);
   }
 
-  queuedBatch(webhookId: number, max: number, format: PayloadFormat): QueuedBatch | undefined {
-    const { eventRowIds: rowIds, through } = this.store.queue.front(webhookId, max);
+  queuedBatch(webhookId: number, max: number, format: PayloadFormat, upTo?: number): QueuedBatch | undefined {
+    const { eventRowIds: rowIds, through } = this.store.queue.front(webhookId, max, upTo);
     if (!rowIds.length) return undefined;
     const { open, sep, close } = bodyFrame(format);
     const { body, ids, lengths, types } = this.store.events.batchBody(rowIds, open, sep, close);
@@ -164,6 +164,10 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     const messageIds = new Set<string>();
     eachJsonIn(body, lengths, open, sep, (json) => messageIds.add(messageIdOfJson(json)).size < MAX_MESSAGE_IDS);
     return { through, eventRowIds: ids, body, lengths, types: types as PayloadEventName[], messageIds: [...messageIds] };
+  }
+
+  queueMark(): number {
+    return this.store.queue.nextId - 1;
   }
 
   queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[] {

@@ -103,13 +103,14 @@ class Lane {
     for (const r of taken) this.size += r.n;
   }
 
-  /** The event rows of up to `max` entries from the front, oldest first, and the last one's id (0: none). */
-  front(max: number): { eventRowIds: number[]; through: number } {
+  /** The event rows of up to `max` entries from the front with ids up to `upTo`, oldest first, and the last one's id (0: none). */
+  front(max: number, upTo = Number.MAX_SAFE_INTEGER): { eventRowIds: number[]; through: number } {
     const eventRowIds: number[] = [];
     let through = 0;
     for (let i = this.head; i < this.runs.length && eventRowIds.length < max; i++) {
       const r = this.runs[i];
-      const k = Math.min(r.n, max - eventRowIds.length);
+      if (r.id > upTo) break;
+      const k = Math.min(r.n, max - eventRowIds.length, upTo - r.id + 1);
       for (let j = 0; j < k; j++) eventRowIds.push(r.eventRowId + j);
       if (k) through = r.id + k - 1;
     }
@@ -198,8 +199,8 @@ export class QueueLog {
   }
 
   /** The event rows of the webhook's oldest `max` entries at most, in id order, and the last one's id (0: none). */
-  front(webhookId: number, max: number): { eventRowIds: number[]; through: number } {
-    return this.lanes.get(webhookId)?.front(max) ?? { eventRowIds: [], through: 0 };
+  front(webhookId: number, max: number, upTo?: number): { eventRowIds: number[]; through: number } {
+    return this.lanes.get(webhookId)?.front(max, upTo) ?? { eventRowIds: [], through: 0 };
   }
 
   /** Each webhook with entries, and when its oldest was queued. */

@@ -101,8 +101,11 @@ export interface DeliveryRepository {
   /**
    * A batch of the webhook's oldest queued events, at most `max` entries of its queue, in queue
    * order; undefined when its queue is empty. It leaves the queue only by `dequeue(through)`.
+   * `upTo`: only entries with queue ids up to it (a `queueMark`).
    */
-  queuedBatch(webhookId: number, max: number, format: PayloadFormat): QueuedBatch | undefined;
+  queuedBatch(webhookId: number, max: number, format: PayloadFormat, upTo?: number): QueuedBatch | undefined;
+  /** The newest queue id so far, of any webhook (ids only grow): entries queued later have greater ones. */
+  queueMark(): number;
   /** Each webhook with queued events, and when its oldest was queued (the flush timers at start). */
   queuedWebhooks(): { webhookId: number; oldestQueuedAt: number }[];
   /** The webhook's queued events up to queue id `through` (its oldest) leave the queue. */

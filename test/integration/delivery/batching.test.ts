@@ -1,5 +1,7 @@
 /** Batching, routing and the POST itself, against real receivers on 127.0.0.1. */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { verifyWebhookSignature } from 'mailtrap';
 import { sharedSample, useTestEmulator } from '../../helpers/inProcessEmulator';
@@ -60,6 +62,45 @@ describe('batching', () => {
     assert.equal(r.requests.length, 1);
     await fx.t.advance(1);
     assert.equal(r.requests.length, 2);
+  });
+
+  it('a flush sends what was queued when its window closed: events recorded while its batches go out wait for the next window', async () => {
+    // The first batch is held unanswered while 50 more events are recorded; the flush's second
+    // batch still holds only the 100 queued before it began (its batches are cut one at a time,
+    // each while the one before it is out: issue 13).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const bodies: string[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        void (bodies.length === 1 ? held : Promise.resolve()).then(() => res.end('ok'));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await fx.t.webhook({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, event_types: ['delivery'] });
+      const event = (email: string) => ({ event: 'delivery', message_id: 'm', email, sending_stream: 'transactional', sending_domain_name: 'example.com' });
+      const first = Array.from({ length: 600 }, (_, i) => event(`first${i}@example.net`));
+      await fx.t.replay({ events: first });
+      const flushing = fx.t.advance(30);
+      while (bodies.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      await fx.t.replay({ events: Array.from({ length: 50 }, (_, i) => event(`later${i}@example.net`)) });
+      release();
+      await flushing;
+      const emails = (b: string) => JSON.parse(b).events.map((e: { email: string }) => e.email);
+      assert.deepEqual(bodies.map((b) => emails(b).length), [500, 100], 'the flush held the 600 queued before it');
+      assert.deepEqual(bodies.flatMap(emails), first.map((e) => e.email), 'in recording order');
+      await fx.t.advance(29);
+      assert.equal(bodies.length, 2, 'the later events wait for their own window');
+      await fx.t.advance(1);
+      assert.deepEqual(bodies.slice(2).map(emails), [Array.from({ length: 50 }, (_, i) => `later${i}@example.net`)]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
