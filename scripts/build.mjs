@@ -277,6 +277,8 @@ await build({
 rewrite(`dist/${LATER}`, asciiOnly);
 // Started by the loader before the main bundle is compiled: see emulator/earlyPreload.ts.
 await build({ ...common, entryPoints: ['emulator/earlyPreload.ts'], outfile: 'dist/emulator-early.js', sourcemap: false });
+// The replay worker's thread (emulator/http/replayLines.ts): started by the first replay of 1 MB or more.
+await build({ ...common, entryPoints: ['emulator/replayWorker.ts'], outfile: 'dist/emulator-lines.js' });
 writeCodeCacheLoader('dist/emulator.js', 'emulator-core.js', core, 'emulator-early.js');
 rmSync('dist/emulator.js.map', { force: true }); // the loader has none (an older build's bundle had)
 chmodSync('dist/emulator.js', 0o755);

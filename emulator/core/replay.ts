@@ -5,10 +5,10 @@
  */
 import { BadRequestError } from './errors';
 import type { EventPayload } from './events';
-import { writeAscii, writeBegin, writeBytes, writeEnd, writeQuoted, type Slab, type Utf8Json } from './jsonText';
+import { Utf8Json, writeAscii, writeBegin, writeBytes, writeEnd, writeQuoted, type Slab } from './jsonText';
 import { payloadUtf8 } from './sending/eventBuilder';
 import { SUPPRESSING_EVENTS } from './sending/model';
-import { parseEventType, SENDING_STREAMS, toPayloadEventName, type PayloadEventName, type SendingStream } from './types';
+import { PAYLOAD_EVENT_NAMES, parseEventType, SENDING_STREAMS, toPayloadEventName, type PayloadEventName, type SendingStream } from './types';
 
 export const MAX_REPLAY_EVENTS = 50_000;
 /** Events a part of a replay in parts holds (`ReplayOptions.part`). */
@@ -502,4 +502,87 @@ function toPayload(o: Record<string, unknown>, opts: ReplayOptions): EventPayloa
   if (o.user_agent !== undefined) e.user_agent = o.user_agent as string;
   if (o.url !== undefined) e.url = o.url as string;
   return e;
+}
+
+/**
+ * A replay's events as `replayEvents` made them, packed to cross from a worker thread to the main
+ * one (issue 13: the lines of a large replay are checked and made into their JSON on both cores).
+ * Its buffers are transferred, not copied; `unpackReplay` makes the same events of them.
+ */
+export interface PackedReplay {
+  /** Each event's JSON, one after another, a comma after each (as a slab lays them out: jsonText.ts). */
+  json: ArrayBuffer;
+  /** Per event: where its JSON starts, where it ends, where its event id starts (in `json`). */
+  at: ArrayBuffer;
+  /** Per event: its type's index in `PAYLOAD_EVENT_NAMES`, and 128 when its stream is bulk. */
+  kinds: ArrayBuffer;
+  /** Per event: its sending domain's index in `domains`. */
+  domainIndex: ArrayBuffer;
+  domains: string[];
+  timestamp: number;
+}
+
+const EVENT_ID_MARK = Buffer.from('"event_id":"', 'latin1');
+
+/**
+ * `events`, packed. Every event id is a fresh UUID (36 characters of ASCII), as a replay without
+ * `keep_ids` makes: a replay that keeps its ids is not packed.
+ */
+export function packReplay(events: ReplayEvents, timestamp: number): PackedReplay {
+  const { payloads, jsons } = events;
+  const n = payloads.length;
+  let size = 0;
+  for (let i = 0; i < n; i++) size += jsons[i].end - jsons[i].start + 1;
+  const json = new ArrayBuffer(size);
+  const out = Buffer.from(json);
+  const at = new Int32Array(3 * n);
+  const kinds = new Uint8Array(n);
+  const domainIndex = new Int32Array(n);
+  const domains: string[] = [];
+  const known = new Map<string, number>();
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const p = payloads[i];
+    const j = jsons[i];
+    const start = o;
+    o += j.copyTo(out, o);
+    out[o++] = 0x2c;
+    const idAt = out.indexOf(EVENT_ID_MARK, start) + EVENT_ID_MARK.length;
+    at[3 * i] = start;
+    at[3 * i + 1] = o - 1;
+    at[3 * i + 2] = idAt;
+    kinds[i] = PAYLOAD_EVENT_NAMES.indexOf(p.event) | (p.sending_stream === 'bulk' ? 128 : 0);
+    let d = known.get(p.sending_domain_name);
+    if (d === undefined) {
+      d = domains.push(p.sending_domain_name) - 1;
+      known.set(p.sending_domain_name, d);
+    }
+    domainIndex[i] = d;
+  }
+  return { json, at: at.buffer, kinds: kinds.buffer, domainIndex: domainIndex.buffer, domains, timestamp };
+}
+
+/**
+ * The events of a packed replay: those whose type suppresses nothing as thin payloads over their
+ * JSON (`LinePayload`, as `canonicalLine` makes them), the others parsed from it whole (their
+ * suppression reads every field).
+ */
+export function unpackReplay(packed: PackedReplay): ReplayEvents {
+  const slab = Buffer.from(packed.json) as unknown as Slab;
+  const at = new Int32Array(packed.at);
+  const kinds = new Uint8Array(packed.kinds);
+  const domainIndex = new Int32Array(packed.domainIndex);
+  const n = kinds.length;
+  const payloads: EventPayload[] = new Array(n);
+  const jsons: Utf8Json[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const json = new Utf8Json(slab, at[3 * i], at[3 * i + 1]);
+    jsons[i] = json;
+    const event = PAYLOAD_EVENT_NAMES[kinds[i] & 127];
+    if (SUPPRESSING_EVENTS[event] === undefined) {
+      const idAt = at[3 * i + 2];
+      payloads[i] = new LinePayload(event, latin1(slab, idAt, idAt + 36), packed.timestamp, kinds[i] & 128 ? 'bulk' : 'transactional', packed.domains[domainIndex[i]], json);
+    } else payloads[i] = JSON.parse(json.text()) as EventPayload;
+  }
+  return { payloads, jsons };
 }

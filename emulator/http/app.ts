@@ -10,6 +10,7 @@ import { holdUntilDurable, type WhenDurable } from './holdUntilDurable';
 import { reusedRawBody } from './reusedBody';
 import { checkRoutes, type EndpointChecker } from './routes/check';
 import { deliveryRoutes } from './routes/deliveries';
+import type { ReplayLines } from './replayLines';
 import { emulatorRoutes } from './routes/emulator';
 import { sinkReceiver, sinkRoutes } from './routes/sinks';
 import type { SinkRegistry } from './sinks';
@@ -39,6 +40,8 @@ export interface AppDeps {
   bodyLimit?: number;
   /** The delivery engine: inspection, resend, test button, replay. */
   delivery?: DeliveryService;
+  /** A large replay's lines made on a worker thread too (none: on this one only). */
+  replayLines?: ReplayLines;
   /** In-memory sinks (`/sink/{name}`, no token). */
   sinks?: SinkRegistry;
   /** The sending core (send API, SMTP-independent routes, tracking, messages). */
@@ -131,7 +134,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.sending) app.use(sendRoutes(deps.sending));
   app.use(managementRoutes(deps.core));
   app.use(emulatorRoutes(deps.core, deps.info ?? (() => ({})), deps.sinks));
-  if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery));
+  if (deps.delivery) app.use(deliveryRoutes(deps.core, deps.delivery, deps.replayLines));
   if (deps.sinks) app.use(sinkRoutes(deps.sinks));
   if (deps.check) app.use(checkRoutes(deps.core, deps.check));
   if (deps.sending) {

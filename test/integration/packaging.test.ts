@@ -12,7 +12,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 test('the vsix holds only dist/ bundles, media, README, LICENSE and the manifest', () => {
   const vsce = path.join(ROOT, 'node_modules/@vscode/vsce/vsce');
   const files = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').sort();
-  for (const required of ['dist/emulator.js', 'dist/emulator-core.js', 'dist/emulator-early.js', 'dist/emulator-later.js', 'dist/extension.js', 'dist/sql-wasm.wasm', 'media/dist/form.js', 'media/dist/inspector.js', 'media/dist/message.js', 'media/webview.css', 'dist/web/web.js', 'dist/web/web.css', 'README.md', 'LICENSE', 'package.json']) {
+  for (const required of ['dist/emulator.js', 'dist/emulator-core.js', 'dist/emulator-early.js', 'dist/emulator-later.js', 'dist/emulator-lines.js', 'dist/extension.js', 'dist/sql-wasm.wasm', 'media/dist/form.js', 'media/dist/inspector.js', 'media/dist/message.js', 'media/webview.css', 'dist/web/web.js', 'dist/web/web.css', 'README.md', 'LICENSE', 'package.json']) {
     assert.ok(files.includes(required), `${required} is packaged`);
   }
   for (const f of files) {

@@ -4,7 +4,10 @@ import type { Core } from '../../core';
 import type { DeliveryService } from '../../core/delivery/deliveryService';
 import { DELIVERY_STATUSES, type DeliveryFilter, type DeliveryStatus } from '../../core/delivery/types';
 import { BadRequestError, NotFoundError } from '../../core/errors';
-import { replayEvents } from '../../core/replay';
+import type { EventPayload } from '../../core/events';
+import type { Utf8Json } from '../../core/jsonText';
+import { REPLAY_PART, replayEvents } from '../../core/replay';
+import type { ReplayLines } from '../replayLines';
 import { parseEventType, toPayloadEventName } from '../../core/types';
 import { deliveryToDto, deliveryToStreamDto } from '../deliveryWire';
 import type { DeliveryDto, DeliverySummaryDto, Page, ReplayResult, WebhookTestResult } from '../dto';
@@ -66,7 +69,7 @@ function filterOf(req: Request): DeliveryFilter {
   return f;
 }
 
-export function deliveryRoutes(core: Core, delivery: DeliveryService): Router {
+export function deliveryRoutes(core: Core, delivery: DeliveryService, lines?: ReplayLines): Router {
   const r = Router();
 
   r.get('/emulator/deliveries', (req, res) => {
@@ -101,25 +104,32 @@ export function deliveryRoutes(core: Core, delivery: DeliveryService): Router {
     res.json(wire);
   });
 
-  r.post('/emulator/replay', (req, res) => {
+  r.post('/emulator/replay', async (req, res) => {
     const body: unknown = req.body;
     const keepIds = (req.query as Record<string, unknown>).keep_ids === 'true' || (typeof body === 'object' && (body as { keep_ids?: unknown })?.keep_ids === true);
     // JSON Lines come as their bytes when UTF-8 (app.ts); each payload's JSON is made as bytes, in
     // buildEvent's field order (replay.ts). Recorded in parts as they are made, in one transaction:
     // a refused line, wherever it is, rolls back every part before it (nothing is half-recorded).
+    // A large body's lines are made on both cores first (replayLines.ts), then recorded in parts.
     const eventIds: string[] = [];
     const now = core.clock.now();
-    core.events.recordInParts((record) =>
-      replayEvents(body, {
-        keepIds,
-        now,
-        uuid: () => core.events.newEventId(),
-        part: (payloads, jsons) => {
-          const stored = record(payloads, { jsons });
-          for (let i = 0; i < stored.length; i++) eventIds.push(stored[i].payload.event_id);
-        },
-      }),
-    );
+    const uuid = () => core.events.newEventId();
+    let gone = false;
+    res.once('close', () => (gone = true));
+    const made = lines && !keepIds && body instanceof Uint8Array ? await lines.make(body, now) : undefined;
+    // Its client gone meanwhile, a large body's buffer may be another request's already
+    // (reusedBody.ts): it is not read again, and nothing is recorded (nothing was answered).
+    if (!made && gone) return;
+    core.events.recordInParts((record) => {
+      const part = (payloads: EventPayload[], jsons: Utf8Json[]) => {
+        const stored = record(payloads, { jsons });
+        for (let i = 0; i < stored.length; i++) eventIds.push(stored[i].payload.event_id);
+      };
+      if (!made) return replayEvents(body, { keepIds, now, uuid, part });
+      for (const { payloads, jsons } of made) {
+        for (let i = 0; i < payloads.length; i += REPLAY_PART) part(payloads.slice(i, i + REPLAY_PART), jsons.slice(i, i + REPLAY_PART));
+      }
+    });
     const result: ReplayResult = { recorded: eventIds.length, event_ids: eventIds };
     res.json({ data: result });
   });

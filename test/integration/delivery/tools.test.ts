@@ -6,6 +6,7 @@ import { always } from '../../helpers/receiver';
 import { sharedSample, useTestEmulator } from '../../helpers/inProcessEmulator';
 import { MAX_REPLAY_EVENTS, REPLAY_PART } from '../../../emulator/core/replay';
 import { REUSE_FROM } from '../../../emulator/http/reusedBody';
+import { SHARED_FROM } from '../../../emulator/http/replayLines';
 import * as net from 'node:net';
 
 const sample = sharedSample;
@@ -290,6 +291,37 @@ describe('replay', () => {
       assert.deepEqual(byTag(tag).map((e) => e.email), emailsOf(tag), `replay ${tag}: every event as sent, in order`);
       assert.ok(byTag(tag).every((e) => e.category === `c-${tag}`.repeat(20)));
     }
+  });
+  it('a replay of 1 MB or more, its lines made on two threads: recorded, answered and sent in line order; a refused line in its back half named', async () => {
+    const r = await receiver(always(200));
+    await fx.t.webhook({ url: r.url, event_types: ['delivery', 'bounce'] });
+    const n = 6000;
+    const event = (i: number) => ({ event: i % 4 === 3 ? 'bounce' : 'delivery', message_id: `m-two-${i}`, event_id: 'x', timestamp: 1, email: `two${i}@threads.test`, sending_stream: 'transactional', sending_domain_name: 'threads.test', category: 'c'.repeat(60) });
+    // The emulator's own form, with every fifth line in another field order (parsed).
+    const text = Array.from({ length: n }, (_, i) => (i % 5 === 1 ? JSON.stringify(Object.fromEntries(Object.entries(event(i)).reverse())) : JSON.stringify(event(i))));
+    assert.ok(Buffer.byteLength(text.join('\n')) >= SHARED_FROM, 'a body shared with the worker');
+    const jsonl = { 'Content-Type': 'application/jsonl' };
+    const before = fx.t.emu.core.events.count({});
+    const bad = [...text];
+    bad[n - 7] = JSON.stringify({ ...event(n - 7), sending_stream: 'nope' });
+    const refused = await fx.t.call('POST', '/emulator/replay', bad.join('\n'), jsonl);
+    assert.equal(refused.status, 400);
+    assert.match(refused.json.error, new RegExp(`line ${n - 6}: 'sending_stream' must be transactional or bulk`));
+    assert.equal(fx.t.emu.core.events.count({}), before, 'nothing recorded');
+
+    const now = Math.floor((await fx.t.call('GET', '/emulator/clock')).json.unix);
+    const ok = await fx.t.replay(text.join('\n'));
+    assert.equal(ok.recorded, n);
+    assert.equal(new Set(ok.event_ids).size, n, 'each a fresh id');
+    assert.equal(fx.t.emu.core.events.count({}), before + n);
+    await fx.t.advance(30);
+    const sent = r.requests.flatMap((q) => JSON.parse(q.body).events as Record<string, unknown>[]);
+    assert.deepEqual(sent.map((e) => e.event_id), ok.event_ids, 'every event once, in line order, under the id the answer gave it');
+    assert.deepEqual(
+      sent.map((e) => ({ ...e, event_id: 'x', timestamp: 1 })),
+      Array.from({ length: n }, (_, i) => event(i)),
+    );
+    assert.ok(sent.every((e) => e.timestamp === now || e.timestamp === now + 1), 'the time of the replay');
   });
 });
 

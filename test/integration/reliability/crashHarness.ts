@@ -1,9 +1,10 @@
 /**
  * Crash-point harness: a steady load against the real emulator process on a data dir (HTTP sends,
- * batch sends, SMTP sends, replays of up to ~2.5 parts of JSON Lines, webhook and domain churn, clock advances that drive lifecycles and
- * deliveries to real receivers, some failing), `kill -9` at a random moment, restart on the same
- * dir, again and again. The ledger keeps what was acknowledged; `settle()` then lets every
- * receiver answer 200 and runs the clock until everything acknowledged has been delivered.
+ * batch sends, SMTP sends, replays of up to ~2.5 parts of JSON Lines or of 1 MB and more, webhook
+ * and domain churn, clock advances that drive lifecycles and deliveries to real receivers, some
+ * failing), `kill -9` at a random moment, restart on the same dir, again and again. The ledger
+ * keeps what was acknowledged; `settle()` then lets every receiver answer 200 and runs the clock
+ * until everything acknowledged has been delivered.
  *
  * Randomness comes from a seeded generator so a failing run can be replayed (`MT_CRASH_SEED`).
  */
@@ -234,7 +235,8 @@ export class CrashHarness {
   private async replay(call: Call): Promise<string | null> {
     await new Promise((r) => setTimeout(r, 200 + this.random() * 400));
     const stream: Stream = this.random() < 0.4 ? 'bulk' : 'transactional';
-    const n = 1 + Math.floor(this.random() * 2600);
+    // Up to ~2.5 parts; one in four of 1 MB or more, its lines made on two threads (replayLines.ts).
+    const n = this.random() < 0.25 ? 6000 + Math.floor(this.random() * 3000) : 1 + Math.floor(this.random() * 2600);
     const tag = ++this.seq;
     const email = (i: number) => `replayed${tag}x${i}@example.net`;
     const id = (i: number) => `replay-${tag}-${i}`;
