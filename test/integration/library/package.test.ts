@@ -43,11 +43,11 @@ describe('the packed package in a scratch project', () => {
   it('ships the bundles and declarations, not the extension, sources or maps; no runtime dependencies', () => {
     const dir = path.join(scratch, 'node_modules/mailtrap-webhooks-emulator');
     const files = execFileSync('find', ['.', '-type', 'f'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').map((f) => f.slice(2)).sort();
-    for (const f of ['dist/emulator.js', 'dist/emulator-core.js', 'dist/emulator-early.js', 'dist/emulator-later.js', 'dist/sql-wasm.wasm', 'dist/lib/index.cjs', 'dist/lib/index.mjs', 'dist/lib/index.d.ts', 'dist/lib/index.d.mts', 'dist/web/web.js', 'package.json', 'README.md', 'LICENSE']) {
+    for (const f of ['dist/emulator.js', 'dist/emulator-core.js', 'dist/emulator-early.js', 'dist/emulator-later.js', 'dist/emulator-lines.js', 'dist/sql-wasm.wasm', 'dist/lib/index.cjs', 'dist/lib/index.mjs', 'dist/lib/index.d.ts', 'dist/lib/index.d.mts', 'dist/web/web.js', 'package.json', 'README.md', 'LICENSE']) {
       assert.ok(files.includes(f), `${f} is in the package`);
     }
     // dist/web: the emulator's own web UI, which it serves.
-    for (const f of files) assert.match(f, /^(dist\/(emulator(-core|-early|-later)?\.js|sql-wasm\.wasm|samples\/[^/]+|web\/[^/]+\.(js|css|svg)|lib\/[^/]+\.(cjs|mjs|d\.ts|d\.mts))|package\.json|README\.md|LICENSE)$/, `${f} should not be in the package`);
+    for (const f of files) assert.match(f, /^(dist\/(emulator(-core|-early|-later|-lines)?\.js|sql-wasm\.wasm|samples\/[^/]+|web\/[^/]+\.(js|css|svg)|lib\/[^/]+\.(cjs|mjs|d\.ts|d\.mts))|package\.json|README\.md|LICENSE)$/, `${f} should not be in the package`);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     assert.equal(manifest.dependencies, undefined);
     assert.equal(manifest.main, './dist/extension.js', 'VS Code still loads the extension bundle');
