@@ -182,6 +182,16 @@ export function writeBytes(src: Uint8Array, from: number, to: number): void {
   pos = p;
 }
 
+/**
+ * Overwrite bytes of the text being written, from `at` bytes after its start, with `s` (ASCII, a
+ * byte a character, already written that long): a field's new value in place of the old one.
+ */
+export function writeOver(at: number, s: string): void {
+  const b = slab;
+  const p = begin + at;
+  for (let i = 0; i < s.length; i++) b[p + i] = s.charCodeAt(i);
+}
+
 /** `JSON.stringify(n)` of a number. */
 export function writeNumber(n: number): void {
   writeAscii(Number.isFinite(n) ? `${n}` : 'null');

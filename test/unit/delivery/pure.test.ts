@@ -386,6 +386,31 @@ describe('replay parsing', () => {
       JSON.parse = parse;
     }
   });
+  // A line whose old id and time are as long as the new ones is copied once and the two written
+  // over (replay.ts, lineJson): its JSON must be what the text's payload writes, wherever the id's
+  // and time's lengths differ by a character or not.
+  it('a line whose id and time are as long as the new ones makes the same JSON as its text', () => {
+    const uuid = (k: number) => `0000000${k}-aaaa-4bbb-8ccc-dddddddddddd`;
+    const now = 1_800_000_000_123;
+    for (const [eventId, timestamp] of [
+      [uuid(1), 1_764_150_000],
+      [uuid(1).slice(1), 1_764_150_000],
+      [`${uuid(1)}x`, 1_764_150_000],
+      [uuid(1), 176_415_000],
+      [uuid(1), -176_415_000],
+    ] as const) {
+      for (const eol of ['\n', '\r\n']) {
+        const ev = { event: 'delivery', message_id: 'm-1', event_id: eventId, timestamp, email: 'a@b.test', sending_stream: 'bulk', sending_domain_name: 'd.test', category: 'c', custom_variables: { k: 'v' } };
+        const text = [JSON.stringify(ev), JSON.stringify({ ...ev, event: 'open', ip: '10.0.0.1' })].join(eol);
+        let n = 0;
+        const r = replayEvents(Buffer.from(text), { keepIds: false, now, uuid: () => uuid(++n) });
+        n = 0;
+        const expected = parseReplay(text, { keepIds: false, now, uuid: () => uuid(++n) }).map((p) => Buffer.from(payloadUtf8(p).bytes()).toString());
+        assert.deepEqual(r.jsons.map((j) => j.text()), expected, `${eventId} ${timestamp} ${JSON.stringify(eol)}`);
+        assert.deepEqual(r.payloads.map((p) => [p.event_id, p.timestamp]), [[uuid(1), 1_800_000_000], [uuid(2), 1_800_000_000]]);
+      }
+    }
+  });
   // `problems` reads each field by name (issue 13): it must name exactly what the check it replaced
   // named, in the same order (`previousCheck`, the rules as that version wrote them), or a 400 would
   // change, a good line be refused or a bad one let through.
