@@ -24,6 +24,7 @@ import { eventKeys, newBatch, newDelivery } from './batch';
 import { bodyText, buildBody, parseBody } from './body';
 import { dummyEvents } from './dummyEvents';
 import { decideAfterAttempt, type RetryPolicy } from './retryPolicy';
+import { sign } from './signature';
 import { routes } from './routing';
 import { displayUrl } from './target';
 import {
@@ -72,6 +73,8 @@ export class DeliveryService {
   private readonly flushTimers = new Map<number, Timer>();
   private readonly attemptTimers = new Map<number, Timer>();
   private readonly inflight = new Map<number, Promise<void>>();
+  /** A batch body's signature made while the batch before it was out, by body (a flush's next batch). */
+  private readonly signed = new WeakMap<Uint8Array, { secret: string; signature: string }>();
   /** Per webhook, a flush still cutting batches: resolves once it has cut its last. */
   private readonly cutting = new Map<number, Promise<void>>();
   private readonly shutdown = new AbortController();
@@ -295,9 +298,10 @@ export class DeliveryService {
         const answer = new Promise<void>((resolve) => (answered = resolve));
         const record = this.runAttempt(next.del.id, next.del, next.durableUpTo, answered);
         records.push(record);
-        // A turn later its request is on its way; the next batch is cut while it is answered.
+        // A turn later its request is on its way; the next batch is cut and signed while it is answered.
         await (this.d.nextTurn?.() ?? Promise.resolve());
         const following = cut();
+        if (following) this.signAhead(following.del);
         await Promise.race([answer, record]);
         next = following;
       }
@@ -309,6 +313,15 @@ export class DeliveryService {
   }
 
   // ---- attempts
+
+  /**
+   * Signs a batch's body now, for its first attempt to take: the HMAC of a 150 KB body (0.1–0.3 ms)
+   * then happens while the batch before it is out, not between one answer and the next request.
+   */
+  private signAhead(del: Delivery): void {
+    const secret = this.d.webhooks.get(del.webhookId)?.signingSecret;
+    if (secret !== undefined && typeof del.body !== 'string') this.signed.set(del.body, { secret, signature: sign(del.body, secret) });
+  }
 
   private schedule(del: Delivery): void {
     if (this.shutdown.signal.aborted || this.attemptTimers.has(del.id) || this.inflight.has(del.id)) return;
@@ -367,6 +380,7 @@ export class DeliveryService {
       body: del.body,
       format: del.payloadFormat,
       shutdown: this.shutdown.signal,
+      signed: typeof del.body === 'string' ? undefined : this.signed.get(del.body),
     });
     if (out.interrupted) return null;
     if (answered && out.ok) {
