@@ -54,8 +54,9 @@ export interface DeliveryDeps {
   batchMax: number;
   /**
    * Resolves on a later turn of the event loop, once pending I/O has run (the composition root's
-   * `setImmediate`): a flush's record of an answered attempt waits for it, so that the next
-   * batch's request is on its way first. Absent: at once.
+   * `setImmediate`): a flush's work between two requests (the record of an answered attempt, the
+   * next batch's cut) waits for it, so that the next batch's request is on its way first
+   * (`afterRequestWritten`). Absent: at once.
    */
   nextTurn?: () => Promise<void>;
 }
@@ -298,8 +299,8 @@ export class DeliveryService {
         const answer = new Promise<void>((resolve) => (answered = resolve));
         const record = this.runAttempt(next.del.id, next.del, next.durableUpTo, answered);
         records.push(record);
-        // A turn later its request is on its way; the next batch is cut and signed while it is answered.
-        await (this.d.nextTurn?.() ?? Promise.resolve());
+        // Once its request is on its way, the next batch is cut and signed while it is answered.
+        await this.afterRequestWritten();
         const following = cut();
         if (following) this.signAhead(following.del);
         await Promise.race([answer, record]);
@@ -313,6 +314,19 @@ export class DeliveryService {
   }
 
   // ---- attempts
+
+  /**
+   * Resolves once a request just started is written: two turns of the event loop. On a kept-alive
+   * connection undici writes the next request from a `setImmediate` of its own (it first lets the
+   * idle socket's pending bytes be read), scheduled when the request is dispatched, after the
+   * attempt has awaited the journal: one turn ran the flush's work between two requests (the last
+   * answer's record, the next cut) before that write, holding back every request (issue 13).
+   */
+  private async afterRequestWritten(): Promise<void> {
+    if (!this.d.nextTurn) return;
+    await this.d.nextTurn();
+    await this.d.nextTurn();
+  }
 
   /**
    * Signs a batch's body now, for its first attempt to take: the HMAC of a 150 KB body (0.1–0.3 ms)
@@ -386,7 +400,7 @@ export class DeliveryService {
     if (answered && out.ok) {
       // Nothing the record of a 200 does can hold back another batch (no pause, no retry).
       answered();
-      await (this.d.nextTurn?.() ?? Promise.resolve());
+      await this.afterRequestWritten();
     }
     const number = del.attemptCount + 1;
     const now = this.d.clock.now();
