@@ -74,7 +74,6 @@ export function assembleServices({ store, clock, random, log, sender, settings }
     policy: retryPolicy(settings),
     batchIntervalMs: Math.round(settings.batchInterval * 1000),
     batchMax: settings.batchMax,
-    nextTurn: () => new Promise<void>((resolve) => setImmediate(resolve)),
   });
   const retention = new RetentionService({
     repo: new SqlRetentionRepository(store),

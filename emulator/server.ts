@@ -16,7 +16,7 @@ import { displayUrl } from './core/urls';
 import type { Logger } from './core/ports';
 import type { Sending } from './core/sending';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from './http/app';
-import { ReplayLines, replayWorkerScript } from './http/replayLines';
+import { ReplayLines } from './http/replayLines';
 import { withFastSend } from './http/fastSend';
 import type { ReadyInfo } from './http/dto';
 import { SinkRegistry } from './http/sinks';
@@ -158,7 +158,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const sessions = new WebSessions(token);
   // Bundled: dist/emulator.js beside dist/web and dist/samples; from sources (tsx): emulator/ beside dist/ and samples/.
   const here = __dirname;
-  const replayLines = new ReplayLines(replayWorkerScript(), () => core.events.newEventId());
+  const replayLines = new ReplayLines(() => core.events.newEventId());
   const app = createApp({
     replayLines,
     emailLogs,

@@ -192,6 +192,15 @@ export function writeOver(at: number, s: string): void {
   for (let i = 0; i < s.length; i++) b[p + i] = s.charCodeAt(i);
 }
 
+/**
+ * `writeOver` of `JSON.stringify(s)` (quotes included), when that is `s` in quotes
+ * (`writePlainQuoted`); false for any other string, whose bytes then hold part of it (the caller
+ * starts the text again).
+ */
+export function writeOverQuoted(at: number, s: string): boolean {
+  return writePlainQuoted(slab, begin + at, s) >= 0;
+}
+
 /** `JSON.stringify(n)` of a number. */
 export function writeNumber(n: number): void {
   writeAscii(Number.isFinite(n) ? `${n}` : 'null');

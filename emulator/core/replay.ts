@@ -5,7 +5,7 @@
  */
 import { BadRequestError } from './errors';
 import type { EventPayload } from './events';
-import { Utf8Json, writeAscii, writeBegin, writeBytes, writeEnd, writeOver, writeQuoted, type Slab } from './jsonText';
+import { Utf8Json, writeAscii, writeBegin, writeBytes, writeEnd, writeOver, writeOverQuoted, writeQuoted, type Slab } from './jsonText';
 import { payloadUtf8 } from './sending/eventBuilder';
 import { SUPPRESSING_EVENTS } from './sending/model';
 import { PAYLOAD_EVENT_NAMES, parseEventType, SENDING_STREAMS, toPayloadEventName, type PayloadEventName, type SendingStream } from './types';
@@ -447,12 +447,14 @@ function lineJson(b: Slab, from: number, to: number, idEnd: number, emailKey: nu
   const idAt = idEnd + EVENT_ID.length;
   const oldIdEnd = line.indexOf('"', idAt);
   const stampAt = oldIdEnd + TIMESTAMP.length;
-  if (oldIdEnd - idAt === eventId.length && emailKey - stampAt === stampText.length && plainAscii(eventId)) {
+  if (oldIdEnd - idAt === eventId.length && emailKey - stampAt === stampText.length) {
     writeBegin(to - from);
     writeBytes(b, from, line.charCodeAt(line.length - 1) === 0x0d ? to - 1 : to);
-    writeOver(idAt, eventId);
-    writeOver(stampAt, stampText);
-    return writeEnd();
+    // An id whose JSON needs an escape is longer than itself: the copy is left, and made again below.
+    if (writeOverQuoted(idAt - 1, eventId)) {
+      writeOver(stampAt, stampText);
+      return writeEnd();
+    }
   }
   writeBegin(to - from + 6 * eventId.length + 40);
   writeBytes(b, from, from + idEnd + EVENT_ID_KEY.length);
@@ -461,15 +463,6 @@ function lineJson(b: Slab, from: number, to: number, idEnd: number, emailKey: nu
   writeAscii(stampText);
   writeBytes(b, from + emailKey, line.charCodeAt(line.length - 1) === 0x0d ? to - 1 : to);
   return writeEnd();
-}
-
-/** Whether `s` is printable ASCII without `"` or `\\`: its JSON is itself in quotes. */
-function plainAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
 }
 
 const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';

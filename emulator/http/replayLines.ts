@@ -31,9 +31,10 @@ export class ReplayLines {
   private nextId = 1;
   private readonly pending = new Map<number, (d: ReplayWorkDone) => void>();
 
+  /** `script`: the worker's (null: none); by default `replayWorkerScript()`, looked for by the first large replay, not at start. */
   constructor(
-    private readonly script: string | null,
     private readonly uuid: () => string,
+    private script?: string | null,
   ) {}
 
   /**
@@ -77,6 +78,7 @@ export class ReplayLines {
   }
 
   private started(): Worker | null {
+    if (this.script === undefined) this.script = replayWorkerScript();
     if (this.worker || this.gone || !this.script) return this.worker;
     try {
       // Required here: a replay under 1 MB never loads it.

@@ -87,6 +87,17 @@ export class UndiciWebhookSender implements WebhookSender {
     }
   }
 
+  /**
+   * Two turns of the event loop. On a kept-alive connection undici writes a request from a
+   * `setImmediate` of its own (it first lets bytes pending on the idle socket be read), scheduled
+   * when the request is dispatched; the caller's own first turn, asked for before that dispatch
+   * (the attempt awaits the journal first), comes before it (issue 13).
+   */
+  async written(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   async close(): Promise<void> {
     await this.agentOrNull?.destroy().catch(() => undefined);
   }

@@ -52,13 +52,6 @@ export interface DeliveryDeps {
   policy: RetryPolicy;
   batchIntervalMs: number;
   batchMax: number;
-  /**
-   * Resolves on a later turn of the event loop, once pending I/O has run (the composition root's
-   * `setImmediate`): a flush's work between two requests (the record of an answered attempt, the
-   * next batch's cut) waits for it, so that the next batch's request is on its way first
-   * (`afterRequestWritten`). Absent: at once.
-   */
-  nextTurn?: () => Promise<void>;
 }
 
 export interface TestResult {
@@ -300,7 +293,7 @@ export class DeliveryService {
         const record = this.runAttempt(next.del.id, next.del, next.durableUpTo, answered);
         records.push(record);
         // Once its request is on its way, the next batch is cut and signed while it is answered.
-        await this.afterRequestWritten();
+        await this.d.sender.written?.();
         const following = cut();
         if (following) this.signAhead(following.del);
         await Promise.race([answer, record]);
@@ -314,19 +307,6 @@ export class DeliveryService {
   }
 
   // ---- attempts
-
-  /**
-   * Resolves once a request just started is written: two turns of the event loop. On a kept-alive
-   * connection undici writes the next request from a `setImmediate` of its own (it first lets the
-   * idle socket's pending bytes be read), scheduled when the request is dispatched, after the
-   * attempt has awaited the journal: one turn ran the flush's work between two requests (the last
-   * answer's record, the next cut) before that write, holding back every request (issue 13).
-   */
-  private async afterRequestWritten(): Promise<void> {
-    if (!this.d.nextTurn) return;
-    await this.d.nextTurn();
-    await this.d.nextTurn();
-  }
 
   /**
    * Signs a batch's body now, for its first attempt to take: the HMAC of a 150 KB body (0.1–0.3 ms)
@@ -398,9 +378,10 @@ export class DeliveryService {
     });
     if (out.interrupted) return null;
     if (answered && out.ok) {
-      // Nothing the record of a 200 does can hold back another batch (no pause, no retry).
+      // Nothing the record of a 200 does can hold back another batch (no pause, no retry): it is
+      // written once the next batch's request is (issue 13: it was a part of each round trip).
       answered();
-      await this.afterRequestWritten();
+      await this.d.sender.written?.();
     }
     const number = del.attemptCount + 1;
     const now = this.d.clock.now();

@@ -163,6 +163,11 @@ export interface SendResult {
 /** Outbound HTTP port: one POST, no redirects followed, never throws. */
 export interface WebhookSender {
   send(req: SendRequest): Promise<SendResult>;
+  /**
+   * Resolves once the request of the `send` call made just before is written to its connection:
+   * work that must not hold it back waits for this. Absent: at once.
+   */
+  written?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -410,6 +410,14 @@ describe('replay parsing', () => {
         assert.deepEqual(r.payloads.map((p) => [p.event_id, p.timestamp]), [[uuid(1), 1_800_000_000], [uuid(2), 1_800_000_000]]);
       }
     }
+    // A new id as long as the old one whose JSON needs an escape (a quote, non-ASCII) is written as
+    // JSON.stringify writes it.
+    for (const fresh of [`${uuid(1).slice(0, 35)}"`, `${uuid(1).slice(0, 35)}é`]) {
+      const text = JSON.stringify({ event: 'delivery', message_id: 'm-1', event_id: uuid(9), timestamp: 1_764_150_000, email: 'a@b.test', sending_stream: 'bulk', sending_domain_name: 'd.test' });
+      const [json] = replayEvents(Buffer.from(text), { keepIds: false, now, uuid: () => fresh }).jsons;
+      assert.equal(json.text(), Buffer.from(payloadUtf8(parseReplay(text, { keepIds: false, now, uuid: () => fresh })[0]).bytes()).toString(), fresh);
+      assert.equal(JSON.parse(json.text()).event_id, fresh);
+    }
   });
   // `problems` reads each field by name (issue 13): it must name exactly what the check it replaced
   // named, in the same order (`previousCheck`, the rules as that version wrote them), or a 400 would

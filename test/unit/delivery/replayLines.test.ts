@@ -45,7 +45,7 @@ const seen = (e: ReplayEvents) =>
   });
 
 describe('a replay made on two threads', () => {
-  const lines = new ReplayLines(replayWorkerScript(), counted);
+  const lines = new ReplayLines(counted, replayWorkerScript());
   after(() => lines.close());
 
   it('is what one thread makes of the same lines, but for its fresh ids, in line order', async () => {
@@ -93,7 +93,7 @@ describe('a replay made on two threads', () => {
   });
 
   it('without a worker script, every body is left to the caller', async () => {
-    const none = new ReplayLines(null, counted);
+    const none = new ReplayLines(counted, null);
     assert.equal(await none.make(body(7000), NOW), undefined);
     await none.close();
   });
