@@ -6,7 +6,7 @@ import { DELIVERY_STATUSES, type DeliveryFilter, type DeliveryStatus } from '../
 import { BadRequestError, NotFoundError } from '../../core/errors';
 import type { EventPayload } from '../../core/events';
 import type { Utf8Json } from '../../core/jsonText';
-import { replayEvents } from '../../core/replay';
+import { REPLAY_PART, replayEvents } from '../../core/replay';
 import type { ReplayLines } from '../replayLines';
 import { parseEventType, toPayloadEventName } from '../../core/types';
 import { deliveryToDto, deliveryToStreamDto } from '../deliveryWire';
@@ -110,7 +110,8 @@ export function deliveryRoutes(core: Core, delivery: DeliveryService, lines?: Re
     // JSON Lines come as their bytes when UTF-8 (app.ts); each payload's JSON is made as bytes, in
     // buildEvent's field order (replay.ts). Recorded in parts as they are made, in one transaction:
     // a refused line, wherever it is, rolls back every part before it (nothing is half-recorded).
-    // A large body's lines are made on both cores first (replayLines.ts), then recorded a half at a time.
+    // A large body's lines are made on both cores first (replayLines.ts), then recorded in parts of
+    // REPLAY_PART as well: each half recorded whole cost 0.7 µs more CPU an event (engine A/B 0.96).
     const eventIds: string[] = [];
     const now = core.clock.now();
     const uuid = () => core.events.newEventId();
@@ -126,7 +127,9 @@ export function deliveryRoutes(core: Core, delivery: DeliveryService, lines?: Re
         for (let i = 0; i < stored.length; i++) eventIds.push(stored[i].payload.event_id);
       };
       if (!made) return replayEvents(body, { keepIds, now, uuid, part });
-      for (const { payloads, jsons } of made) part(payloads, jsons);
+      for (const { payloads, jsons } of made) {
+        for (let i = 0; i < payloads.length; i += REPLAY_PART) part(payloads.slice(i, i + REPLAY_PART), jsons.slice(i, i + REPLAY_PART));
+      }
     });
     const result: ReplayResult = { recorded: eventIds.length, event_ids: eventIds };
     res.json({ data: result });
