@@ -111,6 +111,13 @@ function followOwnSinks(store: Store, core: Core, current: string, log: Logger):
   core.bus.on('webhook.updated', onChange);
 }
 
+/**
+ * The journal's next pages kept written ahead in quiet time (Store's `writeAhead`): two rounds of
+ * the delivery bench's feed (20,000-line replays, 6.4 MB a request), so that a burst's journal
+ * writes overwrite pages the OS holds (issue 13).
+ */
+const JOURNAL_WRITE_AHEAD = 32 * 1024 * 1024;
+
 export async function startEmulator(config: Config, log: Logger, real: RealTime = realTime): Promise<Emulator> {
   const dataDir = config.dataDir ? path.resolve(config.dataDir) : null;
   // MT_EMULATOR_COMPACT_BYTES is a testing knob (not a documented flag): the crash harness sets it
@@ -119,7 +126,7 @@ export async function startEmulator(config: Config, log: Logger, real: RealTime 
   const lock = dataDir ? lockDataDir(dataDir) : null;
   let store: Store;
   try {
-    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes, groupCommit: true });
+    store = await Store.open({ dir: dataDir, log: log.child('store'), compactBytes, groupCommit: true, writeAhead: JOURNAL_WRITE_AHEAD });
   } catch (err) {
     lock?.release();
     throw err;

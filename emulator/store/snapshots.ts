@@ -255,6 +255,8 @@ export interface Opened<T extends ReplayTarget = ReplayTarget> {
   replayed: number;
   /** Whether the newest snapshot was unusable (the caller should write a fresh one). */
   fellBack: boolean;
+  /** Zero bytes cut off the journal's end: its pages written ahead, which a crash left (journal.ts). */
+  aheadCut: number;
   /**
    * Whether the generation opened needs the previous journal (it is not the newest snapshot, or it
    * replayed entries only journal.prev.log holds): the caller must put a snapshot in place
@@ -276,6 +278,9 @@ export function openGenerations<T extends ReplayTarget>(SQL: SqlJsStatic, dir: s
   const current = readJournal(journalFile);
   if (current.tornBytes > 0) {
     warn('journal has a torn tail; cutting it off', { tornBytes: current.tornBytes, keptEntries: current.entries.length });
+    fs.truncateSync(journalFile, current.validBytes);
+  } else if (current.aheadBytes > 0) {
+    // Pages written ahead that a crash left (journal.ts): nothing to warn about; the writer starts at the last line's end.
     fs.truncateSync(journalFile, current.validBytes);
   }
   // The previous journal (up to a compaction's worth, tens of MB after a busy session) is read
@@ -314,7 +319,7 @@ export function openGenerations<T extends ReplayTarget>(SQL: SqlJsStatic, dir: s
     }
     const inCurrent = new Set(current.entries.map((e) => e.q));
     const needsPrevJournal = c.source !== 'snapshot' || journalsAfter(tried.snapshotSeq).entries.some((e) => e.q > tried.snapshotSeq && !inCurrent.has(e.q));
-    return { ...tried, source: c.source, fellBack, needsPrevJournal };
+    return { ...tried, source: c.source, fellBack, needsPrevJournal, aheadCut: current.aheadBytes };
   }
   throw new Error(`store in ${dir} cannot be recovered: ${problems.join('; ')}`);
 }
@@ -330,7 +335,7 @@ function tryCandidate<T extends ReplayTarget>(
   file: string | null,
   journalsAfter: (snapshotSeq: number) => Journals,
   prepare: (db: SqlJsDatabase) => T,
-): Omit<Opened<T>, 'source' | 'fellBack' | 'needsPrevJournal'> | { problem: string } {
+): Omit<Opened<T>, 'source' | 'fellBack' | 'needsPrevJournal' | 'aheadCut'> | { problem: string } {
   let db: SqlJsDatabase;
   let snapshotSeq = 0;
   if (file) {

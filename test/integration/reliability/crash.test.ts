@@ -41,7 +41,7 @@ describe(`crash points (${KILLS} kill -9, seed ${SEED})`, () => {
       console.log(
         `crash harness: ${s.kills} kill -9 survived, ${s.starts} clean opens, ${h.ledger.messages.length} acknowledged messages ` +
           `(http ${s.acked.http}, batch ${s.acked.batch}, smtp ${s.acked.smtp}, events of ${s.acked.replay} replays), ${s.acked.webhookOps} webhook and ${s.acked.domainOps} domain changes, ` +
-          `${s.tornTails} torn journal tails cut, ${s.snapshotFallbacks} snapshot fallbacks`,
+          `${s.tornTails} torn journal tails cut, ${s.aheadCuts} journals' pages written ahead cut, ${s.snapshotFallbacks} snapshot fallbacks`,
       );
     } finally {
       assert.equal(await emu.stop(), 0);

@@ -176,6 +176,49 @@ describe('group commit', () => {
     s.close();
   });
 
+  it("the journal's next pages are written ahead when quiet; a kill leaves them, and the next open cuts them off without a torn tail; a compaction and a close leave none", async () => {
+    const dir = tempDir();
+    const s = await Store.open({ dir, log, groupCommit: true, writeAhead: 3 << 20, compactBytes: 64 << 20 });
+    const file = path.join(dir, 'journal.log');
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    insert(s, 'first.test');
+    await s.durable();
+    const lines = readJournal(file).validBytes;
+    for (let k = 0; k < 100 && fs.statSync(file).size < lines + (3 << 20); k++) await pause(20);
+    assert.equal(fs.statSync(file).size, lines + (3 << 20), 'quiet: 3 MB written ahead of the last line, a slice a turn');
+    for (let i = 0; i < 50; i++) insert(s, `more-${i}.test`);
+    await s.durable();
+    const read = readJournal(file);
+    assert.ok(read.validBytes > lines && read.tornBytes === 0 && read.aheadBytes > 0, 'the new record took the place of zeros');
+    // What a kill -9 leaves: the files as they are now.
+    const copy = tempDir();
+    for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(copy, f));
+    const l = logged();
+    const crashed = await Store.open({ dir: copy, log: l.log });
+    const acked = names(s);
+    assert.deepEqual(names(crashed), acked);
+    assert.ok(!l.lines.some((x) => x.includes('torn')), 'no torn tail reported');
+    assert.equal(fs.statSync(path.join(copy, 'journal.log')).size, read.validBytes, 'the zeros cut off');
+    insert(crashed, 'after.test');
+    crashed.close();
+    const again = await Store.open({ dir: copy, log });
+    assert.deepEqual(names(again), [...acked, 'after.test'], 'written on from the last line');
+    again.close();
+    // A compaction rotates the journal without its zeros; the new one gets its own once quiet.
+    await s.compactInBackground();
+    assert.equal(fs.statSync(path.join(dir, FILES.prevJournal)).size, readJournal(path.join(dir, FILES.prevJournal)).validBytes, 'the rotated journal ends with its last line');
+    insert(s, 'next.test');
+    await s.durable();
+    // (Topped up once less than half is left: the record just written took some of it.)
+    for (let k = 0; k < 100 && readJournal(file).aheadBytes < 3 << 19; k++) await pause(20);
+    assert.ok(readJournal(file).aheadBytes > 3 << 19, 'written ahead again');
+    s.close();
+    assert.equal(readJournal(file).aheadBytes, 0, 'a closed store leaves none');
+    const last = await Store.open({ dir, log });
+    assert.deepEqual(names(last), [...acked, 'next.test']);
+    last.close();
+  });
+
   it('a kill before the turn ends loses only the unacknowledged turn; a rolled-back transaction is never written', async () => {
     const dir = tempDir();
     const s = await Store.open({ dir, log, groupCommit: true });

@@ -238,3 +238,60 @@ test("the CRC-32 of a runtime without zlib.crc32 is zlib's", () => {
   const samples = [Buffer.alloc(0), Buffer.from('a'), Buffer.from('{"q":1,"o":[]} ü 😀'), Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) & 0xff))];
   for (const b of samples) assert.equal(crc32Js(b) >>> 0, zlib.crc32(b) >>> 0, `${b.length} bytes`);
 });
+
+// The journal's next pages written ahead (issue 13, thirty-third step): zeros after the last line
+// are no torn tail; anything else after it still is, zeros or not behind it.
+test('zeros after the last line are pages written ahead, not a torn tail; a torn line before them still is', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-ahead-'));
+  const file = path.join(dir, 'journal.log');
+  const lines = Buffer.concat([encodeEntryBytes({ q: 1, o: [['DELETE FROM t', []]] }), encodeEntryBytes({ q: 2, o: [] })]);
+  fs.writeFileSync(file, Buffer.concat([lines, Buffer.alloc(4096)]));
+  const ahead = readJournal(file);
+  assert.deepEqual(ahead.entries.map((e) => e.q), [1, 2]);
+  assert.equal(ahead.validBytes, lines.length);
+  assert.equal(ahead.tornBytes, 0);
+  assert.equal(ahead.aheadBytes, 4096);
+  const torn = Buffer.from(encodeEntryBytes({ q: 3, o: [] }).subarray(0, 12));
+  fs.writeFileSync(file, Buffer.concat([lines, torn, Buffer.alloc(4096)]));
+  assert.deepEqual(readJournal(file), { entries: ahead.entries, validBytes: lines.length, tornBytes: torn.length + 4096, aheadBytes: 0 });
+  // A zero, then anything else: not what writing ahead leaves (a damaged file): torn.
+  fs.writeFileSync(file, Buffer.concat([lines, Buffer.alloc(100), Buffer.from('x')]));
+  assert.equal(readJournal(file).tornBytes, 101);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the writer writes each line where the lines end, over pages written ahead; a rotation and a close cut them off', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-ahead-'));
+  const file = path.join(dir, 'journal.log');
+  const w = new JournalWriter(file);
+  w.append({ q: 1, o: [] });
+  const one = w.size;
+  assert.equal(w.writeAhead(10_000, 4096), true, 'more wanted after a slice');
+  assert.equal(w.ahead, 4096);
+  while (w.writeAhead(10_000, 4096));
+  assert.equal(w.ahead, 10_000);
+  assert.equal(w.writeAhead(10_000, 4096), false, 'nothing more once that much is ahead');
+  assert.equal(fs.statSync(file).size, one + 10_000, 'the zeros are in the file');
+  w.append({ q: 2, o: [['DELETE FROM t', []]] });
+  const two = w.size;
+  assert.equal(w.ahead, one + 10_000 - two, 'the line took the place of zeros');
+  assert.deepEqual(readJournal(file).entries.map((e) => e.q), [1, 2], 'read back as if appended');
+  // A line longer than what is ahead: the file grows past it.
+  const big = 'x'.repeat(20_000);
+  w.append({ q: 3, o: [['SELECT ?', [big]]] });
+  assert.equal(w.ahead, 0);
+  assert.equal(fs.statSync(file).size, w.size);
+  const three = w.size;
+  w.writeAhead(5000, 5000);
+  w.rotate(path.join(dir, 'journal.prev.log'));
+  assert.equal(fs.statSync(path.join(dir, 'journal.prev.log')).size, three, 'rotated without the zeros');
+  assert.equal(w.size, 0);
+  assert.equal(lastEntrySeq(path.join(dir, 'journal.prev.log')), 3, 'a rotated journal ends with its last line');
+  w.append({ q: 4, o: [] });
+  w.writeAhead(5000, 5000);
+  const lines = w.size;
+  w.close();
+  assert.equal(fs.statSync(file).size, lines, 'a closed journal ends with its last line');
+  assert.equal(lastEntrySeq(file), 4);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
