@@ -67,6 +67,17 @@ let slab = Buffer.allocUnsafe(0);
 let pos = 0;
 
 /**
+ * The next texts written into `into`, from its start, one after another (a comma after each), until
+ * one does not fit: that one and the rest go into new slabs as ever. The replay worker makes its
+ * events' JSON straight into the buffer it hands back (replay.ts, `packReplay`), instead of into
+ * slabs it then copies out of.
+ */
+export function writeInto(into: Slab): void {
+  slab = into;
+  pos = 0;
+}
+
+/**
  * `text` as UTF-8 bytes appended to a shared 1 MB slab; a slab is freed by the GC once nothing
  * refers to bytes in it.
  */

@@ -545,12 +545,14 @@ const EVENT_ID_MARK = Buffer.from('"event_id":"', 'latin1');
  * `events`, packed. Every event id is a fresh UUID (36 characters of ASCII), as a replay without
  * `keep_ids` makes: a replay that keeps its ids is not packed.
  */
-export function packReplay(events: ReplayEvents, timestamp: number): PackedReplay {
+export function packReplay(events: ReplayEvents, timestamp: number, written?: ArrayBuffer): PackedReplay {
   const { payloads, jsons } = events;
   const n = payloads.length;
+  // Made into `written` (jsonText.ts, `writeInto`) and all there, side by side: handed on as it is.
+  const inPlace = written !== undefined && n > 0 && writtenSideBySide(jsons, written);
   let size = 0;
-  for (let i = 0; i < n; i++) size += jsons[i].end - jsons[i].start + 1;
-  const json = new ArrayBuffer(size);
+  if (!inPlace) for (let i = 0; i < n; i++) size += jsons[i].end - jsons[i].start + 1;
+  const json = inPlace ? written : new ArrayBuffer(size);
   const out = Buffer.from(json);
   const at = new Int32Array(3 * n);
   const kinds = new Uint8Array(n);
@@ -561,9 +563,12 @@ export function packReplay(events: ReplayEvents, timestamp: number): PackedRepla
   for (let i = 0; i < n; i++) {
     const p = payloads[i];
     const j = jsons[i];
-    const start = o;
-    o += j.copyTo(out, o);
-    out[o++] = 0x2c;
+    const start = inPlace ? j.start : o;
+    if (inPlace) o = j.end + 1;
+    else {
+      o += j.copyTo(out, o);
+      out[o++] = 0x2c;
+    }
     const idAt = out.indexOf(EVENT_ID_MARK, start) + EVENT_ID_MARK.length;
     at[3 * i] = start;
     at[3 * i + 1] = o - 1;
@@ -577,6 +582,17 @@ export function packReplay(events: ReplayEvents, timestamp: number): PackedRepla
     domainIndex[i] = d;
   }
   return { json, at: at.buffer, kinds: kinds.buffer, domainIndex: domainIndex.buffer, domains, timestamp };
+}
+
+/** Whether every text of `jsons` lies in `buf`, each right after the one before it and its comma, the first at its start. */
+function writtenSideBySide(jsons: Utf8Json[], buf: ArrayBuffer): boolean {
+  let next = 0;
+  for (let i = 0; i < jsons.length; i++) {
+    const j = jsons[i];
+    if (j.slab.buffer !== buf || j.slab.byteOffset !== 0 || j.start !== next) return false;
+    next = j.end + 1;
+  }
+  return true;
 }
 
 /**

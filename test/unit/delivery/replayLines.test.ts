@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { writeInto } from '../../../emulator/core/jsonText';
 import { packReplay, replayEvents, unpackReplay, type ReplayEvents } from '../../../emulator/core/replay';
 import { ReplayLines, replayWorkerScript, SHARED_FROM } from '../../../emulator/http/replayLines';
 
@@ -49,8 +50,9 @@ describe('a replay made on two threads', () => {
   after(() => lines.close());
 
   it('is what one thread makes of the same lines, but for its fresh ids, in line order', async () => {
-    for (const crlf of [false, true]) {
-      const bytes = body(7000, crlf);
+    // Longest first: a shorter body's lines then go to the worker in the longer one's buffer, handed back (replayLines.ts).
+    for (const [count, crlf] of [[7000, true], [7000, false], [5000, false]] as const) {
+      const bytes = body(count, crlf);
       assert.ok(bytes.length >= SHARED_FROM);
       const made = await lines.make(bytes, NOW);
       assert.ok(made, 'shared with the worker');
@@ -90,6 +92,31 @@ describe('a replay made on two threads', () => {
     // Its JSON lies as a slab's does: one after another, a comma after each (a batch copies runs of them).
     for (let i = 1; i < back.jsons.length; i++) assert.equal(back.jsons[i].start, back.jsons[i - 1].end + 1);
     assert.equal(back.jsons[0].slab[back.jsons[0].end], 0x2c);
+  });
+
+  // The worker makes its events' JSON straight into the buffer it hands back (replayWorker.ts).
+  it('events made into a buffer of their own are packed in it as they lie; those that did not fit are copied out as before', () => {
+    const ids = () => {
+      let k = 0;
+      return () => `00000000-0000-4000-8000-${String(++k).padStart(12, '0')}`;
+    };
+    const text = body(300);
+    const copied = unpackReplay(packReplay(replayEvents(text, { keepIds: false, now: NOW, uuid: ids() }), Math.floor(NOW / 1000)));
+    for (const [size, inPlace] of [
+      [text.length + 65_536, true],
+      [2000, false], // room for a few events: the rest go to slabs of their own
+    ] as const) {
+      const into = new ArrayBuffer(size);
+      writeInto(Buffer.from(into));
+      const events = replayEvents(text, { keepIds: false, now: NOW, uuid: ids() });
+      writeInto(Buffer.alloc(0));
+      const packed = packReplay(events, Math.floor(NOW / 1000), into);
+      assert.equal(packed.json === into, inPlace, inPlace ? 'handed on as it lies' : 'copied out');
+      const back = unpackReplay(packed);
+      assert.deepEqual(back.jsons.map((j) => j.text()), copied.jsons.map((j) => j.text()), 'the same JSON, byte for byte');
+      assert.deepEqual(seen(back), seen(copied));
+      assert.deepEqual(back.payloads.map((p) => p.event_id), copied.payloads.map((p) => p.event_id));
+    }
   });
 
   it('without a worker script, every body is left to the caller', async () => {
