@@ -474,7 +474,13 @@ export class JournalWriter {
     const n = Math.min(missing, most);
     if (!zeros || zeros.length < n) zeros = Buffer.alloc(Math.max(n, 1 << 20));
     let off = 0;
-    while (off < n) off += fs.writeSync(this.fd, zeros, off, n - off, this.fileBytes + off);
+    try {
+      while (off < n) off += fs.writeSync(this.fd, zeros, off, n - off, this.fileBytes + off);
+    } catch (err) {
+      // (A full disk part way: what it wrote goes, so that the file still ends where `fileBytes` says.)
+      if (off) fs.ftruncateSync(this.fd, this.fileBytes);
+      throw err;
+    }
     this.fileBytes += n;
     return n < missing;
   }
