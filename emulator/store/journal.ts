@@ -465,8 +465,8 @@ export class JournalWriter {
    * the next line; returns whether more are wanted. Done in quiet time (Store): a burst's lines then
    * overwrite pages the OS holds instead of each write(2) taking new ones. On the bench machine (a
    * VM that backs a page the first time it is touched) writing 6.4 MB at the end of a file took
-   * ~15 ms, over pages written before ~0.5 ms. PostgreSQL fills each new WAL file with zeros before
-   * use for the same reason (`wal_init_zero`).
+   * ~15 ms, over pages written before ~0.5 ms. PostgreSQL likewise fills each new WAL file with zeros
+   * before use (`wal_init_zero`: its space allocated before records need it).
    */
   writeAhead(want: number, most: number): boolean {
     const missing = want - this.ahead;
