@@ -26,7 +26,13 @@ const server = createServer((req, res) => {
     res.writeHead(500);
     return res.end(Buffer.alloc(10 * 1024 * 1024, 'z'));
   }
-  res.writeHead(200, { 'X-Seen-Auth': String(req.headers.authorization ?? ''), 'X-Seen-Url': String(req.url) });
+  if (req.url === '/cut') {
+    // Headers and part of the body, then the connection reset.
+    res.writeHead(200, { 'Content-Length': '100' });
+    res.write('partial');
+    return setTimeout(() => res.socket?.destroy(), 20);
+  }
+  res.writeHead(200, { 'X-Seen-Auth': String(req.headers.authorization ?? ''), 'X-Seen-Url': String(req.url), 'Set-Cookie': ['a=1', 'b=2'] });
   res.end('fine');
 });
 
@@ -55,6 +61,25 @@ describe('UndiciWebhookSender', () => {
     const r = await send(`${base}/redirect`);
     assert.equal(r.status, 302);
     assert.equal(r.headers.location, '/final');
+  });
+
+  // What the inspector shows of an answer: its headers as one string each, a repeated one joined.
+  it('keeps the status, the headers (a repeated one joined) and the body of an answer', async () => {
+    const r = await send(`${base}/plain`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'fine');
+    assert.equal(r.headers['set-cookie'], 'a=1, b=2');
+    assert.equal(r.headers['x-seen-url'], '/plain');
+    assert.equal(r.truncated, false);
+    assert.equal(r.error, null);
+  });
+
+  it('an answer cut short after its headers keeps what came, marked truncated, as an error', async () => {
+    const r = await send(`${base}/cut`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'partial');
+    assert.equal(r.truncated, true);
+    assert.match(r.error!, /^response cut short: /);
   });
 
   it('reads at most 64 KiB of an endless or a 10 MB body', async () => {
