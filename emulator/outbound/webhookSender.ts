@@ -37,10 +37,8 @@ export class UndiciWebhookSender implements WebhookSender {
     const elapsed = () => performance.now() - started;
     const failed = (error: string): SendResult => ({ status: null, headers: {}, body: '', truncated: false, error, durationMs: elapsed() });
     let target;
-    let url: URL;
     try {
-      target = requestTarget(req.url);
-      url = new URL(target.url);
+      target = requestTarget(req.url); // parsed once a URL (cached), not once an attempt
     } catch {
       return Promise.resolve({ ...failed('invalid URL'), durationMs: 0 });
     }
@@ -67,7 +65,7 @@ export class UndiciWebhookSender implements WebhookSender {
       try {
         this.agent.dispatch(
           // Outcomes are decided by the caller's clock; undici's own timers must not end it first.
-          { origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers, body: req.body, headersTimeout: 0, bodyTimeout: 0 },
+          { origin: target.origin, path: target.path, method: 'POST', headers, body: req.body, headersTimeout: 0, bodyTimeout: 0 },
           {
             onConnect: (a: (reason?: Error) => void) => {
               abort = a;

@@ -510,6 +510,12 @@ export class Store implements UnitOfWork, QuietTime {
     }
   }
 
+  /** A compaction's rotation of the journal (`sync`: its fsync here); the new one is written ahead in the next quiet time. */
+  private rotateJournal(journal: JournalWriter, prevFile: string, sync: boolean): void {
+    journal.rotate(prevFile, { sync });
+    this.writeAheadLater();
+  }
+
   /** Once less than half is left written ahead of the journal's last line (a write, a rotation): the rest in the next quiet time. */
   private writeAheadLater(): void {
     if (this.journal && this.journal.ahead < this.writeAheadBytes / 2) this.whenQuiet(this.writeAhead);
@@ -676,8 +682,7 @@ export class Store implements UnitOfWork, QuietTime {
       this.sealIfNeeded();
       data = this.exportSnapshot();
       if (!data) return Promise.resolve();
-      journal.rotate(prevJournal, { sync: false });
-      this.writeAheadLater();
+      this.rotateJournal(journal, prevJournal, false);
     } catch (err) {
       this.snapshotBuffer.giveBack(data);
       // The journal still holds everything; a later flush tries again.
@@ -1005,14 +1010,7 @@ export class Store implements UnitOfWork, QuietTime {
     if (!data) return;
     const dir = this.dir;
     const journal = this.journal;
-    const ctx = {
-      dir,
-      data,
-      rotateJournal: () => {
-        journal.rotate(path.join(dir, FILES.prevJournal));
-        this.writeAheadLater();
-      },
-    };
+    const ctx = { dir, data, rotateJournal: () => this.rotateJournal(journal, path.join(dir, FILES.prevJournal), true) };
     try {
       for (const step of COMPACTION_STEPS.slice(0, steps)) step(ctx);
     } finally {

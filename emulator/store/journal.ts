@@ -335,12 +335,16 @@ export interface ReadResult {
   aheadBytes: number;
 }
 
-/** Whether `buf` holds only zero bytes from `from` on (compared a chunk at a time: up to the 32 MB written ahead). */
+/** Zero bytes, at least `n` (1 MB at least): what is written ahead, and what a journal's end is compared with. Never written to. */
+let zeros: Buffer | undefined;
+const zeroBytes = (n: number): Buffer => (zeros && zeros.length >= n ? zeros : (zeros = Buffer.alloc(Math.max(n, 1 << 20))));
+
+/** Whether `buf` holds only zero bytes from `from` on (compared a slice at a time: up to the 32 MB written ahead). */
 function zeroFrom(buf: Buffer, from: number): boolean {
-  const chunk = Buffer.alloc(Math.min(64 * 1024, buf.length - from));
-  for (let i = from; i < buf.length; i += chunk.length) {
-    const n = Math.min(chunk.length, buf.length - i);
-    if (!buf.subarray(i, i + n).equals(n === chunk.length ? chunk : chunk.subarray(0, n))) return false;
+  const z = zeroBytes(0);
+  for (let i = from; i < buf.length; i += z.length) {
+    const n = Math.min(z.length, buf.length - i);
+    if (!buf.subarray(i, i + n).equals(z.subarray(0, n))) return false;
   }
   return true;
 }
@@ -430,9 +434,6 @@ export function lastEntrySeq(file: string): number | undefined {
 /** A line's buffer larger than this (a very large send) is not kept for the next line. */
 const KEEP_SCRATCH = 16 * 1024 * 1024;
 
-/** Zero bytes to write ahead with, shared (never written to). */
-let zeros: Buffer | undefined;
-
 /**
  * Appends lines to a journal file, each with one write(2) at the end of the lines (a positional
  * write: the file may hold pages written ahead past it, which an append would write after).
@@ -472,10 +473,10 @@ export class JournalWriter {
     const missing = want - this.ahead;
     if (missing <= 0) return false;
     const n = Math.min(missing, most);
-    if (!zeros || zeros.length < n) zeros = Buffer.alloc(Math.max(n, 1 << 20));
+    const z = zeroBytes(n);
     let off = 0;
     try {
-      while (off < n) off += fs.writeSync(this.fd, zeros, off, n - off, this.fileBytes + off);
+      while (off < n) off += fs.writeSync(this.fd, z, off, n - off, this.fileBytes + off);
     } catch (err) {
       // (A full disk part way: what it wrote goes, so that the file still ends where `fileBytes` says.)
       if (off) fs.ftruncateSync(this.fd, this.fileBytes);

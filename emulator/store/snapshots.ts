@@ -276,13 +276,9 @@ interface Warn {
 export function openGenerations<T extends ReplayTarget>(SQL: SqlJsStatic, dir: string, prepare: (db: SqlJsDatabase) => T, warn: Warn): Opened<T> {
   const journalFile = path.join(dir, FILES.journal);
   const current = readJournal(journalFile);
-  if (current.tornBytes > 0) {
-    warn('journal has a torn tail; cutting it off', { tornBytes: current.tornBytes, keptEntries: current.entries.length });
-    fs.truncateSync(journalFile, current.validBytes);
-  } else if (current.aheadBytes > 0) {
-    // Pages written ahead that a crash left (journal.ts): nothing to warn about; the writer starts at the last line's end.
-    fs.truncateSync(journalFile, current.validBytes);
-  }
+  if (current.tornBytes > 0) warn('journal has a torn tail; cutting it off', { tornBytes: current.tornBytes, keptEntries: current.entries.length });
+  // A torn tail, or pages written ahead that a crash left (journal.ts: nothing to warn about): the writer starts at the last line's end.
+  if (current.tornBytes + current.aheadBytes > 0) fs.truncateSync(journalFile, current.validBytes);
   // The previous journal (up to a compaction's worth, tens of MB after a busy session) is read
   // only for a generation that needs it: when its last line is whole and no newer than a
   // snapshot, none of its entries can be replayed on that snapshot, so the current journal alone

@@ -3,6 +3,9 @@
 export interface Target {
   /** The URL without userinfo; query (e.g. a token) kept as is. */
   url: string;
+  /** Its origin and its path with the query: what the sender dispatches to. */
+  origin: string;
+  path: string;
   /** `Basic base64(user:pass)` when the URL carried userinfo. */
   authorization: string | null;
 }
@@ -22,12 +25,13 @@ export function requestTarget(raw: string): Readonly<Target> {
 
 function parseTarget(raw: string): Target {
   const u = new URL(raw);
-  if (!u.username && !u.password) return { url: u.toString(), authorization: null };
+  const at = { origin: u.origin, path: `${u.pathname}${u.search}` };
+  if (!u.username && !u.password) return { url: u.toString(), ...at, authorization: null };
   const user = decodeURIComponent(u.username);
   const pass = decodeURIComponent(u.password);
   u.username = '';
   u.password = '';
-  return { url: u.toString(), authorization: 'Basic ' + Buffer.from(`${user}:${pass}`, 'utf8').toString('base64') };
+  return { url: u.toString(), ...at, authorization: 'Basic ' + Buffer.from(`${user}:${pass}`, 'utf8').toString('base64') };
 }
 
 export { displayUrl } from '../urls';

@@ -126,7 +126,10 @@ describe('request target', () => {
     const t = requestTarget('https://us%40er:p%3Ass@hooks.test:8443/in?token=a%20b');
     assert.equal(t.url, 'https://hooks.test:8443/in?token=a%20b');
     assert.equal(t.authorization, 'Basic ' + Buffer.from('us@er:p:ss').toString('base64'));
-    assert.deepEqual(requestTarget('http://h.test/x'), { url: 'http://h.test/x', authorization: null });
+    // What the sender dispatches to: no userinfo in either.
+    assert.equal(t.origin, 'https://hooks.test:8443');
+    assert.equal(t.path, '/in?token=a%20b');
+    assert.deepEqual(requestTarget('http://h.test/x'), { url: 'http://h.test/x', origin: 'http://h.test', path: '/x', authorization: null });
     assert.equal(displayUrl('https://u:secret@h.test/x'), 'https://u:***@h.test/x');
   });
 });
