@@ -93,6 +93,12 @@ export async function rawDeliveryProcess(rx: CountingReceiver): Promise<{ run(n:
   };
 }
 
+/** A delivery round's two phases: its requests answered (feed), then its events delivered (drain), in ms. */
+export interface RoundPhases {
+  feedMs: number;
+  drainMs: number;
+}
+
 export interface DeliveryEmulator {
   /** Events/s for `n` messages sent (or events replayed), delivered and received. */
   run(n: number): Promise<number>;
@@ -100,8 +106,8 @@ export interface DeliveryEmulator {
   replay(n: number): Promise<number>;
   /** The emulator's process, for its CPU time. */
   readonly pid: number | undefined;
-  /** The last round's two phases: its requests answered (feed), then its events delivered (drain). */
-  readonly last: { feedMs: number; drainMs: number };
+  /** The last round's two phases. */
+  readonly last: RoundPhases;
   close(): Promise<void>;
 }
 
@@ -141,7 +147,7 @@ export async function deliveryEmulator(rx: CountingReceiver, dataDir: string, js
   await c.call('POST', '/api/webhooks', webhookFor(rx.url));
   let sent = 0;
   // Lifecycle events fall due 2 s after the send, batches 30 s after that: run time forward.
-  const last = { feedMs: 0, drainMs: 0 };
+  const last: RoundPhases = { feedMs: 0, drainMs: 0 };
   const drain = async (target: number, t0: number) => {
     const fed = performance.now();
     for (let guard = 0; rx.events < target && guard < 200; guard++) {
@@ -198,17 +204,23 @@ async function engineBaseline(script: string, rx: CountingReceiver) {
     sent += n;
     return from;
   };
+  /** The last replay round's two phases, as the emulator's (`deliveryEmulator`'s `last`). */
+  const last: RoundPhases = { feedMs: 0, drainMs: 0 };
   return {
     pid: b.pid,
     call,
     take,
+    last,
     async replay(n: number) {
       const chunks = replayBodies(take(n), n);
       const target = rx.events + n;
       const t0 = performance.now();
       for (const lines of chunks) await call('/replay', lines);
+      const fed = performance.now();
       for (let guard = 0; rx.events < target && guard < 200; guard++) await call('/advance', '');
       await rx.waitFor(target);
+      last.feedMs = fed - t0;
+      last.drainMs = performance.now() - fed;
       return n / ((performance.now() - t0) / 1000);
     },
     close: b.close,
@@ -249,7 +261,9 @@ export async function minimalEngine(
  * for lines in the emulator's own form (no parse, no string a line). What an engine written in
  * Node reaches here when it keeps nothing and parses nothing: a reference, not a goal.
  */
-export async function leastEngine(rx: CountingReceiver): Promise<{ replay(n: number): Promise<number>; readonly pid: number | undefined; close(): Promise<void> }> {
-  const { pid, replay, close } = await engineBaseline('leastEngine.mjs', rx);
-  return { pid, replay, close };
+export async function leastEngine(
+  rx: CountingReceiver,
+): Promise<{ replay(n: number): Promise<number>; readonly pid: number | undefined; readonly last: RoundPhases; close(): Promise<void> }> {
+  const { pid, replay, close, last } = await engineBaseline('leastEngine.mjs', rx);
+  return { pid, replay, close, last };
 }
