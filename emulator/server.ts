@@ -112,8 +112,8 @@ function followOwnSinks(store: Store, core: Core, current: string, log: Logger):
 }
 
 /**
- * The journal's next pages kept written ahead in quiet time (Store's `writeAhead`): two rounds of
- * the delivery bench's feed (20,000-line replays, 6.4 MB a request), so that a burst's journal
+ * The journal's next pages kept written ahead in quiet time (Store's `writeAhead`): five of the
+ * delivery bench's feed requests (20,000-line replays, 6.4 MB each), so that a burst's journal
  * writes overwrite pages the OS holds (issue 13).
  */
 const JOURNAL_WRITE_AHEAD = 32 * 1024 * 1024;

@@ -368,7 +368,8 @@ export function readJournal(file: string): ReadResult {
   }
   const entries: JournalEntry[] = [];
   let pos = 0;
-  while (pos < buf.length) {
+  // (No line starts with a zero byte: there the lines end, and pages written ahead may follow.)
+  while (pos < buf.length && buf[pos] !== 0) {
     const nl = buf.indexOf(0x0a, pos);
     if (nl < 0) break;
     const json = checkedJson(buf, pos, nl);
